@@ -1,0 +1,14 @@
+import type { Command } from 'commander';
+import { EXIT_USAGE } from '../exit-codes.js';
+
+// Placeholder until the 'diff' verb lands; its owner replaces this file.
+export function register(program: Command): void {
+  program
+    .command('diff')
+    .description('(not implemented yet)')
+    .allowUnknownOption()
+    .action(() => {
+      process.stderr.write("event-bus: 'diff' is not implemented yet\n");
+      process.exitCode = EXIT_USAGE;
+    });
+}

@@ -1,0 +1,7 @@
+// Public API of the runtime. Generated code imports only from here.
+export * from './errors.js';
+export * from './validation.js';
+export * from './envelope.js';
+export * from './catalog.js';
+export * from './create-event.js';
+export * from './ports.js';
