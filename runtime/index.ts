@@ -5,3 +5,4 @@ export * from './envelope.js';
 export * from './catalog.js';
 export * from './create-event.js';
 export * from './ports.js';
+export * from './codec/codec.js';
