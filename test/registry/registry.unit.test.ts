@@ -198,7 +198,21 @@ describe('registry conventions', () => {
         expect(operation.action).toBe(action);
         expect(operation.channel).toEqual({ $ref: `#/channels/${channel.key}` });
         expect(operation.messages).toEqual(messageRefs);
+        if (action === 'receive') {
+          // One subscription per named consumer (runtime/infra reads this list).
+          const consumers = operation['x-consumers'] as string[];
+          expect(consumers.length, channel.key).toBeGreaterThan(0);
+          for (const consumer of consumers) expect(consumer).toMatch(/^[a-z][a-z0-9-]{2,}$/);
+          expect(new Set(consumers).size).toBe(consumers.length);
+        }
       }
+    }
+  });
+
+  it('gives a reason whenever a channel departs from the default BACKWARD compatibility mode', () => {
+    for (const channel of registry.channels) {
+      const raw = asObject(asObject(registry.document.channels)[channel.key]);
+      if (channel.compatibility !== 'BACKWARD') expect(raw['x-compatibility-reason'], channel.key).toBeTypeOf('string');
     }
   });
 });
@@ -245,7 +259,11 @@ describe('payload schemas', () => {
         }
         if (node.$ref !== undefined) expect(Object.keys(node), `${where}: a $ref stands alone`).toEqual(['$ref']);
         if (node.type === 'object') {
-          if (node.properties !== undefined) expect(node.additionalProperties, where).toBe(false);
+          if (node.properties !== undefined) {
+            expect(node.additionalProperties, where).toBe(false);
+            // A record needs a name in Avro and a type name in TypeScript.
+            expect(node.title, `${where}: an object with properties needs a title`).toBeTypeOf('string');
+          }
           else {
             expect(node.additionalProperties, `${where}: a map needs a value schema`).toBeTypeOf('object');
             maps += 1;
