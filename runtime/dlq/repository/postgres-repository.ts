@@ -1,0 +1,373 @@
+import pg from 'pg';
+import { DeadLetterConfigError, ParkedMessageNotFoundError, ParkedMessageStateError } from '../errors.js';
+import { DLQ_MIGRATIONS_TABLE, loadDlqMigrations } from './migrations.js';
+import {
+  DEFAULT_AUDIT_LIMIT,
+  DEFAULT_LIST_LIMIT,
+  PARKED_STATUSES,
+  type AuditEntry,
+  type AuditFilter,
+  type NewAuditEntry,
+  type NewParkedMessage,
+  type ParkedMessage,
+  type ParkedMessageFilter,
+  type ParkedMessageRepository,
+  type ParkedStatus,
+  type RequeueResolution,
+  type Resolution,
+} from './parked-message.js';
+
+type Row = Record<string, unknown>;
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+export interface PostgresParkedMessageRepositoryOptions {
+  /** A postgres:// connection string, or a pool we use but do not end. */
+  readonly database: string | pg.Pool;
+  /**
+   * SQL schema holding the tables (created when missing); default: the connection's search_path.
+   * Tests use a random one per run so they can share a server.
+   */
+  readonly schema?: string;
+}
+
+/** Lock key for migrations ("dlq" in ASCII), so concurrent processes apply each version once. */
+const MIGRATION_LOCK_KEY = 0x646c71;
+
+/** Parked messages and audit trail in PostgreSQL. */
+export class PostgresParkedMessageRepository implements ParkedMessageRepository {
+  private readonly pool: pg.Pool;
+  private readonly ownsPool: boolean;
+  private readonly schema: string | undefined;
+
+  constructor(options: PostgresParkedMessageRepositoryOptions) {
+    if (options.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) {
+      throw new DeadLetterConfigError('schema', `'${options.schema}' is not a plain lower-case SQL identifier`);
+    }
+    this.schema = options.schema;
+    if (typeof options.database === 'string') {
+      this.pool = new pg.Pool({ connectionString: options.database, max: 4 });
+      this.ownsPool = true;
+    } else {
+      this.pool = options.database;
+      this.ownsPool = false;
+    }
+  }
+
+  async migrate(): Promise<void> {
+    await this.inTransaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+      if (this.schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${this.table(DLQ_MIGRATIONS_TABLE)} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+      );
+      const { rows } = await client.query<{ version: number }>(`SELECT version FROM ${this.table(DLQ_MIGRATIONS_TABLE)}`);
+      const applied = new Set(rows.map((row) => row.version));
+      for (const migration of loadDlqMigrations('postgres')) {
+        if (applied.has(migration.version)) continue;
+        if (this.schema !== undefined) await client.query(`SET LOCAL search_path TO ${this.schema}`);
+        await client.query(migration.sql);
+        await client.query(`INSERT INTO ${this.table(DLQ_MIGRATIONS_TABLE)} (version, name) VALUES ($1, $2)`, [
+          migration.version,
+          migration.name,
+        ]);
+      }
+    });
+  }
+
+  async park(message: NewParkedMessage, audit: NewAuditEntry): Promise<{ parkedId: string; created: boolean }> {
+    return this.inTransaction(async (client) => {
+      const inserted = await client.query(
+        `INSERT INTO ${this.table('event_bus_dlq_parked_messages')} (
+           parked_id, dead_letter_message_id, event_id, event_type, event_version, aggregate_id,
+           source_topic, source_subscription, origin_topic, failure_reason, failure_detail,
+           park_reason, park_note, delivery_attempts, retry_count, first_failed_at, last_failed_at,
+           parked_at, parked_by, data, attributes, ordering_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+         ON CONFLICT (dead_letter_message_id) DO NOTHING`,
+        [
+          message.parkedId,
+          message.deadLetterMessageId,
+          message.eventId ?? null,
+          message.eventType ?? null,
+          message.eventVersion ?? null,
+          message.aggregateId ?? null,
+          message.sourceTopic ?? null,
+          message.sourceSubscription ?? null,
+          message.originTopic ?? null,
+          message.failureReason,
+          message.failureDetail ?? null,
+          message.parkReason,
+          message.parkNote ?? null,
+          message.deliveryAttempts,
+          message.retryCount,
+          message.firstFailedAt,
+          message.lastFailedAt,
+          message.parkedAt,
+          message.parkedBy,
+          message.data,
+          JSON.stringify(message.attributes),
+          message.orderingKey ?? null,
+        ],
+      );
+      if (inserted.rowCount === 0) {
+        const existing = await client.query<{ parked_id: string }>(
+          `SELECT parked_id FROM ${this.table('event_bus_dlq_parked_messages')} WHERE dead_letter_message_id = $1`,
+          [message.deadLetterMessageId],
+        );
+        return { parkedId: String(existing.rows[0]?.parked_id), created: false };
+      }
+      await this.insertAudit(client, { ...audit, parkedId: message.parkedId });
+      return { parkedId: message.parkedId, created: true };
+    });
+  }
+
+  async recordAudit(entry: NewAuditEntry): Promise<boolean> {
+    return this.insertAudit(this.pool, entry);
+  }
+
+  async get(parkedId: string): Promise<ParkedMessage | undefined> {
+    if (!isUuid(parkedId)) return undefined;
+    const { rows } = await this.pool.query(`SELECT * FROM ${this.table('event_bus_dlq_parked_messages')} WHERE parked_id = $1`, [
+      parkedId,
+    ]);
+    return rows[0] ? toParkedMessage(rows[0] as Row) : undefined;
+  }
+
+  async list(filter: ParkedMessageFilter = {}): Promise<ParkedMessage[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown): void => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    const status = filter.status ?? 'parked';
+    if (status !== 'all') add('status = ?', status);
+    if (filter.eventType !== undefined) add('event_type = ?', filter.eventType);
+    if (filter.since !== undefined) add('parked_at >= ?', filter.since);
+    if (filter.until !== undefined) add('parked_at < ?', filter.until);
+    params.push(filter.limit ?? DEFAULT_LIST_LIMIT);
+    const { rows } = await this.pool.query(
+      `SELECT * FROM ${this.table('event_bus_dlq_parked_messages')} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY parked_at, parked_id LIMIT $${params.length}`,
+      params,
+    );
+    return (rows as Row[]).map(toParkedMessage);
+  }
+
+  async countByStatus(): Promise<Record<ParkedStatus, number>> {
+    const counts = Object.fromEntries(PARKED_STATUSES.map((status) => [status, 0])) as Record<ParkedStatus, number>;
+    const { rows } = await this.pool.query<{ status: ParkedStatus; n: string }>(
+      `SELECT status, COUNT(*) AS n FROM ${this.table('event_bus_dlq_parked_messages')} GROUP BY status`,
+    );
+    for (const row of rows) counts[row.status] = Number(row.n);
+    return counts;
+  }
+
+  async claimForRequeue(parkedId: string): Promise<ParkedMessage> {
+    return this.transition(parkedId, 'parked', 'requeuing', 'requeue', async () => {});
+  }
+
+  async releaseRequeueClaim(parkedId: string): Promise<void> {
+    if (!isUuid(parkedId)) return;
+    await this.pool.query(
+      `UPDATE ${this.table('event_bus_dlq_parked_messages')} SET status = 'parked' WHERE parked_id = $1 AND status = 'requeuing'`,
+      [parkedId],
+    );
+  }
+
+  async completeRequeue(parkedId: string, resolution: RequeueResolution): Promise<ParkedMessage> {
+    return this.transition(parkedId, 'requeuing', 'requeued', 'requeue', async (client, message) => {
+      await client.query(
+        `UPDATE ${this.table('event_bus_dlq_parked_messages')}
+           SET resolved_at = $1, resolved_by = $2, resolution_reason = $3, requeue_topic = $4, requeue_message_id = $5
+         WHERE parked_id = $6`,
+        [resolution.at, resolution.actor, resolution.reason ?? null, resolution.topic, resolution.messageId, parkedId],
+      );
+      await this.insertAudit(client, {
+        action: 'requeue',
+        deadLetterMessageId: message.deadLetterMessageId,
+        parkedId,
+        eventId: message.eventId,
+        eventType: message.eventType,
+        actor: resolution.actor,
+        reason: resolution.reason,
+        at: resolution.at,
+        details: { topic: resolution.topic, messageId: resolution.messageId },
+      });
+    });
+  }
+
+  async discard(parkedId: string, resolution: Resolution): Promise<ParkedMessage> {
+    return this.transition(parkedId, 'parked', 'discarded', 'discard', async (client, message) => {
+      await client.query(
+        `UPDATE ${this.table('event_bus_dlq_parked_messages')} SET resolved_at = $1, resolved_by = $2, resolution_reason = $3 WHERE parked_id = $4`,
+        [resolution.at, resolution.actor, resolution.reason ?? null, parkedId],
+      );
+      await this.insertAudit(client, {
+        action: 'discard-parked',
+        deadLetterMessageId: message.deadLetterMessageId,
+        parkedId,
+        eventId: message.eventId,
+        eventType: message.eventType,
+        actor: resolution.actor,
+        reason: resolution.reason,
+        at: resolution.at,
+        details: {},
+      });
+    });
+  }
+
+  async listAudit(filter: AuditFilter = {}): Promise<AuditEntry[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown): void => {
+      if (value === undefined) return;
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    add('action = ?', filter.action);
+    add('event_type = ?', filter.eventType);
+    if (filter.parkedId !== undefined && !isUuid(filter.parkedId)) return [];
+    add('parked_id = ?', filter.parkedId);
+    add('dead_letter_message_id = ?', filter.deadLetterMessageId);
+    add('at >= ?', filter.since);
+    add('at < ?', filter.until);
+    params.push(filter.limit ?? DEFAULT_AUDIT_LIMIT);
+    const { rows } = await this.pool.query(
+      `SELECT * FROM ${this.table('event_bus_dlq_audit')} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY audit_id LIMIT $${params.length}`,
+      params,
+    );
+    return (rows as Row[]).map(toAuditEntry);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsPool) await this.pool.end();
+  }
+
+  /** Schema-qualified table name when a schema is set (identifiers are checked in the constructor). */
+  private table(name: string): string {
+    return this.schema === undefined ? name : `${this.schema}.${name}`;
+  }
+
+  private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Moves a row from one status to another in one transaction (row locked), then runs `andThen` in it. */
+  private async transition(
+    parkedId: string,
+    from: ParkedStatus,
+    to: ParkedStatus,
+    operation: string,
+    andThen: (client: pg.PoolClient, message: ParkedMessage) => Promise<void>,
+  ): Promise<ParkedMessage> {
+    if (!isUuid(parkedId)) throw new ParkedMessageNotFoundError(parkedId);
+    return this.inTransaction(async (client) => {
+      const { rows } = await client.query(
+        `SELECT * FROM ${this.table('event_bus_dlq_parked_messages')} WHERE parked_id = $1 FOR UPDATE`,
+        [parkedId],
+      );
+      const row = rows[0] as Row | undefined;
+      if (!row) throw new ParkedMessageNotFoundError(parkedId);
+      if (row.status !== from) throw new ParkedMessageStateError(parkedId, String(row.status), operation);
+      await client.query(`UPDATE ${this.table('event_bus_dlq_parked_messages')} SET status = $1 WHERE parked_id = $2`, [to, parkedId]);
+      await andThen(client, toParkedMessage(row));
+      const updated = await client.query(`SELECT * FROM ${this.table('event_bus_dlq_parked_messages')} WHERE parked_id = $1`, [
+        parkedId,
+      ]);
+      return toParkedMessage(updated.rows[0] as Row);
+    });
+  }
+
+  private async insertAudit(client: Queryable, entry: NewAuditEntry): Promise<boolean> {
+    const result = await client.query(
+      `INSERT INTO ${this.table('event_bus_dlq_audit')} (action, dead_letter_message_id, parked_id, event_id, event_type, actor, reason, at, details)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (dead_letter_message_id, action) DO NOTHING`,
+      [
+        entry.action,
+        entry.deadLetterMessageId ?? null,
+        entry.parkedId ?? null,
+        entry.eventId ?? null,
+        entry.eventType ?? null,
+        entry.actor,
+        entry.reason ?? null,
+        entry.at,
+        JSON.stringify(entry.details),
+      ],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+}
+
+function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
+function optionalString(value: unknown): string | undefined {
+  return value === null || value === undefined ? undefined : String(value);
+}
+
+function optionalDate(value: unknown): Date | undefined {
+  return value === null || value === undefined ? undefined : new Date(value as string | Date);
+}
+
+function toParkedMessage(row: Row): ParkedMessage {
+  return {
+    parkedId: String(row.parked_id),
+    deadLetterMessageId: String(row.dead_letter_message_id),
+    eventId: optionalString(row.event_id),
+    eventType: optionalString(row.event_type),
+    eventVersion: row.event_version === null ? undefined : Number(row.event_version),
+    aggregateId: optionalString(row.aggregate_id),
+    sourceTopic: optionalString(row.source_topic),
+    sourceSubscription: optionalString(row.source_subscription),
+    originTopic: optionalString(row.origin_topic),
+    failureReason: String(row.failure_reason),
+    failureDetail: optionalString(row.failure_detail),
+    parkReason: row.park_reason as ParkedMessage['parkReason'],
+    parkNote: optionalString(row.park_note),
+    deliveryAttempts: Number(row.delivery_attempts),
+    retryCount: Number(row.retry_count),
+    firstFailedAt: new Date(row.first_failed_at as Date),
+    lastFailedAt: new Date(row.last_failed_at as Date),
+    parkedAt: new Date(row.parked_at as Date),
+    parkedBy: String(row.parked_by),
+    data: row.data as Buffer,
+    attributes: row.attributes as Record<string, string>,
+    orderingKey: optionalString(row.ordering_key),
+    status: row.status as ParkedStatus,
+    resolvedAt: optionalDate(row.resolved_at),
+    resolvedBy: optionalString(row.resolved_by),
+    resolutionReason: optionalString(row.resolution_reason),
+    requeueTopic: optionalString(row.requeue_topic),
+    requeueMessageId: optionalString(row.requeue_message_id),
+  };
+}
+
+function toAuditEntry(row: Row): AuditEntry {
+  return {
+    auditId: Number(row.audit_id),
+    action: row.action as AuditEntry['action'],
+    deadLetterMessageId: optionalString(row.dead_letter_message_id),
+    parkedId: optionalString(row.parked_id),
+    eventId: optionalString(row.event_id),
+    eventType: optionalString(row.event_type),
+    actor: String(row.actor),
+    reason: optionalString(row.reason),
+    at: new Date(row.at as Date),
+    details: row.details as Record<string, unknown>,
+  };
+}

@@ -1,0 +1,342 @@
+import Database from 'better-sqlite3';
+import { ParkedMessageNotFoundError, ParkedMessageStateError } from '../errors.js';
+import { DLQ_MIGRATIONS_TABLE, loadDlqMigrations } from './migrations.js';
+import {
+  DEFAULT_AUDIT_LIMIT,
+  DEFAULT_LIST_LIMIT,
+  PARKED_STATUSES,
+  type AuditEntry,
+  type AuditFilter,
+  type NewAuditEntry,
+  type NewParkedMessage,
+  type ParkedMessage,
+  type ParkedMessageFilter,
+  type ParkedMessageRepository,
+  type ParkedStatus,
+  type RequeueResolution,
+  type Resolution,
+} from './parked-message.js';
+
+type Row = Record<string, unknown>;
+
+export interface SqliteParkedMessageRepositoryOptions {
+  /** A database file path or ':memory:'; or an open better-sqlite3 database (not closed by us). */
+  readonly database: string | Database.Database;
+}
+
+/** Parked messages and audit trail in SQLite. better-sqlite3 is synchronous; the API is async to match PostgreSQL. */
+export class SqliteParkedMessageRepository implements ParkedMessageRepository {
+  private readonly db: Database.Database;
+  private readonly ownsDatabase: boolean;
+
+  constructor(options: SqliteParkedMessageRepositoryOptions) {
+    if (typeof options.database === 'string') {
+      this.db = new Database(options.database);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('busy_timeout = 5000');
+      this.ownsDatabase = true;
+    } else {
+      this.db = options.database;
+      this.ownsDatabase = false;
+    }
+  }
+
+  async migrate(): Promise<void> {
+    this.db.exec(
+      `CREATE TABLE IF NOT EXISTS ${DLQ_MIGRATIONS_TABLE} (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`,
+    );
+    const applied = new Set(
+      (this.db.prepare(`SELECT version FROM ${DLQ_MIGRATIONS_TABLE}`).all() as { version: number }[]).map((row) => row.version),
+    );
+    for (const migration of loadDlqMigrations('sqlite')) {
+      if (applied.has(migration.version)) continue;
+      // IMMEDIATE takes the write lock first, so two processes cannot both apply a version.
+      this.db.transaction(() => {
+        const again = this.db.prepare(`SELECT 1 FROM ${DLQ_MIGRATIONS_TABLE} WHERE version = ?`).get(migration.version);
+        if (again) return;
+        this.db.exec(migration.sql);
+        this.db
+          .prepare(`INSERT INTO ${DLQ_MIGRATIONS_TABLE} (version, name, applied_at) VALUES (?, ?, ?)`)
+          .run(migration.version, migration.name, new Date().toISOString());
+      }).immediate();
+    }
+  }
+
+  async park(message: NewParkedMessage, audit: NewAuditEntry): Promise<{ parkedId: string; created: boolean }> {
+    return this.db.transaction(() => {
+      const inserted = this.db
+        .prepare(
+          `INSERT INTO event_bus_dlq_parked_messages (
+             parked_id, dead_letter_message_id, event_id, event_type, event_version, aggregate_id,
+             source_topic, source_subscription, origin_topic, failure_reason, failure_detail,
+             park_reason, park_note, delivery_attempts, retry_count, first_failed_at, last_failed_at,
+             parked_at, parked_by, data, attributes, ordering_key)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (dead_letter_message_id) DO NOTHING`,
+        )
+        .run(
+          message.parkedId,
+          message.deadLetterMessageId,
+          message.eventId ?? null,
+          message.eventType ?? null,
+          message.eventVersion ?? null,
+          message.aggregateId ?? null,
+          message.sourceTopic ?? null,
+          message.sourceSubscription ?? null,
+          message.originTopic ?? null,
+          message.failureReason,
+          message.failureDetail ?? null,
+          message.parkReason,
+          message.parkNote ?? null,
+          message.deliveryAttempts,
+          message.retryCount,
+          message.firstFailedAt.toISOString(),
+          message.lastFailedAt.toISOString(),
+          message.parkedAt.toISOString(),
+          message.parkedBy,
+          message.data,
+          JSON.stringify(message.attributes),
+          message.orderingKey ?? null,
+        );
+      if (inserted.changes === 0) {
+        const existing = this.db
+          .prepare('SELECT parked_id FROM event_bus_dlq_parked_messages WHERE dead_letter_message_id = ?')
+          .get(message.deadLetterMessageId) as { parked_id: string };
+        return { parkedId: existing.parked_id, created: false };
+      }
+      this.insertAudit({ ...audit, parkedId: message.parkedId });
+      return { parkedId: message.parkedId, created: true };
+    }).immediate();
+  }
+
+  async recordAudit(entry: NewAuditEntry): Promise<boolean> {
+    return this.insertAudit(entry);
+  }
+
+  async get(parkedId: string): Promise<ParkedMessage | undefined> {
+    const row = this.db.prepare('SELECT * FROM event_bus_dlq_parked_messages WHERE parked_id = ?').get(parkedId) as Row | undefined;
+    return row ? toParkedMessage(row) : undefined;
+  }
+
+  async list(filter: ParkedMessageFilter = {}): Promise<ParkedMessage[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const status = filter.status ?? 'parked';
+    if (status !== 'all') {
+      where.push('status = ?');
+      params.push(status);
+    }
+    if (filter.eventType !== undefined) {
+      where.push('event_type = ?');
+      params.push(filter.eventType);
+    }
+    if (filter.since !== undefined) {
+      where.push('parked_at >= ?');
+      params.push(filter.since.toISOString());
+    }
+    if (filter.until !== undefined) {
+      where.push('parked_at < ?');
+      params.push(filter.until.toISOString());
+    }
+    params.push(filter.limit ?? DEFAULT_LIST_LIMIT);
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM event_bus_dlq_parked_messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY parked_at, parked_id LIMIT ?`,
+      )
+      .all(...params) as Row[];
+    return rows.map(toParkedMessage);
+  }
+
+  async countByStatus(): Promise<Record<ParkedStatus, number>> {
+    const counts = Object.fromEntries(PARKED_STATUSES.map((status) => [status, 0])) as Record<ParkedStatus, number>;
+    const rows = this.db
+      .prepare('SELECT status, COUNT(*) AS n FROM event_bus_dlq_parked_messages GROUP BY status')
+      .all() as { status: ParkedStatus; n: number }[];
+    for (const row of rows) counts[row.status] = row.n;
+    return counts;
+  }
+
+  async claimForRequeue(parkedId: string): Promise<ParkedMessage> {
+    return this.transition(parkedId, 'parked', 'requeuing', 'requeue', () => {});
+  }
+
+  async releaseRequeueClaim(parkedId: string): Promise<void> {
+    this.db
+      .prepare("UPDATE event_bus_dlq_parked_messages SET status = 'parked' WHERE parked_id = ? AND status = 'requeuing'")
+      .run(parkedId);
+  }
+
+  async completeRequeue(parkedId: string, resolution: RequeueResolution): Promise<ParkedMessage> {
+    return this.transition(parkedId, 'requeuing', 'requeued', 'requeue', (message) => {
+      this.db
+        .prepare(
+          `UPDATE event_bus_dlq_parked_messages
+             SET resolved_at = ?, resolved_by = ?, resolution_reason = ?, requeue_topic = ?, requeue_message_id = ?
+           WHERE parked_id = ?`,
+        )
+        .run(resolution.at.toISOString(), resolution.actor, resolution.reason ?? null, resolution.topic, resolution.messageId, parkedId);
+      this.insertAudit({
+        action: 'requeue',
+        deadLetterMessageId: message.deadLetterMessageId,
+        parkedId,
+        eventId: message.eventId,
+        eventType: message.eventType,
+        actor: resolution.actor,
+        reason: resolution.reason,
+        at: resolution.at,
+        details: { topic: resolution.topic, messageId: resolution.messageId },
+      });
+    });
+  }
+
+  async discard(parkedId: string, resolution: Resolution): Promise<ParkedMessage> {
+    return this.transition(parkedId, 'parked', 'discarded', 'discard', (message) => {
+      this.db
+        .prepare(
+          'UPDATE event_bus_dlq_parked_messages SET resolved_at = ?, resolved_by = ?, resolution_reason = ? WHERE parked_id = ?',
+        )
+        .run(resolution.at.toISOString(), resolution.actor, resolution.reason ?? null, parkedId);
+      this.insertAudit({
+        action: 'discard-parked',
+        deadLetterMessageId: message.deadLetterMessageId,
+        parkedId,
+        eventId: message.eventId,
+        eventType: message.eventType,
+        actor: resolution.actor,
+        reason: resolution.reason,
+        at: resolution.at,
+        details: {},
+      });
+    });
+  }
+
+  async listAudit(filter: AuditFilter = {}): Promise<AuditEntry[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const equal = (column: string, value: unknown): void => {
+      if (value === undefined) return;
+      where.push(`${column} = ?`);
+      params.push(value);
+    };
+    equal('action', filter.action);
+    equal('event_type', filter.eventType);
+    equal('parked_id', filter.parkedId);
+    equal('dead_letter_message_id', filter.deadLetterMessageId);
+    if (filter.since !== undefined) {
+      where.push('at >= ?');
+      params.push(filter.since.toISOString());
+    }
+    if (filter.until !== undefined) {
+      where.push('at < ?');
+      params.push(filter.until.toISOString());
+    }
+    params.push(filter.limit ?? DEFAULT_AUDIT_LIMIT);
+    const rows = this.db
+      .prepare(`SELECT * FROM event_bus_dlq_audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY audit_id LIMIT ?`)
+      .all(...params) as Row[];
+    return rows.map(toAuditEntry);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDatabase && this.db.open) this.db.close();
+  }
+
+  /** Moves a row from one status to another inside one write transaction, then runs `andThen` in it. */
+  private transition(
+    parkedId: string,
+    from: ParkedStatus,
+    to: ParkedStatus,
+    operation: string,
+    andThen: (message: ParkedMessage) => void,
+  ): ParkedMessage {
+    return this.db.transaction(() => {
+      const changed = this.db
+        .prepare('UPDATE event_bus_dlq_parked_messages SET status = ? WHERE parked_id = ? AND status = ?')
+        .run(to, parkedId, from);
+      const row = this.db.prepare('SELECT * FROM event_bus_dlq_parked_messages WHERE parked_id = ?').get(parkedId) as Row | undefined;
+      if (!row) throw new ParkedMessageNotFoundError(parkedId);
+      if (changed.changes === 0) throw new ParkedMessageStateError(parkedId, String(row.status), operation);
+      andThen(toParkedMessage(row));
+      const updated = this.db.prepare('SELECT * FROM event_bus_dlq_parked_messages WHERE parked_id = ?').get(parkedId) as Row;
+      return toParkedMessage(updated);
+    }).immediate();
+  }
+
+  private insertAudit(entry: NewAuditEntry): boolean {
+    const result = this.db
+      .prepare(
+        `INSERT INTO event_bus_dlq_audit (action, dead_letter_message_id, parked_id, event_id, event_type, actor, reason, at, details)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (dead_letter_message_id, action) DO NOTHING`,
+      )
+      .run(
+        entry.action,
+        entry.deadLetterMessageId ?? null,
+        entry.parkedId ?? null,
+        entry.eventId ?? null,
+        entry.eventType ?? null,
+        entry.actor,
+        entry.reason ?? null,
+        entry.at.toISOString(),
+        JSON.stringify(entry.details),
+      );
+    return result.changes > 0;
+  }
+}
+
+function optionalString(value: unknown): string | undefined {
+  return value === null || value === undefined ? undefined : String(value);
+}
+
+function optionalDate(value: unknown): Date | undefined {
+  return value === null || value === undefined ? undefined : new Date(String(value));
+}
+
+function toParkedMessage(row: Row): ParkedMessage {
+  return {
+    parkedId: String(row.parked_id),
+    deadLetterMessageId: String(row.dead_letter_message_id),
+    eventId: optionalString(row.event_id),
+    eventType: optionalString(row.event_type),
+    eventVersion: row.event_version === null ? undefined : Number(row.event_version),
+    aggregateId: optionalString(row.aggregate_id),
+    sourceTopic: optionalString(row.source_topic),
+    sourceSubscription: optionalString(row.source_subscription),
+    originTopic: optionalString(row.origin_topic),
+    failureReason: String(row.failure_reason),
+    failureDetail: optionalString(row.failure_detail),
+    parkReason: row.park_reason as ParkedMessage['parkReason'],
+    parkNote: optionalString(row.park_note),
+    deliveryAttempts: Number(row.delivery_attempts),
+    retryCount: Number(row.retry_count),
+    firstFailedAt: new Date(String(row.first_failed_at)),
+    lastFailedAt: new Date(String(row.last_failed_at)),
+    parkedAt: new Date(String(row.parked_at)),
+    parkedBy: String(row.parked_by),
+    data: row.data as Buffer,
+    attributes: JSON.parse(String(row.attributes)) as Record<string, string>,
+    orderingKey: optionalString(row.ordering_key),
+    status: row.status as ParkedStatus,
+    resolvedAt: optionalDate(row.resolved_at),
+    resolvedBy: optionalString(row.resolved_by),
+    resolutionReason: optionalString(row.resolution_reason),
+    requeueTopic: optionalString(row.requeue_topic),
+    requeueMessageId: optionalString(row.requeue_message_id),
+  };
+}
+
+function toAuditEntry(row: Row): AuditEntry {
+  return {
+    auditId: Number(row.audit_id),
+    action: row.action as AuditEntry['action'],
+    deadLetterMessageId: optionalString(row.dead_letter_message_id),
+    parkedId: optionalString(row.parked_id),
+    eventId: optionalString(row.event_id),
+    eventType: optionalString(row.event_type),
+    actor: String(row.actor),
+    reason: optionalString(row.reason),
+    at: new Date(String(row.at)),
+    details: JSON.parse(String(row.details)) as Record<string, unknown>,
+  };
+}
