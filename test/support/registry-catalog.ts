@@ -142,7 +142,9 @@ function readMessage(
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
     throw new RegistryLoadError(REGISTRY_FILE, messageAt + '/x-event-version', 'must be an integer >= 1');
   }
-  const payloadRef = isObject(message.payload) ? message.payload.$ref : undefined;
+  // A plain `$ref`, or the multi-format form `{ schemaFormat, schema: { $ref } }` (decision 0010).
+  const payload = isObject(message.payload) ? message.payload : {};
+  const payloadRef = isObject(payload.schema) ? payload.schema.$ref : payload.$ref;
   if (typeof payloadRef !== 'string') {
     throw new RegistryLoadError(REGISTRY_FILE, messageAt + '/payload', "payload must be { $ref: './schemas/<type>/<n>.json' }");
   }
