@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Parser } from '@asyncapi/parser';
+import * as prettier from 'prettier';
 import type { AnySchemaObject } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lookupEventVersion, type EventCatalog } from '../../runtime/index.js';
@@ -31,6 +32,7 @@ const COMPATIBILITY_MODES = [
   'FULL',
   'FULL_TRANSITIVE',
 ];
+const REGISTRY_FORMAT = { printWidth: 120, singleQuote: true } as const;
 /** Keywords the product registry avoids so every schema stays representable in Avro. */
 const FORBIDDEN_KEYWORDS = ['oneOf', 'anyOf', 'allOf', 'not', 'const', 'if', 'then', 'else', 'patternProperties'];
 
@@ -116,6 +118,18 @@ describe('asyncapi.yaml under @asyncapi/parser', () => {
 });
 
 describe('registry conventions', () => {
+  it('keeps asyncapi.yaml and every schema file in canonical format (prettier, width 120, single quotes)', async () => {
+    const files = [REGISTRY_FILE, ...registry.schemaFiles.keys()];
+    const unformatted: string[] = [];
+    for (const file of files) {
+      const text = await readFile(join(repoRoot, file), 'utf8');
+      const formatted = await prettier.check(text, { filepath: file, ...REGISTRY_FORMAT });
+      if (!formatted) unformatted.push(file);
+    }
+    // Fix with: npx prettier --print-width 120 --single-quote --write asyncapi.yaml 'schemas/**/*.json'
+    expect(unformatted).toEqual([]);
+  });
+
   it('describes exactly the ten domain events with their aggregate types', () => {
     const actual = Object.fromEntries(registry.channels.map((channel) => [channel.eventType, channel.aggregateType]));
     expect(actual).toEqual(EXPECTED_EVENTS);
