@@ -1,0 +1,11 @@
+// Pub/Sub resource management from the registry: provisioning (`infra`) and schema sync (`schemas`).
+export * from './errors.js';
+export * from './config.js';
+export * from './plan.js';
+export * from './resource-names.js';
+export * from './registry-topology.js';
+export * from './subscription-settings.js';
+export * from './desired-state.js';
+export * from './live-state.js';
+export * from './provision.js';
+export { withPubSub, createManagementClient } from './pubsub-client.js';
