@@ -1,0 +1,105 @@
+/**
+ * Array keywords: items (one schema, or a tuple via array `items` / `prefixItems`),
+ * additionalItems under the content-model rules, min/maxItems and uniqueItems.
+ */
+import { acceptsEverything, has, locate, objectOf, type DiffContext, type Difference } from './context.js';
+import { compareBound, keywordDifference } from './scalar.js';
+import type { DiffRuleId } from './rules.js';
+import type { SchemaNode } from './resolver.js';
+
+interface ArrayView {
+  /** Schema every item must match (non-tuple form). */
+  items: SchemaNode | undefined;
+  tuple: SchemaNode[];
+  /** Where extra tuple items are described: `additionalItems`, or `items` next to `prefixItems`. */
+  extraKeyword: 'additionalItems' | 'items';
+  extra: SchemaNode | undefined;
+}
+
+function viewOf(ctx: DiffContext, node: SchemaNode): ArrayView {
+  const object = objectOf(node);
+  const tupleKeyword = Array.isArray(object.prefixItems) ? 'prefixItems' : Array.isArray(object.items) ? 'items' : undefined;
+  const tuple: SchemaNode[] = [];
+  if (tupleKeyword) {
+    const list = object[tupleKeyword] as unknown[];
+    list.forEach((_, index) => {
+      const child = ctx.child(node, tupleKeyword, index);
+      if (child) tuple.push(child);
+    });
+  }
+  const extraKeyword = tupleKeyword === 'prefixItems' ? 'items' : 'additionalItems';
+  const items = tupleKeyword ? undefined : ctx.child(node, 'items');
+  return { items, tuple, extraKeyword, extra: ctx.child(node, extraKeyword) };
+}
+
+function extraModel(ctx: DiffContext, view: ArrayView): { permits: boolean; schema: SchemaNode | undefined } {
+  if (!view.extra) return { permits: true, schema: undefined };
+  const resolved = ctx.deref(view.extra);
+  if (resolved.value === false) return { permits: false, schema: undefined };
+  if (acceptsEverything(resolved.value)) return { permits: true, schema: undefined };
+  return { permits: true, schema: view.extra };
+}
+
+export function compareArray(ctx: DiffContext, original: SchemaNode, update: SchemaNode): Difference[] {
+  const out: Difference[] = [];
+  const o = viewOf(ctx, original);
+  const u = viewOf(ctx, update);
+  const bothTuples = o.tuple.length > 0 || u.tuple.length > 0;
+  if (o.items || u.items) out.push(...ctx.compare(o.items, u.items));
+  if (bothTuples) compareTuple(ctx, original, update, o, u, out);
+  if (bothTuples || has(objectOf(original), 'additionalItems') || has(objectOf(update), 'additionalItems')) {
+    compareExtra(ctx, original, update, o, u, out);
+  }
+  compareBound(out, original, update, 'maxItems', 'MAX_ITEMS');
+  compareBound(out, original, update, 'minItems', 'MIN_ITEMS');
+  const oUnique = objectOf(original).uniqueItems === true;
+  const uUnique = objectOf(update).uniqueItems === true;
+  if (oUnique !== uUnique) out.push(keywordDifference(oUnique ? 'UNIQUE_ITEMS_REMOVED' : 'UNIQUE_ITEMS_ADDED', original, update, 'uniqueItems'));
+  return out;
+}
+
+function compareTuple(ctx: DiffContext, original: SchemaNode, update: SchemaNode, o: ArrayView, u: ArrayView, out: Difference[]): void {
+  const shared = Math.min(o.tuple.length, u.tuple.length);
+  for (let index = 0; index < shared; index += 1) out.push(...ctx.compare(o.tuple[index], u.tuple[index]));
+  for (let index = shared; index < o.tuple.length; index += 1) {
+    const removed = o.tuple[index]!;
+    const model = extraModel(ctx, u);
+    const at = { subject: String(index), original: locate(removed), update: locate(update) };
+    if (model.permits && !model.schema) out.push({ rule: 'ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL', ...at });
+    else if (model.schema) {
+      const sub = ctx.compare(removed, model.schema);
+      const covered = ctx.isCompatible(sub);
+      out.push(...sub, { rule: covered ? 'ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL' : 'ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', ...at });
+    } else if (ctx.deref(removed).value === false) out.push({ rule: 'ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL', ...at });
+    else out.push({ rule: 'ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL', ...at });
+  }
+  for (let index = shared; index < u.tuple.length; index += 1) {
+    const added = u.tuple[index]!;
+    const model = extraModel(ctx, o);
+    const at = { subject: String(index), original: locate(original), update: locate(added) };
+    if (model.permits && !model.schema) {
+      const empty = acceptsEverything(ctx.deref(added).value);
+      out.push({ rule: empty ? 'ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL' : 'ITEM_ADDED_TO_OPEN_CONTENT_MODEL', ...at });
+    } else if (model.schema) {
+      const sub = ctx.compare(model.schema, added);
+      const covered = ctx.isCompatible(sub);
+      out.push(...sub, { rule: covered ? 'ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL' : 'ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', ...at });
+    } else out.push({ rule: 'ITEM_ADDED_TO_CLOSED_CONTENT_MODEL', ...at });
+  }
+}
+
+function compareExtra(ctx: DiffContext, original: SchemaNode, update: SchemaNode, o: ArrayView, u: ArrayView, out: Difference[]): void {
+  const before = extraModel(ctx, o);
+  const after = extraModel(ctx, u);
+  const note = (rule: DiffRuleId): void => {
+    const difference: Difference = { rule, subject: u.extraKeyword };
+    if (o.extra) difference.original = locate(o.extra);
+    if (u.extra) difference.update = locate(u.extra);
+    if (!o.extra && !u.extra) difference.update = locate(update);
+    out.push(difference);
+  };
+  if (before.permits !== after.permits) note(before.permits ? 'ADDITIONAL_ITEMS_REMOVED' : 'ADDITIONAL_ITEMS_ADDED');
+  else if (!before.schema && after.schema) note('ADDITIONAL_ITEMS_NARROWED');
+  else if (before.schema && !after.schema) note('ADDITIONAL_ITEMS_EXTENDED');
+  else if (before.schema && after.schema) out.push(...ctx.compare(before.schema, after.schema));
+}
