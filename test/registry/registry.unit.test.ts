@@ -114,6 +114,25 @@ describe('asyncapi.yaml under @asyncapi/parser', () => {
     expect(payload?.$id).toBe(`${SCHEMA_ID_BASE}user.created/2.json`);
     expect(asObject(asObject(payload?.properties).userId).format).toBe('uuid');
     expect(asObject(asObject(payload?.properties).locale).pattern).toBe('^[a-z]{2}(-[A-Z]{2})?$');
+    // The shared trait puts the envelope attributes on every message as headers.
+    for (const message of document!.components().messages()) {
+      const headers = message.headers()?.json() as Json | undefined;
+      expect(Object.keys(asObject(headers?.properties)), message.id()).toEqual(
+        expect.arrayContaining([
+          'ce-id',
+          'ce-type',
+          'ce-source',
+          'ce-specversion',
+          'ce-time',
+          'ce-subject',
+          'ce-dataschema',
+          'event-version',
+          'aggregate-type',
+          'correlation-id',
+          'causation-id',
+        ]),
+      );
+    }
   });
 });
 
@@ -152,7 +171,8 @@ describe('registry conventions', () => {
       expect(channel['x-aggregate-type'], key).toBe(EXPECTED_EVENTS[eventType]);
       expect(channel['x-ordering-key'], key).toBe('aggregateId');
       expect(COMPATIBILITY_MODES, key).toContain(channel['x-compatibility']);
-      if (channel['x-compatibility-reason'] !== undefined) expect(channel['x-compatibility-reason']).toBeTypeOf('string');
+      if (channel['x-compatibility-reason'] !== undefined)
+        expect(channel['x-compatibility-reason']).toBeTypeOf('string');
       const binding = asObject(asObject(channel.bindings).googlepubsub);
       expect(binding.bindingVersion, key).toBe('0.2.0');
       expect(asObject(binding.schemaSettings), key).toMatchObject({ encoding: 'JSON', name: eventType });
@@ -254,7 +274,8 @@ describe('payload schemas', () => {
         expect(schema.type, schemaFile).toBe('object');
         expect(schema.additionalProperties, schemaFile).toBe(false);
         expect(Array.isArray(schema.required) && schema.required.length > 0, schemaFile).toBe(true);
-        for (const name of schema.required as string[]) expect(Object.keys(schema.properties), schemaFile).toContain(name);
+        for (const name of schema.required as string[])
+          expect(Object.keys(schema.properties), schemaFile).toContain(name);
         expect((schema.examples as unknown[]).length, schemaFile).toBeGreaterThanOrEqual(2);
       }
     }
@@ -277,8 +298,7 @@ describe('payload schemas', () => {
             expect(node.additionalProperties, where).toBe(false);
             // A record needs a name in Avro and a type name in TypeScript.
             expect(node.title, `${where}: an object with properties needs a title`).toBeTypeOf('string');
-          }
-          else {
+          } else {
             expect(node.additionalProperties, `${where}: a map needs a value schema`).toBeTypeOf('object');
             maps += 1;
           }
@@ -301,7 +321,9 @@ describe('payload schemas', () => {
     const definitions = [...registry.schemaFiles]
       .filter(([file]) => file.startsWith('schemas/common/'))
       .flatMap(([file, schema]) =>
-        Object.keys(schema.definitions as object).map((name) => `../common/${file.slice('schemas/common/'.length)}#/definitions/${name}`),
+        Object.keys(schema.definitions as object).map(
+          (name) => `../common/${file.slice('schemas/common/'.length)}#/definitions/${name}`,
+        ),
       );
     expect(definitions.length).toBeGreaterThanOrEqual(3);
     for (const definition of definitions) {
@@ -319,19 +341,22 @@ describe('versions', () => {
     expect(catalog.events[eventType]!.currentVersion).toBe(2);
   });
 
-  it.each(versioned)('%s v2 is backward compatible with v1: same required fields, v1 properties unchanged, only optional additions', (eventType) => {
-    const channel = registry.channels.find((candidate) => candidate.eventType === eventType)!;
-    const [v1, v2] = channel.messages.map((message) => message.schema) as [AnySchemaObject, AnySchemaObject];
-    expect(v2.required).toEqual(v1.required);
-    const v1Properties = v1.properties as Record<string, unknown>;
-    const v2Properties = v2.properties as Record<string, unknown>;
-    for (const [name, definition] of Object.entries(v1Properties)) {
-      expect(isDeepStrictEqual(v2Properties[name], definition), `${eventType} v2 changed '${name}'`).toBe(true);
-    }
-    const added = Object.keys(v2Properties).filter((name) => !(name in v1Properties));
-    expect(added.length).toBeGreaterThan(0);
-    for (const name of added) expect(v2.required as string[]).not.toContain(name);
-  });
+  it.each(versioned)(
+    '%s v2 is backward compatible with v1: same required fields, v1 properties unchanged, only optional additions',
+    (eventType) => {
+      const channel = registry.channels.find((candidate) => candidate.eventType === eventType)!;
+      const [v1, v2] = channel.messages.map((message) => message.schema) as [AnySchemaObject, AnySchemaObject];
+      expect(v2.required).toEqual(v1.required);
+      const v1Properties = v1.properties as Record<string, unknown>;
+      const v2Properties = v2.properties as Record<string, unknown>;
+      for (const [name, definition] of Object.entries(v1Properties)) {
+        expect(isDeepStrictEqual(v2Properties[name], definition), `${eventType} v2 changed '${name}'`).toBe(true);
+      }
+      const added = Object.keys(v2Properties).filter((name) => !(name in v1Properties));
+      expect(added.length).toBeGreaterThan(0);
+      for (const name of added) expect(v2.required as string[]).not.toContain(name);
+    },
+  );
 
   it.each(versioned)('%s v2 reads every v1 example (new reader, old data)', (eventType) => {
     const channel = registry.channels.find((candidate) => candidate.eventType === eventType)!;
@@ -376,45 +401,212 @@ describe('examples and crafted invalid payloads', () => {
   }
 
   const invalidCases: InvalidCase[] = [
-    { name: 'missing required email', eventType: 'user.created', version: 2, mutate: (p) => delete p.email, instancePath: '', keyword: 'required' },
-    { name: 'unknown subscription tier', eventType: 'user.created', version: 1, mutate: (p) => (p.subscriptionTier = 'gold'), instancePath: '/subscriptionTier', keyword: 'enum' },
-    { name: 'malformed email', eventType: 'user.created', version: 1, mutate: (p) => (p.email = 'not-an-email'), instancePath: '/email', keyword: 'format' },
-    { name: 'extra property', eventType: 'user.created', version: 1, mutate: (p) => (p.locale = 'en'), instancePath: '', keyword: 'additionalProperties' },
-    { name: 'bad locale', eventType: 'user.created', version: 2, mutate: (p) => (p.locale = 'english'), instancePath: '/locale', keyword: 'pattern' },
-    { name: 'userId not a uuid', eventType: 'user.created', version: 2, mutate: (p) => (p.userId = 'user-42'), instancePath: '/userId', keyword: 'format' },
-    { name: 'quality score above 1', eventType: 'voice_model.trained', version: 1, mutate: (p) => (p.qualityScore = 1.2), instancePath: '/qualityScore', keyword: 'maximum' },
-    { name: 'non-numeric metric in a map', eventType: 'voice_model.trained', version: 1, mutate: (p) => (p.evaluationMetrics = { mos: 'high' }), instancePath: '/evaluationMetrics/mos', keyword: 'type' },
-    { name: 'duplicate language', eventType: 'voice_model.trained', version: 1, mutate: (p) => (p.languages = ['en-US', 'en-US']), instancePath: '/languages', keyword: 'uniqueItems' },
-    { name: 'required nullable field absent', eventType: 'voice_model.training_failed', version: 1, mutate: (p) => delete p.nextRetryAt, instancePath: '', keyword: 'required' },
-    { name: 'lowercase error code', eventType: 'voice_model.training_failed', version: 1, mutate: (p) => ((p.error as Json).code = 'oops'), instancePath: '/error/code', keyword: 'pattern' },
-    { name: 'negative chunk count', eventType: 'document.processed', version: 1, mutate: (p) => (p.chunkCount = -1), instancePath: '/chunkCount', keyword: 'minimum' },
-    { name: 'page count as a string', eventType: 'document.processed', version: 1, mutate: (p) => (p.pageCount = '66'), instancePath: '/pageCount', keyword: 'type' },
-    { name: 'unknown stage', eventType: 'document.processing_failed', version: 1, mutate: (p) => (p.stage = 'ocr'), instancePath: '/stage', keyword: 'enum' },
-    { name: 'zero width', eventType: 'face_model.created', version: 1, mutate: (p) => ((p.resolution as Json).width = 0), instancePath: '/resolution/width', keyword: 'minimum' },
-    { name: 'bad timestamp', eventType: 'face_model.creation_failed', version: 1, mutate: (p) => (p.failedAt = '28/11/2026'), instancePath: '/failedAt', keyword: 'format' },
-    { name: 'unknown channel', eventType: 'conversation.started', version: 1, mutate: (p) => (p.channel = 'sms'), instancePath: '/channel', keyword: 'enum' },
-    { name: 'extra latency field', eventType: 'conversation.turn_completed', version: 2, mutate: (p) => ((p.latency as Json).queueMs = 3), instancePath: '/latency', keyword: 'additionalProperties' },
-    { name: 'cited id not a uuid', eventType: 'conversation.turn_completed', version: 1, mutate: (p) => (p.citedDocumentIds = ['doc-1']), instancePath: '/citedDocumentIds/0', keyword: 'format' },
-    { name: 'v2 field in v1', eventType: 'conversation.turn_completed', version: 1, mutate: (p) => (p.interrupted = true), instancePath: '', keyword: 'additionalProperties' },
-    { name: 'fractional turn count', eventType: 'conversation.ended', version: 1, mutate: (p) => (p.turnCount = 2.5), instancePath: '/turnCount', keyword: 'type' },
-    { name: 'token usage missing total', eventType: 'conversation.ended', version: 1, mutate: (p) => delete (p.totalTokenUsage as Json).totalTokens, instancePath: '/totalTokenUsage', keyword: 'required' },
+    {
+      name: 'missing required email',
+      eventType: 'user.created',
+      version: 2,
+      mutate: (p) => delete p.email,
+      instancePath: '',
+      keyword: 'required',
+    },
+    {
+      name: 'unknown subscription tier',
+      eventType: 'user.created',
+      version: 1,
+      mutate: (p) => (p.subscriptionTier = 'gold'),
+      instancePath: '/subscriptionTier',
+      keyword: 'enum',
+    },
+    {
+      name: 'malformed email',
+      eventType: 'user.created',
+      version: 1,
+      mutate: (p) => (p.email = 'not-an-email'),
+      instancePath: '/email',
+      keyword: 'format',
+    },
+    {
+      name: 'extra property',
+      eventType: 'user.created',
+      version: 1,
+      mutate: (p) => (p.locale = 'en'),
+      instancePath: '',
+      keyword: 'additionalProperties',
+    },
+    {
+      name: 'bad locale',
+      eventType: 'user.created',
+      version: 2,
+      mutate: (p) => (p.locale = 'english'),
+      instancePath: '/locale',
+      keyword: 'pattern',
+    },
+    {
+      name: 'userId not a uuid',
+      eventType: 'user.created',
+      version: 2,
+      mutate: (p) => (p.userId = 'user-42'),
+      instancePath: '/userId',
+      keyword: 'format',
+    },
+    {
+      name: 'quality score above 1',
+      eventType: 'voice_model.trained',
+      version: 1,
+      mutate: (p) => (p.qualityScore = 1.2),
+      instancePath: '/qualityScore',
+      keyword: 'maximum',
+    },
+    {
+      name: 'non-numeric metric in a map',
+      eventType: 'voice_model.trained',
+      version: 1,
+      mutate: (p) => (p.evaluationMetrics = { mos: 'high' }),
+      instancePath: '/evaluationMetrics/mos',
+      keyword: 'type',
+    },
+    {
+      name: 'duplicate language',
+      eventType: 'voice_model.trained',
+      version: 1,
+      mutate: (p) => (p.languages = ['en-US', 'en-US']),
+      instancePath: '/languages',
+      keyword: 'uniqueItems',
+    },
+    {
+      name: 'required nullable field absent',
+      eventType: 'voice_model.training_failed',
+      version: 1,
+      mutate: (p) => delete p.nextRetryAt,
+      instancePath: '',
+      keyword: 'required',
+    },
+    {
+      name: 'lowercase error code',
+      eventType: 'voice_model.training_failed',
+      version: 1,
+      mutate: (p) => ((p.error as Json).code = 'oops'),
+      instancePath: '/error/code',
+      keyword: 'pattern',
+    },
+    {
+      name: 'negative chunk count',
+      eventType: 'document.processed',
+      version: 1,
+      mutate: (p) => (p.chunkCount = -1),
+      instancePath: '/chunkCount',
+      keyword: 'minimum',
+    },
+    {
+      name: 'page count as a string',
+      eventType: 'document.processed',
+      version: 1,
+      mutate: (p) => (p.pageCount = '66'),
+      instancePath: '/pageCount',
+      keyword: 'type',
+    },
+    {
+      name: 'unknown stage',
+      eventType: 'document.processing_failed',
+      version: 1,
+      mutate: (p) => (p.stage = 'ocr'),
+      instancePath: '/stage',
+      keyword: 'enum',
+    },
+    {
+      name: 'zero width',
+      eventType: 'face_model.created',
+      version: 1,
+      mutate: (p) => ((p.resolution as Json).width = 0),
+      instancePath: '/resolution/width',
+      keyword: 'minimum',
+    },
+    {
+      name: 'bad timestamp',
+      eventType: 'face_model.creation_failed',
+      version: 1,
+      mutate: (p) => (p.failedAt = '28/11/2026'),
+      instancePath: '/failedAt',
+      keyword: 'format',
+    },
+    {
+      name: 'unknown channel',
+      eventType: 'conversation.started',
+      version: 1,
+      mutate: (p) => (p.channel = 'sms'),
+      instancePath: '/channel',
+      keyword: 'enum',
+    },
+    {
+      name: 'extra latency field',
+      eventType: 'conversation.turn_completed',
+      version: 2,
+      mutate: (p) => ((p.latency as Json).queueMs = 3),
+      instancePath: '/latency',
+      keyword: 'additionalProperties',
+    },
+    {
+      name: 'cited id not a uuid',
+      eventType: 'conversation.turn_completed',
+      version: 1,
+      mutate: (p) => (p.citedDocumentIds = ['doc-1']),
+      instancePath: '/citedDocumentIds/0',
+      keyword: 'format',
+    },
+    {
+      name: 'v2 field in v1',
+      eventType: 'conversation.turn_completed',
+      version: 1,
+      mutate: (p) => (p.interrupted = true),
+      instancePath: '',
+      keyword: 'additionalProperties',
+    },
+    {
+      name: 'fractional turn count',
+      eventType: 'conversation.ended',
+      version: 1,
+      mutate: (p) => (p.turnCount = 2.5),
+      instancePath: '/turnCount',
+      keyword: 'type',
+    },
+    {
+      name: 'token usage missing total',
+      eventType: 'conversation.ended',
+      version: 1,
+      mutate: (p) => delete (p.totalTokenUsage as Json).totalTokens,
+      instancePath: '/totalTokenUsage',
+      keyword: 'required',
+    },
   ];
 
-  it.each(invalidCases)('$eventType v$version rejects $name at "$instancePath" ($keyword)', ({ eventType, version, mutate, instancePath, keyword }) => {
-    const payload = firstExample(eventType, version);
-    mutate(payload);
-    const result = lookupEventVersion(catalog, eventType, version).validate(payload);
-    expect(result.valid).toBe(false);
-    if (result.valid) return;
-    expect(result.issues).toContainEqual(expect.objectContaining({ instancePath, keyword }));
-    for (const issue of result.issues) expect(issue.message).toBeTypeOf('string');
-  });
+  it.each(invalidCases)(
+    '$eventType v$version rejects $name at "$instancePath" ($keyword)',
+    ({ eventType, version, mutate, instancePath, keyword }) => {
+      const payload = firstExample(eventType, version);
+      mutate(payload);
+      const result = lookupEventVersion(catalog, eventType, version).validate(payload);
+      expect(result.valid).toBe(false);
+      if (result.valid) return;
+      expect(result.issues).toContainEqual(expect.objectContaining({ instancePath, keyword }));
+      for (const issue of result.issues) expect(issue.message).toBeTypeOf('string');
+    },
+  );
 
   it('reports every violation at once (allErrors)', () => {
-    const result = lookupEventVersion(catalog, 'user.created', 1).validate({ userId: 'x', email: 'no', name: '', subscriptionTier: 'gold' });
+    const result = lookupEventVersion(catalog, 'user.created', 1).validate({
+      userId: 'x',
+      email: 'no',
+      name: '',
+      subscriptionTier: 'gold',
+    });
     expect(result.valid).toBe(false);
     if (result.valid) return;
-    expect(result.issues.map((issue) => issue.instancePath).sort()).toEqual(['/email', '/name', '/subscriptionTier', '/userId']);
+    expect(result.issues.map((issue) => issue.instancePath).sort()).toEqual([
+      '/email',
+      '/name',
+      '/subscriptionTier',
+      '/userId',
+    ]);
   });
 });
 
@@ -436,22 +628,58 @@ describe('loadRegistryCatalog', () => {
     expect(Object.keys(catalog.events).sort()).toEqual(Object.keys(EXPECTED_EVENTS).sort());
   });
 
-  it('fails with a RegistryLoadError naming the file and JSON pointer when a payload file is missing', async () => {
+  async function withRegistryCopy(edit: (yaml: string) => string, run: (root: string) => Promise<void>): Promise<void> {
     const root = await mkdtemp(join(tmpdir(), 'registry-'));
     try {
       await cp(join(repoRoot, 'schemas'), join(root, 'schemas'), { recursive: true });
       const yaml = await readFile(join(repoRoot, REGISTRY_FILE), 'utf8');
-      await writeFile(join(root, REGISTRY_FILE), yaml.replace("'./schemas/face_model.created/1.json'", "'./schemas/face_model.created/9.json'"));
-      const error = await loadRegistryCatalog(root).catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(RegistryLoadError);
-      expect(error).toMatchObject({
-        code: 'REGISTRY_INVALID',
-        file: REGISTRY_FILE,
-        pointer: '/components/messages/faceModelCreatedV1/payload/$ref',
-      });
-      expect((error as Error).message).toContain('schemas/face_model.created/9.json');
+      const edited = edit(yaml);
+      expect(edited).not.toBe(yaml);
+      await writeFile(join(root, REGISTRY_FILE), edited);
+      await run(root);
     } finally {
       await rm(root, { recursive: true, force: true });
     }
+  }
+
+  it('accepts the multi-format payload form { schemaFormat, schema: { $ref } }', async () => {
+    await withRegistryCopy(
+      (yaml) =>
+        yaml.replace(
+          "      payload:\n        $ref: './schemas/conversation.ended/1.json'",
+          "      payload:\n        schemaFormat: 'application/schema+json;version=draft-07'\n        schema:\n          $ref: './schemas/conversation.ended/1.json'",
+        ),
+      async (root) => {
+        const copy = await loadRegistryCatalog(root);
+        expect(copy.events['conversation.ended']!.versions[1]!.schemaFile).toBe('schemas/conversation.ended/1.json');
+      },
+    );
+  });
+
+  it('names the channel and extension when x-aggregate-type is missing', async () => {
+    await withRegistryCopy(
+      (yaml) => yaml.replace('    x-aggregate-type: document\n', '').replace('    x-aggregate-type: document\n', ''),
+      async (root) => {
+        const error = await loadRegistryCatalog(root).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(RegistryLoadError);
+        expect(error).toMatchObject({ file: REGISTRY_FILE, pointer: '/channels/documentProcessed/x-aggregate-type' });
+      },
+    );
+  });
+
+  it('fails with a RegistryLoadError naming the file and JSON pointer when a payload file is missing', async () => {
+    await withRegistryCopy(
+      (yaml) => yaml.replace("'./schemas/face_model.created/1.json'", "'./schemas/face_model.created/9.json'"),
+      async (root) => {
+        const error = await loadRegistryCatalog(root).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(RegistryLoadError);
+        expect(error).toMatchObject({
+          code: 'REGISTRY_INVALID',
+          file: REGISTRY_FILE,
+          pointer: '/components/messages/faceModelCreatedV1/payload/$ref',
+        });
+        expect((error as Error).message).toContain('schemas/face_model.created/9.json');
+      },
+    );
   });
 });

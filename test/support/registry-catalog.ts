@@ -146,11 +146,16 @@ function readMessage(
   const payload = isObject(message.payload) ? message.payload : {};
   const payloadRef = isObject(payload.schema) ? payload.schema.$ref : payload.$ref;
   if (typeof payloadRef !== 'string') {
-    throw new RegistryLoadError(REGISTRY_FILE, messageAt + '/payload', "payload must be { $ref: './schemas/<type>/<n>.json' }");
+    throw new RegistryLoadError(
+      REGISTRY_FILE,
+      messageAt + '/payload',
+      "payload must be { $ref: './schemas/<type>/<n>.json' }",
+    );
   }
   const schemaFile = posix.normalize(payloadRef);
   const schema = schemaFiles.get(schemaFile);
-  if (!schema) throw new RegistryLoadError(REGISTRY_FILE, messageAt + '/payload/$ref', `no schema file '${schemaFile}'`);
+  if (!schema)
+    throw new RegistryLoadError(REGISTRY_FILE, messageAt + '/payload/$ref', `no schema file '${schemaFile}'`);
   return { key, eventType, version, schemaFile, schema };
 }
 
@@ -240,7 +245,11 @@ export async function loadRegistryCatalog(root: string = repoRoot): Promise<Even
     for (const message of channel.messages) versions[message.version] = compileVersion(ajv, message);
     const versionNumbers = channel.messages.map((message) => message.version);
     if (versionNumbers.length === 0) {
-      throw new RegistryLoadError(REGISTRY_FILE, pointerOf('channels', channel.key, 'messages'), 'a channel needs at least one message');
+      throw new RegistryLoadError(
+        REGISTRY_FILE,
+        pointerOf('channels', channel.key, 'messages'),
+        'a channel needs at least one message',
+      );
     }
     events[channel.eventType] = {
       eventType: channel.eventType,
