@@ -1,14 +1,80 @@
+/**
+ * `event-bus generate [--input asyncapi.yaml] [--out generated] [--check] [--runtime-import spec]`
+ * Exit codes: 0 written / up to date, 1 with --check when generated files are stale,
+ * 2 when the registry is invalid (parser diagnostics on stderr) or unreadable.
+ */
 import type { Command } from 'commander';
-import { EXIT_USAGE } from '../exit-codes.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import {
+  DEFAULT_INPUT,
+  DEFAULT_OUT,
+  DEFAULT_RUNTIME_IMPORT,
+  GeneratorError,
+  RegistryParseError,
+  formatDiagnostic,
+  generate,
+} from '../../generator/index.js';
 
-// Placeholder until the 'generate' verb lands; its owner replaces this file.
+export const FLAG_INPUT = '--input <file>';
+export const FLAG_OUT = '--out <dir>';
+export const FLAG_CHECK = '--check';
+export const FLAG_RUNTIME_IMPORT = '--runtime-import <specifier>';
+export const FLAG_BIND_RUNTIME_CLASSES = '--bind-runtime-classes';
+
+export interface GenerateFlags {
+  input: string;
+  out: string;
+  check?: boolean;
+  runtimeImport: string;
+  bindRuntimeClasses?: boolean;
+}
+
 export function register(program: Command): void {
   program
     .command('generate')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .action(() => {
-      process.stderr.write("event-bus: 'generate' is not implemented yet\n");
-      process.exitCode = EXIT_USAGE;
+    .description('Generate the typed SDK (types, validators, catalog, facades) from the AsyncAPI registry')
+    .option(FLAG_INPUT, 'AsyncAPI document of the registry', DEFAULT_INPUT)
+    .option(FLAG_OUT, 'output directory', DEFAULT_OUT)
+    .option(FLAG_CHECK, 'write nothing; exit 1 listing stale, missing or extra files')
+    .option(FLAG_RUNTIME_IMPORT, "module the generated code imports the runtime from (e.g. '@clone/event-bus/runtime')", DEFAULT_RUNTIME_IMPORT)
+    .option(FLAG_BIND_RUNTIME_CLASSES, 'also emit EventPublisher/EventSubscriber bound to the catalog')
+    .action(async (flags: GenerateFlags) => {
+      process.exitCode = await run(flags);
     });
+}
+
+export async function run(flags: GenerateFlags): Promise<number> {
+  try {
+    const result = await generate({
+      input: flags.input,
+      out: flags.out,
+      check: flags.check === true,
+      runtimeImport: flags.runtimeImport,
+      bindRuntimeClasses: flags.bindRuntimeClasses === true,
+    });
+    if (flags.check) {
+      if (result.stale.length === 0) {
+        process.stdout.write(`${flags.out}: up to date (${result.files.length} files)\n`);
+        return EXIT_OK;
+      }
+      for (const file of result.stale) process.stdout.write(`${flags.out}/${file}: stale\n`);
+      process.stdout.write(`${result.stale.length} stale file(s); run \`event-bus generate\`\n`);
+      return EXIT_FINDINGS;
+    }
+    for (const file of result.written) process.stdout.write(`wrote ${flags.out}/${file}\n`);
+    for (const file of result.stale) process.stdout.write(`removed ${flags.out}/${file}\n`);
+    process.stdout.write(`${flags.out}: ${result.files.length} files, ${result.written.length} changed\n`);
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof RegistryParseError) {
+      for (const diagnostic of error.diagnostics) process.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
+      process.stderr.write(`event-bus: ${error.file} is not a valid AsyncAPI document\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof GeneratorError) {
+      process.stderr.write(`event-bus: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
 }

@@ -14,7 +14,7 @@ import {
 } from './avro-schema.js';
 import { AvroRefError, AvroUnrepresentableError, type SchemaLocation } from './errors.js';
 import { appendPointer, pointerSegments, resolvePointer } from './json-pointer.js';
-import { AvroNameTable, isAvroName, pascalCase, symbolFor, uniqueSymbols } from './naming.js';
+import { AvroNameTable, enumSymbols, isAvroName, pascalCase } from './naming.js';
 
 /** Returns the JSON Schema document at an absolute URI (no fragment), e.g. a registry `$id`. */
 export type RefLoader = (documentUri: string) => unknown;
@@ -265,7 +265,7 @@ function stringType(conversion: Conversion, schema: SchemaObject, cursor: Cursor
   const name = conversion.names.claim(key, nameHint);
   if (conversion.emitted.has(key)) return name;
   conversion.emitted.add(key);
-  const symbols = uniqueSymbols(values.map(symbolFor));
+  const symbols = enumSymbols(values);
   const enumSchema: AvroEnumSchema = { type: 'enum', name, ...docOf(schema), symbols };
   if (symbols.some((symbol, index) => symbol !== values[index])) {
     enumSchema[AVRO_JSON_ENUM_VALUES_ATTRIBUTE] = values;

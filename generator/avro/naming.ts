@@ -45,13 +45,19 @@ export class AvroNameTable {
   }
 }
 
-/** Makes `values` unique by suffixing repeats, keeping order: ['a_b','a_b'] → ['a_b','a_b_2']. */
-export function uniqueSymbols(values: readonly string[]): string[] {
-  const seen = new Set<string>();
+/**
+ * Avro symbols for JSON enum values, index-aligned and unique: values that already are valid
+ * symbols keep themselves; the others get a sanitized symbol, suffixed when it is taken
+ * (['en-US', 'en_US'] → ['en_US_2', 'en_US']).
+ */
+export function enumSymbols(values: readonly string[]): string[] {
+  const taken = new Set(values.filter(isAvroName));
   return values.map((value) => {
-    let symbol = value;
-    for (let suffix = 2; seen.has(symbol); suffix += 1) symbol = `${value}_${suffix}`;
-    seen.add(symbol);
+    if (isAvroName(value)) return value;
+    const base = symbolFor(value);
+    let symbol = base;
+    for (let suffix = 2; taken.has(symbol); suffix += 1) symbol = `${base}_${suffix}`;
+    taken.add(symbol);
     return symbol;
   });
 }

@@ -1,0 +1,108 @@
+/**
+ * `generate()`: the programmatic entry of the generator (the CLI's `generate` verb and the
+ * compatibility check call it). parse → model → validators → render → format → write or check.
+ */
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { formatSource } from './format.js';
+import { buildModel, type EventVersionModel, type RegistryModel } from './model.js';
+import { parseRegistry, type ParsedRegistry } from './parse.js';
+import { GENERATED_HEADER, renderFiles } from './render.js';
+import { compileStandaloneValidator } from './validators.js';
+
+export * from './errors.js';
+export type { RegistryModel, EventTypeModel, EventVersionModel, NamedDefinitionModel } from './model.js';
+export { buildModel } from './model.js';
+export { parseRegistry } from './parse.js';
+
+export const DEFAULT_INPUT = 'asyncapi.yaml';
+export const DEFAULT_OUT = 'generated';
+export const DEFAULT_RUNTIME_IMPORT = '../runtime/index.js';
+
+export interface GenerateOptions {
+  /** AsyncAPI document; default 'asyncapi.yaml'. */
+  input?: string;
+  /** Output directory; default 'generated'. */
+  out?: string;
+  /** Compare with what is on disk and write nothing. */
+  check?: boolean;
+  /** Module specifier generated code imports the runtime from; default '../runtime/index.js'. */
+  runtimeImport?: string;
+  /** Also emit `EventPublisher`/`EventSubscriber` bound to the catalog (the runtime must export those classes). */
+  bindRuntimeClasses?: boolean;
+  /**
+   * Extra catalog fields per event version (e.g. `{ avroSchema }`), written as literals into the
+   * version's catalog entry. Must be deterministic.
+   */
+  extendVersion?: (version: EventVersionModel, model: RegistryModel) => Record<string, unknown> | undefined;
+}
+
+export interface GenerateResult {
+  /** Every generated file, relative to `out`, sorted. */
+  files: string[];
+  /** Files written (or, with `check`, that would be): new or changed. */
+  written: string[];
+  /** With `check`: files missing, different or no longer generated. Without: files removed. */
+  stale: string[];
+}
+
+/** Renders the SDK for a registry as `relative path → formatted source`, writing nothing. */
+export async function renderRegistry(
+  options: Pick<GenerateOptions, 'input' | 'runtimeImport' | 'bindRuntimeClasses' | 'extendVersion'> & { parsed?: ParsedRegistry } = {},
+): Promise<Map<string, string>> {
+  const parsed = options.parsed ?? (await parseRegistry(options.input ?? DEFAULT_INPUT));
+  const model = buildModel(parsed);
+  const standaloneCode = new Map<string, string>();
+  for (const event of model.events) {
+    for (const version of event.versions) {
+      standaloneCode.set(version.schemaFile, compileStandaloneValidator(model, version));
+      const extras = options.extendVersion?.(version, model);
+      if (extras) Object.assign(version.extras, extras);
+    }
+  }
+  const rendered = renderFiles(model, {
+    runtimeImport: options.runtimeImport ?? DEFAULT_RUNTIME_IMPORT,
+    bindRuntimeClasses: options.bindRuntimeClasses ?? false,
+    standaloneCode,
+  });
+  const formatted = new Map<string, string>();
+  for (const file of [...rendered.keys()].sort()) formatted.set(file, await formatSource(rendered.get(file)!));
+  return formatted;
+}
+
+export async function generate(options: GenerateOptions = {}): Promise<GenerateResult> {
+  const out = path.resolve(options.out ?? DEFAULT_OUT);
+  const files = await renderRegistry(options);
+  const existing = await listGeneratedFiles(out);
+  const written: string[] = [];
+  for (const [file, source] of files) {
+    const current = await readFile(path.join(out, file), 'utf8').catch(() => undefined);
+    if (current !== source) written.push(file);
+  }
+  const extra = existing.filter((file) => !files.has(file));
+  if (options.check) {
+    return { files: [...files.keys()], written, stale: [...written, ...extra].sort() };
+  }
+  for (const file of written) {
+    await mkdir(path.dirname(path.join(out, file)), { recursive: true });
+    await writeFile(path.join(out, file), files.get(file)!);
+  }
+  for (const file of extra) await rm(path.join(out, file));
+  return { files: [...files.keys()], written, stale: extra };
+}
+
+/**
+ * Files under `out` that the generator owns: sources carrying the generated header. Anything
+ * else a user put there is left alone (and not reported).
+ */
+async function listGeneratedFiles(out: string): Promise<string[]> {
+  const entries = await readdir(out, { recursive: true, withFileTypes: true }).catch(() => []);
+  const files: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    const absolute = path.join(entry.parentPath, entry.name);
+    const head = await readFile(absolute, 'utf8').then((text) => text.slice(0, GENERATED_HEADER.length));
+    if (head === GENERATED_HEADER) files.push(path.relative(out, absolute).split(path.sep).join('/'));
+  }
+  return files.sort();
+}

@@ -1,0 +1,142 @@
+/**
+ * JSON Schema (draft-07) → TypeScript type expressions, as `Code`. Strings from the schema only
+ * enter as literals (enum/const values), quoted keys or escaped doc comments.
+ */
+import { Code, code, docComment, join, literal, typeKey, Ident } from './code.js';
+import { isObject, type JsonSchema, type SchemaStore } from './schema-store.js';
+
+export interface TypeContext {
+  store: SchemaStore;
+  typeNames: ReadonlyMap<string, string>;
+  /** Absolute path of the file the schema sits in, to resolve relative `$ref`s. */
+  file: string;
+}
+
+const SIMPLE_TYPE = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** Doc lines for a schema: its description, then format / deprecation / default notes. */
+export function schemaDocLines(schema: unknown, withTitle = false): string[] {
+  if (!isObject(schema)) return [];
+  const lines: string[] = [];
+  if (withTitle && typeof schema.title === 'string') lines.push(schema.title);
+  if (typeof schema.description === 'string') lines.push(schema.description);
+  if (typeof schema.format === 'string') lines.push(`@format ${schema.format}`);
+  if (schema.default !== undefined) lines.push(`@default ${JSON.stringify(schema.default)}`);
+  if (schema.deprecated === true) lines.push('@deprecated');
+  return lines;
+}
+
+export function schemaToType(schema: unknown, context: TypeContext, at = ''): Code {
+  if (schema === true) return new Code('unknown');
+  if (schema === false) return new Code('never');
+  if (!isObject(schema)) return new Code('unknown');
+
+  if (typeof schema.$ref === 'string') {
+    const resolved = context.store.resolve(context.file, schema.$ref, at);
+    const name = context.typeNames.get(resolved.key);
+    if (name === undefined) throw new Error(`internal: no type name for ${resolved.key}`);
+    return new Ident(name);
+  }
+  if (schema.const !== undefined) return literal(schema.const);
+  if (Array.isArray(schema.enum)) return union(schema.enum.map((value) => literal(value)));
+
+  const parts: Code[] = [];
+  const base = baseType(schema, context, at);
+  if (base) parts.push(base);
+  for (const keyword of ['anyOf', 'oneOf'] as const) {
+    const list = schema[keyword];
+    if (Array.isArray(list)) parts.push(parenthesize(union(list.map((item, index) => schemaToType(item, context, `${at}/${keyword}/${index}`)))));
+  }
+  if (Array.isArray(schema.allOf)) {
+    parts.push(...schema.allOf.map((item, index) => parenthesize(schemaToType(item, context, `${at}/allOf/${index}`))));
+  }
+  if (parts.length === 0) return new Code('unknown');
+  return parts.length === 1 ? parts[0]! : join(parts.map(parenthesize), ' & ');
+}
+
+function baseType(schema: JsonSchema, context: TypeContext, at: string): Code | undefined {
+  const declared = schema.type;
+  const types = Array.isArray(declared) ? declared.filter((t): t is string => typeof t === 'string') : typeof declared === 'string' ? [declared] : [];
+  if (types.length === 0) {
+    const looksLikeObject = isObject(schema.properties) || schema.additionalProperties !== undefined || Array.isArray(schema.required);
+    return looksLikeObject ? objectType(schema, context, at) : undefined;
+  }
+  return union(types.map((type) => primitiveOrStructured(type, schema, context, at)));
+}
+
+function primitiveOrStructured(type: string, schema: JsonSchema, context: TypeContext, at: string): Code {
+  switch (type) {
+    case 'string':
+      return new Code('string');
+    case 'number':
+    case 'integer':
+      return new Code('number');
+    case 'boolean':
+      return new Code('boolean');
+    case 'null':
+      return new Code('null');
+    case 'array':
+      return arrayType(schema, context, at);
+    case 'object':
+      return objectType(schema, context, at);
+    default:
+      return new Code('unknown');
+  }
+}
+
+function arrayType(schema: JsonSchema, context: TypeContext, at: string): Code {
+  const items = schema.items;
+  if (Array.isArray(items)) {
+    const members = items.map((item, index) => schemaToType(item, context, `${at}/items/${index}`));
+    const rest = schema.additionalItems === false ? [] : [code`...${arrayOf(schemaToType(schema.additionalItems ?? true, context, `${at}/additionalItems`))}`];
+    return code`[${join([...members, ...rest], ', ')}]`;
+  }
+  return arrayOf(schemaToType(items ?? true, context, `${at}/items`));
+}
+
+function arrayOf(item: Code): Code {
+  return SIMPLE_TYPE.test(item.toString()) ? code`${item}[]` : code`Array<${item}>`;
+}
+
+function objectType(schema: JsonSchema, context: TypeContext, at: string): Code {
+  const properties = isObject(schema.properties) ? schema.properties : {};
+  const required = new Set(Array.isArray(schema.required) ? schema.required.filter((k): k is string => typeof k === 'string') : []);
+  const members: Code[] = [];
+  const propertyTypes: Code[] = [];
+  for (const [key, propertySchema] of Object.entries(properties)) {
+    const type = schemaToType(propertySchema, context, `${at}/properties/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    propertyTypes.push(type);
+    const docs = isObject(propertySchema) && typeof propertySchema.$ref === 'string' ? [] : schemaDocLines(propertySchema);
+    members.push(code`${docComment(docs)}${typeKey(key)}${new Code(required.has(key) ? '' : '?')}: ${type};`);
+  }
+  // Required keys without a property schema still exist on every valid value.
+  for (const key of [...required].filter((k) => !Object.hasOwn(properties, k))) {
+    members.push(code`${typeKey(key)}: unknown;`);
+  }
+  const additional = schema.additionalProperties;
+  const patterns = isObject(schema.patternProperties) ? Object.values(schema.patternProperties) : [];
+  if (additional !== false || patterns.length > 0) {
+    const extraTypes = [
+      ...(additional === false ? [] : [schemaToType(additional ?? true, context, `${at}/additionalProperties`)]),
+      ...patterns.map((pattern) => schemaToType(pattern, context, `${at}/patternProperties`)),
+    ];
+    const indexTypes = extraTypes.some((t) => t.toString() === 'unknown')
+      ? [new Code('unknown')]
+      : [...extraTypes, ...propertyTypes, ...(members.length > propertyTypes.length || propertyTypes.length > required.size ? [new Code('undefined')] : [])];
+    members.push(code`[key: string]: ${union(indexTypes)};`);
+  }
+  if (members.length === 0) return new Code('Record<string, never>');
+  return code`{\n${join(members, '\n')}\n}`;
+}
+
+/** A union with duplicates removed, in first-seen order. */
+export function union(parts: readonly Code[]): Code {
+  const unique = [...new Map(parts.map((part) => [part.toString(), part])).values()];
+  if (unique.length === 0) return new Code('never');
+  return unique.length === 1 ? unique[0]! : join(unique, ' | ');
+}
+
+/** Wraps a type in parentheses unless it is a bare name (prettier drops the ones not needed). */
+function parenthesize(type: Code): Code {
+  return SIMPLE_TYPE.test(type.toString()) ? type : code`(${type})`;
+}
