@@ -24,7 +24,7 @@ export interface DeadLetterDecisionWithReason {
 export type DeadLetterDecision = DeadLetterAction | DeadLetterDecisionWithReason;
 
 /** Why a message was parked. */
-export type ParkReason = 'manual' | 'retries-exhausted';
+export type ParkReason = 'manual' | 'retries-exhausted' | 'unroutable';
 
 /** What the handler will actually do with a message, decided before any side effect. */
 export type PlannedAction =
@@ -56,6 +56,7 @@ export function normaliseDecision(decision: unknown): DeadLetterDecisionWithReas
  * - `retry` goes to `retryTopic` when configured, else back to the source topic, with the
  *   retry count incremented; once the count would pass `maxRetries` the message is parked
  *   ('retries-exhausted') instead, so nothing loops forever.
+ *   With no retry topic and an unknown source topic it is parked ('unroutable').
  * - `manual` parks; `discard` discards.
  */
 export function planDecision<M extends EventMapShape>(
@@ -78,7 +79,12 @@ export function planDecision<M extends EventMapShape>(
       }
       const topic = routing.retryTopic ?? message.sourceTopic;
       if (!topic) {
-        throw new NoRouteError(message.messageId, 'no retryTopic is configured and the source topic is unknown');
+        // Nacking would loop forever on the dead-letter subscription: park it for a person instead.
+        return {
+          kind: 'park',
+          parkReason: 'unroutable',
+          reason: new NoRouteError(message.messageId, 'no retryTopic is configured and the source topic is unknown').message,
+        };
       }
       const retryCount = message.retryCount + 1;
       return {

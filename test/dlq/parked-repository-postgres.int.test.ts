@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll } from 'vitest';
-import { PostgresParkedMessageRepository } from '../../runtime/dlq/repository/postgres-repository.js';
+import { parkedMessageRepositoryOn } from '../../runtime/dlq/repository/open-repository.js';
+import { openDatabase, resolveDatabaseTarget } from '../../runtime/store/database.js';
 import { parkedMessageRepositoryContract } from './parked-repository.contract.js';
 
 // Every test gets its own SQL schema: the server is shared with other suites.
@@ -16,5 +17,6 @@ afterAll(async () => {
 parkedMessageRepositoryContract('PostgreSQL', async () => {
   const schema = `dlq_${randomBytes(6).toString('hex')}`;
   schemas.push(schema);
-  return new PostgresParkedMessageRepository({ database: process.env.DATABASE_URL!, schema });
+  const handle = await openDatabase(resolveDatabaseTarget({ databaseUrl: process.env.DATABASE_URL!, postgresSchema: schema }));
+  return parkedMessageRepositoryOn(handle, true);
 });

@@ -1,6 +1,7 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { runMigrations } from '../../store/migrations.js';
 import { DeadLetterConfigError, ParkedMessageNotFoundError, ParkedMessageStateError } from '../errors.js';
-import { DLQ_MIGRATIONS_TABLE, loadDlqMigrations } from './migrations.js';
+import { dlqMigrations } from './migrations.js';
 import {
   DEFAULT_AUDIT_LIMIT,
   DEFAULT_LIST_LIMIT,
@@ -21,17 +22,13 @@ type Row = Record<string, unknown>;
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
 export interface PostgresParkedMessageRepositoryOptions {
-  /** A postgres:// connection string, or a pool we use but do not end. */
-  readonly database: string | pg.Pool;
-  /**
-   * SQL schema holding the tables (created when missing); default: the connection's search_path.
-   * Tests use a random one per run so they can share a server.
-   */
+  /** A pool from the store's database seam (its connections' search_path is `schema`). */
+  readonly pool: pg.Pool;
+  /** SQL schema holding the tables; default: the connection's search_path. */
   readonly schema?: string;
+  /** End `pool` in close(); default false (the opener ends it). */
+  readonly endPool?: boolean;
 }
-
-/** Lock key for migrations ("dlq" in ASCII), so concurrent processes apply each version once. */
-const MIGRATION_LOCK_KEY = 0x646c71;
 
 /** Parked messages and audit trail in PostgreSQL. */
 export class PostgresParkedMessageRepository implements ParkedMessageRepository {
@@ -44,34 +41,14 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
       throw new DeadLetterConfigError('schema', `'${options.schema}' is not a plain lower-case SQL identifier`);
     }
     this.schema = options.schema;
-    if (typeof options.database === 'string') {
-      this.pool = new pg.Pool({ connectionString: options.database, max: 4 });
-      this.ownsPool = true;
-    } else {
-      this.pool = options.database;
-      this.ownsPool = false;
-    }
+    this.pool = options.pool;
+    this.ownsPool = options.endPool === true;
   }
 
   async migrate(): Promise<void> {
-    await this.inTransaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-      if (this.schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
-      await client.query(
-        `CREATE TABLE IF NOT EXISTS ${this.table(DLQ_MIGRATIONS_TABLE)} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-      );
-      const { rows } = await client.query<{ version: number }>(`SELECT version FROM ${this.table(DLQ_MIGRATIONS_TABLE)}`);
-      const applied = new Set(rows.map((row) => row.version));
-      for (const migration of loadDlqMigrations('postgres')) {
-        if (applied.has(migration.version)) continue;
-        if (this.schema !== undefined) await client.query(`SET LOCAL search_path TO ${this.schema}`);
-        await client.query(migration.sql);
-        await client.query(`INSERT INTO ${this.table(DLQ_MIGRATIONS_TABLE)} (version, name) VALUES ($1, $2)`, [
-          migration.version,
-          migration.name,
-        ]);
-      }
-    });
+    await runMigrations({ kind: 'postgres', pool: this.pool, ...(this.schema !== undefined && { schema: this.schema }) }, [
+      dlqMigrations,
+    ]);
   }
 
   async park(message: NewParkedMessage, audit: NewAuditEntry): Promise<{ parkedId: string; created: boolean }> {

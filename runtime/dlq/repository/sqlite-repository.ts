@@ -1,6 +1,7 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { runMigrations } from '../../store/migrations.js';
 import { ParkedMessageNotFoundError, ParkedMessageStateError } from '../errors.js';
-import { DLQ_MIGRATIONS_TABLE, loadDlqMigrations } from './migrations.js';
+import { dlqMigrations } from './migrations.js';
 import {
   DEFAULT_AUDIT_LIMIT,
   DEFAULT_LIST_LIMIT,
@@ -20,8 +21,10 @@ import {
 type Row = Record<string, unknown>;
 
 export interface SqliteParkedMessageRepositoryOptions {
-  /** A database file path or ':memory:'; or an open better-sqlite3 database (not closed by us). */
-  readonly database: string | Database.Database;
+  /** An open better-sqlite3 database (see the store's `openSqlite`). */
+  readonly db: Database.Database;
+  /** Close `db` in close(); default false (the opener closes it). */
+  readonly closeDatabase?: boolean;
 }
 
 /** Parked messages and audit trail in SQLite. better-sqlite3 is synchronous; the API is async to match PostgreSQL. */
@@ -30,36 +33,12 @@ export class SqliteParkedMessageRepository implements ParkedMessageRepository {
   private readonly ownsDatabase: boolean;
 
   constructor(options: SqliteParkedMessageRepositoryOptions) {
-    if (typeof options.database === 'string') {
-      this.db = new Database(options.database);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('busy_timeout = 5000');
-      this.ownsDatabase = true;
-    } else {
-      this.db = options.database;
-      this.ownsDatabase = false;
-    }
+    this.db = options.db;
+    this.ownsDatabase = options.closeDatabase === true;
   }
 
   async migrate(): Promise<void> {
-    this.db.exec(
-      `CREATE TABLE IF NOT EXISTS ${DLQ_MIGRATIONS_TABLE} (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`,
-    );
-    const applied = new Set(
-      (this.db.prepare(`SELECT version FROM ${DLQ_MIGRATIONS_TABLE}`).all() as { version: number }[]).map((row) => row.version),
-    );
-    for (const migration of loadDlqMigrations('sqlite')) {
-      if (applied.has(migration.version)) continue;
-      // IMMEDIATE takes the write lock first, so two processes cannot both apply a version.
-      this.db.transaction(() => {
-        const again = this.db.prepare(`SELECT 1 FROM ${DLQ_MIGRATIONS_TABLE} WHERE version = ?`).get(migration.version);
-        if (again) return;
-        this.db.exec(migration.sql);
-        this.db
-          .prepare(`INSERT INTO ${DLQ_MIGRATIONS_TABLE} (version, name, applied_at) VALUES (?, ?, ?)`)
-          .run(migration.version, migration.name, new Date().toISOString());
-      }).immediate();
-    }
+    await runMigrations({ kind: 'sqlite', db: this.db }, [dlqMigrations]);
   }
 
   async park(message: NewParkedMessage, audit: NewAuditEntry): Promise<{ parkedId: string; created: boolean }> {

@@ -13,7 +13,7 @@ CREATE TABLE event_bus_dlq_parked_messages (
   origin_topic           text,
   failure_reason         text NOT NULL,
   failure_detail         text,
-  park_reason            text NOT NULL CHECK (park_reason IN ('manual', 'retries-exhausted')),
+  park_reason            text NOT NULL CHECK (park_reason IN ('manual', 'retries-exhausted', 'unroutable')),
   park_note              text,
   delivery_attempts      integer NOT NULL,
   retry_count            integer NOT NULL,

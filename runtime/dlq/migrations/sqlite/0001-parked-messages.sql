@@ -14,7 +14,7 @@ CREATE TABLE event_bus_dlq_parked_messages (
   origin_topic           TEXT,
   failure_reason         TEXT NOT NULL,
   failure_detail         TEXT,
-  park_reason            TEXT NOT NULL CHECK (park_reason IN ('manual', 'retries-exhausted')),
+  park_reason            TEXT NOT NULL CHECK (park_reason IN ('manual', 'retries-exhausted', 'unroutable')),
   park_note              TEXT,
   delivery_attempts      INTEGER NOT NULL,
   retry_count            INTEGER NOT NULL,
