@@ -183,6 +183,8 @@ function convertValue(conversion: Conversion, schema: unknown, cursor: Cursor, n
     return convertNullableAlternative(conversion, schema, cursor, nameHint);
   }
   const { jsonType, nullable } = jsonTypeOf(schema, cursor);
+  // A title names the type (decision 0012); the root keeps the version-independent record name.
+  if (typeof schema.title === 'string' && cursor.pointer !== '') nameHint = pascalCase(schema.title);
   switch (jsonType) {
     case 'null':
       return { type: 'null', nullable: false };
@@ -246,6 +248,8 @@ function allowedValues(schema: SchemaObject, cursor: Cursor): unknown[] | undefi
   }
   if (schema.enum === undefined) return undefined;
   if (!Array.isArray(schema.enum) || schema.enum.length === 0) fail(at(cursor, 'enum'), 'enum must be a non-empty array');
+  const seen = new Set(schema.enum.map((value) => JSON.stringify(value)));
+  if (seen.size !== schema.enum.length) fail(at(cursor, 'enum'), 'enum values must be unique');
   return schema.enum;
 }
 
