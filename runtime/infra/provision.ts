@@ -113,7 +113,7 @@ function describeTopic(topic: DesiredTopic): string {
 function diffTopic(topic: DesiredTopic, live: LiveTopic | undefined): ResourcePlanAction {
   const base = { resource: 'topic' as const, id: topic.id, ...(topic.eventType && { eventType: topic.eventType }) };
   if (!live) return { ...base, kind: 'create', description: `create ${describeTopic(topic)}`, changes: [], drift: false };
-  const changes = labelChanges(topic.labels, live.labels);
+  const changes: FieldChange[] = [];
   if (topic.messageRetentionSeconds !== undefined && live.messageRetentionSeconds !== topic.messageRetentionSeconds) {
     changes.push({ field: 'messageRetentionDuration', live: seconds(live.messageRetentionSeconds), desired: seconds(topic.messageRetentionSeconds) });
   }
@@ -183,15 +183,9 @@ export function diffSubscriptionSettings(
   if (JSON.stringify(retry(desired.retryPolicy)) !== JSON.stringify(retry(live.retryPolicy))) {
     mutable.push({ field: 'retryPolicy', live: retry(live.retryPolicy), desired: retry(desired.retryPolicy) });
   }
-  mutable.push(...labelChanges(desired.labels, live.labels));
+  // Labels are set at creation and not diffed: the emulator rejects label updates, and labels
+  // people add by hand (cost centres, owners) are theirs to keep.
   return { mutable, immutable };
-}
-
-/** Only labels we set count: extra labels added by people are left alone. */
-function labelChanges(desired: Readonly<Record<string, string>>, live: Readonly<Record<string, string>>): FieldChange[] {
-  return Object.entries(desired)
-    .filter(([key, value]) => live[key] !== value)
-    .map(([key, value]) => ({ field: `labels.${key}`, live: live[key], desired: value }));
 }
 
 function seconds(value: number | undefined): string | undefined {
@@ -224,12 +218,8 @@ async function applyTopicAction(pubsub: PubSub, action: ResourcePlanAction, topi
     return;
   }
   const handle = pubsub.topic(topic.id);
-  const [metadata] = await handle.getMetadata();
   const fields = new Set(action.changes.map((change) => change.field.split('.')[0]));
-  await handle.setMetadata({
-    ...(fields.has('labels') && { labels: { ...metadata.labels, ...topic.labels } }),
-    ...(fields.has('messageRetentionDuration') && retention),
-  });
+  if (fields.has('messageRetentionDuration')) await handle.setMetadata(retention);
 }
 
 async function applySubscriptionAction(
@@ -258,11 +248,9 @@ async function applySubscriptionAction(
   }
   // In-place update: send only the changed fields, so the update mask names nothing else.
   const fields = new Set(action.changes.map((change) => change.field.split('.')[0]));
-  const [live] = await handle.getMetadata();
   await handle.setMetadata({
     ...(fields.has('ackDeadlineSeconds') && { ackDeadlineSeconds: metadata.ackDeadlineSeconds }),
     ...(fields.has('deadLetterPolicy') && { deadLetterPolicy: metadata.deadLetterPolicy }),
     ...(fields.has('retryPolicy') && { retryPolicy: metadata.retryPolicy }),
-    ...(fields.has('labels') && { labels: { ...live.labels, ...metadata.labels } }),
   });
 }
