@@ -1,0 +1,109 @@
+/**
+ * The database-access seam: where the store's (and other components') tables live, and how
+ * to open it. SQLite via better-sqlite3 is the embedded default; PostgreSQL via `pg` is for
+ * production. The DLQ and other components reuse this to share one database with the store.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { StoreConfigurationError } from './errors.js';
+
+/** Default file of the embedded store, relative to the working directory. */
+export const DEFAULT_SQLITE_PATH = '.event-bus/events.db';
+/** Milliseconds a SQLite connection waits for another connection's write lock. */
+export const DEFAULT_SQLITE_BUSY_TIMEOUT_MS = 10_000;
+export const DEFAULT_PG_POOL_MAX = 10;
+
+export interface DatabaseOptions {
+  /** SQLite file path or ':memory:'. Wins over `databaseUrl`. */
+  sqlite?: string;
+  /** PostgreSQL connection string; defaults to the DATABASE_URL environment variable. */
+  databaseUrl?: string;
+  /** PostgreSQL schema the tables live in (search_path); default: the server's default. */
+  postgresSchema?: string;
+  /** Maximum PostgreSQL connections in the pool. */
+  postgresPoolMax?: number;
+}
+
+export type DatabaseTarget =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'postgres'; readonly connectionString: string; readonly schema?: string; readonly poolMax: number };
+
+export type DatabaseHandle =
+  | { readonly kind: 'sqlite'; readonly db: BetterSqlite3.Database }
+  | { readonly kind: 'postgres'; readonly pool: pg.Pool; readonly schema?: string };
+
+/** Precedence: `sqlite` option, `databaseUrl` option, DATABASE_URL, then the default SQLite file. */
+export function resolveDatabaseTarget(options: DatabaseOptions, env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
+  if (options.sqlite !== undefined) return { kind: 'sqlite', path: options.sqlite };
+  const connectionString = options.databaseUrl ?? env.DATABASE_URL;
+  if (connectionString) {
+    if (!/^postgres(ql)?:\/\//.test(connectionString)) {
+      throw new StoreConfigurationError(
+        `databaseUrl must be a postgres:// or postgresql:// connection string (got '${connectionString.slice(0, 40)}')`,
+      );
+    }
+    if (options.postgresSchema !== undefined) assertSqlIdentifier(options.postgresSchema, 'postgresSchema');
+    return {
+      kind: 'postgres',
+      connectionString,
+      poolMax: options.postgresPoolMax ?? DEFAULT_PG_POOL_MAX,
+      ...(options.postgresSchema !== undefined && { schema: options.postgresSchema }),
+    };
+  }
+  return { kind: 'sqlite', path: DEFAULT_SQLITE_PATH };
+}
+
+const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function assertSqlIdentifier(name: string, what: string): void {
+  if (!SQL_IDENTIFIER.test(name)) {
+    throw new StoreConfigurationError(`${what} '${name}' must match ${SQL_IDENTIFIER} (lowercase SQL identifier)`);
+  }
+}
+
+/** Opens a SQLite connection tuned for an append-mostly event log (WAL, busy timeout). */
+export function openSqlite(path: string): BetterSqlite3.Database {
+  if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
+  const db = new BetterSqlite3(path);
+  db.pragma(`busy_timeout = ${DEFAULT_SQLITE_BUSY_TIMEOUT_MS}`);
+  if (path !== ':memory:') {
+    db.pragma('journal_mode = WAL');
+    // WAL + NORMAL: durable across process crashes; a power loss may drop the last commits.
+    db.pragma('synchronous = NORMAL');
+  }
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+/** A pool whose connections all use `schema` as search_path (created on first use). */
+export function createPgPool(target: Extract<DatabaseTarget, { kind: 'postgres' }>): pg.Pool {
+  return new pg.Pool({
+    connectionString: target.connectionString,
+    max: target.poolMax,
+    ...(target.schema !== undefined && { options: `-c search_path=${target.schema}` }),
+  });
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  if (target.kind === 'sqlite') return { kind: 'sqlite', db: openSqlite(target.path) };
+  const pool = createPgPool(target);
+  // An idle client's error (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  if (target.schema !== undefined) {
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${target.schema}`).catch(async (error: unknown) => {
+      // Concurrent CREATE SCHEMA IF NOT EXISTS can still race on the catalog's unique index.
+      if ((error as { code?: string }).code !== '23505') {
+        await pool.end();
+        throw error;
+      }
+    });
+  }
+  return { kind: 'postgres', pool, ...(target.schema !== undefined && { schema: target.schema }) };
+}
+
+export async function closeDatabase(handle: DatabaseHandle): Promise<void> {
+  if (handle.kind === 'sqlite') handle.db.close();
+  else await handle.pool.end();
+}

@@ -1,0 +1,347 @@
+/**
+ * PostgreSQL backend (node-postgres). Appends to one stream are serialized by a
+ * transaction-scoped advisory lock taken BEFORE the transaction writes anything, so the
+ * transaction id PostgreSQL assigns at the first insert is larger than that of every earlier
+ * append to the stream. readAll orders by (transaction_id, global_position) and returns only
+ * rows of transactions older than the snapshot's xmin: gap-safe under concurrent writers
+ * (technique and proof: docs/postgres-gap-safe-cursor.md).
+ */
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import type { AnyEventEnvelope } from '../envelope.js';
+import type { EventStoreBackend } from './backend.js';
+import { createPgPool, resolveDatabaseTarget, type DatabaseOptions } from './database.js';
+import {
+  DuplicateEventIdError,
+  ExpectedVersionConflictError,
+  StoreClosedError,
+  StoreConfigurationError,
+  UnknownPositionError,
+} from './errors.js';
+import { assertExpectedVersion, EMPTY_STREAM_VERSION } from './expected-version.js';
+import { runMigrations, storeMigrations } from './migrations.js';
+import { assertAppendableBatch, DEFAULT_READ_ALL_LIMIT, occurredAtMillis, rowToStoredEvent, type EventRow } from './rows.js';
+import type {
+  AppendToStreamResult,
+  BackendAppendOptions,
+  EventFilter,
+  OutboxClaimOptions,
+  OutboxEntry,
+  OutboxStats,
+  ReadAllOptions,
+  ReadAllResult,
+  ReadStreamOptions,
+  ReadStreamResult,
+  StoredSnapshot,
+  StreamId,
+} from './types.js';
+
+const EVENT_COLUMNS = `e.global_position, e.event_id, e.aggregate_type, e.aggregate_id, e.stream_version, e.event_type,
+  e.event_version, e.occurred_at, e.recorded_at, e.correlation_id, e.causation_id, e.payload, e.metadata`;
+
+export interface PostgresBackendOptions {
+  /** Apply the store's migrations on open. */
+  migrate?: boolean;
+}
+
+/** Opens a pool for `options` (databaseUrl / DATABASE_URL, postgresSchema) and migrates. */
+export async function openPostgresBackend(
+  options: DatabaseOptions,
+  backendOptions: PostgresBackendOptions = {},
+): Promise<PostgresEventStoreBackend> {
+  const target = resolveDatabaseTarget({ ...options, sqlite: undefined });
+  if (target.kind !== 'postgres') throw new StoreConfigurationError('PostgreSQL backend needs databaseUrl or DATABASE_URL');
+  const pool = createPgPool(target);
+  pool.on('error', () => undefined);
+  try {
+    if (target.schema !== undefined) {
+      await pool.query(`CREATE SCHEMA IF NOT EXISTS ${target.schema}`).catch((error: unknown) => {
+        if ((error as { code?: string }).code !== '23505') throw error;
+      });
+    }
+    if (backendOptions.migrate ?? true) await runMigrations({ kind: 'postgres', pool }, [storeMigrations]);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return new PostgresEventStoreBackend(pool, { ownsPool: true });
+}
+
+/** 64-bit advisory lock key of a stream (collisions only serialize two streams, never corrupt). */
+export function streamLockKey(stream: StreamId): string {
+  const digest = createHash('sha256').update(`${stream.aggregateType}\u0000${stream.aggregateId}`).digest();
+  return digest.readBigInt64BE(0).toString();
+}
+
+function filterSql(filter: EventFilter, params: unknown[]): string {
+  const clauses: string[] = [];
+  const param = (value: unknown): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  if (filter.eventTypes !== undefined) clauses.push(`e.event_type = ANY(${param(filter.eventTypes)}::text[])`);
+  if (filter.aggregateType !== undefined) clauses.push(`e.aggregate_type = ${param(filter.aggregateType)}`);
+  if (filter.aggregateId !== undefined) clauses.push(`e.aggregate_id = ${param(filter.aggregateId)}`);
+  if (filter.occurredFrom !== undefined) clauses.push(`e.occurred_at_ts >= ${param(filter.occurredFrom)}`);
+  if (filter.occurredTo !== undefined) clauses.push(`e.occurred_at_ts < ${param(filter.occurredTo)}`);
+  return clauses.map((clause) => ` AND ${clause}`).join('');
+}
+
+interface PgError {
+  code?: string;
+  constraint?: string;
+  detail?: string;
+}
+
+export class PostgresEventStoreBackend implements EventStoreBackend {
+  readonly kind = 'postgres' as const;
+  private closed = false;
+  private readonly ownsPool: boolean;
+
+  constructor(
+    readonly pool: pg.Pool,
+    options: { ownsPool?: boolean } = {},
+  ) {
+    this.ownsPool = options.ownsPool ?? false;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreClosedError();
+  }
+
+  async appendToStream(
+    stream: StreamId,
+    events: readonly AnyEventEnvelope[],
+    options: BackendAppendOptions,
+  ): Promise<AppendToStreamResult> {
+    this.assertOpen();
+    assertAppendableBatch(stream, events);
+    const occurredAt = events.map((event) => new Date(occurredAtMillis(event)));
+    const client = await this.pool.connect();
+    try {
+      // The lock comes first and assigns no transaction id; the id is assigned at the insert.
+      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${streamLockKey(stream)})`);
+      // A new statement, so a new snapshot: it sees every append committed before we got the lock.
+      const { rows: versionRows } = await client.query<{ v: string | null }>(
+        'SELECT max(stream_version) AS v FROM store_events WHERE aggregate_type = $1 AND aggregate_id = $2',
+        [stream.aggregateType, stream.aggregateId],
+      );
+      const current = versionRows[0]?.v == null ? EMPTY_STREAM_VERSION : Number(versionRows[0].v);
+      assertExpectedVersion(stream, current, options.expectedVersion);
+      const { rows } = await client.query<{ global_position: string }>(
+        `WITH input AS (
+           SELECT * FROM unnest($3::text[], $4::text[], $5::int[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[])
+             WITH ORDINALITY AS t(event_id, event_type, event_version, occurred_at, occurred_at_ts, correlation_id, causation_id, payload, metadata, n)
+         ), inserted AS (
+           INSERT INTO store_events (event_id, aggregate_type, aggregate_id, stream_version, event_type, event_version,
+             occurred_at, occurred_at_ts, correlation_id, causation_id, payload, metadata)
+           SELECT event_id, $1, $2, $12::bigint + n, event_type, event_version, occurred_at, occurred_at_ts,
+             correlation_id, causation_id, payload::jsonb, metadata::jsonb
+           FROM input ORDER BY n
+           RETURNING global_position, recorded_at
+         ), outboxed AS (
+           INSERT INTO store_outbox (global_position, recorded_at)
+           SELECT global_position, recorded_at FROM inserted WHERE $13::boolean
+         )
+         SELECT global_position FROM inserted ORDER BY global_position`,
+        [
+          stream.aggregateType,
+          stream.aggregateId,
+          events.map((event) => event.eventId),
+          events.map((event) => event.eventType),
+          events.map((event) => event.eventVersion),
+          events.map((event) => event.occurredAt),
+          occurredAt,
+          events.map((event) => event.correlationId ?? null),
+          events.map((event) => event.causationId ?? null),
+          events.map((event) => JSON.stringify(event.payload)),
+          events.map((event) => JSON.stringify(event.metadata ?? {})),
+          current,
+          options.outbox,
+        ],
+      );
+      await client.query('COMMIT');
+      return { nextExpectedVersion: current + events.length, lastGlobalPosition: Number(rows.at(-1)?.global_position) };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw this.translateError(stream, events, options, error);
+    } finally {
+      client.release();
+    }
+  }
+
+  private translateError(
+    stream: StreamId,
+    events: readonly AnyEventEnvelope[],
+    options: BackendAppendOptions,
+    error: unknown,
+  ): unknown {
+    const pgError = error as PgError;
+    if (pgError.code !== '23505') return error;
+    if (pgError.constraint === 'store_events_event_id_unique') {
+      const id = /\(event_id\)=\((.*)\)/.exec(pgError.detail ?? '')?.[1] ?? events[0]!.eventId;
+      return new DuplicateEventIdError(id, { cause: error });
+    }
+    if (pgError.constraint === 'store_events_stream_version_unique') {
+      // Unreachable while every writer takes the stream lock; kept as the last line of defence.
+      return new ExpectedVersionConflictError(stream, -1, options.expectedVersion);
+    }
+    return error;
+  }
+
+  async readStream(stream: StreamId, options: ReadStreamOptions = {}): Promise<ReadStreamResult> {
+    this.assertOpen();
+    // One statement: the slice and the stream's version come from the same snapshot.
+    const { rows } = await this.pool.query<EventRow & { current_version: string | null }>(
+      `SELECT ${EVENT_COLUMNS}, v.current_version
+       FROM (SELECT max(stream_version) AS current_version FROM store_events
+             WHERE aggregate_type = $1 AND aggregate_id = $2) v
+       LEFT JOIN store_events e
+         ON e.aggregate_type = $1 AND e.aggregate_id = $2 AND e.stream_version >= $3 AND e.stream_version <= $4
+       ORDER BY e.stream_version`,
+      [stream.aggregateType, stream.aggregateId, options.from ?? 1, options.to ?? Number.MAX_SAFE_INTEGER],
+    );
+    const currentVersion = rows[0]?.current_version == null ? EMPTY_STREAM_VERSION : Number(rows[0].current_version);
+    return {
+      events: rows.filter((row) => row.event_id !== null).map((row) => rowToStoredEvent(row, false)),
+      currentVersion,
+      streamExists: currentVersion > EMPTY_STREAM_VERSION,
+    };
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    this.assertOpen();
+    const after = options.after ?? 0;
+    const limit = options.limit ?? DEFAULT_READ_ALL_LIMIT;
+    let afterTransaction = '0';
+    if (after > 0) {
+      const { rows } = await this.pool.query<{ transaction_id: string }>(
+        'SELECT transaction_id::text FROM store_events WHERE global_position = $1',
+        [after],
+      );
+      if (!rows[0]) throw new UnknownPositionError(after);
+      afterTransaction = rows[0].transaction_id;
+    }
+    const params: unknown[] = [afterTransaction, after];
+    const where = filterSql(options, params);
+    params.push(limit);
+    // Only transactions below the snapshot's xmin: all of them have ended, so nothing can
+    // still commit into the part of the (transaction_id, global_position) order we return.
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM store_events e
+       WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+         AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())${where}
+       ORDER BY e.transaction_id, e.global_position
+       LIMIT $${params.length}`,
+      params,
+    );
+    const events = rows.map((row) => rowToStoredEvent(row, false));
+    return { events, lastPosition: events.at(-1)?.position.globalPosition ?? after, caughtUp: events.length < limit };
+  }
+
+  async countEvents(filter: EventFilter = {}): Promise<number> {
+    this.assertOpen();
+    const params: unknown[] = [];
+    const where = filterSql(filter, params);
+    const { rows } = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM store_events e WHERE e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())${where}`,
+      params,
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async readSnapshot(stream: StreamId, reducerVersion: string): Promise<StoredSnapshot | undefined> {
+    this.assertOpen();
+    const { rows } = await this.pool.query<{ stream_version: string; state: unknown; created_at: Date }>(
+      `SELECT stream_version, state, created_at FROM store_snapshots
+       WHERE aggregate_type = $1 AND aggregate_id = $2 AND reducer_version = $3`,
+      [stream.aggregateType, stream.aggregateId, reducerVersion],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      stream,
+      reducerVersion,
+      streamVersion: Number(row.stream_version),
+      state: row.state,
+      createdAt: row.created_at.toISOString(),
+    };
+  }
+
+  async writeSnapshot(snapshot: Omit<StoredSnapshot, 'createdAt'>): Promise<void> {
+    this.assertOpen();
+    await this.pool.query(
+      `INSERT INTO store_snapshots (aggregate_type, aggregate_id, reducer_version, stream_version, state)
+       VALUES ($1, $2, $3, $4, $5::jsonb)
+       ON CONFLICT (aggregate_type, aggregate_id, reducer_version) DO UPDATE
+         SET stream_version = excluded.stream_version, state = excluded.state, created_at = now()
+         WHERE excluded.stream_version > store_snapshots.stream_version`,
+      [
+        snapshot.stream.aggregateType,
+        snapshot.stream.aggregateId,
+        snapshot.reducerVersion,
+        snapshot.streamVersion,
+        JSON.stringify(snapshot.state),
+      ],
+    );
+  }
+
+  async claimOutbox(options: OutboxClaimOptions): Promise<OutboxEntry[]> {
+    this.assertOpen();
+    const { rows } = await this.pool.query<EventRow & { attempts: number }>(
+      `WITH claimed AS (
+         UPDATE store_outbox o SET claimed_until = now() + $2::int * interval '1 millisecond', attempts = o.attempts + 1
+         WHERE o.global_position IN (
+           SELECT global_position FROM store_outbox
+           WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
+           ORDER BY global_position LIMIT $1
+           FOR UPDATE SKIP LOCKED)
+         RETURNING o.global_position, o.attempts
+       )
+       SELECT ${EVENT_COLUMNS}, c.attempts FROM claimed c JOIN store_events e ON e.global_position = c.global_position
+       ORDER BY e.global_position`,
+      [options.limit, options.leaseMs],
+    );
+    return rows.map((row) => ({ event: rowToStoredEvent(row, false), attempts: row.attempts }));
+  }
+
+  async markOutboxSent(globalPositions: readonly number[]): Promise<void> {
+    this.assertOpen();
+    if (globalPositions.length === 0) return;
+    await this.pool.query(
+      `UPDATE store_outbox SET sent_at = now(), claimed_until = NULL, last_error = NULL WHERE global_position = ANY($1::bigint[])`,
+      [globalPositions],
+    );
+  }
+
+  async releaseOutbox(globalPositions: readonly number[], error: string): Promise<void> {
+    this.assertOpen();
+    if (globalPositions.length === 0) return;
+    await this.pool.query(
+      `UPDATE store_outbox SET claimed_until = NULL, last_error = $2
+       WHERE sent_at IS NULL AND global_position = ANY($1::bigint[])`,
+      [globalPositions, error],
+    );
+  }
+
+  async outboxStats(): Promise<OutboxStats> {
+    this.assertOpen();
+    const { rows } = await this.pool.query<{ pending: string; sent: string; oldest: Date | null }>(
+      `SELECT count(*) FILTER (WHERE sent_at IS NULL) AS pending, count(*) FILTER (WHERE sent_at IS NOT NULL) AS sent,
+              min(recorded_at) FILTER (WHERE sent_at IS NULL) AS oldest
+       FROM store_outbox`,
+    );
+    const row = rows[0];
+    return {
+      pending: Number(row?.pending ?? 0),
+      sent: Number(row?.sent ?? 0),
+      oldestPendingRecordedAt: row?.oldest ? row.oldest.toISOString() : null,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.ownsPool) await this.pool.end();
+  }
+}

@@ -1,0 +1,309 @@
+/**
+ * SQLite backend (better-sqlite3, synchronous under an async interface). Appends run in a
+ * BEGIN IMMEDIATE transaction, so writers on any number of connections are serialized by the
+ * database's write lock: the expected-version check and the insert see the same stream state,
+ * and global positions are handed out in commit order (which makes readAll trivially gap-safe).
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type { AnyEventEnvelope } from '../envelope.js';
+import type { EventStoreBackend } from './backend.js';
+import { openSqlite } from './database.js';
+import { DuplicateEventIdError, StoreClosedError, UnknownPositionError } from './errors.js';
+import { assertExpectedVersion, EMPTY_STREAM_VERSION } from './expected-version.js';
+import { runMigrations, storeMigrations } from './migrations.js';
+import { assertAppendableBatch, DEFAULT_READ_ALL_LIMIT, occurredAtMillis, rowToStoredEvent, type EventRow } from './rows.js';
+import type {
+  AppendToStreamResult,
+  BackendAppendOptions,
+  EventFilter,
+  OutboxClaimOptions,
+  OutboxEntry,
+  OutboxStats,
+  ReadAllOptions,
+  ReadAllResult,
+  ReadStreamOptions,
+  ReadStreamResult,
+  StoredSnapshot,
+  StreamId,
+} from './types.js';
+
+const EVENT_COLUMNS = `global_position, event_id, aggregate_type, aggregate_id, stream_version, event_type, event_version,
+  occurred_at, recorded_at, correlation_id, causation_id, payload, metadata`;
+
+export interface SqliteBackendOptions {
+  /** Apply the store's migrations on open (the embedded default does). */
+  migrate?: boolean;
+}
+
+/** Opens `path` (':memory:' for a private in-memory database) and migrates it. */
+export async function openSqliteBackend(path: string, options: SqliteBackendOptions = {}): Promise<SqliteEventStoreBackend> {
+  const db = openSqlite(path);
+  if (options.migrate ?? true) await runMigrations({ kind: 'sqlite', db }, [storeMigrations]);
+  return new SqliteEventStoreBackend(db);
+}
+
+function filterSql(filter: EventFilter, params: unknown[]): string {
+  const clauses: string[] = [];
+  if (filter.eventTypes !== undefined) {
+    if (filter.eventTypes.length === 0) return ' AND 0';
+    clauses.push(`event_type IN (${filter.eventTypes.map(() => '?').join(', ')})`);
+    params.push(...filter.eventTypes);
+  }
+  if (filter.aggregateType !== undefined) {
+    clauses.push('aggregate_type = ?');
+    params.push(filter.aggregateType);
+  }
+  if (filter.aggregateId !== undefined) {
+    clauses.push('aggregate_id = ?');
+    params.push(filter.aggregateId);
+  }
+  if (filter.occurredFrom !== undefined) {
+    clauses.push('occurred_at_ms >= ?');
+    params.push(filter.occurredFrom.getTime());
+  }
+  if (filter.occurredTo !== undefined) {
+    clauses.push('occurred_at_ms < ?');
+    params.push(filter.occurredTo.getTime());
+  }
+  return clauses.map((clause) => ` AND ${clause}`).join('');
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+export class SqliteEventStoreBackend implements EventStoreBackend {
+  readonly kind = 'sqlite' as const;
+  private closed = false;
+  private readonly statements;
+
+  constructor(readonly db: BetterSqlite3.Database) {
+    this.statements = {
+      streamVersion: db.prepare<[string, string], { v: number | null }>(
+        'SELECT max(stream_version) AS v FROM store_events WHERE aggregate_type = ? AND aggregate_id = ?',
+      ),
+      insertEvent: db.prepare(
+        `INSERT INTO store_events (event_id, aggregate_type, aggregate_id, stream_version, event_type, event_version,
+           occurred_at, occurred_at_ms, recorded_at, correlation_id, causation_id, payload, metadata)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertOutbox: db.prepare('INSERT INTO store_outbox (global_position, recorded_at) VALUES (?, ?)'),
+      positionExists: db.prepare<[number], { one: number }>('SELECT 1 AS one FROM store_events WHERE global_position = ?'),
+      existingIds: (count: number) =>
+        db.prepare<string[], { event_id: string }>(
+          `SELECT event_id FROM store_events WHERE event_id IN (${Array.from({ length: count }, () => '?').join(', ')})`,
+        ),
+      readSnapshot: db.prepare<[string, string, string], { stream_version: number; state: string; created_at: string }>(
+        'SELECT stream_version, state, created_at FROM store_snapshots WHERE aggregate_type = ? AND aggregate_id = ? AND reducer_version = ?',
+      ),
+      writeSnapshot: db.prepare(
+        `INSERT INTO store_snapshots (aggregate_type, aggregate_id, reducer_version, stream_version, state, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (aggregate_type, aggregate_id, reducer_version) DO UPDATE
+           SET stream_version = excluded.stream_version, state = excluded.state, created_at = excluded.created_at
+           WHERE excluded.stream_version > store_snapshots.stream_version`,
+      ),
+    };
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreClosedError();
+  }
+
+  async appendToStream(
+    stream: StreamId,
+    events: readonly AnyEventEnvelope[],
+    options: BackendAppendOptions,
+  ): Promise<AppendToStreamResult> {
+    this.assertOpen();
+    assertAppendableBatch(stream, events);
+    const occurredMillis = events.map(occurredAtMillis);
+    const { streamVersion, insertEvent, insertOutbox } = this.statements;
+    const append = this.db.transaction((): AppendToStreamResult => {
+      const current = streamVersion.get(stream.aggregateType, stream.aggregateId)?.v ?? EMPTY_STREAM_VERSION;
+      assertExpectedVersion(stream, current, options.expectedVersion);
+      const recordedAt = new Date().toISOString();
+      let lastGlobalPosition = 0;
+      events.forEach((event, index) => {
+        const info = insertEvent.run(
+          event.eventId,
+          stream.aggregateType,
+          stream.aggregateId,
+          current + index + 1,
+          event.eventType,
+          event.eventVersion,
+          event.occurredAt,
+          occurredMillis[index],
+          recordedAt,
+          event.correlationId ?? null,
+          event.causationId ?? null,
+          JSON.stringify(event.payload),
+          JSON.stringify(event.metadata ?? {}),
+        );
+        lastGlobalPosition = Number(info.lastInsertRowid);
+        if (options.outbox) insertOutbox.run(lastGlobalPosition, recordedAt);
+      });
+      return { nextExpectedVersion: current + events.length, lastGlobalPosition };
+    });
+    try {
+      return append.immediate();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw this.duplicateError(events, error);
+      throw error;
+    }
+  }
+
+  private duplicateError(events: readonly AnyEventEnvelope[], cause: unknown): DuplicateEventIdError {
+    const ids = events.map((event) => event.eventId);
+    const existing = this.statements.existingIds(ids.length).all(...ids)[0]?.event_id;
+    return new DuplicateEventIdError(existing ?? ids[0]!, { cause });
+  }
+
+  async readStream(stream: StreamId, options: ReadStreamOptions = {}): Promise<ReadStreamResult> {
+    this.assertOpen();
+    const from = options.from ?? 1;
+    const to = options.to ?? Number.MAX_SAFE_INTEGER;
+    // One read transaction: the slice and the stream's version come from the same snapshot.
+    const read = this.db.transaction(() => {
+      const rows = this.db
+        .prepare<[string, string, number, number], EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM store_events
+           WHERE aggregate_type = ? AND aggregate_id = ? AND stream_version >= ? AND stream_version <= ?
+           ORDER BY stream_version`,
+        )
+        .all(stream.aggregateType, stream.aggregateId, from, to);
+      const currentVersion =
+        this.statements.streamVersion.get(stream.aggregateType, stream.aggregateId)?.v ?? EMPTY_STREAM_VERSION;
+      return { rows, currentVersion };
+    });
+    const { rows, currentVersion } = read.deferred();
+    return {
+      events: rows.map((row) => rowToStoredEvent(row, true)),
+      currentVersion,
+      streamExists: currentVersion > EMPTY_STREAM_VERSION,
+    };
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    this.assertOpen();
+    const after = options.after ?? 0;
+    const limit = options.limit ?? DEFAULT_READ_ALL_LIMIT;
+    if (after > 0 && !this.statements.positionExists.get(after)) throw new UnknownPositionError(after);
+    const params: unknown[] = [after];
+    const where = filterSql(options, params);
+    params.push(limit);
+    const rows = this.db
+      .prepare<unknown[], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM store_events WHERE global_position > ?${where} ORDER BY global_position LIMIT ?`,
+      )
+      .all(...params);
+    const events = rows.map((row) => rowToStoredEvent(row, true));
+    return {
+      events,
+      lastPosition: events.at(-1)?.position.globalPosition ?? after,
+      caughtUp: events.length < limit,
+    };
+  }
+
+  async countEvents(filter: EventFilter = {}): Promise<number> {
+    this.assertOpen();
+    const params: unknown[] = [];
+    const where = filterSql(filter, params);
+    const row = this.db
+      .prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM store_events WHERE 1${where}`)
+      .get(...params);
+    return row?.n ?? 0;
+  }
+
+  async readSnapshot(stream: StreamId, reducerVersion: string): Promise<StoredSnapshot | undefined> {
+    this.assertOpen();
+    const row = this.statements.readSnapshot.get(stream.aggregateType, stream.aggregateId, reducerVersion);
+    if (!row) return undefined;
+    return {
+      stream,
+      reducerVersion,
+      streamVersion: row.stream_version,
+      state: JSON.parse(row.state) as unknown,
+      createdAt: row.created_at,
+    };
+  }
+
+  async writeSnapshot(snapshot: Omit<StoredSnapshot, 'createdAt'>): Promise<void> {
+    this.assertOpen();
+    this.statements.writeSnapshot.run(
+      snapshot.stream.aggregateType,
+      snapshot.stream.aggregateId,
+      snapshot.reducerVersion,
+      snapshot.streamVersion,
+      JSON.stringify(snapshot.state),
+      new Date().toISOString(),
+    );
+  }
+
+  async claimOutbox(options: OutboxClaimOptions): Promise<OutboxEntry[]> {
+    this.assertOpen();
+    const claim = this.db.transaction(() => {
+      const now = Date.now();
+      const claimed = this.db
+        .prepare<[number, number, number], { global_position: number; attempts: number }>(
+          `UPDATE store_outbox SET claimed_until_ms = ?, attempts = attempts + 1
+           WHERE global_position IN (
+             SELECT global_position FROM store_outbox
+             WHERE sent_at IS NULL AND (claimed_until_ms IS NULL OR claimed_until_ms < ?)
+             ORDER BY global_position LIMIT ?)
+           RETURNING global_position, attempts`,
+        )
+        .all(now + options.leaseMs, now, options.limit);
+      if (claimed.length === 0) return [];
+      const attempts = new Map(claimed.map((row) => [row.global_position, row.attempts]));
+      const rows = this.db
+        .prepare<number[], EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM store_events WHERE global_position IN (${claimed.map(() => '?').join(', ')})
+           ORDER BY global_position`,
+        )
+        .all(...claimed.map((row) => row.global_position));
+      return rows.map((row) => ({ event: rowToStoredEvent(row, true), attempts: attempts.get(Number(row.global_position)) ?? 1 }));
+    });
+    return claim.immediate();
+  }
+
+  async markOutboxSent(globalPositions: readonly number[]): Promise<void> {
+    this.assertOpen();
+    if (globalPositions.length === 0) return;
+    this.db
+      .prepare(
+        `UPDATE store_outbox SET sent_at = ?, claimed_until_ms = NULL, last_error = NULL
+         WHERE global_position IN (${globalPositions.map(() => '?').join(', ')})`,
+      )
+      .run(new Date().toISOString(), ...globalPositions);
+  }
+
+  async releaseOutbox(globalPositions: readonly number[], error: string): Promise<void> {
+    this.assertOpen();
+    if (globalPositions.length === 0) return;
+    this.db
+      .prepare(
+        `UPDATE store_outbox SET claimed_until_ms = NULL, last_error = ?
+         WHERE sent_at IS NULL AND global_position IN (${globalPositions.map(() => '?').join(', ')})`,
+      )
+      .run(error, ...globalPositions);
+  }
+
+  async outboxStats(): Promise<OutboxStats> {
+    this.assertOpen();
+    const row = this.db
+      .prepare<[], { pending: number | null; sent: number | null; oldest: string | null }>(
+        `SELECT sum(sent_at IS NULL) AS pending, sum(sent_at IS NOT NULL) AS sent,
+                min(CASE WHEN sent_at IS NULL THEN recorded_at END) AS oldest
+         FROM store_outbox`,
+      )
+      .get();
+    return { pending: row?.pending ?? 0, sent: row?.sent ?? 0, oldestPendingRecordedAt: row?.oldest ?? null };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+}
