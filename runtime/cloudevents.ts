@@ -1,0 +1,193 @@
+import type { PayloadEncoding } from './codec/codec.js';
+import type { AnyEventEnvelope } from './envelope.js';
+import { EventBusError } from './errors.js';
+import { MAX_ATTRIBUTE_KEY_BYTES, MAX_ATTRIBUTE_VALUE_BYTES, MAX_ATTRIBUTES } from './defaults.js';
+
+/**
+ * Envelope <-> Pub/Sub attributes in CloudEvents binary content mode (Pub/Sub protocol
+ * binding: attributes are `ce-` + the CloudEvents attribute name). Our own envelope fields
+ * travel as CloudEvents extension attributes (lower-case alphanumeric names); metadata entries
+ * as `meta-<key>`. The payload is the message data.
+ */
+export const CE = {
+  specversion: 'ce-specversion',
+  id: 'ce-id',
+  type: 'ce-type',
+  source: 'ce-source',
+  time: 'ce-time',
+  subject: 'ce-subject',
+  dataschema: 'ce-dataschema',
+  datacontenttype: 'ce-datacontenttype',
+  eventversion: 'ce-eventversion',
+  aggregatetype: 'ce-aggregatetype',
+  correlationid: 'ce-correlationid',
+  causationid: 'ce-causationid',
+} as const;
+
+export const CLOUDEVENTS_SPEC_VERSION = '1.0';
+export const METADATA_ATTRIBUTE_PREFIX = 'meta-';
+
+/** Attributes every event message must carry. */
+export const REQUIRED_ATTRIBUTES = [
+  CE.specversion,
+  CE.id,
+  CE.type,
+  CE.source,
+  CE.time,
+  CE.subject,
+  CE.eventversion,
+  CE.aggregatetype,
+] as const;
+
+const CONTENT_TYPES: Readonly<Record<PayloadEncoding, string>> = {
+  json: 'application/json',
+  'avro-json': 'application/avro+json',
+  'avro-binary': 'application/avro',
+};
+
+export function contentTypeFor(encoding: PayloadEncoding): string {
+  return CONTENT_TYPES[encoding];
+}
+
+export function encodingForContentType(contentType: string | undefined): PayloadEncoding | undefined {
+  if (contentType === undefined) return 'json';
+  const found = Object.entries(CONTENT_TYPES).find(([, type]) => type === contentType);
+  return found?.[0] as PayloadEncoding | undefined;
+}
+
+export class AttributeLimitError extends EventBusError {
+  constructor(
+    readonly eventType: string,
+    readonly attribute: string,
+    reason: string,
+  ) {
+    super('ATTRIBUTE_LIMIT_EXCEEDED', `${eventType}: attribute '${attribute}' ${reason}`);
+  }
+}
+
+/** The message misses envelope attributes or carries unreadable ones: it can never be handled. */
+export class MalformedEnvelopeError extends EventBusError {
+  constructor(
+    readonly problems: readonly string[],
+    code: 'MISSING_ATTRIBUTES' | 'INVALID_ATTRIBUTES' = 'MISSING_ATTRIBUTES',
+  ) {
+    super(code, `Message is not a valid event envelope: ${problems.join('; ')}`);
+  }
+}
+
+export interface ToAttributesOptions {
+  /** CloudEvents `source`. */
+  source: string;
+  /** `$id` of the payload schema (ce-dataschema). */
+  dataschema: string;
+  encoding: PayloadEncoding;
+}
+
+/** Throws AttributeLimitError when Pub/Sub would refuse the attributes (100 per message, 1024-byte values). */
+export function envelopeToAttributes(event: AnyEventEnvelope, options: ToAttributesOptions): Record<string, string> {
+  const attributes: Record<string, string> = {
+    [CE.specversion]: CLOUDEVENTS_SPEC_VERSION,
+    [CE.id]: event.eventId,
+    [CE.type]: event.eventType,
+    [CE.source]: options.source,
+    [CE.time]: event.occurredAt,
+    [CE.subject]: event.aggregateId,
+    [CE.dataschema]: options.dataschema,
+    [CE.datacontenttype]: contentTypeFor(options.encoding),
+    [CE.eventversion]: String(event.eventVersion),
+    [CE.aggregatetype]: event.aggregateType,
+  };
+  if (event.correlationId !== undefined) attributes[CE.correlationid] = event.correlationId;
+  if (event.causationId !== undefined) attributes[CE.causationid] = event.causationId;
+  for (const [key, value] of Object.entries(event.metadata ?? {})) {
+    attributes[`${METADATA_ATTRIBUTE_PREFIX}${key}`] = value;
+  }
+  assertAttributeLimits(event.eventType, attributes);
+  return attributes;
+}
+
+export function assertAttributeLimits(eventType: string, attributes: Readonly<Record<string, string>>): void {
+  const entries = Object.entries(attributes);
+  if (entries.length > MAX_ATTRIBUTES) {
+    throw new AttributeLimitError(
+      eventType,
+      `${METADATA_ATTRIBUTE_PREFIX}*`,
+      `makes ${entries.length} attributes; Pub/Sub allows at most ${MAX_ATTRIBUTES} per message (reduce metadata entries)`,
+    );
+  }
+  for (const [key, value] of entries) {
+    if (typeof value !== 'string') {
+      throw new AttributeLimitError(eventType, key, `must be a string, got ${typeof value}`);
+    }
+    if (Buffer.byteLength(key, 'utf8') > MAX_ATTRIBUTE_KEY_BYTES) {
+      throw new AttributeLimitError(eventType, key, `name is longer than ${MAX_ATTRIBUTE_KEY_BYTES} bytes`);
+    }
+    if (key.toLowerCase().startsWith('goog')) {
+      throw new AttributeLimitError(eventType, key, `name must not start with 'goog' (reserved by Pub/Sub)`);
+    }
+    const bytes = Buffer.byteLength(value, 'utf8');
+    if (bytes > MAX_ATTRIBUTE_VALUE_BYTES) {
+      throw new AttributeLimitError(eventType, key, `value is ${bytes} bytes; Pub/Sub allows at most ${MAX_ATTRIBUTE_VALUE_BYTES}`);
+    }
+  }
+}
+
+/** Everything of the envelope except the payload, read back from attributes. */
+export type EnvelopeHeaders = Omit<AnyEventEnvelope, 'payload'> & {
+  readonly source: string;
+  readonly dataschema: string | undefined;
+  readonly encoding: PayloadEncoding | undefined;
+  readonly contentType: string | undefined;
+};
+
+/** Throws MalformedEnvelopeError listing every missing or unreadable attribute. */
+export function attributesToHeaders(attributes: Readonly<Record<string, string>>): EnvelopeHeaders {
+  const missing = REQUIRED_ATTRIBUTES.filter((name) => !attributes[name]);
+  if (missing.length > 0) throw new MalformedEnvelopeError(missing.map((name) => `missing attribute '${name}'`));
+  const problems: string[] = [];
+  if (attributes[CE.specversion] !== CLOUDEVENTS_SPEC_VERSION) {
+    problems.push(`'${CE.specversion}' is '${attributes[CE.specversion]}', expected '${CLOUDEVENTS_SPEC_VERSION}'`);
+  }
+  const versionText = attributes[CE.eventversion]!;
+  const eventVersion = Number(versionText);
+  if (!/^[1-9][0-9]*$/.test(versionText) || !Number.isSafeInteger(eventVersion)) {
+    problems.push(`'${CE.eventversion}' is '${versionText}', expected a positive integer`);
+  }
+  if (problems.length > 0) throw new MalformedEnvelopeError(problems, 'INVALID_ATTRIBUTES');
+  const metadata: Record<string, string> = {};
+  for (const [key, value] of Object.entries(attributes)) {
+    if (key.startsWith(METADATA_ATTRIBUTE_PREFIX)) metadata[key.slice(METADATA_ATTRIBUTE_PREFIX.length)] = value;
+  }
+  const contentType = attributes[CE.datacontenttype];
+  return {
+    eventId: attributes[CE.id]!,
+    eventType: attributes[CE.type]!,
+    eventVersion,
+    aggregateId: attributes[CE.subject]!,
+    aggregateType: attributes[CE.aggregatetype]!,
+    occurredAt: attributes[CE.time]!,
+    ...(attributes[CE.correlationid] !== undefined && { correlationId: attributes[CE.correlationid] }),
+    ...(attributes[CE.causationid] !== undefined && { causationId: attributes[CE.causationid] }),
+    metadata,
+    source: attributes[CE.source]!,
+    dataschema: attributes[CE.dataschema],
+    encoding: encodingForContentType(contentType),
+    contentType,
+  };
+}
+
+/** Rebuilds the envelope from headers and a decoded payload. */
+export function headersToEnvelope(headers: EnvelopeHeaders, payload: unknown): AnyEventEnvelope {
+  return {
+    eventId: headers.eventId,
+    eventType: headers.eventType,
+    eventVersion: headers.eventVersion,
+    aggregateId: headers.aggregateId,
+    aggregateType: headers.aggregateType,
+    occurredAt: headers.occurredAt,
+    ...(headers.correlationId !== undefined && { correlationId: headers.correlationId }),
+    ...(headers.causationId !== undefined && { causationId: headers.causationId }),
+    payload,
+    metadata: headers.metadata,
+  };
+}

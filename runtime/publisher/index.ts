@@ -1,0 +1,3 @@
+export * from './publisher.js';
+export * from './errors.js';
+export * from './codec-choice.js';

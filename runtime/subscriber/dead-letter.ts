@@ -1,0 +1,57 @@
+import { MAX_ATTRIBUTE_VALUE_BYTES, MAX_ATTRIBUTES } from '../defaults.js';
+import type { ReceivedMessage } from '../transport/transport.js';
+
+/**
+ * Attributes the subscriber adds when it dead-letters a message itself (a message that can
+ * never succeed, or a handler failure on its last delivery attempt). Original attributes are
+ * kept. Messages Pub/Sub forwards itself carry the CloudPubSubDeadLetterSource* attributes instead.
+ */
+export const DEAD_LETTER_ATTRIBUTES = {
+  /** Human-readable reason, e.g. "'/email' must match format \"email\"". */
+  reason: 'event-bus-dead-letter-reason',
+  /** Stable error code: PAYLOAD_DECODE_FAILED, UNKNOWN_EVENT_TYPE, UNKNOWN_EVENT_VERSION, EVENT_VALIDATION_FAILED, MISSING_ATTRIBUTES, INVALID_ATTRIBUTES, UNSUPPORTED_CONTENT_TYPE, HANDLER_FAILED. */
+  errorCode: 'event-bus-error-code',
+  sourceSubscription: 'event-bus-source-subscription',
+  sourceMessageId: 'event-bus-source-message-id',
+  /** Delivery attempt on which it was dead-lettered. */
+  deliveryAttempt: 'event-bus-delivery-attempt',
+  deadLetteredAt: 'event-bus-dead-lettered-at',
+  /** RFC 3339 publish time of the original message. */
+  sourcePublishTime: 'event-bus-source-publish-time',
+} as const;
+
+/** Attributes Pub/Sub itself adds when it forwards after maxDeliveryAttempts (FACTS.md). */
+export const PUBSUB_DEAD_LETTER_ATTRIBUTES = {
+  deliveryCount: 'CloudPubSubDeadLetterSourceDeliveryCount',
+  subscription: 'CloudPubSubDeadLetterSourceSubscription',
+  subscriptionProject: 'CloudPubSubDeadLetterSourceSubscriptionProject',
+  topicPublishTime: 'CloudPubSubDeadLetterSourceTopicPublishTime',
+} as const;
+
+function truncateUtf8(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
+  let cut = text.slice(0, maxBytes);
+  while (Buffer.byteLength(cut, 'utf8') > maxBytes - 3) cut = cut.slice(0, -1);
+  return `${cut}...`;
+}
+
+export function deadLetterAttributes(
+  message: ReceivedMessage,
+  subscription: string,
+  errorCode: string,
+  reason: string,
+): Record<string, string> {
+  const added: Record<string, string> = {
+    [DEAD_LETTER_ATTRIBUTES.reason]: truncateUtf8(reason, MAX_ATTRIBUTE_VALUE_BYTES),
+    [DEAD_LETTER_ATTRIBUTES.errorCode]: errorCode,
+    [DEAD_LETTER_ATTRIBUTES.sourceSubscription]: subscription,
+    [DEAD_LETTER_ATTRIBUTES.sourceMessageId]: message.id,
+    [DEAD_LETTER_ATTRIBUTES.deliveryAttempt]: String(message.deliveryAttempt),
+    [DEAD_LETTER_ATTRIBUTES.deadLetteredAt]: new Date().toISOString(),
+    [DEAD_LETTER_ATTRIBUTES.sourcePublishTime]: message.publishTime.toISOString(),
+  };
+  // Keep the original attributes, dropping the last ones if the 100-attribute limit would be hit.
+  const original = Object.entries(message.attributes).filter(([key]) => !(key in added));
+  const room = MAX_ATTRIBUTES - Object.keys(added).length;
+  return { ...Object.fromEntries(original.slice(0, room)), ...added };
+}

@@ -1,0 +1,3 @@
+export * from './subscriber.js';
+export * from './stats.js';
+export * from './dead-letter.js';

@@ -1,0 +1,402 @@
+import { lookupEventType, lookupEventVersion, type EventCatalog } from '../catalog.js';
+import { attributesToHeaders, headersToEnvelope } from '../cloudevents.js';
+import { jsonCodec, type PayloadCodec } from '../codec/codec.js';
+import { assertResourceId, deadLetterSubscriptionIdFor, readEventBusConfig, subscriptionIdFor, topicIdFor } from '../config.js';
+import {
+  DEFAULT_ACK_DEADLINE_SECONDS,
+  DEFAULT_CLOSE_TIMEOUT_MILLISECONDS,
+  DEFAULT_FLOW_CONTROL,
+  DEFAULT_MAX_DELIVERY_ATTEMPTS,
+  DEFAULT_ORDERING_HOLD_MILLISECONDS,
+  DEFAULT_RETRY_POLICY,
+  MAX_DELIVERY_ATTEMPTS,
+  MIN_DELIVERY_ATTEMPTS,
+} from '../defaults.js';
+import type { AnyEventEnvelope, EventMapShape } from '../envelope.js';
+import { EventBusError, isEventBusError } from '../errors.js';
+import type { DeliveryContext, EventSubscriberPort, SubscribeOptions, SubscriptionHandle } from '../ports.js';
+import { resolveTransport, type TransportChoice } from '../transport/select.js';
+import type {
+  FlowControlOptions,
+  ReceivedMessage,
+  RetryPolicy,
+  Transport,
+  TransportSubscription,
+} from '../transport/transport.js';
+import { EventValidationError } from '../validation.js';
+import { deadLetterAttributes } from './dead-letter.js';
+import { OrderedDispatch, type Outcome } from './ordered-dispatch.js';
+import { emptyStats, type SubscriberStats } from './stats.js';
+
+export interface EventSubscriberOptions {
+  /** GCP project; defaults to GCP_PROJECT_ID. Configuring one selects the Pub/Sub transport (decision 0030). */
+  projectId?: string;
+  /** Topic ids are `${topicPrefix}.${topic}`; defaults to EVENT_BUS_TOPIC_PREFIX, then 'clone'. */
+  topicPrefix?: string;
+  /** Subscription ids are `${subscriptionPrefix}[.${consumer}].${eventType}`; EVENT_BUS_SUBSCRIPTION_PREFIX, then 'clone-sub'. */
+  subscriptionPrefix?: string;
+  /** Consumer (service) name, part of every subscription id. Optional. */
+  consumer?: string;
+  /** 'pubsub' | 'in-process' | a Transport instance (shareable with a publisher). */
+  transport?: TransportChoice;
+  /** Codecs by encoding, chosen per message from `ce-datacontenttype`. Default: [jsonCodec]. */
+  codecs?: readonly PayloadCodec[];
+  /** Default for subscribe(): DEAD_LETTER_TOPIC, then 'clone-dead-letter'. */
+  deadLetterTopic?: string;
+  /** Default for subscribe(): 5 (Pub/Sub allows 5..100). */
+  maxDeliveryAttempts?: number;
+  /** Default for subscribe(). */
+  ackDeadlineSeconds?: number;
+  /** Default for subscribe(): exponential backoff between redeliveries. */
+  retryPolicy?: RetryPolicy;
+  /** Default for subscribe(): max messages / bytes handed out and not yet settled. */
+  flowControl?: FlowControlOptions;
+  /** Ordered subscriptions (per aggregate). Default true. */
+  enableMessageOrdering?: boolean;
+  /**
+   * Create the topic, the subscription, the dead-letter topic and its keeping subscription when
+   * missing. Default: true on the in-process transport and the emulator; false on real Pub/Sub.
+   */
+  autoCreate?: boolean;
+  /** How long close() lets the client flush acks and nacks. Default 5000. */
+  closeTimeoutMilliseconds?: number;
+  /** How long later messages of a key wait for a nacked one to come back. Default 60 000. */
+  orderingHoldMilliseconds?: number;
+  /** Stream and dead-lettering errors (the subscriber keeps running). Default: console.error. */
+  onError?: (error: Error) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Options of one subscription; everything but eventType and handler falls back to the subscriber's options. */
+export interface EventSubscribeOptions<E extends AnyEventEnvelope> extends SubscribeOptions<E> {
+  /** Full subscription id, instead of `${subscriptionPrefix}[.${consumer}].${eventType}`. */
+  subscription?: string;
+  /** Full topic id, instead of the event type's topic. */
+  topic?: string;
+  ackDeadlineSeconds?: number;
+  retryPolicy?: RetryPolicy;
+  flowControl?: FlowControlOptions;
+  enableMessageOrdering?: boolean;
+  /** Server-side filter (stored; the emulator ignores it — the subscriber filters by event type itself). */
+  filter?: string;
+}
+
+export interface EventSubscription extends SubscriptionHandle {
+  readonly subscription: string;
+  readonly topic: string;
+  readonly eventType: string;
+  readonly deadLetterTopic: string;
+  readonly stats: Readonly<SubscriberStats>;
+}
+
+export class SubscriberError extends EventBusError {}
+
+/** The handler threw on the last delivery attempt: dead-lettered by the subscriber. */
+const HANDLER_FAILED = 'HANDLER_FAILED';
+
+/**
+ * Subscribes handlers to event types. Every message is decoded and validated before a handler
+ * sees it; messages that can never succeed go to the dead-letter topic with the reason.
+ */
+export class EventSubscriber<M extends EventMapShape = EventMapShape> implements EventSubscriberPort<M> {
+  readonly transport: Transport;
+  readonly topicPrefix: string;
+  readonly subscriptionPrefix: string;
+  private readonly catalog: EventCatalog;
+  private readonly ownsTransport: boolean;
+  private readonly options: EventSubscriberOptions;
+  private readonly defaults: {
+    deadLetterTopic: string;
+    maxDeliveryAttempts: number;
+    ackDeadlineSeconds: number;
+    retryPolicy: RetryPolicy;
+    flowControl: Required<FlowControlOptions>;
+    enableMessageOrdering: boolean;
+    autoCreate: boolean;
+  };
+  private readonly codecs: ReadonlyMap<string, PayloadCodec>;
+  private readonly subscriptions = new Set<ActiveSubscription>();
+  private readonly totals = emptyStats();
+  private closed = false;
+
+  constructor(options: EventSubscriberOptions & { catalog: EventCatalog }) {
+    const config = readEventBusConfig(options.env);
+    const { transport, owned } = resolveTransport(options.transport, config, options.projectId);
+    this.transport = transport;
+    this.ownsTransport = owned;
+    this.catalog = options.catalog;
+    this.options = options;
+    this.topicPrefix = options.topicPrefix ?? config.topicPrefix;
+    this.subscriptionPrefix = options.subscriptionPrefix ?? config.subscriptionPrefix;
+    this.defaults = {
+      deadLetterTopic: options.deadLetterTopic ?? config.deadLetterTopic,
+      maxDeliveryAttempts: options.maxDeliveryAttempts ?? DEFAULT_MAX_DELIVERY_ATTEMPTS,
+      ackDeadlineSeconds: options.ackDeadlineSeconds ?? DEFAULT_ACK_DEADLINE_SECONDS,
+      retryPolicy: options.retryPolicy ?? { ...DEFAULT_RETRY_POLICY },
+      flowControl: { ...DEFAULT_FLOW_CONTROL, ...options.flowControl },
+      enableMessageOrdering: options.enableMessageOrdering ?? true,
+      autoCreate: options.autoCreate ?? (transport.kind !== 'pubsub' || config.emulatorHost !== undefined),
+    };
+    this.codecs = new Map((options.codecs ?? [jsonCodec]).map((codec) => [codec.encoding, codec]));
+  }
+
+  /** Totals over every subscription of this subscriber (closed ones included). */
+  get stats(): Readonly<SubscriberStats> {
+    return { ...this.totals };
+  }
+
+  /** Subscription id used for an event type (and consumer). */
+  subscriptionFor(eventType: keyof M & string, consumer?: string): string {
+    return subscriptionIdFor(this.subscriptionPrefix, eventType, consumer ?? this.options.consumer);
+  }
+
+  async subscribe<T extends keyof M & string>(
+    options: EventSubscribeOptions<M[T]> & { eventType: T },
+  ): Promise<EventSubscription> {
+    if (this.closed) throw new SubscriberError('SUBSCRIBER_CLOSED', 'The subscriber is closed');
+    const entry = lookupEventType(this.catalog, options.eventType);
+    const topic = options.topic ?? topicIdFor(this.topicPrefix, entry.topic);
+    const subscription = options.subscription
+      ? assertResourceId('subscription', options.subscription)
+      : this.subscriptionFor(options.eventType, options.consumer);
+    const deadLetterTopic = assertResourceId('topic', options.deadLetterTopic ?? this.defaults.deadLetterTopic);
+    const maxDeliveryAttempts = options.maxDeliveryAttempts ?? this.defaults.maxDeliveryAttempts;
+    if (!Number.isInteger(maxDeliveryAttempts) || maxDeliveryAttempts < MIN_DELIVERY_ATTEMPTS || maxDeliveryAttempts > MAX_DELIVERY_ATTEMPTS) {
+      throw new SubscriberError(
+        'INVALID_OPTIONS',
+        `${options.eventType}: maxDeliveryAttempts must be an integer from ${MIN_DELIVERY_ATTEMPTS} to ${MAX_DELIVERY_ATTEMPTS} (Pub/Sub's range), got ${maxDeliveryAttempts}`,
+      );
+    }
+    if (this.defaults.autoCreate) {
+      await Promise.all([this.transport.ensureTopic(topic), this.transport.ensureTopic(deadLetterTopic)]);
+      await this.transport.ensureSubscription(deadLetterSubscriptionIdFor(deadLetterTopic), { topic: deadLetterTopic });
+      const filter = options.filter;
+      await this.transport.ensureSubscription(subscription, {
+        topic,
+        ackDeadlineSeconds: options.ackDeadlineSeconds ?? this.defaults.ackDeadlineSeconds,
+        enableMessageOrdering: options.enableMessageOrdering ?? this.defaults.enableMessageOrdering,
+        deadLetterPolicy: { deadLetterTopic, maxDeliveryAttempts },
+        retryPolicy: options.retryPolicy ?? this.defaults.retryPolicy,
+        ...(filter !== undefined && { filter }),
+      });
+    }
+    const active = new ActiveSubscription({
+      subscriber: this,
+      transport: this.transport,
+      catalog: this.catalog,
+      codecs: this.codecs,
+      eventType: options.eventType,
+      topic,
+      subscription,
+      deadLetterTopic,
+      maxDeliveryAttempts,
+      handler: options.handler as (event: AnyEventEnvelope, context: DeliveryContext) => Promise<void> | void,
+      totals: this.totals,
+      onError: this.options.onError ?? ((error) => console.error(`[event-bus] ${subscription}:`, error)),
+      flowControl: { ...this.defaults.flowControl, ...options.flowControl },
+      closeTimeoutMilliseconds: this.options.closeTimeoutMilliseconds ?? DEFAULT_CLOSE_TIMEOUT_MILLISECONDS,
+      orderingHoldMilliseconds: this.options.orderingHoldMilliseconds ?? DEFAULT_ORDERING_HOLD_MILLISECONDS,
+      onClosed: () => this.subscriptions.delete(active),
+    });
+    this.subscriptions.add(active);
+    active.start();
+    return active;
+  }
+
+  /** Stops every subscription, waits for in-flight handlers, releases the transport if this subscriber built it. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((active) => active.close()));
+    if (this.ownsTransport) await this.transport.close();
+  }
+}
+
+interface ActiveSubscriptionInit {
+  subscriber: EventSubscriber<EventMapShape>;
+  transport: Transport;
+  catalog: EventCatalog;
+  codecs: ReadonlyMap<string, PayloadCodec>;
+  eventType: string;
+  topic: string;
+  subscription: string;
+  deadLetterTopic: string;
+  maxDeliveryAttempts: number;
+  handler: (event: AnyEventEnvelope, context: DeliveryContext) => Promise<void> | void;
+  totals: SubscriberStats;
+  onError: (error: Error) => void;
+  flowControl: Required<FlowControlOptions>;
+  closeTimeoutMilliseconds: number;
+  orderingHoldMilliseconds: number;
+  onClosed: () => void;
+}
+
+/** Raised for a message that can never be handled: it is dead-lettered, not retried. */
+class Unhandleable extends Error {
+  constructor(
+    readonly errorCode: string,
+    readonly reason: string,
+    readonly counter: 'invalid' | 'unknown',
+  ) {
+    super(reason);
+  }
+}
+
+class ActiveSubscription implements EventSubscription {
+  readonly subscription: string;
+  readonly topic: string;
+  readonly eventType: string;
+  readonly deadLetterTopic: string;
+  private readonly local = emptyStats();
+  private readonly dispatch: OrderedDispatch;
+  private stream: TransportSubscription | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly init: ActiveSubscriptionInit) {
+    this.subscription = init.subscription;
+    this.topic = init.topic;
+    this.eventType = init.eventType;
+    this.deadLetterTopic = init.deadLetterTopic;
+    this.dispatch = new OrderedDispatch((message) => this.handle(message), {
+      holdMilliseconds: init.orderingHoldMilliseconds,
+    });
+  }
+
+  get stats(): Readonly<SubscriberStats> {
+    return { ...this.local, inFlight: this.dispatch.inFlight };
+  }
+
+  start(): void {
+    this.stream = this.init.transport.subscribe(
+      this.subscription,
+      (message) => {
+        this.count('received');
+        this.dispatch.dispatch(message);
+      },
+      {
+        flowControl: this.init.flowControl,
+        closeTimeoutMilliseconds: this.init.closeTimeoutMilliseconds,
+        onError: this.init.onError,
+      },
+    );
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.dispatch.drain();
+      await this.stream?.close();
+      this.init.onClosed();
+    })();
+    return this.closing;
+  }
+
+  private count(counter: keyof SubscriberStats, by = 1): void {
+    this.local[counter] += by;
+    this.init.totals[counter] += by;
+  }
+
+  /** Decides the fate of one message; never throws. */
+  private async handle(message: ReceivedMessage): Promise<Outcome> {
+    let event: AnyEventEnvelope;
+    try {
+      const decoded = this.decode(message);
+      if (decoded === 'other-type') {
+        // Another event type on a shared topic (the emulator ignores subscription filters).
+        this.count('filtered');
+        message.ack();
+        this.count('acked');
+        return 'acked';
+      }
+      event = decoded;
+    } catch (error) {
+      const unhandleable =
+        error instanceof Unhandleable ? error : new Unhandleable('DECODE_FAILED', (error as Error).message, 'invalid');
+      this.count(unhandleable.counter);
+      return this.deadLetter(message, unhandleable.errorCode, unhandleable.reason);
+    }
+    const context: DeliveryContext = {
+      messageId: message.id,
+      deliveryAttempt: Math.max(1, message.deliveryAttempt),
+      publishTime: message.publishTime,
+      attributes: message.attributes,
+    };
+    try {
+      await this.init.handler(event, context);
+    } catch (error) {
+      this.count('handlerErrors');
+      // The emulator never dead-letters on ordered subscriptions, and the last attempt should not
+      // wait for another backoff: the subscriber forwards it itself (decision 0033).
+      if (message.deliveryAttempt >= this.init.maxDeliveryAttempts) {
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        return this.deadLetter(message, isEventBusError(error) ? error.code : HANDLER_FAILED, `handler failed on attempt ${message.deliveryAttempt}: ${reason}`);
+      }
+      message.nack();
+      this.count('nacked');
+      return 'nacked';
+    }
+    message.ack();
+    this.count('handled');
+    this.count('acked');
+    return 'acked';
+  }
+
+  private decode(message: ReceivedMessage): AnyEventEnvelope | 'other-type' {
+    let headers;
+    try {
+      headers = attributesToHeaders(message.attributes);
+    } catch (error) {
+      throw new Unhandleable((error as EventBusError).code ?? 'MISSING_ATTRIBUTES', (error as Error).message, 'invalid');
+    }
+    if (headers.eventType !== this.eventType && Object.hasOwn(this.init.catalog.events, headers.eventType)) {
+      return 'other-type';
+    }
+    let version;
+    try {
+      version = lookupEventVersion(this.init.catalog, headers.eventType, headers.eventVersion);
+    } catch (error) {
+      throw new Unhandleable((error as EventBusError).code, (error as Error).message, 'unknown');
+    }
+    const codec = headers.encoding && this.init.codecs.get(headers.encoding);
+    if (!codec) {
+      throw new Unhandleable(
+        'UNSUPPORTED_CONTENT_TYPE',
+        `No codec for content type '${headers.contentType}' (configured: ${[...this.init.codecs.keys()].join(', ')})`,
+        'invalid',
+      );
+    }
+    let payload: unknown;
+    try {
+      payload = codec.decode(version, message.data);
+    } catch (error) {
+      throw new Unhandleable(isEventBusError(error) ? error.code : 'PAYLOAD_DECODE_FAILED', (error as Error).message, 'invalid');
+    }
+    const result = version.validate(payload);
+    if (!result.valid) {
+      const invalid = new EventValidationError(headers.eventType, headers.eventVersion, result.issues);
+      throw new Unhandleable(invalid.code, invalid.message, 'invalid');
+    }
+    return headersToEnvelope(headers, payload);
+  }
+
+  /** Publishes to the dead-letter topic, then acks; if that publish fails the message is nacked. */
+  private async deadLetter(message: ReceivedMessage, errorCode: string, reason: string): Promise<Outcome> {
+    try {
+      await this.init.transport.publish(this.deadLetterTopic, {
+        data: message.data,
+        attributes: deadLetterAttributes(message, this.subscription, errorCode, reason),
+      });
+    } catch (error) {
+      this.count('deadLetterFailures');
+      this.init.onError(
+        new SubscriberError('DEAD_LETTER_FAILED', `Could not dead-letter message ${message.id} to '${this.deadLetterTopic}': ${(error as Error).message}`, { cause: error }),
+      );
+      message.nack();
+      this.count('nacked');
+      return 'nacked';
+    }
+    message.ack();
+    this.count('deadLettered');
+    this.count('acked');
+    return 'dead-lettered';
+  }
+}

@@ -1,0 +1,282 @@
+import { Duration, PubSub, type ClientConfig, type Message, type Subscription, type Topic } from '@google-cloud/pubsub';
+import { DEFAULT_CLOSE_TIMEOUT_MILLISECONDS, DEFAULT_FLOW_CONTROL } from '../defaults.js';
+import { readEventBusConfig } from '../config.js';
+import {
+  TransportError,
+  type MessageListener,
+  type OutgoingMessage,
+  type ReceivedMessage,
+  type StreamOptions,
+  type SubscriptionDescription,
+  type SubscriptionSettings,
+  type TopicPublishOptions,
+  type Transport,
+  type TransportSubscription,
+} from './transport.js';
+
+/** gRPC status codes the transport branches on. */
+const GRPC_ALREADY_EXISTS = 6;
+const GRPC_NOT_FOUND = 5;
+/** The emulator ends a closed streaming pull with code 2 (UNKNOWN): expected, not an error (FACTS.md). */
+const GRPC_UNKNOWN = 2;
+
+export interface PubSubClientOptions {
+  /** Defaults to GCP_PROJECT_ID; on the emulator, to 'event-bus-local'. */
+  projectId?: string;
+  /** host:port of the emulator; defaults to PUBSUB_EMULATOR_HOST. */
+  emulatorHost?: string;
+  /** Passed through to `new PubSub()` (credentials, apiEndpoint, ...). */
+  clientConfig?: ClientConfig;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The one place a Pub/Sub client is built, shared by the transport and provisioning:
+ * always passes a projectId and, for an emulator, its endpoint in emulator mode (insecure).
+ */
+export function createPubSubClient(options: PubSubClientOptions = {}): PubSub {
+  const config = readEventBusConfig(options.env);
+  const emulatorHost = options.emulatorHost ?? config.emulatorHost;
+  const projectId = options.projectId ?? config.projectId ?? (emulatorHost ? 'event-bus-local' : undefined);
+  return new PubSub({
+    ...(projectId !== undefined && { projectId }),
+    ...(emulatorHost !== undefined && { apiEndpoint: emulatorHost, emulatorMode: true }),
+    ...options.clientConfig,
+  });
+}
+
+function grpcCode(error: unknown): number | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** Pub/Sub durations arrive as { seconds: string|number|Long, nanos }. */
+function durationSeconds(duration: { seconds?: unknown; nanos?: number | null } | null | undefined): number | undefined {
+  if (!duration) return undefined;
+  return Number(duration.seconds ?? 0) + (duration.nanos ?? 0) / 1e9;
+}
+
+function toDuration(seconds: number): { seconds: number; nanos: number } {
+  const whole = Math.floor(seconds);
+  return { seconds: whole, nanos: Math.round((seconds - whole) * 1e9) };
+}
+
+/** 'projects/p/topics/t' -> 't' */
+function shortName(name: string | null | undefined): string {
+  return (name ?? '').split('/').pop() ?? '';
+}
+
+export interface PubSubTransportOptions extends PubSubClientOptions {
+  /** Use this client instead of building one; it is then not closed by `close()`. */
+  client?: PubSub;
+}
+
+export class PubSubTransport implements Transport {
+  readonly kind = 'pubsub';
+  readonly client: PubSub;
+  private readonly ownsClient: boolean;
+  private readonly topics = new Map<string, Topic>();
+  private readonly streams = new Set<TransportSubscription>();
+
+  constructor(options: PubSubTransportOptions = {}) {
+    this.client = options.client ?? createPubSubClient(options);
+    this.ownsClient = options.client === undefined;
+  }
+
+  get projectId(): string {
+    return this.client.projectId;
+  }
+
+  async ensureTopic(topic: string): Promise<boolean> {
+    try {
+      await this.client.createTopic(topic);
+      return true;
+    } catch (error) {
+      if (grpcCode(error) === GRPC_ALREADY_EXISTS) return false;
+      throw error;
+    }
+  }
+
+  async topicExists(topic: string): Promise<boolean> {
+    const [exists] = await this.client.topic(topic).exists();
+    return exists;
+  }
+
+  async deleteTopic(topic: string): Promise<void> {
+    try {
+      await this.client.topic(topic).delete();
+    } catch (error) {
+      if (grpcCode(error) !== GRPC_NOT_FOUND) throw error;
+    }
+  }
+
+  async ensureSubscription(subscription: string, settings: SubscriptionSettings): Promise<boolean> {
+    try {
+      await this.client.topic(settings.topic).createSubscription(subscription, {
+        ...(settings.ackDeadlineSeconds !== undefined && { ackDeadlineSeconds: settings.ackDeadlineSeconds }),
+        ...(settings.enableMessageOrdering !== undefined && { enableMessageOrdering: settings.enableMessageOrdering }),
+        ...(settings.filter !== undefined && { filter: settings.filter }),
+        ...(settings.deadLetterPolicy && {
+          deadLetterPolicy: {
+            deadLetterTopic: this.client.topic(settings.deadLetterPolicy.deadLetterTopic).name,
+            maxDeliveryAttempts: settings.deadLetterPolicy.maxDeliveryAttempts,
+          },
+        }),
+        ...(settings.retryPolicy && {
+          retryPolicy: {
+            minimumBackoff: toDuration(settings.retryPolicy.minimumBackoffSeconds),
+            maximumBackoff: toDuration(settings.retryPolicy.maximumBackoffSeconds),
+          },
+        }),
+      });
+      return true;
+    } catch (error) {
+      const code = grpcCode(error);
+      if (code === GRPC_ALREADY_EXISTS) return false;
+      if (code === GRPC_NOT_FOUND) {
+        throw new TransportError('TOPIC_NOT_FOUND', `Cannot create subscription '${subscription}': topic '${settings.topic}' does not exist`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async describeSubscription(subscription: string): Promise<SubscriptionDescription | undefined> {
+    let metadata;
+    try {
+      [metadata] = await this.client.subscription(subscription).getMetadata();
+    } catch (error) {
+      if (grpcCode(error) === GRPC_NOT_FOUND) return undefined;
+      throw error;
+    }
+    const minimumBackoffSeconds = durationSeconds(metadata.retryPolicy?.minimumBackoff);
+    const maximumBackoffSeconds = durationSeconds(metadata.retryPolicy?.maximumBackoff);
+    return {
+      name: subscription,
+      topic: shortName(metadata.topic),
+      ...(metadata.ackDeadlineSeconds != null && { ackDeadlineSeconds: metadata.ackDeadlineSeconds }),
+      enableMessageOrdering: metadata.enableMessageOrdering === true,
+      ...(metadata.filter ? { filter: metadata.filter } : {}),
+      ...(metadata.deadLetterPolicy?.deadLetterTopic && {
+        deadLetterPolicy: {
+          deadLetterTopic: shortName(metadata.deadLetterPolicy.deadLetterTopic),
+          maxDeliveryAttempts: metadata.deadLetterPolicy.maxDeliveryAttempts ?? 5,
+        },
+      }),
+      ...(metadata.retryPolicy && {
+        retryPolicy: {
+          minimumBackoffSeconds: minimumBackoffSeconds ?? 10,
+          maximumBackoffSeconds: maximumBackoffSeconds ?? 600,
+        },
+      }),
+    };
+  }
+
+  async deleteSubscription(subscription: string): Promise<void> {
+    try {
+      await this.client.subscription(subscription).delete();
+    } catch (error) {
+      if (grpcCode(error) !== GRPC_NOT_FOUND) throw error;
+    }
+  }
+
+  /** One Topic object per topic and publish options: it owns the batcher and the key queues. */
+  private topicFor(topic: string, options: TopicPublishOptions = {}): Topic {
+    const cacheKey = JSON.stringify([topic, options.messageOrdering === true, options.batching ?? null]);
+    let handle = this.topics.get(cacheKey);
+    if (!handle) {
+      handle = this.client.topic(topic, {
+        messageOrdering: options.messageOrdering === true,
+        ...(options.batching && { batching: { ...options.batching } }),
+      });
+      this.topics.set(cacheKey, handle);
+    }
+    return handle;
+  }
+
+  async publish(topic: string, message: OutgoingMessage, options: TopicPublishOptions = {}): Promise<string> {
+    const orderingKey = message.orderingKey || undefined;
+    const handle = this.topicFor(topic, { ...options, messageOrdering: options.messageOrdering || orderingKey !== undefined });
+    try {
+      return await handle.publishMessage({
+        data: message.data,
+        attributes: { ...message.attributes },
+        ...(orderingKey !== undefined && { orderingKey }),
+      });
+    } catch (error) {
+      if (grpcCode(error) === GRPC_NOT_FOUND) {
+        throw new TransportError('TOPIC_NOT_FOUND', `Topic '${topic}' does not exist`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  resumePublishing(topic: string, orderingKey: string): void {
+    for (const [cacheKey, handle] of this.topics) {
+      if ((JSON.parse(cacheKey) as unknown[])[0] === topic) handle.resumePublishing(orderingKey);
+    }
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all([...this.topics.values()].map((handle) => handle.flush()));
+  }
+
+  subscribe(subscription: string, listener: MessageListener, options: StreamOptions = {}): TransportSubscription {
+    const handle: Subscription = this.client.subscription(subscription, {
+      flowControl: {
+        maxMessages: options.flowControl?.maxMessages ?? DEFAULT_FLOW_CONTROL.maxMessages,
+        maxBytes: options.flowControl?.maxBytes ?? DEFAULT_FLOW_CONTROL.maxBytes,
+        allowExcessMessages: false,
+      },
+      // Without a timeout close() can wait up to the max extension time (FACTS.md).
+      closeOptions: {
+        behavior: 'NACK',
+        timeout: Duration.from({ milliseconds: options.closeTimeoutMilliseconds ?? DEFAULT_CLOSE_TIMEOUT_MILLISECONDS }),
+      },
+    });
+    let closing = false;
+    handle.on('message', (message: Message) => {
+      const received: ReceivedMessage = {
+        id: message.id,
+        data: message.data,
+        attributes: message.attributes,
+        orderingKey: message.orderingKey || undefined,
+        publishTime: new Date(message.publishTime.getTime()),
+        deliveryAttempt: message.deliveryAttempt,
+        length: message.length,
+        ack: () => message.ack(),
+        nack: () => message.nack(),
+      };
+      try {
+        listener(received);
+      } catch (error) {
+        options.onError?.(error as Error);
+      }
+    });
+    // Always listen: an unhandled 'error' event would crash the process.
+    handle.on('error', (error: Error) => {
+      if (closing && grpcCode(error) === GRPC_UNKNOWN) return;
+      options.onError?.(error);
+    });
+    const stream: TransportSubscription = {
+      subscription,
+      close: async () => {
+        if (closing) return;
+        closing = true;
+        this.streams.delete(stream);
+        try {
+          await handle.close();
+        } finally {
+          handle.removeAllListeners('message');
+        }
+      },
+    };
+    this.streams.add(stream);
+    return stream;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.streams].map((stream) => stream.close()));
+    await this.flush().catch(() => undefined);
+    if (this.ownsClient) await this.client.close();
+  }
+}
