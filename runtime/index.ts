@@ -13,3 +13,4 @@ export * from './idempotency.js';
 export * from './transport/index.js';
 export * from './publisher/index.js';
 export * from './subscriber/index.js';
+export * from './store/index.js';
