@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { catalog, type EventMap } from '../../generated/index.js';
 import { DeadLetterQueueHandler, type DeadLetterHandlerFn } from '../../runtime/dlq/handler.js';
+import type { DeadLetterDecision } from '../../runtime/dlq/decisions.js';
 import type { DeadLetterMessage } from '../../runtime/dlq/message.js';
 import { InProcessTransport } from '../../runtime/transport/in-process.js';
 import type { ReceivedMessage } from '../../runtime/transport/transport.js';
@@ -222,7 +223,7 @@ describe('DeadLetterQueueHandler on the in-process transport', () => {
   it('leaves the message unacked when the handler times out', async () => {
     let calls = 0;
     const { handler, errors } = await startHandler(
-      async () => {
+      async (): Promise<DeadLetterDecision> => {
         calls += 1;
         if (calls === 1) await new Promise((resolve) => setTimeout(resolve, 2_000));
         return 'discard';
