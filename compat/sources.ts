@@ -65,3 +65,22 @@ function git(cwd: string, args: string[]): string {
     throw new CompatInputError('COMPAT_GIT_FAILED', cwd, `git ${args.join(' ')} failed: ${stderr || String(error)}`, { cause: error });
   }
 }
+
+/** Files held in memory (tests, benchmarks, synthetic registries). */
+export class MemorySource implements TextSource {
+  private readonly files = new Map<string, string>();
+
+  constructor(files: Record<string, string> = {}) {
+    for (const [path, text] of Object.entries(files)) this.files.set(resolve(path), text);
+  }
+
+  set(path: string, text: string): void {
+    this.files.set(resolve(path), text);
+  }
+
+  readText(absolutePath: string): string {
+    const text = this.files.get(resolve(absolutePath));
+    if (text === undefined) throw new CompatInputError('COMPAT_FILE_MISSING', absolutePath, 'no such file');
+    return text;
+  }
+}
