@@ -10,3 +10,4 @@ export * from './upcasting.js';
 export * from './sqlite-backend.js';
 export * from './postgres-backend.js';
 export * from './event-store.js';
+export * from './outbox-relay.js';
