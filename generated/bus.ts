@@ -166,7 +166,10 @@ export interface EventBus {
 /** `bus.on` was called on a bus created without a subscriber. */
 export class MissingSubscriberError extends EventBusError {
   constructor(eventType: string) {
-    super('MISSING_SUBSCRIBER', `Cannot subscribe to '${eventType}': createBus() was given no subscriber`);
+    super(
+      'MISSING_SUBSCRIBER',
+      'Cannot subscribe to ' + JSON.stringify(eventType) + ': createBus() was given no subscriber',
+    );
   }
 }
 

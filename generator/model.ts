@@ -7,7 +7,7 @@ import path from 'node:path';
 import { RegistryModelError } from './errors.js';
 import { NameScope } from './naming.js';
 import { displayPath, toJsonPointer, type ParsedRegistry } from './parse.js';
-import { SchemaStore, forEachRef, isObject, evaluatePointer, type JsonSchema } from './schema-store.js';
+import { SchemaStore, forEachRef, forEachSubschema, isObject, evaluatePointer, type JsonSchema } from './schema-store.js';
 
 export type OrderingKey = 'aggregateId' | null;
 
@@ -256,6 +256,9 @@ function nameEverything(model: RegistryModel): RegistryModel {
       queue.push({ file: resolved.file, schema: resolved.schema });
     });
   }
+  for (const version of model.events.flatMap((event) => event.versions)) assertNoProtoProperty(version.schemaPath, version.schema);
+  for (const target of targets.values()) assertNoProtoProperty(target.file, target.schema, target.pointer);
+
   const definitions: NamedDefinitionModel[] = [];
   for (const key of [...targets.keys()].sort(compareStrings)) {
     if (typeNames.has(key)) continue;
@@ -267,6 +270,25 @@ function nameEverything(model: RegistryModel): RegistryModel {
     definitions.push({ key, file: target.file, pointer: target.pointer, schema: target.schema, name });
   }
   return { ...model, definitions, typeNames };
+}
+
+/**
+ * ajv drops a property schema named '__proto__' (it validates nothing and a closed object rejects
+ * it), so a validator could pass what the schema forbids: refused with the place to fix.
+ */
+function assertNoProtoProperty(file: string, schema: unknown, pointer = ''): void {
+  forEachSubschema(schema, (subschema, at) => {
+    const required = Array.isArray(subschema.required) ? subschema.required : [];
+    const properties = isObject(subschema.properties) ? subschema.properties : {};
+    if (Object.hasOwn(properties, '__proto__') || required.includes('__proto__')) {
+      throw new RegistryModelError({
+        file: displayPath(file),
+        pointer: `${pointer}${at}/properties/__proto__`,
+        code: 'proto-property',
+        message: "a property named '__proto__' cannot be validated (ajv ignores its schema); rename it",
+      });
+    }
+  });
 }
 
 /** Event type as a file name stem: letters, digits, '.', '_' and '-' kept, anything else hex-escaped. */

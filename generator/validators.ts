@@ -17,6 +17,8 @@ const standaloneCode = ajvStandalone.default as unknown as (ajv: Ajv, validate: 
 export function createAjv(): Ajv {
   const ajv = new Ajv({
     allErrors: true,
+    // Presence checks use own properties only: `{}` has no 'constructor' property for a schema.
+    ownProperties: true,
     strict: true,
     // Registry schemas carry `examples`, `x-*` annotations may appear in extensions; tuples are rare.
     strictTuples: false,

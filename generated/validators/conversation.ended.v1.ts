@@ -74,14 +74,15 @@ const schema16 = {
     'totalTokens': { 'description': 'promptTokens + completionTokens.', 'type': 'integer', 'minimum': 0 },
   },
 };
+const func0 = Object.prototype.hasOwnProperty;
+const func52 = require('ajv/dist/runtime/ucs2length').default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats4 = require('ajv-formats/dist/formats').fullFormats['date-time'];
-const func2 = require('ajv/dist/runtime/ucs2length').default;
 function validate10(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
   /*# sourceURL="https://schemas.clone.dev/events/conversation.ended/1.json" */ let vErrors = null;
   let errors = 0;
   if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.conversationId === undefined) {
+    if (data.conversationId === undefined || !func0.call(data, 'conversationId')) {
       const err0 = {
         instancePath,
         schemaPath: '#/required',
@@ -96,7 +97,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.userId === undefined) {
+    if (data.userId === undefined || !func0.call(data, 'userId')) {
       const err1 = {
         instancePath,
         schemaPath: '#/required',
@@ -111,7 +112,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.reason === undefined) {
+    if (data.reason === undefined || !func0.call(data, 'reason')) {
       const err2 = {
         instancePath,
         schemaPath: '#/required',
@@ -126,7 +127,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.turnCount === undefined) {
+    if (data.turnCount === undefined || !func0.call(data, 'turnCount')) {
       const err3 = {
         instancePath,
         schemaPath: '#/required',
@@ -141,7 +142,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.durationSeconds === undefined) {
+    if (data.durationSeconds === undefined || !func0.call(data, 'durationSeconds')) {
       const err4 = {
         instancePath,
         schemaPath: '#/required',
@@ -156,7 +157,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.endedAt === undefined) {
+    if (data.endedAt === undefined || !func0.call(data, 'endedAt')) {
       const err5 = {
         instancePath,
         schemaPath: '#/required',
@@ -171,7 +172,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    for (const key0 in data) {
+    for (const key0 of Object.keys(data)) {
       if (!(
         key0 === 'conversationId' ||
         key0 === 'userId' ||
@@ -196,10 +197,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.conversationId !== undefined) {
+    if (data.conversationId !== undefined && func0.call(data, 'conversationId')) {
       let data0 = data.conversationId;
       if (typeof data0 === 'string') {
-        if (func2(data0) > 36) {
+        if (func52(data0) > 36) {
           const err7 = {
             instancePath: instancePath + '/conversationId',
             schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
@@ -245,10 +246,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.userId !== undefined) {
+    if (data.userId !== undefined && func0.call(data, 'userId')) {
       let data1 = data.userId;
       if (typeof data1 === 'string') {
-        if (func2(data1) > 36) {
+        if (func52(data1) > 36) {
           const err10 = {
             instancePath: instancePath + '/userId',
             schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
@@ -294,7 +295,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.reason !== undefined) {
+    if (data.reason !== undefined && func0.call(data, 'reason')) {
       let data2 = data.reason;
       if (typeof data2 !== 'string') {
         const err13 = {
@@ -333,7 +334,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.turnCount !== undefined) {
+    if (data.turnCount !== undefined && func0.call(data, 'turnCount')) {
       let data3 = data.turnCount;
       if (!(typeof data3 == 'number' && !(data3 % 1) && !isNaN(data3) && isFinite(data3))) {
         const err15 = {
@@ -368,7 +369,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         }
       }
     }
-    if (data.durationSeconds !== undefined) {
+    if (data.durationSeconds !== undefined && func0.call(data, 'durationSeconds')) {
       let data4 = data.durationSeconds;
       if (typeof data4 == 'number' && isFinite(data4)) {
         if (data4 < 0 || isNaN(data4)) {
@@ -402,10 +403,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.totalTokenUsage !== undefined) {
+    if (data.totalTokenUsage !== undefined && func0.call(data, 'totalTokenUsage')) {
       let data5 = data.totalTokenUsage;
       if (data5 && typeof data5 == 'object' && !Array.isArray(data5)) {
-        if (data5.promptTokens === undefined) {
+        if (data5.promptTokens === undefined || !func0.call(data5, 'promptTokens')) {
           const err19 = {
             instancePath: instancePath + '/totalTokenUsage',
             schemaPath: '../common/usage.json#/definitions/TokenUsage/required',
@@ -420,7 +421,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data5.completionTokens === undefined) {
+        if (data5.completionTokens === undefined || !func0.call(data5, 'completionTokens')) {
           const err20 = {
             instancePath: instancePath + '/totalTokenUsage',
             schemaPath: '../common/usage.json#/definitions/TokenUsage/required',
@@ -435,7 +436,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data5.totalTokens === undefined) {
+        if (data5.totalTokens === undefined || !func0.call(data5, 'totalTokens')) {
           const err21 = {
             instancePath: instancePath + '/totalTokenUsage',
             schemaPath: '../common/usage.json#/definitions/TokenUsage/required',
@@ -450,7 +451,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        for (const key1 in data5) {
+        for (const key1 of Object.keys(data5)) {
           if (!(key1 === 'promptTokens' || key1 === 'completionTokens' || key1 === 'totalTokens')) {
             const err22 = {
               instancePath: instancePath + '/totalTokenUsage',
@@ -467,7 +468,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data5.promptTokens !== undefined) {
+        if (data5.promptTokens !== undefined && func0.call(data5, 'promptTokens')) {
           let data6 = data5.promptTokens;
           if (!(typeof data6 == 'number' && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
             const err23 = {
@@ -502,7 +503,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             }
           }
         }
-        if (data5.completionTokens !== undefined) {
+        if (data5.completionTokens !== undefined && func0.call(data5, 'completionTokens')) {
           let data7 = data5.completionTokens;
           if (!(typeof data7 == 'number' && !(data7 % 1) && !isNaN(data7) && isFinite(data7))) {
             const err25 = {
@@ -537,7 +538,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             }
           }
         }
-        if (data5.totalTokens !== undefined) {
+        if (data5.totalTokens !== undefined && func0.call(data5, 'totalTokens')) {
           let data8 = data5.totalTokens;
           if (!(typeof data8 == 'number' && !(data8 % 1) && !isNaN(data8) && isFinite(data8))) {
             const err27 = {
@@ -588,7 +589,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.endedAt !== undefined) {
+    if (data.endedAt !== undefined && func0.call(data, 'endedAt')) {
       let data9 = data.endedAt;
       if (typeof data9 === 'string') {
         if (!formats4.validate(data9)) {

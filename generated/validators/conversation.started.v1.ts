@@ -69,15 +69,16 @@ const schema16 = {
   'type': 'string',
   'pattern': '^[a-z]{2}(-[A-Z]{2})?$',
 };
+const func0 = Object.prototype.hasOwnProperty;
+const func53 = require('ajv/dist/runtime/ucs2length').default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats8 = require('ajv-formats/dist/formats').fullFormats['date-time'];
-const func2 = require('ajv/dist/runtime/ucs2length').default;
 const pattern0 = new RegExp('^[a-z]{2}(-[A-Z]{2})?$', 'u');
 function validate10(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
   /*# sourceURL="https://schemas.clone.dev/events/conversation.started/1.json" */ let vErrors = null;
   let errors = 0;
   if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.conversationId === undefined) {
+    if (data.conversationId === undefined || !func0.call(data, 'conversationId')) {
       const err0 = {
         instancePath,
         schemaPath: '#/required',
@@ -92,7 +93,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.userId === undefined) {
+    if (data.userId === undefined || !func0.call(data, 'userId')) {
       const err1 = {
         instancePath,
         schemaPath: '#/required',
@@ -107,7 +108,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.channel === undefined) {
+    if (data.channel === undefined || !func0.call(data, 'channel')) {
       const err2 = {
         instancePath,
         schemaPath: '#/required',
@@ -122,7 +123,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.locale === undefined) {
+    if (data.locale === undefined || !func0.call(data, 'locale')) {
       const err3 = {
         instancePath,
         schemaPath: '#/required',
@@ -137,7 +138,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.voiceModelId === undefined) {
+    if (data.voiceModelId === undefined || !func0.call(data, 'voiceModelId')) {
       const err4 = {
         instancePath,
         schemaPath: '#/required',
@@ -152,7 +153,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.faceModelId === undefined) {
+    if (data.faceModelId === undefined || !func0.call(data, 'faceModelId')) {
       const err5 = {
         instancePath,
         schemaPath: '#/required',
@@ -167,7 +168,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.startedAt === undefined) {
+    if (data.startedAt === undefined || !func0.call(data, 'startedAt')) {
       const err6 = {
         instancePath,
         schemaPath: '#/required',
@@ -182,7 +183,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    for (const key0 in data) {
+    for (const key0 of Object.keys(data)) {
       if (!(
         key0 === 'conversationId' ||
         key0 === 'userId' ||
@@ -207,10 +208,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.conversationId !== undefined) {
+    if (data.conversationId !== undefined && func0.call(data, 'conversationId')) {
       let data0 = data.conversationId;
       if (typeof data0 === 'string') {
-        if (func2(data0) > 36) {
+        if (func53(data0) > 36) {
           const err8 = {
             instancePath: instancePath + '/conversationId',
             schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
@@ -256,10 +257,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.userId !== undefined) {
+    if (data.userId !== undefined && func0.call(data, 'userId')) {
       let data1 = data.userId;
       if (typeof data1 === 'string') {
-        if (func2(data1) > 36) {
+        if (func53(data1) > 36) {
           const err11 = {
             instancePath: instancePath + '/userId',
             schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
@@ -305,7 +306,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.channel !== undefined) {
+    if (data.channel !== undefined && func0.call(data, 'channel')) {
       let data2 = data.channel;
       if (typeof data2 !== 'string') {
         const err14 = {
@@ -338,7 +339,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.locale !== undefined) {
+    if (data.locale !== undefined && func0.call(data, 'locale')) {
       let data3 = data.locale;
       if (typeof data3 === 'string') {
         if (!pattern0.test(data3)) {
@@ -372,7 +373,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.voiceModelId !== undefined) {
+    if (data.voiceModelId !== undefined && func0.call(data, 'voiceModelId')) {
       let data4 = data.voiceModelId;
       if (typeof data4 !== 'string' && data4 !== null) {
         const err18 = {
@@ -407,7 +408,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         }
       }
     }
-    if (data.faceModelId !== undefined) {
+    if (data.faceModelId !== undefined && func0.call(data, 'faceModelId')) {
       let data5 = data.faceModelId;
       if (typeof data5 !== 'string' && data5 !== null) {
         const err20 = {
@@ -442,7 +443,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         }
       }
     }
-    if (data.startedAt !== undefined) {
+    if (data.startedAt !== undefined && func0.call(data, 'startedAt')) {
       let data6 = data.startedAt;
       if (typeof data6 === 'string') {
         if (!formats8.validate(data6)) {

@@ -126,15 +126,16 @@ const schema15 = {
     'totalTokens': { 'description': 'promptTokens + completionTokens.', 'type': 'integer', 'minimum': 0 },
   },
 };
+const func0 = Object.prototype.hasOwnProperty;
+const func54 = require('ajv/dist/runtime/ucs2length').default;
+const func32 = require('ajv/dist/runtime/equal').default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats4 = require('ajv-formats/dist/formats').fullFormats['date-time'];
-const func2 = require('ajv/dist/runtime/ucs2length').default;
-const func0 = require('ajv/dist/runtime/equal').default;
 function validate10(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
   /*# sourceURL="https://schemas.clone.dev/events/conversation.turn_completed/1.json" */ let vErrors = null;
   let errors = 0;
   if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.conversationId === undefined) {
+    if (data.conversationId === undefined || !func0.call(data, 'conversationId')) {
       const err0 = {
         instancePath,
         schemaPath: '#/required',
@@ -149,7 +150,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.turnIndex === undefined) {
+    if (data.turnIndex === undefined || !func0.call(data, 'turnIndex')) {
       const err1 = {
         instancePath,
         schemaPath: '#/required',
@@ -164,7 +165,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.userText === undefined) {
+    if (data.userText === undefined || !func0.call(data, 'userText')) {
       const err2 = {
         instancePath,
         schemaPath: '#/required',
@@ -179,7 +180,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.cloneText === undefined) {
+    if (data.cloneText === undefined || !func0.call(data, 'cloneText')) {
       const err3 = {
         instancePath,
         schemaPath: '#/required',
@@ -194,7 +195,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.latency === undefined) {
+    if (data.latency === undefined || !func0.call(data, 'latency')) {
       const err4 = {
         instancePath,
         schemaPath: '#/required',
@@ -209,7 +210,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.tokenUsage === undefined) {
+    if (data.tokenUsage === undefined || !func0.call(data, 'tokenUsage')) {
       const err5 = {
         instancePath,
         schemaPath: '#/required',
@@ -224,7 +225,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.citedDocumentIds === undefined) {
+    if (data.citedDocumentIds === undefined || !func0.call(data, 'citedDocumentIds')) {
       const err6 = {
         instancePath,
         schemaPath: '#/required',
@@ -239,7 +240,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.completedAt === undefined) {
+    if (data.completedAt === undefined || !func0.call(data, 'completedAt')) {
       const err7 = {
         instancePath,
         schemaPath: '#/required',
@@ -254,7 +255,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    for (const key0 in data) {
+    for (const key0 of Object.keys(data)) {
       if (!(
         key0 === 'conversationId' ||
         key0 === 'turnIndex' ||
@@ -280,10 +281,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.conversationId !== undefined) {
+    if (data.conversationId !== undefined && func0.call(data, 'conversationId')) {
       let data0 = data.conversationId;
       if (typeof data0 === 'string') {
-        if (func2(data0) > 36) {
+        if (func54(data0) > 36) {
           const err9 = {
             instancePath: instancePath + '/conversationId',
             schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
@@ -329,7 +330,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.turnIndex !== undefined) {
+    if (data.turnIndex !== undefined && func0.call(data, 'turnIndex')) {
       let data1 = data.turnIndex;
       if (!(typeof data1 == 'number' && !(data1 % 1) && !isNaN(data1) && isFinite(data1))) {
         const err12 = {
@@ -364,10 +365,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         }
       }
     }
-    if (data.userText !== undefined) {
+    if (data.userText !== undefined && func0.call(data, 'userText')) {
       let data2 = data.userText;
       if (typeof data2 === 'string') {
-        if (func2(data2) > 20000) {
+        if (func54(data2) > 20000) {
           const err14 = {
             instancePath: instancePath + '/userText',
             schemaPath: '#/properties/userText/maxLength',
@@ -398,10 +399,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.cloneText !== undefined) {
+    if (data.cloneText !== undefined && func0.call(data, 'cloneText')) {
       let data3 = data.cloneText;
       if (typeof data3 === 'string') {
-        if (func2(data3) > 20000) {
+        if (func54(data3) > 20000) {
           const err16 = {
             instancePath: instancePath + '/cloneText',
             schemaPath: '#/properties/cloneText/maxLength',
@@ -432,10 +433,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.latency !== undefined) {
+    if (data.latency !== undefined && func0.call(data, 'latency')) {
       let data4 = data.latency;
       if (data4 && typeof data4 == 'object' && !Array.isArray(data4)) {
-        if (data4.totalMs === undefined) {
+        if (data4.totalMs === undefined || !func0.call(data4, 'totalMs')) {
           const err18 = {
             instancePath: instancePath + '/latency',
             schemaPath: '#/properties/latency/required',
@@ -450,7 +451,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data4.speechToTextMs === undefined) {
+        if (data4.speechToTextMs === undefined || !func0.call(data4, 'speechToTextMs')) {
           const err19 = {
             instancePath: instancePath + '/latency',
             schemaPath: '#/properties/latency/required',
@@ -465,7 +466,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data4.retrievalMs === undefined) {
+        if (data4.retrievalMs === undefined || !func0.call(data4, 'retrievalMs')) {
           const err20 = {
             instancePath: instancePath + '/latency',
             schemaPath: '#/properties/latency/required',
@@ -480,7 +481,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data4.generationMs === undefined) {
+        if (data4.generationMs === undefined || !func0.call(data4, 'generationMs')) {
           const err21 = {
             instancePath: instancePath + '/latency',
             schemaPath: '#/properties/latency/required',
@@ -495,7 +496,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data4.textToSpeechMs === undefined) {
+        if (data4.textToSpeechMs === undefined || !func0.call(data4, 'textToSpeechMs')) {
           const err22 = {
             instancePath: instancePath + '/latency',
             schemaPath: '#/properties/latency/required',
@@ -510,7 +511,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        for (const key1 in data4) {
+        for (const key1 of Object.keys(data4)) {
           if (!(
             key1 === 'totalMs' ||
             key1 === 'speechToTextMs' ||
@@ -533,7 +534,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data4.totalMs !== undefined) {
+        if (data4.totalMs !== undefined && func0.call(data4, 'totalMs')) {
           let data5 = data4.totalMs;
           if (typeof data5 == 'number' && isFinite(data5)) {
             if (data5 < 0 || isNaN(data5)) {
@@ -567,7 +568,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data4.speechToTextMs !== undefined) {
+        if (data4.speechToTextMs !== undefined && func0.call(data4, 'speechToTextMs')) {
           let data6 = data4.speechToTextMs;
           if (!(typeof data6 == 'number' && isFinite(data6)) && data6 !== null) {
             const err26 = {
@@ -602,7 +603,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             }
           }
         }
-        if (data4.retrievalMs !== undefined) {
+        if (data4.retrievalMs !== undefined && func0.call(data4, 'retrievalMs')) {
           let data7 = data4.retrievalMs;
           if (typeof data7 == 'number' && isFinite(data7)) {
             if (data7 < 0 || isNaN(data7)) {
@@ -636,7 +637,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data4.generationMs !== undefined) {
+        if (data4.generationMs !== undefined && func0.call(data4, 'generationMs')) {
           let data8 = data4.generationMs;
           if (typeof data8 == 'number' && isFinite(data8)) {
             if (data8 < 0 || isNaN(data8)) {
@@ -670,7 +671,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data4.textToSpeechMs !== undefined) {
+        if (data4.textToSpeechMs !== undefined && func0.call(data4, 'textToSpeechMs')) {
           let data9 = data4.textToSpeechMs;
           if (!(typeof data9 == 'number' && isFinite(data9)) && data9 !== null) {
             const err32 = {
@@ -721,10 +722,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.tokenUsage !== undefined) {
+    if (data.tokenUsage !== undefined && func0.call(data, 'tokenUsage')) {
       let data10 = data.tokenUsage;
       if (data10 && typeof data10 == 'object' && !Array.isArray(data10)) {
-        if (data10.promptTokens === undefined) {
+        if (data10.promptTokens === undefined || !func0.call(data10, 'promptTokens')) {
           const err35 = {
             instancePath: instancePath + '/tokenUsage',
             schemaPath: '../common/usage.json#/definitions/TokenUsage/required',
@@ -739,7 +740,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data10.completionTokens === undefined) {
+        if (data10.completionTokens === undefined || !func0.call(data10, 'completionTokens')) {
           const err36 = {
             instancePath: instancePath + '/tokenUsage',
             schemaPath: '../common/usage.json#/definitions/TokenUsage/required',
@@ -754,7 +755,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data10.totalTokens === undefined) {
+        if (data10.totalTokens === undefined || !func0.call(data10, 'totalTokens')) {
           const err37 = {
             instancePath: instancePath + '/tokenUsage',
             schemaPath: '../common/usage.json#/definitions/TokenUsage/required',
@@ -769,7 +770,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        for (const key2 in data10) {
+        for (const key2 of Object.keys(data10)) {
           if (!(key2 === 'promptTokens' || key2 === 'completionTokens' || key2 === 'totalTokens')) {
             const err38 = {
               instancePath: instancePath + '/tokenUsage',
@@ -786,7 +787,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data10.promptTokens !== undefined) {
+        if (data10.promptTokens !== undefined && func0.call(data10, 'promptTokens')) {
           let data11 = data10.promptTokens;
           if (!(typeof data11 == 'number' && !(data11 % 1) && !isNaN(data11) && isFinite(data11))) {
             const err39 = {
@@ -821,7 +822,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             }
           }
         }
-        if (data10.completionTokens !== undefined) {
+        if (data10.completionTokens !== undefined && func0.call(data10, 'completionTokens')) {
           let data12 = data10.completionTokens;
           if (!(typeof data12 == 'number' && !(data12 % 1) && !isNaN(data12) && isFinite(data12))) {
             const err41 = {
@@ -856,7 +857,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             }
           }
         }
-        if (data10.totalTokens !== undefined) {
+        if (data10.totalTokens !== undefined && func0.call(data10, 'totalTokens')) {
           let data13 = data10.totalTokens;
           if (!(typeof data13 == 'number' && !(data13 % 1) && !isNaN(data13) && isFinite(data13))) {
             const err43 = {
@@ -907,7 +908,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.citedDocumentIds !== undefined) {
+    if (data.citedDocumentIds !== undefined && func0.call(data, 'citedDocumentIds')) {
       let data14 = data.citedDocumentIds;
       if (Array.isArray(data14)) {
         if (data14.length > 50) {
@@ -929,7 +930,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         for (let i0 = 0; i0 < len0; i0++) {
           let data15 = data14[i0];
           if (typeof data15 === 'string') {
-            if (func2(data15) > 36) {
+            if (func54(data15) > 36) {
               const err47 = {
                 instancePath: instancePath + '/citedDocumentIds/' + i0,
                 schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
@@ -980,7 +981,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         if (i1 > 1) {
           outer0: for (; i1--;) {
             for (j0 = i1; j0--;) {
-              if (func0(data14[i1], data14[j0])) {
+              if (func32(data14[i1], data14[j0])) {
                 const err50 = {
                   instancePath: instancePath + '/citedDocumentIds',
                   schemaPath: '#/properties/citedDocumentIds/uniqueItems',
@@ -1015,7 +1016,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.completedAt !== undefined) {
+    if (data.completedAt !== undefined && func0.call(data, 'completedAt')) {
       let data16 = data.completedAt;
       if (typeof data16 === 'string') {
         if (!formats4.validate(data16)) {

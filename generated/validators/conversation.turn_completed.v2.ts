@@ -139,16 +139,16 @@ const schema15 = {
     'totalTokens': { 'description': 'promptTokens + completionTokens.', 'type': 'integer', 'minimum': 0 },
   },
 };
-const func2 = Object.prototype.hasOwnProperty;
-const func3 = require('ajv/dist/runtime/ucs2length').default;
-const func0 = require('ajv/dist/runtime/equal').default;
+const func0 = Object.prototype.hasOwnProperty;
+const func55 = require('ajv/dist/runtime/ucs2length').default;
+const func32 = require('ajv/dist/runtime/equal').default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats4 = require('ajv-formats/dist/formats').fullFormats['date-time'];
 function validate10(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
   /*# sourceURL="https://schemas.clone.dev/events/conversation.turn_completed/2.json" */ let vErrors = null;
   let errors = 0;
   if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.conversationId === undefined) {
+    if (data.conversationId === undefined || !func0.call(data, 'conversationId')) {
       const err0 = {
         instancePath,
         schemaPath: '#/required',
@@ -163,7 +163,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.turnIndex === undefined) {
+    if (data.turnIndex === undefined || !func0.call(data, 'turnIndex')) {
       const err1 = {
         instancePath,
         schemaPath: '#/required',
@@ -178,7 +178,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.userText === undefined) {
+    if (data.userText === undefined || !func0.call(data, 'userText')) {
       const err2 = {
         instancePath,
         schemaPath: '#/required',
@@ -193,7 +193,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.cloneText === undefined) {
+    if (data.cloneText === undefined || !func0.call(data, 'cloneText')) {
       const err3 = {
         instancePath,
         schemaPath: '#/required',
@@ -208,7 +208,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.latency === undefined) {
+    if (data.latency === undefined || !func0.call(data, 'latency')) {
       const err4 = {
         instancePath,
         schemaPath: '#/required',
@@ -223,7 +223,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.tokenUsage === undefined) {
+    if (data.tokenUsage === undefined || !func0.call(data, 'tokenUsage')) {
       const err5 = {
         instancePath,
         schemaPath: '#/required',
@@ -238,7 +238,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.citedDocumentIds === undefined) {
+    if (data.citedDocumentIds === undefined || !func0.call(data, 'citedDocumentIds')) {
       const err6 = {
         instancePath,
         schemaPath: '#/required',
@@ -253,7 +253,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.completedAt === undefined) {
+    if (data.completedAt === undefined || !func0.call(data, 'completedAt')) {
       const err7 = {
         instancePath,
         schemaPath: '#/required',
@@ -268,8 +268,8 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    for (const key0 in data) {
-      if (!func2.call(schema11.properties, key0)) {
+    for (const key0 of Object.keys(data)) {
+      if (!func0.call(schema11.properties, key0)) {
         const err8 = {
           instancePath,
           schemaPath: '#/additionalProperties',
@@ -285,10 +285,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.conversationId !== undefined) {
+    if (data.conversationId !== undefined && func0.call(data, 'conversationId')) {
       let data0 = data.conversationId;
       if (typeof data0 === 'string') {
-        if (func3(data0) > 36) {
+        if (func55(data0) > 36) {
           const err9 = {
             instancePath: instancePath + '/conversationId',
             schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
@@ -334,7 +334,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.turnIndex !== undefined) {
+    if (data.turnIndex !== undefined && func0.call(data, 'turnIndex')) {
       let data1 = data.turnIndex;
       if (!(typeof data1 == 'number' && !(data1 % 1) && !isNaN(data1) && isFinite(data1))) {
         const err12 = {
@@ -369,10 +369,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         }
       }
     }
-    if (data.userText !== undefined) {
+    if (data.userText !== undefined && func0.call(data, 'userText')) {
       let data2 = data.userText;
       if (typeof data2 === 'string') {
-        if (func3(data2) > 20000) {
+        if (func55(data2) > 20000) {
           const err14 = {
             instancePath: instancePath + '/userText',
             schemaPath: '#/properties/userText/maxLength',
@@ -403,10 +403,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.cloneText !== undefined) {
+    if (data.cloneText !== undefined && func0.call(data, 'cloneText')) {
       let data3 = data.cloneText;
       if (typeof data3 === 'string') {
-        if (func3(data3) > 20000) {
+        if (func55(data3) > 20000) {
           const err16 = {
             instancePath: instancePath + '/cloneText',
             schemaPath: '#/properties/cloneText/maxLength',
@@ -437,10 +437,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.latency !== undefined) {
+    if (data.latency !== undefined && func0.call(data, 'latency')) {
       let data4 = data.latency;
       if (data4 && typeof data4 == 'object' && !Array.isArray(data4)) {
-        if (data4.totalMs === undefined) {
+        if (data4.totalMs === undefined || !func0.call(data4, 'totalMs')) {
           const err18 = {
             instancePath: instancePath + '/latency',
             schemaPath: '#/properties/latency/required',
@@ -455,7 +455,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data4.speechToTextMs === undefined) {
+        if (data4.speechToTextMs === undefined || !func0.call(data4, 'speechToTextMs')) {
           const err19 = {
             instancePath: instancePath + '/latency',
             schemaPath: '#/properties/latency/required',
@@ -470,7 +470,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data4.retrievalMs === undefined) {
+        if (data4.retrievalMs === undefined || !func0.call(data4, 'retrievalMs')) {
           const err20 = {
             instancePath: instancePath + '/latency',
             schemaPath: '#/properties/latency/required',
@@ -485,7 +485,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data4.generationMs === undefined) {
+        if (data4.generationMs === undefined || !func0.call(data4, 'generationMs')) {
           const err21 = {
             instancePath: instancePath + '/latency',
             schemaPath: '#/properties/latency/required',
@@ -500,7 +500,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data4.textToSpeechMs === undefined) {
+        if (data4.textToSpeechMs === undefined || !func0.call(data4, 'textToSpeechMs')) {
           const err22 = {
             instancePath: instancePath + '/latency',
             schemaPath: '#/properties/latency/required',
@@ -515,7 +515,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        for (const key1 in data4) {
+        for (const key1 of Object.keys(data4)) {
           if (!(
             key1 === 'totalMs' ||
             key1 === 'speechToTextMs' ||
@@ -538,7 +538,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data4.totalMs !== undefined) {
+        if (data4.totalMs !== undefined && func0.call(data4, 'totalMs')) {
           let data5 = data4.totalMs;
           if (typeof data5 == 'number' && isFinite(data5)) {
             if (data5 < 0 || isNaN(data5)) {
@@ -572,7 +572,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data4.speechToTextMs !== undefined) {
+        if (data4.speechToTextMs !== undefined && func0.call(data4, 'speechToTextMs')) {
           let data6 = data4.speechToTextMs;
           if (!(typeof data6 == 'number' && isFinite(data6)) && data6 !== null) {
             const err26 = {
@@ -607,7 +607,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             }
           }
         }
-        if (data4.retrievalMs !== undefined) {
+        if (data4.retrievalMs !== undefined && func0.call(data4, 'retrievalMs')) {
           let data7 = data4.retrievalMs;
           if (typeof data7 == 'number' && isFinite(data7)) {
             if (data7 < 0 || isNaN(data7)) {
@@ -641,7 +641,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data4.generationMs !== undefined) {
+        if (data4.generationMs !== undefined && func0.call(data4, 'generationMs')) {
           let data8 = data4.generationMs;
           if (typeof data8 == 'number' && isFinite(data8)) {
             if (data8 < 0 || isNaN(data8)) {
@@ -675,7 +675,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data4.textToSpeechMs !== undefined) {
+        if (data4.textToSpeechMs !== undefined && func0.call(data4, 'textToSpeechMs')) {
           let data9 = data4.textToSpeechMs;
           if (!(typeof data9 == 'number' && isFinite(data9)) && data9 !== null) {
             const err32 = {
@@ -726,10 +726,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.tokenUsage !== undefined) {
+    if (data.tokenUsage !== undefined && func0.call(data, 'tokenUsage')) {
       let data10 = data.tokenUsage;
       if (data10 && typeof data10 == 'object' && !Array.isArray(data10)) {
-        if (data10.promptTokens === undefined) {
+        if (data10.promptTokens === undefined || !func0.call(data10, 'promptTokens')) {
           const err35 = {
             instancePath: instancePath + '/tokenUsage',
             schemaPath: '../common/usage.json#/definitions/TokenUsage/required',
@@ -744,7 +744,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data10.completionTokens === undefined) {
+        if (data10.completionTokens === undefined || !func0.call(data10, 'completionTokens')) {
           const err36 = {
             instancePath: instancePath + '/tokenUsage',
             schemaPath: '../common/usage.json#/definitions/TokenUsage/required',
@@ -759,7 +759,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data10.totalTokens === undefined) {
+        if (data10.totalTokens === undefined || !func0.call(data10, 'totalTokens')) {
           const err37 = {
             instancePath: instancePath + '/tokenUsage',
             schemaPath: '../common/usage.json#/definitions/TokenUsage/required',
@@ -774,7 +774,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        for (const key2 in data10) {
+        for (const key2 of Object.keys(data10)) {
           if (!(key2 === 'promptTokens' || key2 === 'completionTokens' || key2 === 'totalTokens')) {
             const err38 = {
               instancePath: instancePath + '/tokenUsage',
@@ -791,7 +791,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data10.promptTokens !== undefined) {
+        if (data10.promptTokens !== undefined && func0.call(data10, 'promptTokens')) {
           let data11 = data10.promptTokens;
           if (!(typeof data11 == 'number' && !(data11 % 1) && !isNaN(data11) && isFinite(data11))) {
             const err39 = {
@@ -826,7 +826,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             }
           }
         }
-        if (data10.completionTokens !== undefined) {
+        if (data10.completionTokens !== undefined && func0.call(data10, 'completionTokens')) {
           let data12 = data10.completionTokens;
           if (!(typeof data12 == 'number' && !(data12 % 1) && !isNaN(data12) && isFinite(data12))) {
             const err41 = {
@@ -861,7 +861,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             }
           }
         }
-        if (data10.totalTokens !== undefined) {
+        if (data10.totalTokens !== undefined && func0.call(data10, 'totalTokens')) {
           let data13 = data10.totalTokens;
           if (!(typeof data13 == 'number' && !(data13 % 1) && !isNaN(data13) && isFinite(data13))) {
             const err43 = {
@@ -912,7 +912,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.citedDocumentIds !== undefined) {
+    if (data.citedDocumentIds !== undefined && func0.call(data, 'citedDocumentIds')) {
       let data14 = data.citedDocumentIds;
       if (Array.isArray(data14)) {
         if (data14.length > 50) {
@@ -934,7 +934,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         for (let i0 = 0; i0 < len0; i0++) {
           let data15 = data14[i0];
           if (typeof data15 === 'string') {
-            if (func3(data15) > 36) {
+            if (func55(data15) > 36) {
               const err47 = {
                 instancePath: instancePath + '/citedDocumentIds/' + i0,
                 schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
@@ -985,7 +985,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         if (i1 > 1) {
           outer0: for (; i1--;) {
             for (j0 = i1; j0--;) {
-              if (func0(data14[i1], data14[j0])) {
+              if (func32(data14[i1], data14[j0])) {
                 const err50 = {
                   instancePath: instancePath + '/citedDocumentIds',
                   schemaPath: '#/properties/citedDocumentIds/uniqueItems',
@@ -1020,10 +1020,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.responseModel !== undefined) {
+    if (data.responseModel !== undefined && func0.call(data, 'responseModel')) {
       let data16 = data.responseModel;
       if (typeof data16 === 'string') {
-        if (func3(data16) > 100) {
+        if (func55(data16) > 100) {
           const err52 = {
             instancePath: instancePath + '/responseModel',
             schemaPath: '#/properties/responseModel/maxLength',
@@ -1038,7 +1038,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (func3(data16) < 1) {
+        if (func55(data16) < 1) {
           const err53 = {
             instancePath: instancePath + '/responseModel',
             schemaPath: '#/properties/responseModel/minLength',
@@ -1069,7 +1069,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.interrupted !== undefined) {
+    if (data.interrupted !== undefined && func0.call(data, 'interrupted')) {
       if (typeof data.interrupted !== 'boolean') {
         const err55 = {
           instancePath: instancePath + '/interrupted',
@@ -1086,7 +1086,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.completedAt !== undefined) {
+    if (data.completedAt !== undefined && func0.call(data, 'completedAt')) {
       let data18 = data.completedAt;
       if (typeof data18 === 'string') {
         if (!formats4.validate(data18)) {

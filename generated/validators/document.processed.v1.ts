@@ -109,8 +109,8 @@ const schema16 = {
   'type': 'string',
   'pattern': '^[a-z]{2}(-[A-Z]{2})?$',
 };
-const func2 = Object.prototype.hasOwnProperty;
-const func3 = require('ajv/dist/runtime/ucs2length').default;
+const func0 = Object.prototype.hasOwnProperty;
+const func58 = require('ajv/dist/runtime/ucs2length').default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats4 = require('ajv-formats/dist/formats').fullFormats.uri;
 const formats6 = require('ajv-formats/dist/formats').fullFormats['date-time'];
@@ -120,7 +120,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
   /*# sourceURL="https://schemas.clone.dev/events/document.processed/1.json" */ let vErrors = null;
   let errors = 0;
   if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.documentId === undefined) {
+    if (data.documentId === undefined || !func0.call(data, 'documentId')) {
       const err0 = {
         instancePath,
         schemaPath: '#/required',
@@ -135,7 +135,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.userId === undefined) {
+    if (data.userId === undefined || !func0.call(data, 'userId')) {
       const err1 = {
         instancePath,
         schemaPath: '#/required',
@@ -150,7 +150,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.fileName === undefined) {
+    if (data.fileName === undefined || !func0.call(data, 'fileName')) {
       const err2 = {
         instancePath,
         schemaPath: '#/required',
@@ -165,7 +165,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.mimeType === undefined) {
+    if (data.mimeType === undefined || !func0.call(data, 'mimeType')) {
       const err3 = {
         instancePath,
         schemaPath: '#/required',
@@ -180,7 +180,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.sizeBytes === undefined) {
+    if (data.sizeBytes === undefined || !func0.call(data, 'sizeBytes')) {
       const err4 = {
         instancePath,
         schemaPath: '#/required',
@@ -195,7 +195,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.pageCount === undefined) {
+    if (data.pageCount === undefined || !func0.call(data, 'pageCount')) {
       const err5 = {
         instancePath,
         schemaPath: '#/required',
@@ -210,7 +210,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.chunkCount === undefined) {
+    if (data.chunkCount === undefined || !func0.call(data, 'chunkCount')) {
       const err6 = {
         instancePath,
         schemaPath: '#/required',
@@ -225,7 +225,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.tokenCount === undefined) {
+    if (data.tokenCount === undefined || !func0.call(data, 'tokenCount')) {
       const err7 = {
         instancePath,
         schemaPath: '#/required',
@@ -240,7 +240,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.embeddingModel === undefined) {
+    if (data.embeddingModel === undefined || !func0.call(data, 'embeddingModel')) {
       const err8 = {
         instancePath,
         schemaPath: '#/required',
@@ -255,7 +255,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.embeddingDimensions === undefined) {
+    if (data.embeddingDimensions === undefined || !func0.call(data, 'embeddingDimensions')) {
       const err9 = {
         instancePath,
         schemaPath: '#/required',
@@ -270,7 +270,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.processedAt === undefined) {
+    if (data.processedAt === undefined || !func0.call(data, 'processedAt')) {
       const err10 = {
         instancePath,
         schemaPath: '#/required',
@@ -285,8 +285,8 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    for (const key0 in data) {
-      if (!func2.call(schema11.properties, key0)) {
+    for (const key0 of Object.keys(data)) {
+      if (!func0.call(schema11.properties, key0)) {
         const err11 = {
           instancePath,
           schemaPath: '#/additionalProperties',
@@ -302,10 +302,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.documentId !== undefined) {
+    if (data.documentId !== undefined && func0.call(data, 'documentId')) {
       let data0 = data.documentId;
       if (typeof data0 === 'string') {
-        if (func3(data0) > 36) {
+        if (func58(data0) > 36) {
           const err12 = {
             instancePath: instancePath + '/documentId',
             schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
@@ -351,10 +351,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.userId !== undefined) {
+    if (data.userId !== undefined && func0.call(data, 'userId')) {
       let data1 = data.userId;
       if (typeof data1 === 'string') {
-        if (func3(data1) > 36) {
+        if (func58(data1) > 36) {
           const err15 = {
             instancePath: instancePath + '/userId',
             schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
@@ -400,10 +400,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.fileName !== undefined) {
+    if (data.fileName !== undefined && func0.call(data, 'fileName')) {
       let data2 = data.fileName;
       if (typeof data2 === 'string') {
-        if (func3(data2) > 255) {
+        if (func58(data2) > 255) {
           const err18 = {
             instancePath: instancePath + '/fileName',
             schemaPath: '#/properties/fileName/maxLength',
@@ -418,7 +418,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (func3(data2) < 1) {
+        if (func58(data2) < 1) {
           const err19 = {
             instancePath: instancePath + '/fileName',
             schemaPath: '#/properties/fileName/minLength',
@@ -449,10 +449,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.mimeType !== undefined) {
+    if (data.mimeType !== undefined && func0.call(data, 'mimeType')) {
       let data3 = data.mimeType;
       if (typeof data3 === 'string') {
-        if (func3(data3) > 127) {
+        if (func58(data3) > 127) {
           const err21 = {
             instancePath: instancePath + '/mimeType',
             schemaPath: '#/properties/mimeType/maxLength',
@@ -498,7 +498,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.sizeBytes !== undefined) {
+    if (data.sizeBytes !== undefined && func0.call(data, 'sizeBytes')) {
       let data4 = data.sizeBytes;
       if (!(typeof data4 == 'number' && !(data4 % 1) && !isNaN(data4) && isFinite(data4))) {
         const err24 = {
@@ -533,7 +533,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         }
       }
     }
-    if (data.pageCount !== undefined) {
+    if (data.pageCount !== undefined && func0.call(data, 'pageCount')) {
       let data5 = data.pageCount;
       if (!(typeof data5 == 'number' && !(data5 % 1) && !isNaN(data5) && isFinite(data5)) && data5 !== null) {
         const err26 = {
@@ -568,7 +568,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         }
       }
     }
-    if (data.chunkCount !== undefined) {
+    if (data.chunkCount !== undefined && func0.call(data, 'chunkCount')) {
       let data6 = data.chunkCount;
       if (!(typeof data6 == 'number' && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
         const err28 = {
@@ -603,7 +603,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         }
       }
     }
-    if (data.tokenCount !== undefined) {
+    if (data.tokenCount !== undefined && func0.call(data, 'tokenCount')) {
       let data7 = data.tokenCount;
       if (!(typeof data7 == 'number' && !(data7 % 1) && !isNaN(data7) && isFinite(data7))) {
         const err30 = {
@@ -638,10 +638,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         }
       }
     }
-    if (data.embeddingModel !== undefined) {
+    if (data.embeddingModel !== undefined && func0.call(data, 'embeddingModel')) {
       let data8 = data.embeddingModel;
       if (typeof data8 === 'string') {
-        if (func3(data8) > 100) {
+        if (func58(data8) > 100) {
           const err32 = {
             instancePath: instancePath + '/embeddingModel',
             schemaPath: '#/properties/embeddingModel/maxLength',
@@ -656,7 +656,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (func3(data8) < 1) {
+        if (func58(data8) < 1) {
           const err33 = {
             instancePath: instancePath + '/embeddingModel',
             schemaPath: '#/properties/embeddingModel/minLength',
@@ -687,7 +687,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.embeddingDimensions !== undefined) {
+    if (data.embeddingDimensions !== undefined && func0.call(data, 'embeddingDimensions')) {
       let data9 = data.embeddingDimensions;
       if (!(typeof data9 == 'number' && !(data9 % 1) && !isNaN(data9) && isFinite(data9))) {
         const err35 = {
@@ -722,7 +722,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         }
       }
     }
-    if (data.language !== undefined) {
+    if (data.language !== undefined && func0.call(data, 'language')) {
       let data10 = data.language;
       if (typeof data10 === 'string') {
         if (!pattern1.test(data10)) {
@@ -756,7 +756,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.sourceUri !== undefined) {
+    if (data.sourceUri !== undefined && func0.call(data, 'sourceUri')) {
       let data11 = data.sourceUri;
       if (typeof data11 === 'string') {
         if (!formats4(data11)) {
@@ -790,7 +790,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.processedAt !== undefined) {
+    if (data.processedAt !== undefined && func0.call(data, 'processedAt')) {
       let data12 = data.processedAt;
       if (typeof data12 === 'string') {
         if (!formats6.validate(data12)) {

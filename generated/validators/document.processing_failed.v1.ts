@@ -93,15 +93,16 @@ const schema16 = {
     },
   },
 };
+const func0 = Object.prototype.hasOwnProperty;
+const func54 = require('ajv/dist/runtime/ucs2length').default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats4 = require('ajv-formats/dist/formats').fullFormats['date-time'];
-const func2 = require('ajv/dist/runtime/ucs2length').default;
 const pattern0 = new RegExp('^[A-Z][A-Z0-9_]*$', 'u');
 function validate10(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
   /*# sourceURL="https://schemas.clone.dev/events/document.processing_failed/1.json" */ let vErrors = null;
   let errors = 0;
   if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.documentId === undefined) {
+    if (data.documentId === undefined || !func0.call(data, 'documentId')) {
       const err0 = {
         instancePath,
         schemaPath: '#/required',
@@ -116,7 +117,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.userId === undefined) {
+    if (data.userId === undefined || !func0.call(data, 'userId')) {
       const err1 = {
         instancePath,
         schemaPath: '#/required',
@@ -131,7 +132,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.fileName === undefined) {
+    if (data.fileName === undefined || !func0.call(data, 'fileName')) {
       const err2 = {
         instancePath,
         schemaPath: '#/required',
@@ -146,7 +147,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.stage === undefined) {
+    if (data.stage === undefined || !func0.call(data, 'stage')) {
       const err3 = {
         instancePath,
         schemaPath: '#/required',
@@ -161,7 +162,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.error === undefined) {
+    if (data.error === undefined || !func0.call(data, 'error')) {
       const err4 = {
         instancePath,
         schemaPath: '#/required',
@@ -176,7 +177,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.retryable === undefined) {
+    if (data.retryable === undefined || !func0.call(data, 'retryable')) {
       const err5 = {
         instancePath,
         schemaPath: '#/required',
@@ -191,7 +192,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.attempt === undefined) {
+    if (data.attempt === undefined || !func0.call(data, 'attempt')) {
       const err6 = {
         instancePath,
         schemaPath: '#/required',
@@ -206,7 +207,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.failedAt === undefined) {
+    if (data.failedAt === undefined || !func0.call(data, 'failedAt')) {
       const err7 = {
         instancePath,
         schemaPath: '#/required',
@@ -221,7 +222,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    for (const key0 in data) {
+    for (const key0 of Object.keys(data)) {
       if (!(
         key0 === 'documentId' ||
         key0 === 'userId' ||
@@ -247,10 +248,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.documentId !== undefined) {
+    if (data.documentId !== undefined && func0.call(data, 'documentId')) {
       let data0 = data.documentId;
       if (typeof data0 === 'string') {
-        if (func2(data0) > 36) {
+        if (func54(data0) > 36) {
           const err9 = {
             instancePath: instancePath + '/documentId',
             schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
@@ -296,10 +297,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.userId !== undefined) {
+    if (data.userId !== undefined && func0.call(data, 'userId')) {
       let data1 = data.userId;
       if (typeof data1 === 'string') {
-        if (func2(data1) > 36) {
+        if (func54(data1) > 36) {
           const err12 = {
             instancePath: instancePath + '/userId',
             schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
@@ -345,10 +346,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.fileName !== undefined) {
+    if (data.fileName !== undefined && func0.call(data, 'fileName')) {
       let data2 = data.fileName;
       if (typeof data2 === 'string') {
-        if (func2(data2) > 255) {
+        if (func54(data2) > 255) {
           const err15 = {
             instancePath: instancePath + '/fileName',
             schemaPath: '#/properties/fileName/maxLength',
@@ -363,7 +364,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (func2(data2) < 1) {
+        if (func54(data2) < 1) {
           const err16 = {
             instancePath: instancePath + '/fileName',
             schemaPath: '#/properties/fileName/minLength',
@@ -394,7 +395,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.stage !== undefined) {
+    if (data.stage !== undefined && func0.call(data, 'stage')) {
       let data3 = data.stage;
       if (typeof data3 !== 'string') {
         const err18 = {
@@ -427,10 +428,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.error !== undefined) {
+    if (data.error !== undefined && func0.call(data, 'error')) {
       let data4 = data.error;
       if (data4 && typeof data4 == 'object' && !Array.isArray(data4)) {
-        if (data4.code === undefined) {
+        if (data4.code === undefined || !func0.call(data4, 'code')) {
           const err20 = {
             instancePath: instancePath + '/error',
             schemaPath: '../common/error.json#/definitions/ErrorDetail/required',
@@ -445,7 +446,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data4.message === undefined) {
+        if (data4.message === undefined || !func0.call(data4, 'message')) {
           const err21 = {
             instancePath: instancePath + '/error',
             schemaPath: '../common/error.json#/definitions/ErrorDetail/required',
@@ -460,7 +461,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        for (const key1 in data4) {
+        for (const key1 of Object.keys(data4)) {
           if (!(key1 === 'code' || key1 === 'message' || key1 === 'details')) {
             const err22 = {
               instancePath: instancePath + '/error',
@@ -477,10 +478,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data4.code !== undefined) {
+        if (data4.code !== undefined && func0.call(data4, 'code')) {
           let data5 = data4.code;
           if (typeof data5 === 'string') {
-            if (func2(data5) > 64) {
+            if (func54(data5) > 64) {
               const err23 = {
                 instancePath: instancePath + '/error/code',
                 schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/code/maxLength',
@@ -526,10 +527,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data4.message !== undefined) {
+        if (data4.message !== undefined && func0.call(data4, 'message')) {
           let data6 = data4.message;
           if (typeof data6 === 'string') {
-            if (func2(data6) > 2000) {
+            if (func54(data6) > 2000) {
               const err26 = {
                 instancePath: instancePath + '/error/message',
                 schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/message/maxLength',
@@ -544,7 +545,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (func2(data6) < 1) {
+            if (func54(data6) < 1) {
               const err27 = {
                 instancePath: instancePath + '/error/message',
                 schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/message/minLength',
@@ -575,13 +576,13 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data4.details !== undefined) {
+        if (data4.details !== undefined && func0.call(data4, 'details')) {
           let data7 = data4.details;
           if (data7 && typeof data7 == 'object' && !Array.isArray(data7)) {
-            for (const key2 in data7) {
+            for (const key2 of Object.keys(data7)) {
               let data8 = data7[key2];
               if (typeof data8 === 'string') {
-                if (func2(data8) > 1000) {
+                if (func54(data8) > 1000) {
                   const err29 = {
                     instancePath: instancePath + '/error/details/' + key2.replace(/~/g, '~0').replace(/\//g, '~1'),
                     schemaPath:
@@ -646,7 +647,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.retryable !== undefined) {
+    if (data.retryable !== undefined && func0.call(data, 'retryable')) {
       if (typeof data.retryable !== 'boolean') {
         const err33 = {
           instancePath: instancePath + '/retryable',
@@ -663,7 +664,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.attempt !== undefined) {
+    if (data.attempt !== undefined && func0.call(data, 'attempt')) {
       let data10 = data.attempt;
       if (!(typeof data10 == 'number' && !(data10 % 1) && !isNaN(data10) && isFinite(data10))) {
         const err34 = {
@@ -698,7 +699,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         }
       }
     }
-    if (data.failedAt !== undefined) {
+    if (data.failedAt !== undefined && func0.call(data, 'failedAt')) {
       let data11 = data.failedAt;
       if (typeof data11 === 'string') {
         if (!formats4.validate(data11)) {

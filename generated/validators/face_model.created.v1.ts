@@ -65,15 +65,16 @@ const schema13 = {
   'format': 'uuid',
   'maxLength': 36,
 };
+const func0 = Object.prototype.hasOwnProperty;
+const func52 = require('ajv/dist/runtime/ucs2length').default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats4 = require('ajv-formats/dist/formats').fullFormats.uri;
 const formats6 = require('ajv-formats/dist/formats').fullFormats['date-time'];
-const func2 = require('ajv/dist/runtime/ucs2length').default;
 function validate10(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
   /*# sourceURL="https://schemas.clone.dev/events/face_model.created/1.json" */ let vErrors = null;
   let errors = 0;
   if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.faceModelId === undefined) {
+    if (data.faceModelId === undefined || !func0.call(data, 'faceModelId')) {
       const err0 = {
         instancePath,
         schemaPath: '#/required',
@@ -88,7 +89,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.userId === undefined) {
+    if (data.userId === undefined || !func0.call(data, 'userId')) {
       const err1 = {
         instancePath,
         schemaPath: '#/required',
@@ -103,7 +104,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.imageCount === undefined) {
+    if (data.imageCount === undefined || !func0.call(data, 'imageCount')) {
       const err2 = {
         instancePath,
         schemaPath: '#/required',
@@ -118,7 +119,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.resolution === undefined) {
+    if (data.resolution === undefined || !func0.call(data, 'resolution')) {
       const err3 = {
         instancePath,
         schemaPath: '#/required',
@@ -133,7 +134,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.artifactUri === undefined) {
+    if (data.artifactUri === undefined || !func0.call(data, 'artifactUri')) {
       const err4 = {
         instancePath,
         schemaPath: '#/required',
@@ -148,7 +149,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.createdAt === undefined) {
+    if (data.createdAt === undefined || !func0.call(data, 'createdAt')) {
       const err5 = {
         instancePath,
         schemaPath: '#/required',
@@ -163,7 +164,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    for (const key0 in data) {
+    for (const key0 of Object.keys(data)) {
       if (!(
         key0 === 'faceModelId' ||
         key0 === 'userId' ||
@@ -188,10 +189,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.faceModelId !== undefined) {
+    if (data.faceModelId !== undefined && func0.call(data, 'faceModelId')) {
       let data0 = data.faceModelId;
       if (typeof data0 === 'string') {
-        if (func2(data0) > 36) {
+        if (func52(data0) > 36) {
           const err7 = {
             instancePath: instancePath + '/faceModelId',
             schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
@@ -237,10 +238,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.userId !== undefined) {
+    if (data.userId !== undefined && func0.call(data, 'userId')) {
       let data1 = data.userId;
       if (typeof data1 === 'string') {
-        if (func2(data1) > 36) {
+        if (func52(data1) > 36) {
           const err10 = {
             instancePath: instancePath + '/userId',
             schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
@@ -286,7 +287,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.imageCount !== undefined) {
+    if (data.imageCount !== undefined && func0.call(data, 'imageCount')) {
       let data2 = data.imageCount;
       if (!(typeof data2 == 'number' && !(data2 % 1) && !isNaN(data2) && isFinite(data2))) {
         const err13 = {
@@ -321,10 +322,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         }
       }
     }
-    if (data.resolution !== undefined) {
+    if (data.resolution !== undefined && func0.call(data, 'resolution')) {
       let data3 = data.resolution;
       if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
-        if (data3.width === undefined) {
+        if (data3.width === undefined || !func0.call(data3, 'width')) {
           const err15 = {
             instancePath: instancePath + '/resolution',
             schemaPath: '#/properties/resolution/required',
@@ -339,7 +340,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data3.height === undefined) {
+        if (data3.height === undefined || !func0.call(data3, 'height')) {
           const err16 = {
             instancePath: instancePath + '/resolution',
             schemaPath: '#/properties/resolution/required',
@@ -354,7 +355,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        for (const key1 in data3) {
+        for (const key1 of Object.keys(data3)) {
           if (!(key1 === 'width' || key1 === 'height')) {
             const err17 = {
               instancePath: instancePath + '/resolution',
@@ -371,7 +372,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data3.width !== undefined) {
+        if (data3.width !== undefined && func0.call(data3, 'width')) {
           let data4 = data3.width;
           if (!(typeof data4 == 'number' && !(data4 % 1) && !isNaN(data4) && isFinite(data4))) {
             const err18 = {
@@ -421,7 +422,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             }
           }
         }
-        if (data3.height !== undefined) {
+        if (data3.height !== undefined && func0.call(data3, 'height')) {
           let data5 = data3.height;
           if (!(typeof data5 == 'number' && !(data5 % 1) && !isNaN(data5) && isFinite(data5))) {
             const err21 = {
@@ -487,7 +488,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.qualityScore !== undefined) {
+    if (data.qualityScore !== undefined && func0.call(data, 'qualityScore')) {
       let data6 = data.qualityScore;
       if (typeof data6 == 'number' && isFinite(data6)) {
         if (data6 > 1 || isNaN(data6)) {
@@ -536,7 +537,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.artifactUri !== undefined) {
+    if (data.artifactUri !== undefined && func0.call(data, 'artifactUri')) {
       let data7 = data.artifactUri;
       if (typeof data7 === 'string') {
         if (!formats4(data7)) {
@@ -570,7 +571,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.createdAt !== undefined) {
+    if (data.createdAt !== undefined && func0.call(data, 'createdAt')) {
       let data8 = data.createdAt;
       if (typeof data8 === 'string') {
         if (!formats6.validate(data8)) {

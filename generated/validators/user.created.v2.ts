@@ -80,17 +80,18 @@ const schema15 = {
   'type': 'string',
   'pattern': '^[a-z]{2}(-[A-Z]{2})?$',
 };
+const func0 = Object.prototype.hasOwnProperty;
+const func50 = require('ajv/dist/runtime/ucs2length').default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats2 =
   /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
-const func2 = require('ajv/dist/runtime/ucs2length').default;
 const pattern0 = new RegExp('^[a-z]{2}(-[A-Z]{2})?$', 'u');
 const pattern1 = new RegExp('^[A-Z0-9]{6,12}$', 'u');
 function validate10(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
   /*# sourceURL="https://schemas.clone.dev/events/user.created/2.json" */ let vErrors = null;
   let errors = 0;
   if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.userId === undefined) {
+    if (data.userId === undefined || !func0.call(data, 'userId')) {
       const err0 = {
         instancePath,
         schemaPath: '#/required',
@@ -105,7 +106,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.email === undefined) {
+    if (data.email === undefined || !func0.call(data, 'email')) {
       const err1 = {
         instancePath,
         schemaPath: '#/required',
@@ -120,7 +121,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.name === undefined) {
+    if (data.name === undefined || !func0.call(data, 'name')) {
       const err2 = {
         instancePath,
         schemaPath: '#/required',
@@ -135,7 +136,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.subscriptionTier === undefined) {
+    if (data.subscriptionTier === undefined || !func0.call(data, 'subscriptionTier')) {
       const err3 = {
         instancePath,
         schemaPath: '#/required',
@@ -150,7 +151,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    for (const key0 in data) {
+    for (const key0 of Object.keys(data)) {
       if (!(
         key0 === 'userId' ||
         key0 === 'email' ||
@@ -175,10 +176,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.userId !== undefined) {
+    if (data.userId !== undefined && func0.call(data, 'userId')) {
       let data0 = data.userId;
       if (typeof data0 === 'string') {
-        if (func2(data0) > 36) {
+        if (func50(data0) > 36) {
           const err5 = {
             instancePath: instancePath + '/userId',
             schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
@@ -224,10 +225,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.email !== undefined) {
+    if (data.email !== undefined && func0.call(data, 'email')) {
       let data1 = data.email;
       if (typeof data1 === 'string') {
-        if (func2(data1) > 254) {
+        if (func50(data1) > 254) {
           const err8 = {
             instancePath: instancePath + '/email',
             schemaPath: '#/properties/email/maxLength',
@@ -273,10 +274,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.name !== undefined) {
+    if (data.name !== undefined && func0.call(data, 'name')) {
       let data2 = data.name;
       if (typeof data2 === 'string') {
-        if (func2(data2) > 200) {
+        if (func50(data2) > 200) {
           const err11 = {
             instancePath: instancePath + '/name',
             schemaPath: '#/properties/name/maxLength',
@@ -291,7 +292,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (func2(data2) < 1) {
+        if (func50(data2) < 1) {
           const err12 = {
             instancePath: instancePath + '/name',
             schemaPath: '#/properties/name/minLength',
@@ -322,7 +323,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.subscriptionTier !== undefined) {
+    if (data.subscriptionTier !== undefined && func0.call(data, 'subscriptionTier')) {
       let data3 = data.subscriptionTier;
       if (typeof data3 !== 'string') {
         const err14 = {
@@ -355,7 +356,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.marketingOptIn !== undefined) {
+    if (data.marketingOptIn !== undefined && func0.call(data, 'marketingOptIn')) {
       if (typeof data.marketingOptIn !== 'boolean') {
         const err16 = {
           instancePath: instancePath + '/marketingOptIn',
@@ -372,7 +373,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.locale !== undefined) {
+    if (data.locale !== undefined && func0.call(data, 'locale')) {
       let data5 = data.locale;
       if (typeof data5 === 'string') {
         if (!pattern0.test(data5)) {
@@ -406,7 +407,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.referralCode !== undefined) {
+    if (data.referralCode !== undefined && func0.call(data, 'referralCode')) {
       let data6 = data.referralCode;
       if (typeof data6 !== 'string' && data6 !== null) {
         const err19 = {

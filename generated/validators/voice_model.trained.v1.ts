@@ -112,9 +112,9 @@ const schema16 = {
   'type': 'string',
   'pattern': '^[a-z]{2}(-[A-Z]{2})?$',
 };
-const func2 = Object.prototype.hasOwnProperty;
-const func3 = require('ajv/dist/runtime/ucs2length').default;
-const func0 = require('ajv/dist/runtime/equal').default;
+const func0 = Object.prototype.hasOwnProperty;
+const func57 = require('ajv/dist/runtime/ucs2length').default;
+const func32 = require('ajv/dist/runtime/equal').default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats4 = require('ajv-formats/dist/formats').fullFormats.uri;
 const formats6 = require('ajv-formats/dist/formats').fullFormats['date-time'];
@@ -123,7 +123,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
   /*# sourceURL="https://schemas.clone.dev/events/voice_model.trained/1.json" */ let vErrors = null;
   let errors = 0;
   if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.voiceModelId === undefined) {
+    if (data.voiceModelId === undefined || !func0.call(data, 'voiceModelId')) {
       const err0 = {
         instancePath,
         schemaPath: '#/required',
@@ -138,7 +138,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.userId === undefined) {
+    if (data.userId === undefined || !func0.call(data, 'userId')) {
       const err1 = {
         instancePath,
         schemaPath: '#/required',
@@ -153,7 +153,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.sampleCount === undefined) {
+    if (data.sampleCount === undefined || !func0.call(data, 'sampleCount')) {
       const err2 = {
         instancePath,
         schemaPath: '#/required',
@@ -168,7 +168,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.totalSampleDurationSeconds === undefined) {
+    if (data.totalSampleDurationSeconds === undefined || !func0.call(data, 'totalSampleDurationSeconds')) {
       const err3 = {
         instancePath,
         schemaPath: '#/required',
@@ -183,7 +183,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.trainingDurationSeconds === undefined) {
+    if (data.trainingDurationSeconds === undefined || !func0.call(data, 'trainingDurationSeconds')) {
       const err4 = {
         instancePath,
         schemaPath: '#/required',
@@ -198,7 +198,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.qualityScore === undefined) {
+    if (data.qualityScore === undefined || !func0.call(data, 'qualityScore')) {
       const err5 = {
         instancePath,
         schemaPath: '#/required',
@@ -213,7 +213,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.baseModel === undefined) {
+    if (data.baseModel === undefined || !func0.call(data, 'baseModel')) {
       const err6 = {
         instancePath,
         schemaPath: '#/required',
@@ -228,7 +228,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.languages === undefined) {
+    if (data.languages === undefined || !func0.call(data, 'languages')) {
       const err7 = {
         instancePath,
         schemaPath: '#/required',
@@ -243,7 +243,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.artifactUri === undefined) {
+    if (data.artifactUri === undefined || !func0.call(data, 'artifactUri')) {
       const err8 = {
         instancePath,
         schemaPath: '#/required',
@@ -258,7 +258,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.trainedAt === undefined) {
+    if (data.trainedAt === undefined || !func0.call(data, 'trainedAt')) {
       const err9 = {
         instancePath,
         schemaPath: '#/required',
@@ -273,8 +273,8 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    for (const key0 in data) {
-      if (!func2.call(schema11.properties, key0)) {
+    for (const key0 of Object.keys(data)) {
+      if (!func0.call(schema11.properties, key0)) {
         const err10 = {
           instancePath,
           schemaPath: '#/additionalProperties',
@@ -290,10 +290,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.voiceModelId !== undefined) {
+    if (data.voiceModelId !== undefined && func0.call(data, 'voiceModelId')) {
       let data0 = data.voiceModelId;
       if (typeof data0 === 'string') {
-        if (func3(data0) > 36) {
+        if (func57(data0) > 36) {
           const err11 = {
             instancePath: instancePath + '/voiceModelId',
             schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
@@ -339,10 +339,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.userId !== undefined) {
+    if (data.userId !== undefined && func0.call(data, 'userId')) {
       let data1 = data.userId;
       if (typeof data1 === 'string') {
-        if (func3(data1) > 36) {
+        if (func57(data1) > 36) {
           const err14 = {
             instancePath: instancePath + '/userId',
             schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
@@ -388,7 +388,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.sampleCount !== undefined) {
+    if (data.sampleCount !== undefined && func0.call(data, 'sampleCount')) {
       let data2 = data.sampleCount;
       if (!(typeof data2 == 'number' && !(data2 % 1) && !isNaN(data2) && isFinite(data2))) {
         const err17 = {
@@ -423,7 +423,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         }
       }
     }
-    if (data.totalSampleDurationSeconds !== undefined) {
+    if (data.totalSampleDurationSeconds !== undefined && func0.call(data, 'totalSampleDurationSeconds')) {
       let data3 = data.totalSampleDurationSeconds;
       if (typeof data3 == 'number' && isFinite(data3)) {
         if (data3 < 0 || isNaN(data3)) {
@@ -457,7 +457,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.trainingDurationSeconds !== undefined) {
+    if (data.trainingDurationSeconds !== undefined && func0.call(data, 'trainingDurationSeconds')) {
       let data4 = data.trainingDurationSeconds;
       if (typeof data4 == 'number' && isFinite(data4)) {
         if (data4 < 0 || isNaN(data4)) {
@@ -491,7 +491,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.qualityScore !== undefined) {
+    if (data.qualityScore !== undefined && func0.call(data, 'qualityScore')) {
       let data5 = data.qualityScore;
       if (typeof data5 == 'number' && isFinite(data5)) {
         if (data5 > 1 || isNaN(data5)) {
@@ -540,10 +540,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.baseModel !== undefined) {
+    if (data.baseModel !== undefined && func0.call(data, 'baseModel')) {
       let data6 = data.baseModel;
       if (typeof data6 === 'string') {
-        if (func3(data6) > 100) {
+        if (func57(data6) > 100) {
           const err26 = {
             instancePath: instancePath + '/baseModel',
             schemaPath: '#/properties/baseModel/maxLength',
@@ -558,7 +558,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (func3(data6) < 1) {
+        if (func57(data6) < 1) {
           const err27 = {
             instancePath: instancePath + '/baseModel',
             schemaPath: '#/properties/baseModel/minLength',
@@ -589,7 +589,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.languages !== undefined) {
+    if (data.languages !== undefined && func0.call(data, 'languages')) {
       let data7 = data.languages;
       if (Array.isArray(data7)) {
         if (data7.length < 1) {
@@ -647,7 +647,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         if (i1 > 1) {
           outer0: for (; i1--;) {
             for (j0 = i1; j0--;) {
-              if (func0(data7[i1], data7[j0])) {
+              if (func32(data7[i1], data7[j0])) {
                 const err32 = {
                   instancePath: instancePath + '/languages',
                   schemaPath: '#/properties/languages/uniqueItems',
@@ -682,10 +682,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.evaluationMetrics !== undefined) {
+    if (data.evaluationMetrics !== undefined && func0.call(data, 'evaluationMetrics')) {
       let data9 = data.evaluationMetrics;
       if (data9 && typeof data9 == 'object' && !Array.isArray(data9)) {
-        for (const key1 in data9) {
+        for (const key1 of Object.keys(data9)) {
           let data10 = data9[key1];
           if (!(typeof data10 == 'number' && isFinite(data10))) {
             const err34 = {
@@ -719,7 +719,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.artifactUri !== undefined) {
+    if (data.artifactUri !== undefined && func0.call(data, 'artifactUri')) {
       let data11 = data.artifactUri;
       if (typeof data11 === 'string') {
         if (!formats4(data11)) {
@@ -753,7 +753,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.trainedAt !== undefined) {
+    if (data.trainedAt !== undefined && func0.call(data, 'trainedAt')) {
       let data12 = data.trainedAt;
       if (typeof data12 === 'string') {
         if (!formats6.validate(data12)) {

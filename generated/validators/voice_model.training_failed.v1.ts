@@ -88,15 +88,16 @@ const schema16 = {
     },
   },
 };
+const func0 = Object.prototype.hasOwnProperty;
+const func53 = require('ajv/dist/runtime/ucs2length').default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats4 = require('ajv-formats/dist/formats').fullFormats['date-time'];
-const func2 = require('ajv/dist/runtime/ucs2length').default;
 const pattern0 = new RegExp('^[A-Z][A-Z0-9_]*$', 'u');
 function validate10(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
   /*# sourceURL="https://schemas.clone.dev/events/voice_model.training_failed/1.json" */ let vErrors = null;
   let errors = 0;
   if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.voiceModelId === undefined) {
+    if (data.voiceModelId === undefined || !func0.call(data, 'voiceModelId')) {
       const err0 = {
         instancePath,
         schemaPath: '#/required',
@@ -111,7 +112,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.userId === undefined) {
+    if (data.userId === undefined || !func0.call(data, 'userId')) {
       const err1 = {
         instancePath,
         schemaPath: '#/required',
@@ -126,7 +127,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.error === undefined) {
+    if (data.error === undefined || !func0.call(data, 'error')) {
       const err2 = {
         instancePath,
         schemaPath: '#/required',
@@ -141,7 +142,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.retryable === undefined) {
+    if (data.retryable === undefined || !func0.call(data, 'retryable')) {
       const err3 = {
         instancePath,
         schemaPath: '#/required',
@@ -156,7 +157,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.attempt === undefined) {
+    if (data.attempt === undefined || !func0.call(data, 'attempt')) {
       const err4 = {
         instancePath,
         schemaPath: '#/required',
@@ -171,7 +172,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.nextRetryAt === undefined) {
+    if (data.nextRetryAt === undefined || !func0.call(data, 'nextRetryAt')) {
       const err5 = {
         instancePath,
         schemaPath: '#/required',
@@ -186,7 +187,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.failedAt === undefined) {
+    if (data.failedAt === undefined || !func0.call(data, 'failedAt')) {
       const err6 = {
         instancePath,
         schemaPath: '#/required',
@@ -201,7 +202,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    for (const key0 in data) {
+    for (const key0 of Object.keys(data)) {
       if (!(
         key0 === 'voiceModelId' ||
         key0 === 'userId' ||
@@ -226,10 +227,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.voiceModelId !== undefined) {
+    if (data.voiceModelId !== undefined && func0.call(data, 'voiceModelId')) {
       let data0 = data.voiceModelId;
       if (typeof data0 === 'string') {
-        if (func2(data0) > 36) {
+        if (func53(data0) > 36) {
           const err8 = {
             instancePath: instancePath + '/voiceModelId',
             schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
@@ -275,10 +276,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.userId !== undefined) {
+    if (data.userId !== undefined && func0.call(data, 'userId')) {
       let data1 = data.userId;
       if (typeof data1 === 'string') {
-        if (func2(data1) > 36) {
+        if (func53(data1) > 36) {
           const err11 = {
             instancePath: instancePath + '/userId',
             schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
@@ -324,10 +325,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.error !== undefined) {
+    if (data.error !== undefined && func0.call(data, 'error')) {
       let data2 = data.error;
       if (data2 && typeof data2 == 'object' && !Array.isArray(data2)) {
-        if (data2.code === undefined) {
+        if (data2.code === undefined || !func0.call(data2, 'code')) {
           const err14 = {
             instancePath: instancePath + '/error',
             schemaPath: '../common/error.json#/definitions/ErrorDetail/required',
@@ -342,7 +343,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data2.message === undefined) {
+        if (data2.message === undefined || !func0.call(data2, 'message')) {
           const err15 = {
             instancePath: instancePath + '/error',
             schemaPath: '../common/error.json#/definitions/ErrorDetail/required',
@@ -357,7 +358,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           }
           errors++;
         }
-        for (const key1 in data2) {
+        for (const key1 of Object.keys(data2)) {
           if (!(key1 === 'code' || key1 === 'message' || key1 === 'details')) {
             const err16 = {
               instancePath: instancePath + '/error',
@@ -374,10 +375,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data2.code !== undefined) {
+        if (data2.code !== undefined && func0.call(data2, 'code')) {
           let data3 = data2.code;
           if (typeof data3 === 'string') {
-            if (func2(data3) > 64) {
+            if (func53(data3) > 64) {
               const err17 = {
                 instancePath: instancePath + '/error/code',
                 schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/code/maxLength',
@@ -423,10 +424,10 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data2.message !== undefined) {
+        if (data2.message !== undefined && func0.call(data2, 'message')) {
           let data4 = data2.message;
           if (typeof data4 === 'string') {
-            if (func2(data4) > 2000) {
+            if (func53(data4) > 2000) {
               const err20 = {
                 instancePath: instancePath + '/error/message',
                 schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/message/maxLength',
@@ -441,7 +442,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (func2(data4) < 1) {
+            if (func53(data4) < 1) {
               const err21 = {
                 instancePath: instancePath + '/error/message',
                 schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/message/minLength',
@@ -472,13 +473,13 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data2.details !== undefined) {
+        if (data2.details !== undefined && func0.call(data2, 'details')) {
           let data5 = data2.details;
           if (data5 && typeof data5 == 'object' && !Array.isArray(data5)) {
-            for (const key2 in data5) {
+            for (const key2 of Object.keys(data5)) {
               let data6 = data5[key2];
               if (typeof data6 === 'string') {
-                if (func2(data6) > 1000) {
+                if (func53(data6) > 1000) {
                   const err23 = {
                     instancePath: instancePath + '/error/details/' + key2.replace(/~/g, '~0').replace(/\//g, '~1'),
                     schemaPath:
@@ -543,7 +544,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.retryable !== undefined) {
+    if (data.retryable !== undefined && func0.call(data, 'retryable')) {
       if (typeof data.retryable !== 'boolean') {
         const err27 = {
           instancePath: instancePath + '/retryable',
@@ -560,7 +561,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.attempt !== undefined) {
+    if (data.attempt !== undefined && func0.call(data, 'attempt')) {
       let data8 = data.attempt;
       if (!(typeof data8 == 'number' && !(data8 % 1) && !isNaN(data8) && isFinite(data8))) {
         const err28 = {
@@ -595,7 +596,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         }
       }
     }
-    if (data.nextRetryAt !== undefined) {
+    if (data.nextRetryAt !== undefined && func0.call(data, 'nextRetryAt')) {
       let data9 = data.nextRetryAt;
       if (typeof data9 !== 'string' && data9 !== null) {
         const err30 = {
@@ -630,7 +631,7 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         }
       }
     }
-    if (data.failedAt !== undefined) {
+    if (data.failedAt !== undefined && func0.call(data, 'failedAt')) {
       let data10 = data.failedAt;
       if (typeof data10 === 'string') {
         if (!formats4.validate(data10)) {
