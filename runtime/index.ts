@@ -6,6 +6,7 @@ export * from './catalog.js';
 export * from './create-event.js';
 export * from './ports.js';
 export * from './codec/codec.js';
+export * from './codec/avro.js';
 export * from './config.js';
 export * from './defaults.js';
 export * from './cloudevents.js';

@@ -120,6 +120,36 @@ function fullName(name: string, namespace: string | undefined): string {
 
 const identity: Adapter = { toAvro: (value) => value, fromAvro: (value) => value };
 
+/** avsc's long range: JS numbers, exact up to ±(2^53 - 2). */
+const AVSC_LONG_LIMIT = 9007199254740990;
+
+/** Checks a value against a primitive here, so errors carry the JSON pointer (avsc's do not). */
+const primitiveChecks: Record<string, (value: unknown) => string | undefined> = {
+  null: (value) => (value === null ? undefined : 'expected null'),
+  boolean: (value) => (typeof value === 'boolean' ? undefined : 'expected a boolean'),
+  int: (value) => (Number.isInteger(value) && Math.abs(value as number) <= 2 ** 31 ? undefined : 'expected a 32-bit integer'),
+  long: (value) =>
+    Number.isInteger(value) && Math.abs(value as number) <= AVSC_LONG_LIMIT
+      ? undefined
+      : `expected an integer within ±${AVSC_LONG_LIMIT} (Avro long as a JS number)`,
+  float: (value) => (typeof value === 'number' && Number.isFinite(value) ? undefined : 'expected a finite number'),
+  double: (value) => (typeof value === 'number' && Number.isFinite(value) ? undefined : 'expected a finite number'),
+  string: (value) => (typeof value === 'string' ? undefined : 'expected a string'),
+  bytes: (value) => (Buffer.isBuffer(value) ? undefined : 'expected bytes'),
+};
+
+function primitive(name: string): Adapter {
+  const check = primitiveChecks[name]!;
+  return {
+    toAvro: (value) => {
+      const problem = check(value);
+      if (problem !== undefined) throw shapeError(`${problem}, got ${JSON.stringify(value) ?? String(value)}`);
+      return value;
+    },
+    fromAvro: identity.fromAvro,
+  };
+}
+
 /** Walks the Avro schema JSON once and builds the adapter tree (named types resolved by full name). */
 class AdapterCompiler {
   private readonly named = new Map<string, Adapter>();
@@ -127,7 +157,7 @@ class AdapterCompiler {
 
   compile(schema: RawSchema, namespace: string | undefined): Adapter {
     if (typeof schema === 'string') {
-      if (PRIMITIVES.has(schema)) return identity;
+      if (PRIMITIVES.has(schema)) return primitive(schema);
       const adapter = this.named.get(fullName(schema, namespace)) ?? this.named.get(schema);
       if (!adapter) throw new Error(`unknown Avro type name '${schema}'`);
       return adapter;
@@ -155,6 +185,8 @@ class AdapterCompiler {
         return {
           toAvro: (value) => {
             if (!isRawObject(value)) throw shapeError('expected an object (Avro map)');
+            // avsc decodes map entries by assignment, which would turn this key into a prototype.
+            if (Object.hasOwn(value, '__proto__')) throw shapeError("the map key '__proto__' cannot be carried by Avro maps here");
             return Object.fromEntries(
               Object.entries(value).map(([key, item]) => [key, withSegment(key, () => values.toAvro(item))]),
             );
@@ -164,7 +196,7 @@ class AdapterCompiler {
         };
       }
       default:
-        if (typeof schema.type === 'string' && PRIMITIVES.has(schema.type)) return identity;
+        if (typeof schema.type === 'string' && PRIMITIVES.has(schema.type)) return primitive(schema.type);
         if (typeof schema.type === 'string' || Array.isArray(schema.type)) return this.compile(schema.type, namespace);
         throw new Error(`unsupported Avro type ${JSON.stringify(schema.type)}`);
     }
@@ -286,7 +318,16 @@ class AdapterCompiler {
     if (schema[AVRO_JSON_NULL_ATTRIBUTE] === true) this.jsonNullNames.add(name);
     const symbols = schema.symbols as string[];
     const jsonValues = schema[AVRO_JSON_ENUM_VALUES_ATTRIBUTE] as string[] | undefined;
-    let adapter: Adapter = identity;
+    const symbolSet = new Set(symbols);
+    let adapter: Adapter = {
+      toAvro: (value) => {
+        if (typeof value !== 'string' || !symbolSet.has(value)) {
+          throw shapeError(`${JSON.stringify(value)} is not one of the enum values`);
+        }
+        return value;
+      },
+      fromAvro: identity.fromAvro,
+    };
     if (jsonValues) {
       const symbolByValue = new Map(jsonValues.map((value, index) => [value, symbols[index]!]));
       const valueBySymbol = new Map(symbols.map((symbol, index) => [symbol, jsonValues[index]!]));
@@ -372,12 +413,13 @@ export function createAvroCodec(encoding: AvroEncoding): AvroPayloadCodec {
   const decodeWith = (writer: EventVersionEntry, reader: EventVersionEntry, data: Buffer): unknown => {
     const writerCompiled = compiledFor(writer);
     const readerCompiled = compiledFor(reader);
+    const resolver =
+      writerCompiled === readerCompiled ? undefined : resolverFor(writer, writerCompiled.type, reader, readerCompiled.type);
     try {
       let readerValue: unknown;
-      if (writerCompiled === readerCompiled) {
+      if (resolver === undefined) {
         readerValue = readAvroValue(writerCompiled, data);
       } else {
-        const resolver = resolverFor(writer, writerCompiled.type, reader, readerCompiled.type);
         // avsc resolves only binary data: Avro JSON is read with the writer's type and re-encoded.
         const binary =
           encoding === 'avro-binary' ? data : writerCompiled.type.toBuffer(readAvroValue(writerCompiled, data));
