@@ -8,6 +8,10 @@ import {
   type PublishOptions,
   type SubscribeOptions,
   type SubscriptionHandle,
+  EventPublisher as RuntimeEventPublisher,
+  EventSubscriber as RuntimeEventSubscriber,
+  type EventPublisherOptions,
+  type EventSubscriberOptions,
 } from '../runtime/index.js';
 import { catalog, createEvent } from './catalog.js';
 import type {
@@ -246,4 +250,18 @@ export function createBus(ports: EventBusPorts): EventBus {
         }),
     },
   };
+}
+
+/** The runtime's Pub/Sub publisher, bound to this registry's catalog: `new EventPublisher({ projectId })`. */
+export class EventPublisher extends RuntimeEventPublisher<EventMap> {
+  constructor(options: EventPublisherOptions = {}) {
+    super({ ...options, catalog });
+  }
+}
+
+/** The runtime's Pub/Sub subscriber, bound to this registry's catalog. */
+export class EventSubscriber extends RuntimeEventSubscriber<EventMap> {
+  constructor(options: EventSubscriberOptions = {}) {
+    super({ ...options, catalog });
+  }
 }

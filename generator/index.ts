@@ -28,7 +28,7 @@ export interface GenerateOptions {
   check?: boolean;
   /** Module specifier generated code imports the runtime from; default '../runtime/index.js'. */
   runtimeImport?: string;
-  /** Also emit `EventPublisher`/`EventSubscriber` bound to the catalog (the runtime must export those classes). */
+  /** Emit `EventPublisher`/`EventSubscriber` bound to the catalog (default true; the runtime must export those classes). */
   bindRuntimeClasses?: boolean;
   /**
    * Extra catalog fields per event version (e.g. `{ avroSchema }`), written as literals into the
@@ -62,7 +62,7 @@ export async function renderRegistry(
   }
   const rendered = renderFiles(model, {
     runtimeImport: options.runtimeImport ?? DEFAULT_RUNTIME_IMPORT,
-    bindRuntimeClasses: options.bindRuntimeClasses ?? false,
+    bindRuntimeClasses: options.bindRuntimeClasses ?? true,
     standaloneCode,
   });
   const formatted = new Map<string, string>();

@@ -19,14 +19,14 @@ export const FLAG_INPUT = '--input <file>';
 export const FLAG_OUT = '--out <dir>';
 export const FLAG_CHECK = '--check';
 export const FLAG_RUNTIME_IMPORT = '--runtime-import <specifier>';
-export const FLAG_BIND_RUNTIME_CLASSES = '--bind-runtime-classes';
+export const FLAG_NO_RUNTIME_CLASSES = '--no-runtime-classes';
 
 export interface GenerateFlags {
   input: string;
   out: string;
   check?: boolean;
   runtimeImport: string;
-  bindRuntimeClasses?: boolean;
+  runtimeClasses: boolean;
 }
 
 export function register(program: Command): void {
@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .option(FLAG_OUT, 'output directory', DEFAULT_OUT)
     .option(FLAG_CHECK, 'write nothing; exit 1 listing stale, missing or extra files')
     .option(FLAG_RUNTIME_IMPORT, "module the generated code imports the runtime from (e.g. '@clone/event-bus/runtime')", DEFAULT_RUNTIME_IMPORT)
-    .option(FLAG_BIND_RUNTIME_CLASSES, 'also emit EventPublisher/EventSubscriber bound to the catalog')
+    .option(FLAG_NO_RUNTIME_CLASSES, 'do not emit EventPublisher/EventSubscriber bound to the catalog (for runtimes without those classes)')
     .action(async (flags: GenerateFlags) => {
       process.exitCode = await run(flags);
     });
@@ -50,7 +50,7 @@ export async function run(flags: GenerateFlags): Promise<number> {
       out: flags.out,
       check: flags.check === true,
       runtimeImport: flags.runtimeImport,
-      bindRuntimeClasses: flags.bindRuntimeClasses === true,
+      bindRuntimeClasses: flags.runtimeClasses,
     });
     if (flags.check) {
       if (result.stale.length === 0) {
