@@ -1,25 +1,19 @@
 /**
  * Message attributes the dead-letter path reads and writes, named in one place.
- * Pub/Sub sets the `CloudPubSubDeadLetterSource*` ones when it forwards a message after
- * `maxDeliveryAttempts`; the runtime's subscriber sets the same ones (plus a reason) when it
- * dead-letters a message that can never succeed; the `event-bus-*` ones are ours.
+ * Two parties dead-letter a message: Pub/Sub itself after `maxDeliveryAttempts`
+ * (`CloudPubSubDeadLetterSource*`), and the runtime's EventSubscriber for messages that can never
+ * succeed or fail on their last attempt (`event-bus-*`, see runtime/subscriber/dead-letter.ts).
+ * The retry and requeue attributes below are ours.
  */
+import { DEAD_LETTER_ATTRIBUTES, PUBSUB_DEAD_LETTER_ATTRIBUTES } from '../subscriber/dead-letter.js';
 
-/** Set by Pub/Sub: how many times the source subscription delivered the message. */
-export const PUBSUB_DEAD_LETTER_DELIVERY_COUNT = 'CloudPubSubDeadLetterSourceDeliveryCount';
-/** Set by Pub/Sub: the source subscription id (short name, not the full path). */
-export const PUBSUB_DEAD_LETTER_SOURCE_SUBSCRIPTION = 'CloudPubSubDeadLetterSourceSubscription';
-/** Set by Pub/Sub: the project of the source subscription. */
-export const PUBSUB_DEAD_LETTER_SOURCE_SUBSCRIPTION_PROJECT = 'CloudPubSubDeadLetterSourceSubscriptionProject';
-/** Set by Pub/Sub: when the message was first published to the source topic. */
-export const PUBSUB_DEAD_LETTER_SOURCE_PUBLISH_TIME = 'CloudPubSubDeadLetterSourceTopicPublishTime';
+export { DEAD_LETTER_ATTRIBUTES, PUBSUB_DEAD_LETTER_ATTRIBUTES };
 
-/** Why the message was dead-lettered, written by the runtime's subscriber (e.g. 'payload-invalid'). */
-export const DEAD_LETTER_REASON = 'event-bus-dead-letter-reason';
-/** Human-readable detail of the reason (e.g. the schema violation), written by the subscriber. */
-export const DEAD_LETTER_DETAIL = 'event-bus-dead-letter-detail';
-/** Topic the message was consumed from when it failed, when the dead-lettering party knew it. */
-export const DEAD_LETTER_SOURCE_TOPIC = 'event-bus-dead-letter-source-topic';
+/**
+ * Topic the failing subscription reads, when the dead-lettering party names it. The subscriber
+ * does not set it yet (integration request); the handler then asks the transport.
+ */
+export const DEAD_LETTER_SOURCE_TOPIC = 'event-bus-source-topic';
 
 /** How many times the dead-letter handler has sent the message back for another try. */
 export const RETRY_COUNT = 'event-bus-retry-count';
@@ -39,19 +33,15 @@ export const REQUEUED_FROM = 'event-bus-requeued-from';
 /** How many times people have requeued this message from the parking lot. */
 export const REQUEUE_COUNT = 'event-bus-requeue-count';
 
-/** Reason recorded when Pub/Sub forwarded the message itself (the consumer kept failing). */
-export const REASON_MAX_DELIVERY_ATTEMPTS = 'max-delivery-attempts-exceeded';
+/** Failure code when Pub/Sub forwarded the message itself (the consumer kept failing). */
+export const MAX_DELIVERY_ATTEMPTS_EXCEEDED = 'MAX_DELIVERY_ATTEMPTS_EXCEEDED';
 
 /**
  * Attributes that describe one trip through a dead-letter topic. They are dropped when the
  * message is sent back, so the next failure records its own values.
  */
 export const PER_FAILURE_ATTRIBUTES: readonly string[] = [
-  PUBSUB_DEAD_LETTER_DELIVERY_COUNT,
-  PUBSUB_DEAD_LETTER_SOURCE_SUBSCRIPTION,
-  PUBSUB_DEAD_LETTER_SOURCE_SUBSCRIPTION_PROJECT,
-  PUBSUB_DEAD_LETTER_SOURCE_PUBLISH_TIME,
-  DEAD_LETTER_REASON,
-  DEAD_LETTER_DETAIL,
+  ...Object.values(PUBSUB_DEAD_LETTER_ATTRIBUTES),
+  ...Object.values(DEAD_LETTER_ATTRIBUTES),
   DEAD_LETTER_SOURCE_TOPIC,
 ];

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { EventCatalog } from '../catalog.js';
 import type { EventMapShape } from '../envelope.js';
-import { DEAD_LETTER_SOURCE_TOPIC, PUBSUB_DEAD_LETTER_SOURCE_SUBSCRIPTION } from './attributes.js';
+import { DEAD_LETTER_ATTRIBUTES, DEAD_LETTER_SOURCE_TOPIC, PUBSUB_DEAD_LETTER_ATTRIBUTES } from './attributes.js';
 import { openChannel, type DeadLetterTransportOptions } from './channel.js';
 import {
   normaliseDecision,
@@ -154,7 +154,10 @@ export class DeadLetterQueueHandler<M extends EventMapShape = EventMapShape> {
     this.counts.received++;
     let message: DeadLetterMessage<M> | undefined;
     try {
-      message = toDeadLetterMessage<M>(delivery, this.decode, { sourceTopic: await this.sourceTopicOf(delivery) });
+      message = toDeadLetterMessage<M>(delivery, this.decode, {
+        sourceTopic: await this.sourceTopicOf(delivery.attributes),
+        orderingKey: this.orderingKeyOf(delivery.attributes),
+      });
       const decision = normaliseDecision(await this.withTimeout(handler(message), delivery.id));
       const plan = planDecision(decision, message, {
         maxRetries: this.maxRetries,
@@ -188,7 +191,7 @@ export class DeadLetterQueueHandler<M extends EventMapShape = EventMapShape> {
           action: 'retry',
           parkedId: undefined,
           reason: plan.reason,
-          details: { topic: plan.topic, messageId, retryCount: plan.retryCount, failureReason: message.failureReason },
+          details: { topic: plan.topic, messageId, retryCount: plan.retryCount, failureCode: message.failureCode },
         });
         this.counts.retried++;
         return;
@@ -200,6 +203,7 @@ export class DeadLetterQueueHandler<M extends EventMapShape = EventMapShape> {
           parkedId: undefined,
           reason: plan.reason,
           details: {
+            failureCode: message.failureCode,
             failureReason: message.failureReason,
             deliveryAttempts: message.deliveryAttempts,
             retryCount: message.retryCount,
@@ -223,8 +227,8 @@ export class DeadLetterQueueHandler<M extends EventMapShape = EventMapShape> {
             sourceTopic: message.sourceTopic,
             sourceSubscription: message.sourceSubscription,
             originTopic: message.originTopic,
+            failureCode: message.failureCode,
             failureReason: message.failureReason,
-            failureDetail: message.failureDetail ?? message.decodeFailure?.message,
             parkReason: plan.parkReason,
             parkNote: plan.reason,
             deliveryAttempts: message.deliveryAttempts,
@@ -250,16 +254,25 @@ export class DeadLetterQueueHandler<M extends EventMapShape = EventMapShape> {
    * The topic the failing subscription reads: named by the dead-lettering party when it knew it,
    * else asked of the transport, else the catalog's topic for the event type.
    */
-  private async sourceTopicOf(delivery: RawDelivery): Promise<string | undefined> {
-    const named = delivery.attributes[DEAD_LETTER_SOURCE_TOPIC];
+  private async sourceTopicOf(attributes: Readonly<Record<string, string>>): Promise<string | undefined> {
+    const named = attributes[DEAD_LETTER_SOURCE_TOPIC];
     if (named) return named;
-    const subscription = shortResourceName(delivery.attributes[PUBSUB_DEAD_LETTER_SOURCE_SUBSCRIPTION]);
+    const subscription = shortResourceName(
+      attributes[PUBSUB_DEAD_LETTER_ATTRIBUTES.subscription] ?? attributes[DEAD_LETTER_ATTRIBUTES.sourceSubscription],
+    );
     if (subscription) {
       const topic = await this.channel!.topicOfSubscription(subscription);
       if (topic) return topic;
     }
-    const eventType = delivery.attributes['ce-type'];
+    const eventType = attributes['ce-type'];
     return eventType ? catalogTopicFor(this.catalog, eventType, this.options.topicPrefix) : undefined;
+  }
+
+  /** The aggregate id of an ordered event type, so a retry keeps per-aggregate serialisation. */
+  private orderingKeyOf(attributes: Readonly<Record<string, string>>): string | undefined {
+    const eventType = attributes['ce-type'];
+    if (!eventType || !Object.hasOwn(this.catalog.events, eventType)) return undefined;
+    return this.catalog.events[eventType]?.orderingKey === 'aggregateId' ? attributes['ce-subject'] || undefined : undefined;
   }
 
   private withTimeout<T>(work: Promise<T> | T, messageId: string): Promise<T> {

@@ -1,14 +1,11 @@
 import type { EventMapShape } from '../envelope.js';
 import { isEventBusError } from '../errors.js';
 import {
-  DEAD_LETTER_DETAIL,
-  DEAD_LETTER_REASON,
+  DEAD_LETTER_ATTRIBUTES,
   FIRST_FAILURE_TIME,
+  MAX_DELIVERY_ATTEMPTS_EXCEEDED,
   ORIGIN_TOPIC,
-  PUBSUB_DEAD_LETTER_DELIVERY_COUNT,
-  PUBSUB_DEAD_LETTER_SOURCE_PUBLISH_TIME,
-  PUBSUB_DEAD_LETTER_SOURCE_SUBSCRIPTION,
-  REASON_MAX_DELIVERY_ATTEMPTS,
+  PUBSUB_DEAD_LETTER_ATTRIBUTES,
   RETRY_COUNT,
 } from './attributes.js';
 import type { RawDelivery } from './transport-port.js';
@@ -33,12 +30,18 @@ interface DeadLetterMessageBase {
   readonly eventId: string | undefined;
   /** The event type from its envelope attributes, when present. */
   readonly eventType: string | undefined;
-  /** How many times the source subscription delivered it (Pub/Sub's CloudPubSubDeadLetterSourceDeliveryCount). */
+  /**
+   * How many times the source subscription delivered it: Pub/Sub's
+   * CloudPubSubDeadLetterSourceDeliveryCount, or the attempt our subscriber recorded.
+   */
   readonly deliveryAttempts: number;
-  /** Why it failed: the reason our subscriber recorded, or 'max-delivery-attempts-exceeded'. */
+  /**
+   * Stable code of the failure our subscriber recorded (EVENT_VALIDATION_FAILED, UNKNOWN_EVENT_VERSION,
+   * PAYLOAD_DECODE_FAILED, HANDLER_FAILED, ...), or MAX_DELIVERY_ATTEMPTS_EXCEEDED when Pub/Sub forwarded it.
+   */
+  readonly failureCode: string;
+  /** Why it failed, in words (e.g. the schema violation or the handler's error). */
   readonly failureReason: string;
-  /** Detail of the failure (e.g. the schema violation), when the subscriber recorded one. */
-  readonly failureDetail: string | undefined;
   /** Subscription whose consumer failed. */
   readonly sourceSubscription: string | undefined;
   /** Topic that subscription reads (where a retry without a retry topic goes). */
@@ -91,6 +94,11 @@ export type OriginalEventDecoder = (
 /** Where the message came from, resolved by the caller (it may need a lookup). */
 export interface MessageRouting {
   readonly sourceTopic: string | undefined;
+  /**
+   * Ordering key to use when the dead letter carries none (the subscriber's own dead-letter
+   * publish drops it): the aggregate id of an ordered event type.
+   */
+  readonly orderingKey?: string | undefined;
 }
 
 /** Builds the handler's view of a raw dead letter. Never throws: what does not decode stays raw. */
@@ -101,23 +109,33 @@ export function toDeadLetterMessage<M extends EventMapShape>(
 ): DeadLetterMessage<M> {
   const attributes = delivery.attributes;
   const lastFailureTime = delivery.publishTime;
+  const deliveryAttempts =
+    nonNegativeInteger(attributes[PUBSUB_DEAD_LETTER_ATTRIBUTES.deliveryCount]) ??
+    nonNegativeInteger(attributes[DEAD_LETTER_ATTRIBUTES.deliveryAttempt]) ??
+    0;
   const base: DeadLetterMessageBase = {
     messageId: delivery.id,
     eventId: attributes['ce-id'],
     eventType: attributes['ce-type'],
-    deliveryAttempts: nonNegativeInteger(attributes[PUBSUB_DEAD_LETTER_DELIVERY_COUNT]) ?? 0,
-    failureReason: attributes[DEAD_LETTER_REASON] ?? REASON_MAX_DELIVERY_ATTEMPTS,
-    failureDetail: attributes[DEAD_LETTER_DETAIL],
-    sourceSubscription: shortResourceName(attributes[PUBSUB_DEAD_LETTER_SOURCE_SUBSCRIPTION]),
+    deliveryAttempts,
+    failureCode: attributes[DEAD_LETTER_ATTRIBUTES.errorCode] ?? MAX_DELIVERY_ATTEMPTS_EXCEEDED,
+    failureReason:
+      attributes[DEAD_LETTER_ATTRIBUTES.reason] ??
+      `delivered ${deliveryAttempts} times without an ack (the subscription's dead-letter policy forwarded it)`,
+    sourceSubscription: shortResourceName(
+      attributes[PUBSUB_DEAD_LETTER_ATTRIBUTES.subscription] ?? attributes[DEAD_LETTER_ATTRIBUTES.sourceSubscription],
+    ),
     sourceTopic: routing.sourceTopic,
     originTopic: attributes[ORIGIN_TOPIC] ?? routing.sourceTopic,
     firstFailureTime: parseTime(attributes[FIRST_FAILURE_TIME]) ?? lastFailureTime,
     lastFailureTime,
-    originalPublishTime: parseTime(attributes[PUBSUB_DEAD_LETTER_SOURCE_PUBLISH_TIME]),
+    originalPublishTime: parseTime(
+      attributes[PUBSUB_DEAD_LETTER_ATTRIBUTES.topicPublishTime] ?? attributes[DEAD_LETTER_ATTRIBUTES.sourcePublishTime],
+    ),
     retryCount: nonNegativeInteger(attributes[RETRY_COUNT]) ?? 0,
     attributes,
     data: delivery.data,
-    orderingKey: delivery.orderingKey || undefined,
+    orderingKey: delivery.orderingKey || routing.orderingKey,
   };
   try {
     const originalEvent = decode(delivery.data, attributes) as M[keyof M & string];

@@ -110,7 +110,8 @@ describe('toDeadLetterMessage', () => {
       eventId: 'e-1',
       eventType: 'user.created',
       deliveryAttempts: 5,
-      failureReason: 'max-delivery-attempts-exceeded',
+      failureCode: 'MAX_DELIVERY_ATTEMPTS_EXCEEDED',
+      failureReason: "delivered 5 times without an ack (the subscription's dead-letter policy forwarded it)",
       sourceSubscription: 'clone-sub.billing.user.created',
       sourceTopic: 'clone.user.created',
       originTopic: 'clone.user.created',
@@ -126,18 +127,21 @@ describe('toDeadLetterMessage', () => {
     }
   });
 
-  it('takes the reason the subscriber recorded and a full subscription path', () => {
+  it('takes the code and reason the subscriber recorded, and a full subscription path', () => {
     const message = deadLetter({
-      'event-bus-dead-letter-reason': 'payload-invalid',
-      'event-bus-dead-letter-detail': "'/email' must match format \"email\"",
-      CloudPubSubDeadLetterSourceSubscription: 'projects/p/subscriptions/clone-sub.user.created',
+      'event-bus-dead-letter-reason': "user.created v2 payload is invalid: '/email' must match format \"email\"",
+      'event-bus-error-code': 'EVENT_VALIDATION_FAILED',
+      'event-bus-source-subscription': 'projects/p/subscriptions/clone-sub.user.created',
+      'event-bus-delivery-attempt': '1',
+      'event-bus-source-publish-time': '2026-05-01T09:58:00.000Z',
       [RETRY_COUNT]: 'not-a-number',
     });
-    expect(message.failureReason).toBe('payload-invalid');
-    expect(message.failureDetail).toBe("'/email' must match format \"email\"");
+    expect(message.failureCode).toBe('EVENT_VALIDATION_FAILED');
+    expect(message.failureReason).toBe("user.created v2 payload is invalid: '/email' must match format \"email\"");
     expect(message.sourceSubscription).toBe('clone-sub.user.created');
+    expect(message.originalPublishTime).toEqual(new Date('2026-05-01T09:58:00.000Z'));
     expect(message.retryCount).toBe(0);
-    expect(message.deliveryAttempts).toBe(0);
+    expect(message.deliveryAttempts).toBe(1);
   });
 
   it('is never thrown at: a decoder error becomes decodeFailure with its code', () => {

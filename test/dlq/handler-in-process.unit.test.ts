@@ -105,7 +105,7 @@ describe('DeadLetterQueueHandler on the in-process transport', () => {
     expect(message.originalEvent.eventType).toBe('user.created');
     expect(message).toMatchObject({
       deliveryAttempts: 5,
-      failureReason: 'max-delivery-attempts-exceeded',
+      failureCode: 'MAX_DELIVERY_ATTEMPTS_EXCEEDED',
       sourceSubscription: setup.subscription,
       sourceTopic: setup.topic,
       originTopic: setup.topic,
@@ -260,7 +260,7 @@ describe('DeadLetterQueueHandler on the in-process transport', () => {
     expect(message.originalEvent.attributes['ce-id']).toBe(event.eventId);
     const [parked] = await handler.parked.list();
     expect(Buffer.compare(parked!.data, garbage)).toBe(0);
-    expect(parked!.failureDetail).toContain('not valid json');
+    expect(parked!.failureCode).toBe('MAX_DELIVERY_ATTEMPTS_EXCEEDED');
   });
 
   it('reads the reason the subscriber recorded and routes by its source-topic attribute', async () => {
@@ -272,14 +272,18 @@ describe('DeadLetterQueueHandler on the in-process transport', () => {
       data: wire.data,
       attributes: {
         ...wire.attributes,
-        'event-bus-dead-letter-reason': 'unknown-event-version',
-        'event-bus-dead-letter-source-topic': setup.topic,
-        CloudPubSubDeadLetterSourceSubscription: setup.subscription,
-        CloudPubSubDeadLetterSourceDeliveryCount: '1',
+        'event-bus-dead-letter-reason': 'Unknown version 9 of event type user.created',
+        'event-bus-error-code': 'UNKNOWN_EVENT_VERSION',
+        'event-bus-source-topic': setup.topic,
+        'event-bus-source-subscription': setup.subscription,
+        'event-bus-delivery-attempt': '1',
       },
     });
     await waitFor(() => setup.handled.length === 1, 'the retry to be handled');
-    expect(seen[0]).toMatchObject({ failureReason: 'unknown-event-version', sourceTopic: setup.topic, deliveryAttempts: 1 });
+    expect(seen[0]).toMatchObject({ failureCode: 'UNKNOWN_EVENT_VERSION', sourceTopic: setup.topic, deliveryAttempts: 1 });
+    // The subscriber's publish drops the ordering key: the retry restores the aggregate id.
+    expect(setup.handled[0]!.orderingKey).toBe(wire.orderingKey);
+    expect(setup.handled[0]!.attributes['event-bus-error-code']).toBeUndefined();
     expect(handler.counts.retried).toBe(1);
   });
 

@@ -22,8 +22,8 @@ export function newParked(overrides: Partial<NewParkedMessage> = {}): NewParkedM
     sourceTopic: 'clone.user.created',
     sourceSubscription: 'clone-sub.user.created',
     originTopic: 'clone.user.created',
-    failureReason: 'max-delivery-attempts-exceeded',
-    failureDetail: undefined,
+    failureCode: 'MAX_DELIVERY_ATTEMPTS_EXCEEDED',
+    failureReason: 'delivered 5 times without an ack',
     parkReason: 'manual',
     parkNote: 'needs a look',
     deliveryAttempts: 5,
@@ -75,7 +75,7 @@ export function parkedMessageRepositoryContract(
     });
 
     it('parks a message and reads every field back, bytes included', async () => {
-      const message = newParked({ failureDetail: "'/email' must match format \"email\"" });
+      const message = newParked({ failureCode: 'EVENT_VALIDATION_FAILED', failureReason: "'/email' must match format \"email\"" });
       const result = await repository.park(message, parkAudit(message));
       expect(result).toEqual({ parkedId: message.parkedId, created: true });
       const stored = await repository.get(message.parkedId);

@@ -16,8 +16,10 @@ export interface ParkedMessage {
   readonly sourceSubscription: string | undefined;
   /** The topic a requeue publishes to. */
   readonly originTopic: string | undefined;
+  /** Stable failure code (EVENT_VALIDATION_FAILED, HANDLER_FAILED, MAX_DELIVERY_ATTEMPTS_EXCEEDED, ...). */
+  readonly failureCode: string;
+  /** The failure in words. */
   readonly failureReason: string;
-  readonly failureDetail: string | undefined;
   readonly parkReason: ParkReason;
   readonly parkNote: string | undefined;
   readonly deliveryAttempts: number;

@@ -56,7 +56,7 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
       const inserted = await client.query(
         `INSERT INTO ${this.table('event_bus_dlq_parked_messages')} (
            parked_id, dead_letter_message_id, event_id, event_type, event_version, aggregate_id,
-           source_topic, source_subscription, origin_topic, failure_reason, failure_detail,
+           source_topic, source_subscription, origin_topic, failure_code, failure_reason,
            park_reason, park_note, delivery_attempts, retry_count, first_failed_at, last_failed_at,
            parked_at, parked_by, data, attributes, ordering_key)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
@@ -71,8 +71,8 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
           message.sourceTopic ?? null,
           message.sourceSubscription ?? null,
           message.originTopic ?? null,
+          message.failureCode,
           message.failureReason,
-          message.failureDetail ?? null,
           message.parkReason,
           message.parkNote ?? null,
           message.deliveryAttempts,
@@ -312,8 +312,8 @@ function toParkedMessage(row: Row): ParkedMessage {
     sourceTopic: optionalString(row.source_topic),
     sourceSubscription: optionalString(row.source_subscription),
     originTopic: optionalString(row.origin_topic),
+    failureCode: String(row.failure_code),
     failureReason: String(row.failure_reason),
-    failureDetail: optionalString(row.failure_detail),
     parkReason: row.park_reason as ParkedMessage['parkReason'],
     parkNote: optionalString(row.park_note),
     deliveryAttempts: Number(row.delivery_attempts),
