@@ -15,3 +15,4 @@ export * from './transport/index.js';
 export * from './publisher/index.js';
 export * from './subscriber/index.js';
 export * from './store/index.js';
+export * from './infra/index.js';

@@ -8,7 +8,10 @@ import {
   eventSubscriptionId,
   eventTopicId,
 } from './resource-names.js';
-import { MANAGED_BY_LABEL, subscriptionSettings, type SubscriptionSettings } from './subscription-settings.js';
+import {
+  DEAD_LETTER_SUBSCRIPTION_ACK_DEADLINE_SECONDS,
+  MANAGED_BY_LABEL,
+  desiredSubscriptionSettings, type DesiredSubscriptionSettings } from './subscription-settings.js';
 
 /** Why a topic or subscription exists; shown in plans. */
 export type ResourceRole = 'event' | 'dead-letter' | 'event-store' | 'replay';
@@ -26,7 +29,7 @@ export interface DesiredSubscription {
   readonly role: ResourceRole;
   readonly eventType?: string;
   readonly consumer?: string;
-  readonly settings: SubscriptionSettings;
+  readonly settings: DesiredSubscriptionSettings;
 }
 
 /** Everything the registry and config say should exist in the project. */
@@ -70,7 +73,7 @@ export function desiredInfraState(topology: RegistryTopology, config: InfraConfi
         role: 'event',
         eventType,
         consumer: consumer.name,
-        settings: subscriptionSettings({
+        settings: desiredSubscriptionSettings({
           topicId: eventTopicId(config.topicPrefix, eventType),
           ordered: config.enableOrdering && event.ordered,
           ackDeadlineSeconds: consumer.ackDeadlineSeconds ?? config.ackDeadlineSeconds,
@@ -91,12 +94,11 @@ export function desiredInfraState(topology: RegistryTopology, config: InfraConfi
     subscriptions.set(id, {
       id,
       role: 'dead-letter',
-      settings: subscriptionSettings({
+      settings: desiredSubscriptionSettings({
         topicId: deadLetterTopicId,
         ordered: false,
-        ackDeadlineSeconds: config.ackDeadlineSeconds,
+        ackDeadlineSeconds: DEAD_LETTER_SUBSCRIPTION_ACK_DEADLINE_SECONDS,
         maxDeliveryAttempts: config.maxDeliveryAttempts,
-        retryPolicy: config.retryPolicy,
         ...(config.labels && { labels: config.labels }),
       }),
     });
@@ -117,7 +119,7 @@ export function desiredInfraState(topology: RegistryTopology, config: InfraConfi
     subscriptions.set(id, {
       id,
       role: 'replay',
-      settings: subscriptionSettings({
+      settings: desiredSubscriptionSettings({
         topicId,
         // Replays are per aggregate in order; the replayer publishes with ordering keys.
         ordered: config.enableOrdering,

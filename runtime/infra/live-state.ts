@@ -1,7 +1,7 @@
 import type { PubSub } from '@google-cloud/pubsub';
 import type { RetryPolicyConfig } from './config.js';
 import { resourceIdOf } from './resource-names.js';
-import type { SubscriptionSettings } from './subscription-settings.js';
+import type { DesiredSubscriptionSettings } from './subscription-settings.js';
 
 /** A live topic, normalized to the fields we compare (ids, not full names; seconds, not Durations). */
 export interface LiveTopic {
@@ -20,7 +20,7 @@ export interface LiveTopicSchemaSettings {
 
 export interface LiveSubscription {
   readonly id: string;
-  readonly settings: SubscriptionSettings;
+  readonly settings: DesiredSubscriptionSettings;
   /** Immutable; we never set one (one topic per event type), so a non-empty filter is drift. */
   readonly filter: string;
 }

@@ -5,7 +5,7 @@ import { readLiveInfra, type LiveInfra, type LiveSubscription, type LiveTopic } 
 import type { FieldChange, ResourcePlan, ResourcePlanAction } from './plan.js';
 import { GRPC_ALREADY_EXISTS, GRPC_NOT_FOUND, grpcCode, withPubSub } from './pubsub-client.js';
 import type { RegistryTopology } from './registry-topology.js';
-import { MANAGED_BY_LABEL, toSubscriptionMetadata, type SubscriptionSettings } from './subscription-settings.js';
+import { MANAGED_BY_LABEL, toSubscriptionMetadata, type DesiredSubscriptionSettings } from './subscription-settings.js';
 
 export interface InfraOptions {
   readonly topology: RegistryTopology;
@@ -161,8 +161,8 @@ export const IMMUTABLE_SUBSCRIPTION_FIELDS: ReadonlySet<string> = new Set(['topi
  * Pub/Sub can update them in place. Shared with the runtime subscriber's "ensure subscription".
  */
 export function diffSubscriptionSettings(
-  desired: SubscriptionSettings,
-  live: SubscriptionSettings,
+  desired: DesiredSubscriptionSettings,
+  live: DesiredSubscriptionSettings,
 ): { mutable: FieldChange[]; immutable: FieldChange[] } {
   const immutable: FieldChange[] = [];
   const mutable: FieldChange[] = [];
@@ -173,12 +173,12 @@ export function diffSubscriptionSettings(
   if (desired.ackDeadlineSeconds !== live.ackDeadlineSeconds) {
     mutable.push({ field: 'ackDeadlineSeconds', live: live.ackDeadlineSeconds, desired: desired.ackDeadlineSeconds });
   }
-  const dl = (policy: SubscriptionSettings['deadLetterPolicy']): unknown =>
+  const dl = (policy: DesiredSubscriptionSettings['deadLetterPolicy']): unknown =>
     policy ? { deadLetterTopic: policy.deadLetterTopicId, maxDeliveryAttempts: policy.maxDeliveryAttempts } : null;
   if (JSON.stringify(dl(desired.deadLetterPolicy)) !== JSON.stringify(dl(live.deadLetterPolicy))) {
     mutable.push({ field: 'deadLetterPolicy', live: dl(live.deadLetterPolicy), desired: dl(desired.deadLetterPolicy) });
   }
-  const retry = (policy: SubscriptionSettings['retryPolicy']): unknown =>
+  const retry = (policy: DesiredSubscriptionSettings['retryPolicy']): unknown =>
     policy ? { minimumBackoff: seconds(policy.minimumBackoffSeconds), maximumBackoff: seconds(policy.maximumBackoffSeconds) } : null;
   if (JSON.stringify(retry(desired.retryPolicy)) !== JSON.stringify(retry(live.retryPolicy))) {
     mutable.push({ field: 'retryPolicy', live: retry(live.retryPolicy), desired: retry(desired.retryPolicy) });

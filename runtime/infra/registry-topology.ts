@@ -27,6 +27,8 @@ export interface TopologyEvent {
   readonly labels: Readonly<Record<string, string>>;
   /** Schema encoding from the binding's `schemaSettings.encoding`, when the registry states one. */
   readonly schemaEncoding?: 'JSON' | 'BINARY';
+  /** Schema name without prefix from the binding's `schemaSettings.name` (default: the event type). */
+  readonly schemaName?: string;
   /** JSON pointer of the channel in the document. */
   readonly pointer: string;
 }
@@ -137,6 +139,7 @@ export function registryTopologyFromDocument(document: Json, file = 'asyncapi.ya
       }),
       labels: Object.fromEntries(Object.entries(labels).map(([name, value]) => [name, String(value)])),
       ...(encoding !== undefined && { schemaEncoding: encoding }),
+      ...(typeof schemaSettings.name === 'string' && schemaSettings.name !== '' && { schemaName: schemaSettings.name }),
       pointer,
     });
     eventTypeByChannelPointer.set(pointer, eventType);

@@ -1,5 +1,6 @@
 import type { SubscriptionMetadata } from '@google-cloud/pubsub';
 import type { RetryPolicyConfig } from './config.js';
+import type { SubscriptionSettings as TransportSubscriptionSettings } from '../transport/transport.js';
 import { topicName } from './resource-names.js';
 
 /**
@@ -7,7 +8,7 @@ import { topicName } from './resource-names.js';
  * diffs them) and the runtime subscriber (which ensures its own subscription on start), so both
  * produce identical subscriptions and a later `infra plan` reports no drift.
  */
-export interface SubscriptionSettings {
+export interface DesiredSubscriptionSettings {
   /** Topic id (not full name) the subscription reads. Immutable. */
   readonly topicId: string;
   readonly ackDeadlineSeconds: number;
@@ -21,7 +22,7 @@ export interface SubscriptionSettings {
 /** Label on every resource provisioned from the registry; lets plan spot orphans it created. */
 export const MANAGED_BY_LABEL = { 'managed-by': 'event-bus' } as const;
 
-export interface SubscriptionSettingsInput {
+export interface DesiredSubscriptionSettingsInput {
   topicId: string;
   ordered: boolean;
   ackDeadlineSeconds: number;
@@ -31,7 +32,7 @@ export interface SubscriptionSettingsInput {
   labels?: Readonly<Record<string, string>>;
 }
 
-export function subscriptionSettings(input: SubscriptionSettingsInput): SubscriptionSettings {
+export function desiredSubscriptionSettings(input: DesiredSubscriptionSettingsInput): DesiredSubscriptionSettings {
   return {
     topicId: input.topicId,
     ackDeadlineSeconds: input.ackDeadlineSeconds,
@@ -45,7 +46,7 @@ export function subscriptionSettings(input: SubscriptionSettingsInput): Subscrip
 }
 
 /** Metadata for `topic.createSubscription(id, metadata)` / `subscription.setMetadata`. */
-export function toSubscriptionMetadata(projectId: string, settings: SubscriptionSettings): SubscriptionMetadata {
+export function toSubscriptionMetadata(projectId: string, settings: DesiredSubscriptionSettings): SubscriptionMetadata {
   return {
     ackDeadlineSeconds: settings.ackDeadlineSeconds,
     enableMessageOrdering: settings.enableMessageOrdering,
@@ -64,3 +65,28 @@ export function toSubscriptionMetadata(projectId: string, settings: Subscription
     labels: { ...settings.labels },
   };
 }
+
+/**
+ * The same settings in the transport's shape, for `transport.ensureSubscription(id, settings)`:
+ * a subscriber that ensures its subscription with this creates exactly what `infra apply` would.
+ */
+export function toTransportSubscriptionSettings(settings: DesiredSubscriptionSettings): TransportSubscriptionSettings {
+  return {
+    topic: settings.topicId,
+    ackDeadlineSeconds: settings.ackDeadlineSeconds,
+    enableMessageOrdering: settings.enableMessageOrdering,
+    ...(settings.deadLetterPolicy && {
+      deadLetterPolicy: {
+        deadLetterTopic: settings.deadLetterPolicy.deadLetterTopicId,
+        maxDeliveryAttempts: settings.deadLetterPolicy.maxDeliveryAttempts,
+      },
+    }),
+    ...(settings.retryPolicy && { retryPolicy: { ...settings.retryPolicy } }),
+  };
+}
+
+/**
+ * A dead-letter topic's own subscription: Pub/Sub's defaults (10 s ack deadline, no retry or
+ * dead-letter policy), the same as the runtime subscriber creates with `{ topic }` alone.
+ */
+export const DEAD_LETTER_SUBSCRIPTION_ACK_DEADLINE_SECONDS = 10;
