@@ -8,6 +8,10 @@ export type Work = (message: ReceivedMessage) => Promise<Outcome>;
 interface KeyState {
   readonly queue: ReceivedMessage[];
   running: boolean;
+  /** Id of the message whose handler is running. */
+  current: string | undefined;
+  /** The running message was nacked and already came back before its handler's outcome was known. */
+  returnedEarly: boolean;
   /** Message id this key waits to see again after a nack (it must be handled before later ones). */
   waitingFor: string | undefined;
   holdTimer: NodeJS.Timeout | undefined;
@@ -51,10 +55,14 @@ export class OrderedDispatch {
     }
     let state = this.keys.get(key);
     if (!state) {
-      state = { queue: [], running: false, waitingFor: undefined, holdTimer: undefined };
+      state = { queue: [], running: false, current: undefined, returnedEarly: false, waitingFor: undefined, holdTimer: undefined };
       this.keys.set(key, state);
     }
-    if (state.waitingFor === message.id) {
+    if (state.running && state.current === message.id) {
+      // Redelivered before the nack's bookkeeping ran (the broker can be that quick): it is next.
+      state.returnedEarly = true;
+      state.queue.unshift(message);
+    } else if (state.waitingFor === message.id) {
       // The nacked message is back: it goes first, then the held ones.
       this.release(state);
       state.queue.unshift(message);
@@ -87,9 +95,13 @@ export class OrderedDispatch {
       return;
     }
     state.running = true;
+    state.current = next.id;
+    state.returnedEarly = false;
     this.run(next, (outcome) => {
       state.running = false;
-      if (outcome === 'nacked' && !this.stopped) this.hold(key, state, next.id);
+      state.current = undefined;
+      if (outcome === 'nacked' && !this.stopped && !state.returnedEarly) this.hold(key, state, next.id);
+      state.returnedEarly = false;
       this.pump(key, state);
     });
   }
@@ -113,11 +125,17 @@ export class OrderedDispatch {
   }
 
   private run(message: ReceivedMessage, done: ((outcome: Outcome) => void) | undefined): void {
-    const promise = this.work(message).then(
-      (outcome) => done?.(outcome),
-      () => done?.('nacked'),
-    );
-    this.running.add(promise);
-    void promise.finally(() => this.running.delete(promise));
+    let settle!: () => void;
+    const tracked = new Promise<void>((resolve) => (settle = resolve));
+    this.running.add(tracked);
+    void this.work(message)
+      .then(
+        (outcome) => done?.(outcome),
+        () => done?.('nacked'),
+      )
+      .finally(() => {
+        this.running.delete(tracked);
+        settle();
+      });
   }
 }
