@@ -13,7 +13,7 @@ import { acceptsEverything, combinatorsOf, hasOwnAssertions, locate, type DiffCo
 import { compareObject } from './object.js';
 import { isCompatibleChange, type Policy } from './rules.js';
 import { admits, compareEnum, compareMetadata, compareNot, compareNumber, compareString, compareTypes, typeSetOf } from './scalar.js';
-import type { SchemaNode, SchemaResolver } from './resolver.js';
+import type { SchemaNode } from './resolver.js';
 
 export class DiffEngine implements DiffContext {
   private readonly memo = new Map<object, Map<object, Difference[]>>();
@@ -21,21 +21,18 @@ export class DiffEngine implements DiffContext {
   /** Pairs actually compared (not served from the memo): a measure of the work done. */
   comparisons = 0;
 
-  constructor(
-    private readonly resolver: SchemaResolver,
-    readonly policy: Policy,
-  ) {}
+  constructor(readonly policy: Policy) {}
 
   isCompatible(differences: readonly Difference[]): boolean {
     return differences.every((difference) => isCompatibleChange(difference.rule, this.policy));
   }
 
   child(node: SchemaNode, ...tokens: Array<string | number>): SchemaNode | undefined {
-    return this.resolver.child(node, ...tokens);
+    return node.doc.owner.child(node, ...tokens);
   }
 
   deref(node: SchemaNode): SchemaNode {
-    return this.resolver.deref(node);
+    return node.doc.owner.deref(node);
   }
 
   compare(original: SchemaNode | undefined, update: SchemaNode | undefined): Difference[] {

@@ -5,7 +5,7 @@
 import type { Finding } from '../findings.js';
 import type { SourceLocator } from '../locate.js';
 import { diffSchemas, isTransitive, type DiffOptions } from './modes.js';
-import type { SchemaNode, SchemaResolver } from './resolver.js';
+import type { SchemaNode } from './resolver.js';
 
 export interface VersionedSchema {
   version: number;
@@ -20,7 +20,6 @@ export interface HistoryResult {
 }
 
 export function compareWithHistory(
-  resolver: SchemaResolver,
   locator: SourceLocator,
   earlier: readonly VersionedSchema[],
   candidate: VersionedSchema,
@@ -30,7 +29,7 @@ export function compareWithHistory(
   const targets = isTransitive(options.mode) ? before : before.slice(-1);
   const findings: Finding[] = [];
   for (const target of targets) {
-    const result = diffSchemas(resolver, locator, target.schema, candidate.schema, options);
+    const result = diffSchemas(locator, target.schema, candidate.schema, options);
     for (const finding of result.findings) findings.push({ ...finding, version: candidate.version });
   }
   return { compatible: findings.every((finding) => finding.compatible), findings, comparedWith: targets.map((item) => item.version) };

@@ -25,7 +25,7 @@ export function diffSchemaFiles(oldFile: string, newFile: string, options: DiffO
   const resolver = new SchemaResolver(source ?? new DiskSource(display), display);
   const oldRoot = resolver.rootNode(resolve(oldFile));
   const newRoot = resolver.rootNode(resolve(newFile));
-  const result = diffSchemas(resolver, new SourceLocator(), oldRoot, newRoot, options);
+  const result = diffSchemas(new SourceLocator(), oldRoot, newRoot, options);
   return { ...result, findings: sortFindings(result.findings) };
 }
 
@@ -42,6 +42,6 @@ export function diffSchemaValues(versions: readonly unknown[], options: DiffOpti
   const history = versions.map((_, index) => ({ version: index + 1, schema: resolver.rootNode(`/schemas/v${index + 1}.json`) }));
   const candidate = history.pop();
   if (!candidate) return { compatible: true, findings: [], comparisons: 0 };
-  const result = compareWithHistory(resolver, new SourceLocator(), history, candidate, options);
+  const result = compareWithHistory(new SourceLocator(), history, candidate, options);
   return { compatible: result.compatible, findings: sortFindings(result.findings), comparisons: 0 };
 }

@@ -10,7 +10,7 @@ import type { Difference } from './context.js';
 import { DiffEngine } from './engine.js';
 import { isCompatibleChange, type Policy } from './rules.js';
 import { describeDifference, type Roles } from './sentences.js';
-import type { SchemaNode, SchemaResolver } from './resolver.js';
+import type { SchemaNode } from './resolver.js';
 
 export const MODES = [
   'BACKWARD',
@@ -60,7 +60,6 @@ const IMPACT: Record<Direction, string> = {
 
 /** Compares two schemas under a mode and returns every difference as a finding. */
 export function diffSchemas(
-  resolver: SchemaResolver,
   locator: SourceLocator,
   oldSchema: SchemaNode,
   newSchema: SchemaNode,
@@ -68,20 +67,28 @@ export function diffSchemas(
 ): DiffResult {
   const findings: Finding[] = [];
   let comparisons = 0;
+  const resolvers = [...new Set([oldSchema.doc.owner, newSchema.doc.owner])];
+  const textOf = (file: string): string | undefined => {
+    for (const resolver of resolvers) {
+      const text = resolver.textOf(file);
+      if (text !== undefined) return text;
+    }
+    return undefined;
+  };
   for (const direction of directionsOf(options.mode)) {
-    const engine = new DiffEngine(resolver, options.policy);
+    const engine = new DiffEngine(options.policy);
     const differences =
       direction === 'backward' ? engine.compare(oldSchema, newSchema) : engine.compare(newSchema, oldSchema);
     comparisons += engine.comparisons;
     for (const difference of differences) {
-      findings.push(toFinding(resolver, locator, difference, direction, options));
+      findings.push(toFinding(textOf, locator, difference, direction, options));
     }
   }
   return { compatible: findings.every((finding) => finding.compatible), findings, comparisons };
 }
 
 function toFinding(
-  resolver: SchemaResolver,
+  textOf: (file: string) => string | undefined,
   locator: SourceLocator,
   difference: Difference,
   direction: Direction,
@@ -96,7 +103,7 @@ function toFinding(
   const compatible = options.mode === 'NONE' || isCompatibleChange(difference.rule, options.policy);
   const sentence = describeDifference(difference, ROLES[direction]);
   const message = compatible ? sentence : `${sentence.replace(/\.$/, '')}: ${IMPACT[direction]}.`;
-  const text = resolver.textOf(at.file);
+  const text = textOf(at.file);
   const { line, column } = text === undefined ? { line: 1, column: 1 } : locator.locate(text, at.pointer);
   const finding: Finding = { file: at.file, line, column, rule: difference.rule, message, pointer: at.pointer, compatible, direction };
   if (oldValue !== undefined) finding.oldValue = oldValue;

@@ -24,6 +24,8 @@ export interface SchemaDocument {
   root: JsonValue;
   /** Base URI of the root: its `$id` resolved against the file URL. */
   base: string;
+  /** The resolver that loaded it: `$ref`s inside resolve through the same source. */
+  owner: SchemaResolver;
 }
 
 /** A schema value together with where it lives, so every finding can name file and pointer. */
@@ -62,7 +64,7 @@ export class SchemaResolver {
     }
     const fileUrl = pathToFileURL(path).href;
     const base = isJsonObject(root) && typeof root.$id === 'string' ? safeUrl(root.$id, fileUrl, file, '/$id') : fileUrl;
-    const doc: SchemaDocument = { path, file, text, root, base };
+    const doc: SchemaDocument = { path, file, text, root, base, owner: this };
     this.byPath.set(path, doc);
     this.byFile.set(file, doc);
     this.byId.set(stripFragment(fileUrl), { doc, pointer: '' });
@@ -78,6 +80,15 @@ export class SchemaResolver {
   rootNode(absolutePath: string): SchemaNode {
     const doc = this.load(absolutePath);
     return { value: doc.root, doc, pointer: '', base: doc.base };
+  }
+
+  /** The node at a pointer of a loaded document (undefined when nothing is there). */
+  nodeAtPointer(doc: SchemaDocument, pointer: string): SchemaNode | undefined {
+    try {
+      return this.nodeAt(doc, pointer, (reason) => new Error(reason));
+    } catch {
+      return undefined;
+    }
   }
 
   /** The subschema under `tokens`, or undefined when it is absent. */
