@@ -1,0 +1,111 @@
+/**
+ * Type tests for the generated SDK, checked by `tsc -p test/types` (test/types/types.unit.test.ts).
+ * Valid uses compile; each `@ts-expect-error` line must be a compile error, or tsc fails.
+ */
+import {
+  createBus,
+  createEvent,
+  catalog,
+  EventPublisher,
+  EventSubscriber,
+  validateUserCreatedV1,
+  type ConversationEndedEvent,
+  type ConversationStartedEvent,
+  type ConversationTurnCompletedEvent,
+  type DocumentProcessedEvent,
+  type DocumentProcessingFailedEvent,
+  type EventMap,
+  type EventMapShape,
+  type EventPublisherPort,
+  type FaceModelCreatedEvent,
+  type FaceModelCreationFailedEvent,
+  type PayloadValidator,
+  type UserCreatedEvent,
+  type UserCreatedPayload,
+  type UserCreatedV1Event,
+  type VersionedEventMap,
+  type VoiceModelTrainedEvent,
+  type VoiceModelTrainingFailedEvent,
+} from '../../index.js';
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const assertType = <T extends true>(): T => true as T;
+
+const userId = '6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10';
+const payload: UserCreatedPayload = { userId, email: 'ada@example.com', name: 'Ada', subscriptionTier: 'free' };
+
+// The spec's two call styles.
+const explicit = createEvent<UserCreatedEvent>('user.created', userId, 'user', { userId, email: 'a@b.co', name: 'A', subscriptionTier: 'free' });
+const inferred = createEvent('user.created', userId, 'user', payload);
+assertType<Equal<typeof explicit, UserCreatedEvent>>();
+assertType<Equal<typeof inferred, UserCreatedEvent>>();
+assertType<Equal<typeof inferred.payload.subscriptionTier, 'free' | 'pro' | 'enterprise'>>();
+assertType<Equal<UserCreatedEvent['eventVersion'], 2>>();
+assertType<Equal<VersionedEventMap['user.created'][1], UserCreatedV1Event>>();
+
+// The event map satisfies the runtime's shape and names every spec event type.
+const shape: EventMapShape = {} as EventMap;
+type SpecEvents = [
+  UserCreatedEvent,
+  VoiceModelTrainedEvent,
+  DocumentProcessedEvent,
+  FaceModelCreatedEvent,
+  ConversationStartedEvent,
+  ConversationTurnCompletedEvent,
+  ConversationEndedEvent,
+  DocumentProcessingFailedEvent,
+  VoiceModelTrainingFailedEvent,
+  FaceModelCreationFailedEvent,
+];
+assertType<Equal<SpecEvents[number], EventMap[keyof EventMap]>>();
+
+// Optional vs nullable: referralCode may be absent, or null; locale may be absent but not null.
+createEvent('user.created', userId, 'user', { ...payload, referralCode: null });
+createEvent('user.created', userId, 'user', { ...payload, referralCode: 'FRIEND' });
+// @ts-expect-error locale is optional, not nullable
+createEvent('user.created', userId, 'user', { ...payload, locale: null });
+
+// A required nullable field must be present (null is a value, absence is not).
+const started = { conversationId: userId, userId, channel: 'web', locale: 'en', faceModelId: null, startedAt: '2026-01-01T00:00:00Z' } as const;
+// @ts-expect-error voiceModelId is required (nullable, not optional)
+createEvent('conversation.started', userId, 'conversation_session', started);
+createEvent('conversation.started', userId, 'conversation_session', { ...started, voiceModelId: null });
+
+// @ts-expect-error missing required field 'name'
+createEvent('user.created', userId, 'user', { userId, email: 'a@b.co', subscriptionTier: 'free' });
+// @ts-expect-error wrong enum value
+createEvent('user.created', userId, 'user', { ...payload, subscriptionTier: 'platinum' });
+// @ts-expect-error unknown event type
+createEvent('user.deleted', userId, 'user', payload);
+// @ts-expect-error extra property on a closed object
+createEvent('user.created', userId, 'user', { ...payload, nickname: 'ada' });
+// @ts-expect-error explicit event type with a payload of another event
+createEvent<UserCreatedEvent>('user.created', userId, 'user', { conversationId: userId });
+// Wrong aggregate type / another event's payload without an explicit type argument: see
+// create-event-overloads.types.mts (needs a runtime change, reported to the lead).
+
+// Typed facades over the runtime's ports.
+const publisher: EventPublisherPort = { publish: async () => 'message-id' };
+const bus = createBus({ publisher });
+void bus.publish.userCreated(payload, { aggregateId: userId, correlationId: 'c-1' });
+// @ts-expect-error the facade's payload is typed too
+void bus.publish.userCreated({ ...payload, subscriptionTier: 'gold' }, { aggregateId: userId });
+// @ts-expect-error aggregateId is required
+void bus.publish.userCreated(payload, {});
+void bus.on.conversationEnded((event) => {
+  assertType<Equal<typeof event, ConversationEndedEvent>>();
+});
+// @ts-expect-error no facade member for an unknown event
+void bus.on.userDeleted(() => undefined);
+
+// Validators and catalog are values of the runtime's types.
+const validator: PayloadValidator = validateUserCreatedV1;
+const result = validator(payload);
+if (!result.valid) result.issues.map((issue) => issue.instancePath);
+const currentVersion: number = catalog.events['user.created']!.currentVersion;
+
+// The spec's publisher construction needs no catalog.
+const eventPublisher = new EventPublisher({ projectId: 'demo', topicPrefix: 'clone', enableOrdering: true });
+const eventSubscriber = new EventSubscriber({ projectId: 'demo' });
+
+export { shape, validator, currentVersion, eventPublisher, eventSubscriber };
