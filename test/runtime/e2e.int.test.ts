@@ -82,8 +82,10 @@ describe('runtime on the Pub/Sub emulator', () => {
     const topicPrefix = uniqueName('spec');
     type UserCreatedEvent = EventEnvelope<'user.created', { userId: string; email: string; name: string; subscriptionTier: 'free' | 'pro' | 'enterprise' }, 2, 'user'>;
     const createEvent = createEventFactory<{ 'user.created': UserCreatedEvent }>(catalog);
-    const publisher = new EventPublisher({ projectId: 'your-gcp-project', topicPrefix, enableOrdering: true, catalog });
-    const subscriber = new EventSubscriber({ projectId: 'your-gcp-project', topicPrefix, subscriptionPrefix: 'clone-sub', catalog, onError: () => undefined });
+    // The generated SDK binds the event map and the catalog; here the test binds them by hand.
+    type EventMap = { 'user.created': UserCreatedEvent };
+    const publisher = new EventPublisher<EventMap>({ projectId: 'your-gcp-project', topicPrefix, enableOrdering: true, catalog });
+    const subscriber = new EventSubscriber<EventMap>({ projectId: 'your-gcp-project', topicPrefix, subscriptionPrefix: 'clone-sub', catalog, onError: () => undefined });
     closers.push(() => subscriber.close(), () => publisher.close());
     expect(publisher.transport.kind).toBe('pubsub');
     const received: UserCreatedEvent[] = [];
