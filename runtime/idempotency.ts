@@ -57,7 +57,7 @@ export interface IdempotentOptions {
  */
 export function idempotent<E extends AnyEventEnvelope>(handler: EventHandler<E>, options: IdempotentOptions = {}): EventHandler<E> {
   const store = options.store ?? new InMemoryIdempotencyStore();
-  const running = new Map<string, Promise<void>>();
+  const running = new Map<string, Promise<'handled' | 'duplicate'>>();
   return async (event, context) => {
     const pending = running.get(event.eventId);
     if (pending) {
@@ -66,17 +66,16 @@ export function idempotent<E extends AnyEventEnvelope>(handler: EventHandler<E>,
       options.onDuplicate?.(event, context);
       return;
     }
-    if (await store.has(event.eventId)) {
-      options.onDuplicate?.(event, context);
-      return;
-    }
+    // Registered before the first await, so concurrent deliveries of this id find it.
     const run = (async () => {
+      if (await store.has(event.eventId)) return 'duplicate' as const;
       await handler(event, context);
       await store.add(event.eventId);
+      return 'handled' as const;
     })();
     running.set(event.eventId, run);
     try {
-      await run;
+      if ((await run) === 'duplicate') options.onDuplicate?.(event, context);
     } finally {
       running.delete(event.eventId);
     }
