@@ -270,7 +270,7 @@ function stringType(conversion: Conversion, schema: SchemaObject, cursor: Cursor
   if (conversion.emitted.has(key)) return name;
   conversion.emitted.add(key);
   const symbols = enumSymbols(values);
-  const enumSchema: AvroEnumSchema = { type: 'enum', name, ...docOf(schema), symbols };
+  const enumSchema: AvroEnumSchema = { type: 'enum', name, ...typeDocOf(schema, cursor), symbols };
   if (symbols.some((symbol, index) => symbol !== values[index])) {
     enumSchema[AVRO_JSON_ENUM_VALUES_ATTRIBUTE] = values;
   }
@@ -325,7 +325,7 @@ function recordType(conversion: Conversion, schema: SchemaObject, cursor: Cursor
     const value = convertValue(conversion, propertySchema, propertyCursor, `${name}${pascalCase(propertyName)}`);
     fields.push(fieldFor(conversion, propertyName, propertySchema, value, required.includes(propertyName)));
   }
-  return { type: 'record', name, ...docOf(schema), fields };
+  return { type: 'record', name, ...typeDocOf(schema, cursor), fields };
 }
 
 /**
@@ -370,6 +370,11 @@ function nullableType(value: ValueType): AvroType {
 
 function docOf(schema: SchemaObject): { doc?: string } {
   return typeof schema.description === 'string' ? { doc: schema.description } : {};
+}
+
+/** A named type written inline as a property's schema leaves its doc to the field (same text). */
+function typeDocOf(schema: SchemaObject, cursor: Cursor): { doc?: string } {
+  return pointerSegments(cursor.pointer).at(-2) === 'properties' ? {} : docOf(schema);
 }
 
 /** `oneOf`/`anyOf` are accepted only as the nullable idiom `[X, {type: "null"}]` (needed for a nullable `$ref`). */

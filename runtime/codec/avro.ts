@@ -127,7 +127,8 @@ const AVSC_LONG_LIMIT = 9007199254740990;
 const primitiveChecks: Record<string, (value: unknown) => string | undefined> = {
   null: (value) => (value === null ? undefined : 'expected null'),
   boolean: (value) => (typeof value === 'boolean' ? undefined : 'expected a boolean'),
-  int: (value) => (Number.isInteger(value) && Math.abs(value as number) <= 2 ** 31 ? undefined : 'expected a 32-bit integer'),
+  int: (value) =>
+    Number.isInteger(value) && (value as number) >= -(2 ** 31) && (value as number) < 2 ** 31 ? undefined : 'expected a 32-bit integer',
   long: (value) =>
     Number.isInteger(value) && Math.abs(value as number) <= AVSC_LONG_LIMIT
       ? undefined
