@@ -26,7 +26,15 @@ export const FORMATS = ['text', 'json', 'github'] as const;
 export type OutputFormat = (typeof FORMATS)[number];
 
 function key(finding: Finding): string {
-  return [finding.file, finding.line, finding.column, finding.pointer, finding.rule, finding.message, finding.compatible].join('\u0000');
+  return [
+    finding.file,
+    finding.line,
+    finding.column,
+    finding.pointer,
+    finding.rule,
+    finding.message,
+    finding.compatible,
+  ].join('\u0000');
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
@@ -60,7 +68,8 @@ export function isAllCompatible(findings: readonly Finding[]): boolean {
 export function formatText(findings: readonly Finding[], where: 'pointer' | 'line'): string {
   return findings
     .map((finding) => {
-      const place = where === 'pointer' ? (finding.pointer === '' ? '#' : finding.pointer) : `${finding.line}:${finding.column}`;
+      const place =
+        where === 'pointer' ? (finding.pointer === '' ? '#' : finding.pointer) : `${finding.line}:${finding.column}`;
       return `${finding.file}:${place}: ${finding.rule} ${finding.message}\n`;
     })
     .join('');

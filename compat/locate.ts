@@ -53,7 +53,12 @@ export class SourceLocator {
     let entry = this.parsed.get(text);
     if (!entry) {
       const lines = new LineCounter();
-      const doc = parseDocument(text, { lineCounter: lines, keepSourceTokens: false, uniqueKeys: false, strict: false });
+      const doc = parseDocument(text, {
+        lineCounter: lines,
+        keepSourceTokens: false,
+        uniqueKeys: false,
+        strict: false,
+      });
       entry = { doc, lines };
       this.parsed.set(text, entry);
     }

@@ -47,21 +47,32 @@ export function readLock(source: TextSource, root: string, lockFile: string = LO
   }
   const value = parseJsonText(text, lockFile);
   if (!isJsonObject(value) || !isJsonObject(value.versions)) {
-    throw new CompatInputError('COMPAT_NOT_A_SCHEMA', lockFile, 'not a registry lock: expected an object with "versions"');
+    throw new CompatInputError(
+      'COMPAT_NOT_A_SCHEMA',
+      lockFile,
+      'not a registry lock: expected an object with "versions"',
+    );
   }
   const lock = emptyLock();
   for (const [eventType, versions] of Object.entries(value.versions)) {
-    if (!isJsonObject(versions)) throw new CompatInputError('COMPAT_NOT_A_SCHEMA', lockFile, `"versions/${eventType}" is not an object`);
+    if (!isJsonObject(versions))
+      throw new CompatInputError('COMPAT_NOT_A_SCHEMA', lockFile, `"versions/${eventType}" is not an object`);
     lock.versions[eventType] = {};
     for (const [version, entry] of Object.entries(versions)) {
       if (!isJsonObject(entry) || typeof entry.file !== 'string' || typeof entry.sha256 !== 'string') {
-        throw new CompatInputError('COMPAT_NOT_A_SCHEMA', lockFile, `entry ${eventType} v${version} needs "file" and "sha256"`, {
-          pointer: `/versions/${eventType}/${version}`,
-        });
+        throw new CompatInputError(
+          'COMPAT_NOT_A_SCHEMA',
+          lockFile,
+          `entry ${eventType} v${version} needs "file" and "sha256"`,
+          {
+            pointer: `/versions/${eventType}/${version}`,
+          },
+        );
       }
       const dependencies: Record<string, string> = {};
       if (isJsonObject(entry.dependencies)) {
-        for (const [file, hash] of Object.entries(entry.dependencies)) if (typeof hash === 'string') dependencies[file] = hash;
+        for (const [file, hash] of Object.entries(entry.dependencies))
+          if (typeof hash === 'string') dependencies[file] = hash;
       }
       lock.versions[eventType]![version] = { file: entry.file, sha256: entry.sha256, dependencies };
     }

@@ -16,7 +16,9 @@ export function parseJsonText(text: string, file: string): JsonValue {
       const column = offset - before.lastIndexOf('\n');
       where = ` at line ${line} column ${column}`;
     }
-    const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/^Unexpected end of JSON input$/, 'unexpected end of input');
+    const reason = message
+      .replace(/ in JSON at position \d+.*$/, '')
+      .replace(/^Unexpected end of JSON input$/, 'unexpected end of input');
     throw new CompatInputError('COMPAT_INVALID_JSON', file, `invalid JSON${where}: ${reason}`, { cause: error });
   }
 }

@@ -13,7 +13,12 @@ export class DiskSource implements TextSource {
       return readFileSync(absolutePath, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot read (${code ?? String(error)})`;
+      const reason =
+        code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EISDIR'
+            ? 'is a directory, not a file'
+            : `cannot read (${code ?? String(error)})`;
       throw new CompatInputError('COMPAT_FILE_MISSING', this.display(absolutePath), reason, { cause: error });
     }
   }
@@ -51,7 +56,11 @@ export class GitSource implements TextSource {
       this.files.set(path, text);
     }
     if (text === null) {
-      throw new CompatInputError('COMPAT_FILE_MISSING', `${this.ref}:${relative(this.root, path)}`, 'no such file at this ref');
+      throw new CompatInputError(
+        'COMPAT_FILE_MISSING',
+        `${this.ref}:${relative(this.root, path)}`,
+        'no such file at this ref',
+      );
     }
     return text;
   }
@@ -59,10 +68,17 @@ export class GitSource implements TextSource {
 
 function git(cwd: string, args: string[]): string {
   try {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync('git', args, {
+      cwd,
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (error) {
     const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
-    throw new CompatInputError('COMPAT_GIT_FAILED', cwd, `git ${args.join(' ')} failed: ${stderr || String(error)}`, { cause: error });
+    throw new CompatInputError('COMPAT_GIT_FAILED', cwd, `git ${args.join(' ')} failed: ${stderr || String(error)}`, {
+      cause: error,
+    });
   }
 }
 

@@ -61,7 +61,9 @@ export async function runCheck(flags: CheckFlags, io: CommandIo = processIo): Pr
 export function register(program: Command): void {
   program
     .command('check')
-    .description('check the registry for CI: asyncapi.yaml valid, generated/ fresh, released versions untouched, versions compatible')
+    .description(
+      'check the registry for CI: asyncapi.yaml valid, generated/ fresh, released versions untouched, versions compatible',
+    )
     .option(FLAG_BASE, 'also compare with the registry at this git ref (e.g. origin/main)')
     .addOption(new Option(FLAG_FORMAT, 'output format').choices([...FORMATS]).default('text'))
     .option(FLAG_ROOT, 'registry root holding asyncapi.yaml, schemas/ and generated/', '.')

@@ -3,7 +3,14 @@
  * judged under a compatibility mode and policy. Exit 0 compatible, 1 not, 2 unreadable input.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { diffSchemaFiles, MODES, POLICIES, DEFAULT_MODE, type CompatibilityMode, type Policy } from '../../compat/diff/index.js';
+import {
+  diffSchemaFiles,
+  MODES,
+  POLICIES,
+  DEFAULT_MODE,
+  type CompatibilityMode,
+  type Policy,
+} from '../../compat/diff/index.js';
 import { isCompatInputError } from '../../compat/errors.js';
 import { formatFindings, type OutputFormat } from '../../compat/findings.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
@@ -50,9 +57,14 @@ export function register(program: Command): void {
     .description('compare two JSON Schemas and report every difference, judged like Confluent Schema Registry')
     .argument('<old>', 'the schema consumers already know')
     .argument('<new>', 'the proposed schema')
-    .addOption(new Option(FLAG_MODE, `compatibility mode: ${MODES.join(', ')}`).argParser(oneOf(MODES)).default(DEFAULT_MODE))
     .addOption(
-      new Option(FLAG_POLICY, 'STRICT follows Confluent; LENIENT also accepts optional properties added to or removed from open objects')
+      new Option(FLAG_MODE, `compatibility mode: ${MODES.join(', ')}`).argParser(oneOf(MODES)).default(DEFAULT_MODE),
+    )
+    .addOption(
+      new Option(
+        FLAG_POLICY,
+        'STRICT follows Confluent; LENIENT also accepts optional properties added to or removed from open objects',
+      )
         .argParser(oneOf(POLICIES))
         .default('STRICT'),
     )

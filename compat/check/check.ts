@@ -10,7 +10,15 @@ import { CompatInputError } from '../errors.js';
 import { sortFindings, type Finding } from '../findings.js';
 import { canonicalJson } from '../json.js';
 import { SourceLocator } from '../locate.js';
-import { emptyLock, formatLock, lockEntryFor, LOCK_FILE, readLock, type LockedVersion, type RegistryLock } from '../lock.js';
+import {
+  emptyLock,
+  formatLock,
+  lockEntryFor,
+  LOCK_FILE,
+  readLock,
+  type LockedVersion,
+  type RegistryLock,
+} from '../lock.js';
 import { DiskSource, GitSource } from '../sources.js';
 import { diffSchemas, MODES, type CompatibilityMode } from '../diff/modes.js';
 import type { Policy } from '../diff/rules.js';
@@ -82,7 +90,13 @@ export async function checkRegistry(options: CheckOptions): Promise<CheckReport>
       const fresh = await checkGeneratedFresh(root);
       findings.push(...fresh.findings);
       if (fresh.skipped?.startsWith('generation failed')) {
-        findings.push(atAsyncApi('', 'GENERATION_FAILED', `The generator cannot build generated/ from this registry: ${fresh.skipped.slice('generation failed: '.length)}`));
+        findings.push(
+          atAsyncApi(
+            '',
+            'GENERATION_FAILED',
+            `The generator cannot build generated/ from this registry: ${fresh.skipped.slice('generation failed: '.length)}`,
+          ),
+        );
       } else if (fresh.skipped) notes.push(`generated/ was not checked: ${fresh.skipped}`);
     }
   }
@@ -93,14 +107,30 @@ export async function checkRegistry(options: CheckOptions): Promise<CheckReport>
     const versions: LoadedVersion[] = [];
     for (const version of eventType.versions) {
       try {
-        versions.push({ version: version.version, file: version.file, node: resolver.rootNode(resolve(root, version.file)) });
+        versions.push({
+          version: version.version,
+          file: version.file,
+          node: resolver.rootNode(resolve(root, version.file)),
+        });
       } catch (error) {
         if (!(error instanceof CompatInputError)) throw error;
         const missing = error.code === 'COMPAT_FILE_MISSING';
         findings.push(
           missing
-            ? atAsyncApi(version.pointer, 'SCHEMA_FILE_MISSING', `${eventType.type} v${version.version}: ${version.file} does not exist.`)
-            : { file: version.file, line: 1, column: 1, rule: 'SCHEMA_UNREADABLE', message: error.message, pointer: '', compatible: false },
+            ? atAsyncApi(
+                version.pointer,
+                'SCHEMA_FILE_MISSING',
+                `${eventType.type} v${version.version}: ${version.file} does not exist.`,
+              )
+            : {
+                file: version.file,
+                line: 1,
+                column: 1,
+                rule: 'SCHEMA_UNREADABLE',
+                message: error.message,
+                pointer: '',
+                compatible: false,
+              },
         );
       }
     }
@@ -121,7 +151,10 @@ export async function checkRegistry(options: CheckOptions): Promise<CheckReport>
     compatible: false,
   });
   if (lock) findings.push(...checkLock(lock, lockFile, current, index, resolver, root, atAsyncApi, atLock));
-  else if (!options.updateLock) notes.push(`${lockFile} does not exist yet: no version is released; \`event-bus check --update-lock\` records them`);
+  else if (!options.updateLock)
+    notes.push(
+      `${lockFile} does not exist yet: no version is released; \`event-bus check --update-lock\` records them`,
+    );
 
   const locked: string[] = [];
   if (options.updateLock) {
@@ -140,23 +173,43 @@ export async function checkRegistry(options: CheckOptions): Promise<CheckReport>
       const [eventType, version] = splitKey(key);
       return !lock.versions[eventType]?.[version];
     });
-    if (unlocked.length > 0) notes.push(`not released yet (not in ${lockFile}): ${unlocked.map((key) => key.replace('#', ' v')).join(', ')}`);
+    if (unlocked.length > 0)
+      notes.push(`not released yet (not in ${lockFile}): ${unlocked.map((key) => key.replace('#', ' v')).join(', ')}`);
   }
 
-  if (options.base !== undefined) findings.push(...(await checkAgainstBase(root, options.base, index, loaded, locator, atAsyncApi)));
+  if (options.base !== undefined)
+    findings.push(...(await checkAgainstBase(root, options.base, index, loaded, locator, atAsyncApi)));
   return { findings: sortFindings(findings), notes, locked };
 }
 
 type AtAsyncApi = (pointer: string, rule: string, message: string, compatible?: boolean) => Finding;
 
-function checkCompatibility(eventType: RegistryEventType, versions: LoadedVersion[], locator: SourceLocator, atAsyncApi: AtAsyncApi): Finding[] {
+function checkCompatibility(
+  eventType: RegistryEventType,
+  versions: LoadedVersion[],
+  locator: SourceLocator,
+  atAsyncApi: AtAsyncApi,
+): Finding[] {
   const findings: Finding[] = [];
   const modePointer = `${eventType.pointer}/x-compatibility`;
   let mode: CompatibilityMode = 'BACKWARD';
   if ((MODES as readonly string[]).includes(eventType.mode)) mode = eventType.mode as CompatibilityMode;
-  else findings.push(atAsyncApi(modePointer, 'COMPATIBILITY_MODE_INVALID', `${eventType.type}: x-compatibility "${eventType.mode}" is not one of ${MODES.join(', ')}; checking as BACKWARD.`));
+  else
+    findings.push(
+      atAsyncApi(
+        modePointer,
+        'COMPATIBILITY_MODE_INVALID',
+        `${eventType.type}: x-compatibility "${eventType.mode}" is not one of ${MODES.join(', ')}; checking as BACKWARD.`,
+      ),
+    );
   if (mode !== 'BACKWARD' && !eventType.reason?.trim()) {
-    findings.push(atAsyncApi(eventType.modeDeclared ? modePointer : eventType.pointer, 'COMPATIBILITY_REASON_MISSING', `${eventType.type}: x-compatibility ${mode} needs an x-compatibility-reason saying why.`));
+    findings.push(
+      atAsyncApi(
+        eventType.modeDeclared ? modePointer : eventType.pointer,
+        'COMPATIBILITY_REASON_MISSING',
+        `${eventType.type}: x-compatibility ${mode} needs an x-compatibility-reason saying why.`,
+      ),
+    );
   }
   const policy: Policy = 'STRICT';
   if (mode === 'NONE') return findings;
@@ -170,7 +223,15 @@ function checkCompatibility(eventType: RegistryEventType, versions: LoadedVersio
         result = diffSchemas(locator, target.node, candidate.node, { mode, policy });
       } catch (error) {
         if (!(error instanceof CompatInputError)) throw error;
-        findings.push({ file: error.file, line: 1, column: 1, rule: 'SCHEMA_UNREADABLE', message: error.message, pointer: error.pointer ?? '', compatible: false });
+        findings.push({
+          file: error.file,
+          line: 1,
+          column: 1,
+          rule: 'SCHEMA_UNREADABLE',
+          message: error.message,
+          pointer: error.pointer ?? '',
+          compatible: false,
+        });
         continue;
       }
       for (const finding of result.findings) {
@@ -207,7 +268,15 @@ function currentEntries(
         entries.set(`${eventType.type}#${version.version}`, lockEntryFor(resolver, root, resolve(root, version.file)));
       } catch (error) {
         if (!(error instanceof CompatInputError)) throw error;
-        findings.push({ file: error.file, line: 1, column: 1, rule: 'SCHEMA_UNREADABLE', message: error.message, pointer: error.pointer ?? '', compatible: false });
+        findings.push({
+          file: error.file,
+          line: 1,
+          column: 1,
+          rule: 'SCHEMA_UNREADABLE',
+          message: error.message,
+          pointer: error.pointer ?? '',
+          compatible: false,
+        });
       }
     }
   }
@@ -233,7 +302,11 @@ function checkLock(
       if (!now) {
         const channel = index.eventTypes.find((item) => item.type === eventType);
         const message = `${label} is released (in ${lockFile}) but the registry no longer has it; released versions stay. Restore ${locked.file} and its message.`;
-        findings.push(channel ? atAsyncApi(channel.pointer, 'RELEASED_VERSION_MISSING', message) : atLock(`/versions/${eventType}/${version}`, 'RELEASED_VERSION_MISSING', message));
+        findings.push(
+          channel
+            ? atAsyncApi(channel.pointer, 'RELEASED_VERSION_MISSING', message)
+            : atLock(`/versions/${eventType}/${version}`, 'RELEASED_VERSION_MISSING', message),
+        );
         continue;
       }
       if (now.sha256 !== locked.sha256 || now.file !== locked.file) {
@@ -291,10 +364,17 @@ async function checkAgainstBase(
   const baseIndex = readRegistryIndex(baseSource, root);
   const baseResolver = new SchemaResolver(baseSource, (path) => `${ref}:${relative(root, path).split('\\').join('/')}`);
   const findings: Finding[] = [];
+  const grouped = new Map<string, { change: Finding; labels: string[] }>();
   for (const baseType of baseIndex.eventTypes) {
     const now = index.eventTypes.find((item) => item.type === baseType.type);
     if (!now) {
-      findings.push(atAsyncApi('/channels', 'EVENT_TYPE_REMOVED_SINCE_BASE', `${baseType.type} exists at ${ref} and is gone now; consumers and stored events still use it.`));
+      findings.push(
+        atAsyncApi(
+          '/channels',
+          'EVENT_TYPE_REMOVED_SINCE_BASE',
+          `${baseType.type} exists at ${ref} and is gone now; consumers and stored events still use it.`,
+        ),
+      );
       continue;
     }
     for (const baseVersion of baseType.versions) {
@@ -302,7 +382,9 @@ async function checkAgainstBase(
       const label = `${baseType.type} v${baseVersion.version}`;
       if (!current) {
         if (now.versions.some((item) => item.version === baseVersion.version)) continue; // unreadable now: reported already
-        findings.push(atAsyncApi(now.pointer, 'VERSION_REMOVED_SINCE_BASE', `${label} exists at ${ref} and is gone now.`));
+        findings.push(
+          atAsyncApi(now.pointer, 'VERSION_REMOVED_SINCE_BASE', `${label} exists at ${ref} and is gone now.`),
+        );
         continue;
       }
       let baseNode: SchemaNode;
@@ -318,12 +400,36 @@ async function checkAgainstBase(
       const differences = diffSchemas(locator, baseNode, current.node, { mode: 'NONE', policy: 'STRICT' }).findings;
       const changes = differences.filter((finding) => finding.direction === 'backward');
       if (changes.length === 0) {
-        findings.push({ file: current.file, line: 1, column: 1, rule: 'VERSION_MODIFIED_SINCE_BASE', message: `${label} changed since ${ref}.`, pointer: '', compatible: false, eventType: baseType.type, version: baseVersion.version });
+        findings.push({
+          file: current.file,
+          line: 1,
+          column: 1,
+          rule: 'VERSION_MODIFIED_SINCE_BASE',
+          message: `${label} changed since ${ref}.`,
+          pointer: '',
+          compatible: false,
+          eventType: baseType.type,
+          version: baseVersion.version,
+        });
       }
       for (const change of changes) {
-        findings.push({ ...change, rule: 'VERSION_MODIFIED_SINCE_BASE', compatible: false, eventType: baseType.type, version: baseVersion.version, message: `${label} changed since ${ref} (${change.rule}): ${change.message}` });
+        // A change inside a shared definition is one finding naming every version that uses it.
+        const key = `${change.file}\u0000${change.pointer}\u0000${change.rule}`;
+        const seen = grouped.get(key);
+        if (seen) {
+          if (!seen.labels.includes(label)) seen.labels.push(label);
+        } else grouped.set(key, { change, labels: [label] });
       }
     }
+  }
+  for (const { change, labels } of grouped.values()) {
+    const subject = labels.length === 1 ? `${labels[0]} changed` : `${labels.join(', ')} changed`;
+    findings.push({
+      ...change,
+      rule: 'VERSION_MODIFIED_SINCE_BASE',
+      compatible: false,
+      message: `${subject} since ${ref} (${change.rule}): ${change.message}`,
+    });
   }
   return findings;
 }
@@ -343,4 +449,3 @@ function safeRead(source: TextSource, path: string): string | undefined {
     return undefined;
   }
 }
-

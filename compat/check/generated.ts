@@ -25,7 +25,11 @@ export async function checkGeneratedFresh(root: string): Promise<FreshnessResult
   if (typeof generator.generate !== 'function') return { findings: [], skipped: 'the generator exports no generate()' };
   let stale: string[];
   try {
-    ({ stale } = await generator.generate({ input: resolve(root, ASYNCAPI_FILE), out: resolve(root, GENERATED_DIR), check: true }));
+    ({ stale } = await generator.generate({
+      input: resolve(root, ASYNCAPI_FILE),
+      out: resolve(root, GENERATED_DIR),
+      check: true,
+    }));
   } catch (error) {
     // An invalid registry is reported by the AsyncAPI and schema checks; say why generation stopped.
     return { findings: [], skipped: `generation failed: ${(error as Error).message.split('\n')[0]}` };

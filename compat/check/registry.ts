@@ -63,25 +63,46 @@ export function readRegistryIndex(source: TextSource, root: string): RegistryInd
       const at = joinPointer(pointer, 'messages', messageKey);
       const message = followLocalRef(data, reference);
       if (!message) {
-        problems.push({ pointer: at, rule: 'REGISTRY_ENTRY_INVALID', message: `message ${messageKey} does not resolve to a message object` });
+        problems.push({
+          pointer: at,
+          rule: 'REGISTRY_ENTRY_INVALID',
+          message: `message ${messageKey} does not resolve to a message object`,
+        });
         continue;
       }
-      const messagePointer = isJsonObject(reference) && typeof reference.$ref === 'string' ? reference.$ref.slice(1) : at;
+      const messagePointer =
+        isJsonObject(reference) && typeof reference.$ref === 'string' ? reference.$ref.slice(1) : at;
       type ??= typeof message['x-event-type'] === 'string' ? message['x-event-type'] : undefined;
       const version = message['x-event-version'];
       const payloadRef = payloadRefOf(message);
       if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-        problems.push({ pointer: messagePointer, rule: 'REGISTRY_ENTRY_INVALID', message: `message ${messageKey} needs an integer x-event-version >= 1` });
+        problems.push({
+          pointer: messagePointer,
+          rule: 'REGISTRY_ENTRY_INVALID',
+          message: `message ${messageKey} needs an integer x-event-version >= 1`,
+        });
         continue;
       }
       if (!payloadRef || payloadRef.includes('#')) {
-        problems.push({ pointer: joinPointer(messagePointer, 'payload'), rule: 'REGISTRY_ENTRY_INVALID', message: `message ${messageKey} needs a payload $ref to a schema file` });
+        problems.push({
+          pointer: joinPointer(messagePointer, 'payload'),
+          rule: 'REGISTRY_ENTRY_INVALID',
+          message: `message ${messageKey} needs a payload $ref to a schema file`,
+        });
         continue;
       }
-      versions.push({ version, file: registryPath(root, resolve(dirname(asyncapiPath), payloadRef)), pointer: messagePointer });
+      versions.push({
+        version,
+        file: registryPath(root, resolve(dirname(asyncapiPath), payloadRef)),
+        pointer: messagePointer,
+      });
     }
     if (!type) {
-      problems.push({ pointer, rule: 'REGISTRY_ENTRY_INVALID', message: `channel ${channelKey} has no address (the event type)` });
+      problems.push({
+        pointer,
+        rule: 'REGISTRY_ENTRY_INVALID',
+        message: `channel ${channelKey} has no address (the event type)`,
+      });
       continue;
     }
     versions.sort((a, b) => a.version - b.version);

@@ -18,7 +18,11 @@ interface ArrayView {
 
 function viewOf(ctx: DiffContext, node: SchemaNode): ArrayView {
   const object = objectOf(node);
-  const tupleKeyword = Array.isArray(object.prefixItems) ? 'prefixItems' : Array.isArray(object.items) ? 'items' : undefined;
+  const tupleKeyword = Array.isArray(object.prefixItems)
+    ? 'prefixItems'
+    : Array.isArray(object.items)
+      ? 'items'
+      : undefined;
   const tuple: SchemaNode[] = [];
   if (tupleKeyword) {
     const list = object[tupleKeyword] as unknown[];
@@ -54,41 +58,72 @@ export function compareArray(ctx: DiffContext, original: SchemaNode, update: Sch
   compareBound(out, original, update, 'minItems', 'MIN_ITEMS');
   const oUnique = objectOf(original).uniqueItems === true;
   const uUnique = objectOf(update).uniqueItems === true;
-  if (oUnique !== uUnique) out.push(keywordDifference(oUnique ? 'UNIQUE_ITEMS_REMOVED' : 'UNIQUE_ITEMS_ADDED', original, update, 'uniqueItems'));
+  if (oUnique !== uUnique)
+    out.push(
+      keywordDifference(oUnique ? 'UNIQUE_ITEMS_REMOVED' : 'UNIQUE_ITEMS_ADDED', original, update, 'uniqueItems'),
+    );
   return out;
 }
 
-function compareTuple(ctx: DiffContext, original: SchemaNode, update: SchemaNode, o: ArrayView, u: ArrayView, out: Difference[]): void {
+function compareTuple(
+  ctx: DiffContext,
+  original: SchemaNode,
+  update: SchemaNode,
+  o: ArrayView,
+  u: ArrayView,
+  out: Difference[],
+): void {
   const shared = Math.min(o.tuple.length, u.tuple.length);
   for (let index = 0; index < shared; index += 1) out.push(...ctx.compare(o.tuple[index], u.tuple[index]));
   for (let index = shared; index < o.tuple.length; index += 1) {
     const removed = o.tuple[index]!;
     const model = extraModel(ctx, u);
-    const at = { subject: String(index), original: locate(removed), update: locate(update) };
+    const at = { subject: String(index), original: locate(removed) };
     if (model.permits && !model.schema) out.push({ rule: 'ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL', ...at });
     else if (model.schema) {
       const sub = ctx.compare(removed, model.schema);
       const covered = ctx.isCompatible(sub);
-      out.push(...sub, { rule: covered ? 'ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL' : 'ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', ...at });
-    } else if (ctx.deref(removed).value === false) out.push({ rule: 'ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL', ...at });
+      out.push(...sub, {
+        rule: covered
+          ? 'ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'
+          : 'ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+        ...at,
+      });
+    } else if (ctx.deref(removed).value === false)
+      out.push({ rule: 'ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL', ...at });
     else out.push({ rule: 'ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL', ...at });
   }
   for (let index = shared; index < u.tuple.length; index += 1) {
     const added = u.tuple[index]!;
     const model = extraModel(ctx, o);
-    const at = { subject: String(index), original: locate(original), update: locate(added) };
+    const at = { subject: String(index), update: locate(added) };
     if (model.permits && !model.schema) {
       const empty = acceptsEverything(ctx.deref(added).value);
-      out.push({ rule: empty ? 'ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL' : 'ITEM_ADDED_TO_OPEN_CONTENT_MODEL', ...at });
+      out.push({
+        rule: empty ? 'ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL' : 'ITEM_ADDED_TO_OPEN_CONTENT_MODEL',
+        ...at,
+      });
     } else if (model.schema) {
       const sub = ctx.compare(model.schema, added);
       const covered = ctx.isCompatible(sub);
-      out.push(...sub, { rule: covered ? 'ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL' : 'ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', ...at });
+      out.push(...sub, {
+        rule: covered
+          ? 'ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'
+          : 'ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+        ...at,
+      });
     } else out.push({ rule: 'ITEM_ADDED_TO_CLOSED_CONTENT_MODEL', ...at });
   }
 }
 
-function compareExtra(ctx: DiffContext, original: SchemaNode, update: SchemaNode, o: ArrayView, u: ArrayView, out: Difference[]): void {
+function compareExtra(
+  ctx: DiffContext,
+  original: SchemaNode,
+  update: SchemaNode,
+  o: ArrayView,
+  u: ArrayView,
+  out: Difference[],
+): void {
   const before = extraModel(ctx, o);
   const after = extraModel(ctx, u);
   const note = (rule: DiffRuleId): void => {

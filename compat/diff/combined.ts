@@ -44,14 +44,25 @@ export function compareCombinators(ctx: DiffContext, original: SchemaNode, updat
     const uBranches = branchesOf(ctx, update, to);
     const rule = criterionChange(from, to, oBranches.length, uBranches.length)!;
     out.push({ rule, subject: to, original: locate(original, from), update: locate(update, to) });
-    if (rule !== 'COMBINED_TYPE_CHANGED') out.push(...matchBranches(ctx, original, update, from, to, oBranches, uBranches));
+    if (rule !== 'COMBINED_TYPE_CHANGED')
+      out.push(...matchBranches(ctx, original, update, from, to, oBranches, uBranches));
     return out;
   }
   for (const keyword of new Set([...oKeys, ...uKeys])) {
     const inOriginal = oKeys.includes(keyword);
     const inUpdate = uKeys.includes(keyword);
     if (inOriginal && inUpdate) {
-      out.push(...matchBranches(ctx, original, update, keyword, keyword, branchesOf(ctx, original, keyword), branchesOf(ctx, update, keyword)));
+      out.push(
+        ...matchBranches(
+          ctx,
+          original,
+          update,
+          keyword,
+          keyword,
+          branchesOf(ctx, original, keyword),
+          branchesOf(ctx, update, keyword),
+        ),
+      );
     } else if (inUpdate) {
       // A new constraint beside the old ones: the reader may reject what the writer sent.
       out.push({ rule: 'COMBINED_TYPE_CHANGED', subject: keyword, update: locate(update, keyword) });
@@ -72,15 +83,24 @@ function matchBranches(
   uBranches: SchemaNode[],
 ): Difference[] {
   const out: Difference[] = [];
-  const at = { original: locate(original, from), update: locate(update, to), originalValue: oBranches.length, updateValue: uBranches.length };
-  if (oBranches.length < uBranches.length) out.push({ rule: to === 'allOf' ? 'PRODUCT_TYPE_EXTENDED' : 'SUM_TYPE_EXTENDED', subject: to, ...at });
-  if (oBranches.length > uBranches.length) out.push({ rule: to === 'allOf' ? 'PRODUCT_TYPE_NARROWED' : 'SUM_TYPE_NARROWED', subject: to, ...at });
+  const at = {
+    original: locate(original, from),
+    update: locate(update, to),
+    originalValue: oBranches.length,
+    updateValue: uBranches.length,
+  };
+  if (oBranches.length < uBranches.length)
+    out.push({ rule: to === 'allOf' ? 'PRODUCT_TYPE_EXTENDED' : 'SUM_TYPE_EXTENDED', subject: to, ...at });
+  if (oBranches.length > uBranches.length)
+    out.push({ rule: to === 'allOf' ? 'PRODUCT_TYPE_NARROWED' : 'SUM_TYPE_NARROWED', subject: to, ...at });
 
   // Compatible edges between original and update branches, each with its differences.
-  const edges = oBranches.map((o) => uBranches.map((u) => {
-    const differences = ctx.compare(o, u);
-    return ctx.isCompatible(differences) ? differences : undefined;
-  }));
+  const edges = oBranches.map((o) =>
+    uBranches.map((u) => {
+      const differences = ctx.compare(o, u);
+      return ctx.isCompatible(differences) ? differences : undefined;
+    }),
+  );
   const matchOfUpdate = new Array<number>(uBranches.length).fill(-1);
   const augment = (i: number, visited: boolean[]): boolean => {
     for (let j = 0; j < uBranches.length; j += 1) {
@@ -94,7 +114,8 @@ function matchBranches(
     return false;
   };
   let matched = 0;
-  for (let i = 0; i < oBranches.length; i += 1) if (augment(i, new Array<boolean>(uBranches.length).fill(false))) matched += 1;
+  for (let i = 0; i < oBranches.length; i += 1)
+    if (augment(i, new Array<boolean>(uBranches.length).fill(false))) matched += 1;
   matchOfUpdate.forEach((i, j) => {
     if (i >= 0) out.push(...edges[i]![j]!);
   });
@@ -118,7 +139,10 @@ export function compareIntoCombinator(ctx: DiffContext, original: SchemaNode, up
   for (const branch of branches) {
     const differences = ctx.compare(original, branch);
     if (ctx.isCompatible(differences)) {
-      return [...differences, { rule: 'SUM_TYPE_EXTENDED', subject: keyword, original: locate(original), update: locate(update, keyword) }];
+      return [
+        ...differences,
+        { rule: 'SUM_TYPE_EXTENDED', subject: keyword, original: locate(original), update: locate(update, keyword) },
+      ];
     }
   }
   return [{ rule: 'TYPE_CHANGED', subject: keyword, original: locate(original), update: locate(update, keyword) }];

@@ -9,10 +9,26 @@
 import { isJsonObject } from '../json.js';
 import { compareArray } from './array.js';
 import { compareCombinators, compareIntoCombinator, compareOutOfCombinator } from './combined.js';
-import { acceptsEverything, combinatorsOf, hasOwnAssertions, locate, type DiffContext, type Difference } from './context.js';
+import {
+  acceptsEverything,
+  combinatorsOf,
+  hasOwnAssertions,
+  locate,
+  type DiffContext,
+  type Difference,
+} from './context.js';
 import { compareObject } from './object.js';
 import { isCompatibleChange, type Policy } from './rules.js';
-import { admits, compareEnum, compareMetadata, compareNot, compareNumber, compareString, compareTypes, typeSetOf } from './scalar.js';
+import {
+  admits,
+  compareEnum,
+  compareMetadata,
+  compareNot,
+  compareNumber,
+  compareString,
+  compareTypes,
+  typeSetOf,
+} from './scalar.js';
 import type { SchemaNode } from './resolver.js';
 
 export class DiffEngine implements DiffContext {
@@ -87,7 +103,8 @@ export class DiffEngine implements DiffContext {
     }
     const oTypes = typeSetOf(ov);
     const uTypes = typeSetOf(uv);
-    const both = (family: 'string' | 'number' | 'object' | 'array'): boolean => admits(oTypes, family) && admits(uTypes, family);
+    const both = (family: 'string' | 'number' | 'object' | 'array'): boolean =>
+      admits(oTypes, family) && admits(uTypes, family);
     if (both('string')) out.push(...compareString(original, update));
     if (both('number')) out.push(...compareNumber(original, update));
     if (both('object')) out.push(...compareObject(this, original, update));

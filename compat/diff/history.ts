@@ -32,5 +32,9 @@ export function compareWithHistory(
     const result = diffSchemas(locator, target.schema, candidate.schema, options);
     for (const finding of result.findings) findings.push({ ...finding, version: candidate.version });
   }
-  return { compatible: findings.every((finding) => finding.compatible), findings, comparedWith: targets.map((item) => item.version) };
+  return {
+    compatible: findings.every((finding) => finding.compatible),
+    findings,
+    comparedWith: targets.map((item) => item.version),
+  };
 }

@@ -7,7 +7,16 @@ import { diffSchemas, type DiffOptions, type DiffResult } from './modes.js';
 import { compareWithHistory } from './history.js';
 import { SchemaResolver, type TextSource } from './resolver.js';
 
-export { MODES, DEFAULT_MODE, directionsOf, isTransitive, diffSchemas, type CompatibilityMode, type DiffOptions, type DiffResult } from './modes.js';
+export {
+  MODES,
+  DEFAULT_MODE,
+  directionsOf,
+  isTransitive,
+  diffSchemas,
+  type CompatibilityMode,
+  type DiffOptions,
+  type DiffResult,
+} from './modes.js';
 export { POLICIES, RULES, DIFF_RULE_IDS, isCompatibleChange, type DiffRuleId, type Policy } from './rules.js';
 export { SchemaResolver, type SchemaNode, type TextSource } from './resolver.js';
 export { compareWithHistory, type VersionedSchema, type HistoryResult } from './history.js';
@@ -16,7 +25,12 @@ export { compareWithHistory, type VersionedSchema, type HistoryResult } from './
  * Compares the schema in `oldFile` with the one in `newFile`. Files are shown as given; other
  * files reached by `$ref` are shown relative to the working directory.
  */
-export function diffSchemaFiles(oldFile: string, newFile: string, options: DiffOptions, source?: TextSource): DiffResult {
+export function diffSchemaFiles(
+  oldFile: string,
+  newFile: string,
+  options: DiffOptions,
+  source?: TextSource,
+): DiffResult {
   const shown = new Map([
     [resolve(oldFile), oldFile],
     [resolve(newFile), newFile],
@@ -34,12 +48,19 @@ export function diffSchemaFiles(oldFile: string, newFile: string, options: DiffO
  * With two versions this is a plain diff. Extra documents (for cross-file `$ref`s) go in `files`,
  * keyed by absolute path; the versions live at /schemas/v<N>.json.
  */
-export function diffSchemaValues(versions: readonly unknown[], options: DiffOptions, files: Record<string, unknown> = {}): DiffResult {
+export function diffSchemaValues(
+  versions: readonly unknown[],
+  options: DiffOptions,
+  files: Record<string, unknown> = {},
+): DiffResult {
   const source = new MemorySource();
   for (const [path, value] of Object.entries(files)) source.set(path, JSON.stringify(value, null, 2));
   versions.forEach((value, index) => source.set(`/schemas/v${index + 1}.json`, JSON.stringify(value, null, 2)));
   const resolver = new SchemaResolver(source, (path) => path.replace(/^.*\/schemas\//, ''));
-  const history = versions.map((_, index) => ({ version: index + 1, schema: resolver.rootNode(`/schemas/v${index + 1}.json`) }));
+  const history = versions.map((_, index) => ({
+    version: index + 1,
+    schema: resolver.rootNode(`/schemas/v${index + 1}.json`),
+  }));
   const candidate = history.pop();
   if (!candidate) return { compatible: true, findings: [], comparisons: 0 };
   const result = compareWithHistory(new SourceLocator(), history, candidate, options);

@@ -94,7 +94,8 @@ function toFinding(
   direction: Direction,
   options: DiffOptions,
 ): Finding {
-  const [oldAt, newAt] = direction === 'backward' ? [difference.original, difference.update] : [difference.update, difference.original];
+  const [oldAt, newAt] =
+    direction === 'backward' ? [difference.original, difference.update] : [difference.update, difference.original];
   const [oldValue, newValue] =
     direction === 'backward'
       ? [difference.originalValue, difference.updateValue]
@@ -105,7 +106,16 @@ function toFinding(
   const message = compatible ? sentence : `${sentence.replace(/\.$/, '')}: ${IMPACT[direction]}.`;
   const text = textOf(at.file);
   const { line, column } = text === undefined ? { line: 1, column: 1 } : locator.locate(text, at.pointer);
-  const finding: Finding = { file: at.file, line, column, rule: difference.rule, message, pointer: at.pointer, compatible, direction };
+  const finding: Finding = {
+    file: at.file,
+    line,
+    column,
+    rule: difference.rule,
+    message,
+    pointer: at.pointer,
+    compatible,
+    direction,
+  };
   if (oldValue !== undefined) finding.oldValue = oldValue;
   if (newValue !== undefined) finding.newValue = newValue;
   return finding;

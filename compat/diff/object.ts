@@ -19,7 +19,9 @@ function propertiesOf(object: JsonObject): JsonObject {
 }
 
 function requiredOf(object: JsonObject): string[] {
-  return Array.isArray(object.required) ? object.required.filter((name): name is string => typeof name === 'string') : [];
+  return Array.isArray(object.required)
+    ? object.required.filter((name): name is string => typeof name === 'string')
+    : [];
 }
 
 function patternKeys(object: JsonObject): string[] {
@@ -136,16 +138,29 @@ function compareProperties(ctx: DiffContext, original: SchemaNode, update: Schem
 type Subject = 'PROPERTY' | 'PATTERN_PROPERTY';
 
 /** The original declared `name`, the update does not: may the update still read it? */
-function propertyRemoved(ctx: DiffContext, name: string, removed: SchemaNode, update: SchemaNode, subject: Subject): Difference[] {
+function propertyRemoved(
+  ctx: DiffContext,
+  name: string,
+  removed: SchemaNode,
+  update: SchemaNode,
+  subject: Subject,
+): Difference[] {
   const model = contentModelFor(ctx, update, subject === 'PROPERTY' ? name : undefined);
-  const at = { subject: name, original: locate(removed), update: locate(update) };
+  const at = { subject: name, original: locate(removed) };
   if (model.kind === 'open') return [{ rule: `${subject}_REMOVED_FROM_OPEN_CONTENT_MODEL` as DiffRuleId, ...at }];
   if (model.kind === 'partial') {
     const sub = ctx.compare(removed, model.schema);
     const covered = ctx.isCompatible(sub);
-    return [...sub, { rule: `${subject}_REMOVED_${covered ? 'IS' : 'NOT'}_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL` as DiffRuleId, ...at }];
+    return [
+      ...sub,
+      {
+        rule: `${subject}_REMOVED_${covered ? 'IS' : 'NOT'}_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL` as DiffRuleId,
+        ...at,
+      },
+    ];
   }
-  if (subject === 'PROPERTY' && isFalse(ctx, removed)) return [{ rule: 'PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL', ...at }];
+  if (subject === 'PROPERTY' && isFalse(ctx, removed))
+    return [{ rule: 'PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL', ...at }];
   return [{ rule: `${subject}_REMOVED_FROM_CLOSED_CONTENT_MODEL` as DiffRuleId, ...at }];
 }
 
@@ -159,16 +174,23 @@ function propertyAdded(
   subject: Subject,
 ): Difference[] {
   const model = contentModelFor(ctx, original, subject === 'PROPERTY' ? name : undefined);
-  const at = { subject: name, original: locate(original), update: locate(added) };
+  const at = { subject: name, update: locate(added) };
   if (subject === 'PATTERN_PROPERTY') {
     if (model.kind === 'open') return [{ rule: 'PATTERN_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL', ...at }];
     if (model.kind === 'closed') return [{ rule: 'PATTERN_PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL', ...at }];
     const sub = ctx.compare(model.schema, added);
     const covered = ctx.isCompatible(sub);
-    return [...sub, { rule: `PATTERN_PROPERTY_ADDED_${covered ? 'IS' : 'NOT'}_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL` as DiffRuleId, ...at }];
+    return [
+      ...sub,
+      {
+        rule: `PATTERN_PROPERTY_ADDED_${covered ? 'IS' : 'NOT'}_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL` as DiffRuleId,
+        ...at,
+      },
+    ];
   }
   if (model.kind === 'open') {
-    if (acceptsEverything(ctx.deref(added).value)) return [{ rule: 'PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL', ...at }];
+    if (acceptsEverything(ctx.deref(added).value))
+      return [{ rule: 'PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL', ...at }];
     const rule: DiffRuleId =
       required === 'yes'
         ? 'REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL'
@@ -181,7 +203,12 @@ function propertyAdded(
   if (model.kind === 'partial') {
     const sub = ctx.compare(model.schema, added);
     const covered = ctx.isCompatible(sub);
-    out.push(...sub, { rule: covered ? 'PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL' : 'PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', ...at });
+    out.push(...sub, {
+      rule: covered
+        ? 'PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'
+        : 'PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+      ...at,
+    });
   }
   // Closed and partially open alike: old data never had it, so a reader may only require it with a default.
   const rule: DiffRuleId =
@@ -207,7 +234,10 @@ function comparePatternProperties(ctx: DiffContext, original: SchemaNode, update
 }
 
 /** `dependencies` (draft-07) and `dependentRequired` / `dependentSchemas` (2019-09) in one view. */
-function dependenciesOf(ctx: DiffContext, node: SchemaNode): { arrays: Map<string, { names: string[]; at: SchemaNode }>; schemas: Map<string, SchemaNode> } {
+function dependenciesOf(
+  ctx: DiffContext,
+  node: SchemaNode,
+): { arrays: Map<string, { names: string[]; at: SchemaNode }>; schemas: Map<string, SchemaNode> } {
   const arrays = new Map<string, { names: string[]; at: SchemaNode }>();
   const schemas = new Map<string, SchemaNode>();
   const object = objectOf(node);
@@ -217,7 +247,8 @@ function dependenciesOf(ctx: DiffContext, node: SchemaNode): { arrays: Map<strin
     for (const [name, value] of Object.entries(map)) {
       const at = ctx.child(node, keyword, name);
       if (!at) continue;
-      if (Array.isArray(value)) arrays.set(name, { names: value.filter((item): item is string => typeof item === 'string'), at });
+      if (Array.isArray(value))
+        arrays.set(name, { names: value.filter((item): item is string => typeof item === 'string'), at });
       else schemas.set(name, at);
     }
   }
@@ -258,7 +289,12 @@ function compareDependencies(ctx: DiffContext, original: SchemaNode, update: Sch
   }
 }
 
-function compareAdditionalProperties(ctx: DiffContext, original: SchemaNode, update: SchemaNode, out: Difference[]): void {
+function compareAdditionalProperties(
+  ctx: DiffContext,
+  original: SchemaNode,
+  update: SchemaNode,
+  out: Difference[],
+): void {
   const o = additional(ctx, original);
   const u = additional(ctx, update);
   const note = (rule: DiffRuleId): void => {

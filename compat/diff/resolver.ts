@@ -63,7 +63,8 @@ export class SchemaResolver {
       throw new CompatInputError('COMPAT_NOT_A_SCHEMA', file, 'not a schema: a JSON Schema is an object or a boolean');
     }
     const fileUrl = pathToFileURL(path).href;
-    const base = isJsonObject(root) && typeof root.$id === 'string' ? safeUrl(root.$id, fileUrl, file, '/$id') : fileUrl;
+    const base =
+      isJsonObject(root) && typeof root.$id === 'string' ? safeUrl(root.$id, fileUrl, file, '/$id') : fileUrl;
     const doc: SchemaDocument = { path, file, text, root, base, owner: this };
     this.byPath.set(path, doc);
     this.byFile.set(file, doc);
@@ -117,9 +118,14 @@ export class SchemaResolver {
     while (isJsonObject(current.value) && typeof current.value.$ref === 'string') {
       const key = `${current.doc.path}#${current.pointer}`;
       if (seen.has(key)) {
-        throw new CompatInputError('COMPAT_REF_UNRESOLVED', current.doc.file, `$ref cycle without a schema in between`, {
-          pointer: current.pointer,
-        });
+        throw new CompatInputError(
+          'COMPAT_REF_UNRESOLVED',
+          current.doc.file,
+          `$ref cycle without a schema in between`,
+          {
+            pointer: current.pointer,
+          },
+        );
       }
       seen.add(key);
       current = this.resolveRef(current, current.value.$ref);

@@ -115,7 +115,15 @@ interface BoundRules {
   decreased: DiffRuleId;
 }
 
-function bound(out: Difference[], original: SchemaNode, update: SchemaNode, keyword: string, rules: BoundRules, o: number | undefined, u: number | undefined): void {
+function bound(
+  out: Difference[],
+  original: SchemaNode,
+  update: SchemaNode,
+  keyword: string,
+  rules: BoundRules,
+  o: number | undefined,
+  u: number | undefined,
+): void {
   if (o === u) return;
   let rule: DiffRuleId;
   if (o === undefined) rule = rules.added;
@@ -137,15 +145,32 @@ const ruleSet = (prefix: string): BoundRules => ({
 });
 
 /** Applies a bound family (minLength, maxItems, ...) with the right rule prefix. */
-export function compareBound(out: Difference[], original: SchemaNode, update: SchemaNode, keyword: string, prefix: string): void {
-  bound(out, original, update, keyword, ruleSet(prefix), numberAt(objectOf(original), keyword), numberAt(objectOf(update), keyword));
+export function compareBound(
+  out: Difference[],
+  original: SchemaNode,
+  update: SchemaNode,
+  keyword: string,
+  prefix: string,
+): void {
+  bound(
+    out,
+    original,
+    update,
+    keyword,
+    ruleSet(prefix),
+    numberAt(objectOf(original), keyword),
+    numberAt(objectOf(update), keyword),
+  );
 }
 
 export function compareString(original: SchemaNode, update: SchemaNode): Difference[] {
   const out: Difference[] = [];
   compareBound(out, original, update, 'maxLength', 'MAX_LENGTH');
   compareBound(out, original, update, 'minLength', 'MIN_LENGTH');
-  for (const [keyword, prefix] of [['pattern', 'PATTERN'], ['format', 'FORMAT']] as const) {
+  for (const [keyword, prefix] of [
+    ['pattern', 'PATTERN'],
+    ['format', 'FORMAT'],
+  ] as const) {
     const o = objectOf(original)[keyword];
     const u = objectOf(update)[keyword];
     if (o === u) continue;
@@ -156,7 +181,9 @@ export function compareString(original: SchemaNode, update: SchemaNode): Differe
 }
 
 /** Draft-04 wrote exclusive bounds as booleans next to maximum/minimum; read both spellings. */
-function numericBounds(object: JsonObject): Record<'maximum' | 'minimum' | 'exclusiveMaximum' | 'exclusiveMinimum', number | undefined> {
+function numericBounds(
+  object: JsonObject,
+): Record<'maximum' | 'minimum' | 'exclusiveMaximum' | 'exclusiveMinimum', number | undefined> {
   let maximum = numberAt(object, 'maximum');
   let minimum = numberAt(object, 'minimum');
   let exclusiveMaximum = numberAt(object, 'exclusiveMaximum');
@@ -177,8 +204,24 @@ export function compareNumber(original: SchemaNode, update: SchemaNode): Differe
   const u = numericBounds(objectOf(update));
   bound(out, original, update, 'maximum', ruleSet('MAXIMUM'), o.maximum, u.maximum);
   bound(out, original, update, 'minimum', ruleSet('MINIMUM'), o.minimum, u.minimum);
-  bound(out, original, update, 'exclusiveMaximum', ruleSet('EXCLUSIVE_MAXIMUM'), o.exclusiveMaximum, u.exclusiveMaximum);
-  bound(out, original, update, 'exclusiveMinimum', ruleSet('EXCLUSIVE_MINIMUM'), o.exclusiveMinimum, u.exclusiveMinimum);
+  bound(
+    out,
+    original,
+    update,
+    'exclusiveMaximum',
+    ruleSet('EXCLUSIVE_MAXIMUM'),
+    o.exclusiveMaximum,
+    u.exclusiveMaximum,
+  );
+  bound(
+    out,
+    original,
+    update,
+    'exclusiveMinimum',
+    ruleSet('EXCLUSIVE_MINIMUM'),
+    o.exclusiveMinimum,
+    u.exclusiveMinimum,
+  );
   // A bound that moved between the draft-04 and the later spelling lands on a keyword absent on one side.
   for (const difference of out) {
     if (!difference.original && !difference.update) difference.update = locate(update);
@@ -202,7 +245,8 @@ export function compareNumber(original: SchemaNode, update: SchemaNode): Differe
 /** The allowed values, by canonical JSON; `const` is an enum of one. Undefined: no restriction. */
 function allowedValues(object: JsonObject): { keyword: string; values: Set<string> } | undefined {
   if (has(object, 'const')) return { keyword: 'const', values: new Set([canonicalJson(object.const)]) };
-  if (Array.isArray(object.enum)) return { keyword: 'enum', values: new Set(object.enum.map((value) => canonicalJson(value))) };
+  if (Array.isArray(object.enum))
+    return { keyword: 'enum', values: new Set(object.enum.map((value) => canonicalJson(value))) };
   return undefined;
 }
 
