@@ -16,3 +16,4 @@ export * from './publisher/index.js';
 export * from './subscriber/index.js';
 export * from './store/index.js';
 export * from './infra/index.js';
+export * from './replay/index.js';

@@ -13,6 +13,7 @@ import type { EventStoreBackend } from './backend.js';
 import { resolveDatabaseTarget, type DatabaseOptions } from './database.js';
 import { InvalidAppendError, StoreConfigurationError } from './errors.js';
 import { ANY, type ExpectedVersion } from './expected-version.js';
+import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 import { openPostgresBackend } from './postgres-backend.js';
 import { openSqliteBackend } from './sqlite-backend.js';
 import { crossesSnapshotBoundary, DEFAULT_SNAPSHOT_INTERVAL, deriveReducerVersion } from './snapshots.js';
@@ -219,6 +220,11 @@ export class EventStore<M extends EventMapShape = EventMapShape, V extends Versi
       .map((entry) => `${entry.eventType}@${entry.currentVersion}`)
       .sort()
       .join(',');
+  }
+
+  /** A relay for this store's outbox, publishing to its eventStoreTopic. */
+  createOutboxRelay(options: Omit<OutboxRelayOptions, 'store'>): OutboxRelay {
+    return new OutboxRelay({ ...options, store: this });
   }
 
   async close(): Promise<void> {

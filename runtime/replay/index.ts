@@ -1,0 +1,2 @@
+// Public API of replay.
+export * from './event-replayer.js';
