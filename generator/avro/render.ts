@@ -1,10 +1,12 @@
 /**
- * Names and files for the Avro definitions the generator writes to generated/avro/, and the
- * exact definition text Pub/Sub schema resources are created with.
+ * Names and files for the Avro definitions the generator writes to generated/avro/, the exact
+ * definition text Pub/Sub schema resources are created with, and the generator's catalog hook.
  */
+import { join } from 'node:path';
 import type { AvroRecordSchema } from './avro-schema.js';
 import { jsonSchemaToAvro, type RefLoader } from './json-schema-to-avro.js';
 import { pascalCase } from './naming.js';
+import { indexSchemaDirectory } from './schema-dir-loader.js';
 
 /** Namespace of every event payload record (reverse DNS of schemas.clone.dev). */
 export const AVRO_NAMESPACE = 'dev.clone.events';
@@ -73,4 +75,23 @@ export function renderAvroDefinitions(
       content: serializeAvroSchema(eventAvroSchema(input, options)),
     }))
     .sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : 0));
+}
+
+/**
+ * For `generate({ extendVersion })`: adds each version's Avro schema to its catalog entry as
+ * `avroSchema`, so the runtime codec and the schema sync read what generated/avro/ shows.
+ * Schema files are indexed once per registry root (`<rootDir>/schemas`).
+ */
+export function avroVersionExtension(
+  options: { namespace?: string; schemasDir?: (rootDir: string) => string } = {},
+): (version: AvroDefinitionInput, model: { rootDir: string }) => { avroSchema: AvroRecordSchema } {
+  const loaders = new Map<string, RefLoader>();
+  return (version, model) => {
+    const schemasDir = options.schemasDir?.(model.rootDir) ?? join(model.rootDir, 'schemas');
+    let loadRef = loaders.get(schemasDir);
+    if (!loadRef) loaders.set(schemasDir, (loadRef = indexSchemaDirectory(schemasDir).loadRef));
+    return {
+      avroSchema: eventAvroSchema(version, { loadRef, ...(options.namespace !== undefined && { namespace: options.namespace }) }),
+    };
+  };
 }
