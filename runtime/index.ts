@@ -17,3 +17,4 @@ export * from './subscriber/index.js';
 export * from './store/index.js';
 export * from './infra/index.js';
 export * from './replay/index.js';
+export * from './dlq/index.js';

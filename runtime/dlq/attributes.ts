@@ -7,6 +7,7 @@
  */
 import { DEAD_LETTER_ATTRIBUTES, PUBSUB_DEAD_LETTER_ATTRIBUTES } from '../subscriber/dead-letter.js';
 
+/** Re-exported for this module's users; the runtime index exports them from the subscriber. */
 export { DEAD_LETTER_ATTRIBUTES, PUBSUB_DEAD_LETTER_ATTRIBUTES };
 
 /**

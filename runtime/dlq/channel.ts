@@ -30,6 +30,10 @@ export class TransportDeadLetterChannel implements DeadLetterChannel {
     private readonly ackDeadlineSeconds: number = DEFAULT_DLQ_ACK_DEADLINE_SECONDS,
   ) {}
 
+  async ensureTopic(topic: string): Promise<void> {
+    await this.transport.ensureTopic(topic);
+  }
+
   async ensureSubscription(topic: string, subscription: string): Promise<void> {
     await this.transport.ensureTopic(topic);
     // No dead-letter policy on a dead-letter subscription: what the handler nacks comes back here.

@@ -45,7 +45,7 @@ export interface DeadLetterQueueHandlerOptions extends DeadLetterDatabaseOptions
   topicPrefix?: string;
   /** Who the handler acts as in the audit trail. Default `dlq-handler@<host>`. */
   actor?: string;
-  /** Create the dead-letter topic and subscription when missing. Default true. */
+  /** Create the dead-letter topic, its subscription and the retry topic when missing. Default true. */
   ensureSubscription?: boolean;
   /** Turns data + attributes back into a validated event; default: the catalog's codec and validators. */
   decodeOriginalEvent?: OriginalEventDecoder;
@@ -124,6 +124,8 @@ export class DeadLetterQueueHandler<M extends EventMapShape = EventMapShape> {
     this.parkedMessages = new ParkedMessages({ repository: this.repository, channel, actor: this.actor });
     if (this.options.ensureSubscription !== false) {
       await channel.ensureSubscription(this.deadLetterTopic, this.options.deadLetterSubscription);
+      // A retry to a missing topic would fail forever; consumers subscribe to it (docs/dead-letters.md).
+      if (this.options.retryTopic !== undefined) await channel.ensureTopic(this.options.retryTopic);
     }
     this.consumer = await channel.consume(
       this.options.deadLetterSubscription,

@@ -2,9 +2,12 @@
  * The narrow slice of a transport the dead-letter path needs: raw messages in (with ack/nack),
  * raw messages out (resolving once the server acked). Raw, because a dead-lettered message may
  * not decode, and because a retry must send back the exact bytes that failed.
- * Adapters: `pubsub-channel.ts` (Google Cloud Pub/Sub) and `runtime-transport-channel.ts`
- * (the runtime's Transport, which includes the in-process one).
+ * Implemented by `channel.ts` over the runtime's Transport (Pub/Sub or in-process); a test or
+ * another broker can supply its own.
  */
+import type { OutgoingMessage } from '../transport/transport.js';
+
+export type { OutgoingMessage };
 
 /** One delivery of a message from a dead-letter subscription. */
 export interface RawDelivery {
@@ -16,13 +19,6 @@ export interface RawDelivery {
   readonly publishTime: Date;
   /** Delivery attempt on the dead-letter subscription itself (0 when it has no dead-letter policy). */
   readonly deliveryAttempt: number;
-  readonly orderingKey?: string;
-}
-
-/** What to send: bytes, attributes, and an optional ordering key. */
-export interface OutgoingMessage {
-  readonly data: Buffer;
-  readonly attributes: Readonly<Record<string, string>>;
   readonly orderingKey?: string;
 }
 
@@ -42,6 +38,8 @@ export interface ConsumerHandle {
 }
 
 export interface DeadLetterChannel {
+  /** Creates a topic when it does not exist (no-op otherwise). */
+  ensureTopic(topic: string): Promise<void>;
   /** Creates the topic and subscription when they do not exist (no-op otherwise). */
   ensureSubscription(topic: string, subscription: string): Promise<void>;
   consume(
