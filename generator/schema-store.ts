@@ -41,6 +41,23 @@ export class SchemaStore {
       .sort((a, b) => (a.relativeFile < b.relativeFile ? -1 : a.relativeFile > b.relativeFile ? 1 : 0));
   }
 
+  /** `file` and every file its `$ref`s reach, transitively, sorted by relative path. */
+  reachableFiles(file: string): JsonSchema[] {
+    const seen = new Set<string>([file]);
+    const queue = [file];
+    while (queue.length > 0) {
+      const current = queue.shift()!;
+      forEachRef(this.load(current), (ref, at) => {
+        const target = this.resolve(current, ref, at).file;
+        if (!seen.has(target)) {
+          seen.add(target);
+          queue.push(target);
+        }
+      });
+    }
+    return [...seen].sort((a, b) => compare(this.relative(a), this.relative(b))).map((reached) => this.load(reached));
+  }
+
   load(file: string): JsonSchema {
     const cached = this.files.get(file);
     if (cached) return cached;
@@ -92,6 +109,8 @@ export class SchemaStore {
     return { file, pointer, key: `${this.relative(file)}#${pointer}`, schema: schema as JsonSchema | boolean };
   }
 }
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

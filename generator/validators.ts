@@ -22,7 +22,7 @@ export function createAjv(): Ajv {
     strict: true,
     // Registry schemas carry `examples`, `x-*` annotations may appear in extensions; tuples are rare.
     strictTuples: false,
-    code: { source: true, esm: true, lines: false },
+    code: { source: true, esm: true, lines: true },
   });
   addFormats(ajv);
   return ajv;
@@ -32,11 +32,12 @@ export function createAjv(): Ajv {
 export function compileStandaloneValidator(model: RegistryModel, version: EventVersionModel): string {
   const ajv = createAjv();
   try {
-    for (const { schema } of model.store.loadedFiles()) ajv.addSchema(schema as AnySchemaObject);
+    // Only the files this payload reaches: validators stay independent of unrelated schemas.
+    for (const schema of model.store.reachableFiles(version.schemaPath)) ajv.addSchema(schema as AnySchemaObject);
     const validate = ajv.getSchema(version.schemaId);
     if (!validate) throw new Error(`ajv does not know $id ${version.schemaId}`);
     // ESM modules are strict already; a directive after the imports would be a stray expression.
-    return standaloneCode(ajv, validate).replace(/^"use strict";/, '');
+    return standaloneCode(ajv, validate).replace(/^"use strict";\n?/, '');
   } catch (error) {
     throw new ValidatorCompileError(version.schemaFile, (error as Error).message, { cause: error });
   }

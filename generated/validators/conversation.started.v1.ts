@@ -6,492 +6,307 @@ const require = createRequire(import.meta.url);
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {
-  '$schema': 'http://json-schema.org/draft-07/schema#',
-  '$id': 'https://schemas.clone.dev/events/conversation.started/1.json',
-  'title': 'ConversationStartedV1',
-  'description': "Someone started a conversation with a user's clone.",
-  'type': 'object',
-  'additionalProperties': false,
-  'required': ['conversationId', 'userId', 'channel', 'locale', 'voiceModelId', 'faceModelId', 'startedAt'],
-  'properties': {
-    'conversationId': { '$ref': '../common/ids.json#/definitions/Uuid' },
-    'userId': { '$ref': '../common/ids.json#/definitions/Uuid' },
-    'channel': {
-      'description': 'How the conversation reaches the clone.',
-      'type': 'string',
-      'enum': ['web', 'phone', 'api'],
-    },
-    'locale': { '$ref': '../common/locale.json#/definitions/Locale' },
-    'voiceModelId': {
-      'description': 'Voice model that speaks for the clone, or null for a text-only conversation.',
-      'type': ['string', 'null'],
-      'format': 'uuid',
-    },
-    'faceModelId': {
-      'description': 'Face model that animates the clone, or null when no face is shown (phone, api).',
-      'type': ['string', 'null'],
-      'format': 'uuid',
-    },
-    'startedAt': { 'description': 'When the session opened (RFC 3339).', 'type': 'string', 'format': 'date-time' },
-  },
-  'examples': [
-    {
-      'conversationId': '7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a',
-      'userId': '6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10',
-      'channel': 'web',
-      'locale': 'en-US',
-      'voiceModelId': 'a3f1e2d4-5b6c-4d7e-8f90-1a2b3c4d5e6f',
-      'faceModelId': '0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d',
-      'startedAt': '2026-11-28T13:00:00Z',
-    },
-    {
-      'conversationId': '8e9f0a1b-2c3d-4e4f-9a5b-6c7d8e9f0a1b',
-      'userId': '3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f',
-      'channel': 'api',
-      'locale': 'fr',
-      'voiceModelId': null,
-      'faceModelId': null,
-      'startedAt': '2026-11-28T13:01:30.5Z',
-    },
-  ],
-};
-const schema13 = {
-  'title': 'Uuid',
-  'description': 'An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.',
-  'type': 'string',
-  'format': 'uuid',
-  'maxLength': 36,
-};
-const schema16 = {
-  'title': 'Locale',
-  'description': "A BCP 47 language tag restricted to language and optional region, e.g. 'en' or 'en-US'.",
-  'type': 'string',
-  'pattern': '^[a-z]{2}(-[A-Z]{2})?$',
-};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/conversation.started/1.json","title":"ConversationStartedV1","description":"Someone started a conversation with a user's clone.","type":"object","additionalProperties":false,"required":["conversationId","userId","channel","locale","voiceModelId","faceModelId","startedAt"],"properties":{"conversationId":{"$ref":"../common/ids.json#/definitions/Uuid"},"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"channel":{"description":"How the conversation reaches the clone.","type":"string","enum":["web","phone","api"]},"locale":{"$ref":"../common/locale.json#/definitions/Locale"},"voiceModelId":{"description":"Voice model that speaks for the clone, or null for a text-only conversation.","type":["string","null"],"format":"uuid"},"faceModelId":{"description":"Face model that animates the clone, or null when no face is shown (phone, api).","type":["string","null"],"format":"uuid"},"startedAt":{"description":"When the session opened (RFC 3339).","type":"string","format":"date-time"}},"examples":[{"conversationId":"7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a","userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","channel":"web","locale":"en-US","voiceModelId":"a3f1e2d4-5b6c-4d7e-8f90-1a2b3c4d5e6f","faceModelId":"0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d","startedAt":"2026-11-28T13:00:00Z"},{"conversationId":"8e9f0a1b-2c3d-4e4f-9a5b-6c7d8e9f0a1b","userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","channel":"api","locale":"fr","voiceModelId":null,"faceModelId":null,"startedAt":"2026-11-28T13:01:30.5Z"}]};
+const schema13 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
+const schema16 = {"title":"Locale","description":"A BCP 47 language tag restricted to language and optional region, e.g. 'en' or 'en-US'.","type":"string","pattern":"^[a-z]{2}(-[A-Z]{2})?$"};
 const func0 = Object.prototype.hasOwnProperty;
-const func53 = require('ajv/dist/runtime/ucs2length').default;
+const func53 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const formats8 = require('ajv-formats/dist/formats').fullFormats['date-time'];
-const pattern0 = new RegExp('^[a-z]{2}(-[A-Z]{2})?$', 'u');
-function validate10(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  /*# sourceURL="https://schemas.clone.dev/events/conversation.started/1.json" */ let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.conversationId === undefined || !func0.call(data, 'conversationId')) {
-      const err0 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'conversationId' },
-        message: "must have required property '" + 'conversationId' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.userId === undefined || !func0.call(data, 'userId')) {
-      const err1 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'userId' },
-        message: "must have required property '" + 'userId' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.channel === undefined || !func0.call(data, 'channel')) {
-      const err2 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'channel' },
-        message: "must have required property '" + 'channel' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.locale === undefined || !func0.call(data, 'locale')) {
-      const err3 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'locale' },
-        message: "must have required property '" + 'locale' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.voiceModelId === undefined || !func0.call(data, 'voiceModelId')) {
-      const err4 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'voiceModelId' },
-        message: "must have required property '" + 'voiceModelId' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.faceModelId === undefined || !func0.call(data, 'faceModelId')) {
-      const err5 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'faceModelId' },
-        message: "must have required property '" + 'faceModelId' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.startedAt === undefined || !func0.call(data, 'startedAt')) {
-      const err6 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'startedAt' },
-        message: "must have required property '" + 'startedAt' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    for (const key0 of Object.keys(data)) {
-      if (!(
-        key0 === 'conversationId' ||
-        key0 === 'userId' ||
-        key0 === 'channel' ||
-        key0 === 'locale' ||
-        key0 === 'voiceModelId' ||
-        key0 === 'faceModelId' ||
-        key0 === 'startedAt'
-      )) {
-        const err7 = {
-          instancePath,
-          schemaPath: '#/additionalProperties',
-          keyword: 'additionalProperties',
-          params: { additionalProperty: key0 },
-          message: 'must NOT have additional properties',
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-    if (data.conversationId !== undefined && func0.call(data, 'conversationId')) {
-      let data0 = data.conversationId;
-      if (typeof data0 === 'string') {
-        if (func53(data0) > 36) {
-          const err8 = {
-            instancePath: instancePath + '/conversationId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 36 },
-            message: 'must NOT have more than 36 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
-        if (!formats0.test(data0)) {
-          const err9 = {
-            instancePath: instancePath + '/conversationId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/format',
-            keyword: 'format',
-            params: { format: 'uuid' },
-            message: 'must match format "' + 'uuid' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err9];
-          } else {
-            vErrors.push(err9);
-          }
-          errors++;
-        }
-      } else {
-        const err10 = {
-          instancePath: instancePath + '/conversationId',
-          schemaPath: '../common/ids.json#/definitions/Uuid/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-    }
-    if (data.userId !== undefined && func0.call(data, 'userId')) {
-      let data1 = data.userId;
-      if (typeof data1 === 'string') {
-        if (func53(data1) > 36) {
-          const err11 = {
-            instancePath: instancePath + '/userId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 36 },
-            message: 'must NOT have more than 36 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err11];
-          } else {
-            vErrors.push(err11);
-          }
-          errors++;
-        }
-        if (!formats0.test(data1)) {
-          const err12 = {
-            instancePath: instancePath + '/userId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/format',
-            keyword: 'format',
-            params: { format: 'uuid' },
-            message: 'must match format "' + 'uuid' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err12];
-          } else {
-            vErrors.push(err12);
-          }
-          errors++;
-        }
-      } else {
-        const err13 = {
-          instancePath: instancePath + '/userId',
-          schemaPath: '../common/ids.json#/definitions/Uuid/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-    }
-    if (data.channel !== undefined && func0.call(data, 'channel')) {
-      let data2 = data.channel;
-      if (typeof data2 !== 'string') {
-        const err14 = {
-          instancePath: instancePath + '/channel',
-          schemaPath: '#/properties/channel/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-      if (!(data2 === 'web' || data2 === 'phone' || data2 === 'api')) {
-        const err15 = {
-          instancePath: instancePath + '/channel',
-          schemaPath: '#/properties/channel/enum',
-          keyword: 'enum',
-          params: { allowedValues: schema11.properties.channel.enum },
-          message: 'must be equal to one of the allowed values',
-        };
-        if (vErrors === null) {
-          vErrors = [err15];
-        } else {
-          vErrors.push(err15);
-        }
-        errors++;
-      }
-    }
-    if (data.locale !== undefined && func0.call(data, 'locale')) {
-      let data3 = data.locale;
-      if (typeof data3 === 'string') {
-        if (!pattern0.test(data3)) {
-          const err16 = {
-            instancePath: instancePath + '/locale',
-            schemaPath: '../common/locale.json#/definitions/Locale/pattern',
-            keyword: 'pattern',
-            params: { pattern: '^[a-z]{2}(-[A-Z]{2})?$' },
-            message: 'must match pattern "' + '^[a-z]{2}(-[A-Z]{2})?$' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err16];
-          } else {
-            vErrors.push(err16);
-          }
-          errors++;
-        }
-      } else {
-        const err17 = {
-          instancePath: instancePath + '/locale',
-          schemaPath: '../common/locale.json#/definitions/Locale/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-    }
-    if (data.voiceModelId !== undefined && func0.call(data, 'voiceModelId')) {
-      let data4 = data.voiceModelId;
-      if (typeof data4 !== 'string' && data4 !== null) {
-        const err18 = {
-          instancePath: instancePath + '/voiceModelId',
-          schemaPath: '#/properties/voiceModelId/type',
-          keyword: 'type',
-          params: { type: schema11.properties.voiceModelId.type },
-          message: 'must be string,null',
-        };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-      if (typeof data4 === 'string') {
-        if (!formats0.test(data4)) {
-          const err19 = {
-            instancePath: instancePath + '/voiceModelId',
-            schemaPath: '#/properties/voiceModelId/format',
-            keyword: 'format',
-            params: { format: 'uuid' },
-            message: 'must match format "' + 'uuid' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err19];
-          } else {
-            vErrors.push(err19);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.faceModelId !== undefined && func0.call(data, 'faceModelId')) {
-      let data5 = data.faceModelId;
-      if (typeof data5 !== 'string' && data5 !== null) {
-        const err20 = {
-          instancePath: instancePath + '/faceModelId',
-          schemaPath: '#/properties/faceModelId/type',
-          keyword: 'type',
-          params: { type: schema11.properties.faceModelId.type },
-          message: 'must be string,null',
-        };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-      if (typeof data5 === 'string') {
-        if (!formats0.test(data5)) {
-          const err21 = {
-            instancePath: instancePath + '/faceModelId',
-            schemaPath: '#/properties/faceModelId/format',
-            keyword: 'format',
-            params: { format: 'uuid' },
-            message: 'must match format "' + 'uuid' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err21];
-          } else {
-            vErrors.push(err21);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.startedAt !== undefined && func0.call(data, 'startedAt')) {
-      let data6 = data.startedAt;
-      if (typeof data6 === 'string') {
-        if (!formats8.validate(data6)) {
-          const err22 = {
-            instancePath: instancePath + '/startedAt',
-            schemaPath: '#/properties/startedAt/format',
-            keyword: 'format',
-            params: { format: 'date-time' },
-            message: 'must match format "' + 'date-time' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err22];
-          } else {
-            vErrors.push(err22);
-          }
-          errors++;
-        }
-      } else {
-        const err23 = {
-          instancePath: instancePath + '/startedAt',
-          schemaPath: '#/properties/startedAt/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err23];
-        } else {
-          vErrors.push(err23);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err24 = {
-      instancePath,
-      schemaPath: '#/type',
-      keyword: 'type',
-      params: { type: 'object' },
-      message: 'must be object',
-    };
-    if (vErrors === null) {
-      vErrors = [err24];
-    } else {
-      vErrors.push(err24);
-    }
-    errors++;
-  }
-  validate10.errors = vErrors;
-  return errors === 0;
+const formats8 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+const pattern0 = new RegExp("^[a-z]{2}(-[A-Z]{2})?$", "u");
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://schemas.clone.dev/events/conversation.started/1.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if((data.conversationId === undefined) || (!(func0.call(data, "conversationId")))){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "conversationId"},message:"must have required property '"+"conversationId"+"'"};
+if(vErrors === null){
+vErrors = [err0];
 }
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if((data.userId === undefined) || (!(func0.call(data, "userId")))){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if((data.channel === undefined) || (!(func0.call(data, "channel")))){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if((data.locale === undefined) || (!(func0.call(data, "locale")))){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "locale"},message:"must have required property '"+"locale"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if((data.voiceModelId === undefined) || (!(func0.call(data, "voiceModelId")))){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "voiceModelId"},message:"must have required property '"+"voiceModelId"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if((data.faceModelId === undefined) || (!(func0.call(data, "faceModelId")))){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "faceModelId"},message:"must have required property '"+"faceModelId"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if((data.startedAt === undefined) || (!(func0.call(data, "startedAt")))){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "startedAt"},message:"must have required property '"+"startedAt"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+for(const key0 of Object.keys(data)){
+if(!(((((((key0 === "conversationId") || (key0 === "userId")) || (key0 === "channel")) || (key0 === "locale")) || (key0 === "voiceModelId")) || (key0 === "faceModelId")) || (key0 === "startedAt"))){
+const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.conversationId !== undefined && func0.call(data, "conversationId")){
+let data0 = data.conversationId;
+if(typeof data0 === "string"){
+if(func53(data0) > 36){
+const err8 = {instancePath:instancePath+"/conversationId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(!(formats0.test(data0))){
+const err9 = {instancePath:instancePath+"/conversationId",schemaPath:"../common/ids.json#/definitions/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/conversationId",schemaPath:"../common/ids.json#/definitions/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.userId !== undefined && func0.call(data, "userId")){
+let data1 = data.userId;
+if(typeof data1 === "string"){
+if(func53(data1) > 36){
+const err11 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(!(formats0.test(data1))){
+const err12 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.channel !== undefined && func0.call(data, "channel")){
+let data2 = data.channel;
+if(typeof data2 !== "string"){
+const err14 = {instancePath:instancePath+"/channel",schemaPath:"#/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(!(((data2 === "web") || (data2 === "phone")) || (data2 === "api"))){
+const err15 = {instancePath:instancePath+"/channel",schemaPath:"#/properties/channel/enum",keyword:"enum",params:{allowedValues: schema11.properties.channel.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.locale !== undefined && func0.call(data, "locale")){
+let data3 = data.locale;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err16 = {instancePath:instancePath+"/locale",schemaPath:"../common/locale.json#/definitions/Locale/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[A-Z]{2})?$"},message:"must match pattern \""+"^[a-z]{2}(-[A-Z]{2})?$"+"\""};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/locale",schemaPath:"../common/locale.json#/definitions/Locale/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.voiceModelId !== undefined && func0.call(data, "voiceModelId")){
+let data4 = data.voiceModelId;
+if((typeof data4 !== "string") && (data4 !== null)){
+const err18 = {instancePath:instancePath+"/voiceModelId",schemaPath:"#/properties/voiceModelId/type",keyword:"type",params:{type: schema11.properties.voiceModelId.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(typeof data4 === "string"){
+if(!(formats0.test(data4))){
+const err19 = {instancePath:instancePath+"/voiceModelId",schemaPath:"#/properties/voiceModelId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+if(data.faceModelId !== undefined && func0.call(data, "faceModelId")){
+let data5 = data.faceModelId;
+if((typeof data5 !== "string") && (data5 !== null)){
+const err20 = {instancePath:instancePath+"/faceModelId",schemaPath:"#/properties/faceModelId/type",keyword:"type",params:{type: schema11.properties.faceModelId.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(typeof data5 === "string"){
+if(!(formats0.test(data5))){
+const err21 = {instancePath:instancePath+"/faceModelId",schemaPath:"#/properties/faceModelId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+if(data.startedAt !== undefined && func0.call(data, "startedAt")){
+let data6 = data.startedAt;
+if(typeof data6 === "string"){
+if(!(formats8.validate(data6))){
+const err22 = {instancePath:instancePath+"/startedAt",schemaPath:"#/properties/startedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/startedAt",schemaPath:"#/properties/startedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+

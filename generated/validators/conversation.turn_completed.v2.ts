@@ -6,1135 +6,721 @@ const require = createRequire(import.meta.url);
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {
-  '$schema': 'http://json-schema.org/draft-07/schema#',
-  '$id': 'https://schemas.clone.dev/events/conversation.turn_completed/2.json',
-  'title': 'ConversationTurnCompletedV2',
-  'description':
-    'The clone answered one turn of a conversation. Version 2 adds the optional responseModel and interrupted fields (backward compatible with version 1).',
-  'type': 'object',
-  'additionalProperties': false,
-  'required': [
-    'conversationId',
-    'turnIndex',
-    'userText',
-    'cloneText',
-    'latency',
-    'tokenUsage',
-    'citedDocumentIds',
-    'completedAt',
-  ],
-  'properties': {
-    'conversationId': { '$ref': '../common/ids.json#/definitions/Uuid' },
-    'turnIndex': {
-      'description': 'Position of this turn in the conversation, starting at 0.',
-      'type': 'integer',
-      'minimum': 0,
-    },
-    'userText': {
-      'description': 'What the person said or typed (speech is transcribed).',
-      'type': 'string',
-      'maxLength': 20000,
-    },
-    'cloneText': { 'description': 'What the clone answered.', 'type': 'string', 'maxLength': 20000 },
-    'latency': {
-      'title': 'TurnLatency',
-      'description': 'Where the time of the turn went, in milliseconds.',
-      'type': 'object',
-      'additionalProperties': false,
-      'required': ['totalMs', 'speechToTextMs', 'retrievalMs', 'generationMs', 'textToSpeechMs'],
-      'properties': {
-        'totalMs': { 'description': 'From end of user input to end of the answer.', 'type': 'number', 'minimum': 0 },
-        'speechToTextMs': {
-          'description': 'Transcription time, or null when the user typed.',
-          'type': ['number', 'null'],
-          'minimum': 0,
-        },
-        'retrievalMs': { 'description': 'Knowledge-document retrieval time.', 'type': 'number', 'minimum': 0 },
-        'generationMs': { 'description': 'Language-model generation time.', 'type': 'number', 'minimum': 0 },
-        'textToSpeechMs': {
-          'description': 'Speech synthesis time, or null for text-only answers.',
-          'type': ['number', 'null'],
-          'minimum': 0,
-        },
-      },
-    },
-    'tokenUsage': { '$ref': '../common/usage.json#/definitions/TokenUsage' },
-    'citedDocumentIds': {
-      'description': 'Knowledge documents the answer cited, in order of first citation; empty when none were cited.',
-      'type': 'array',
-      'items': { '$ref': '../common/ids.json#/definitions/Uuid' },
-      'uniqueItems': true,
-      'maxItems': 50,
-    },
-    'responseModel': {
-      'description': 'Language model that generated the answer; absent when the producer predates version 2 routing.',
-      'type': 'string',
-      'minLength': 1,
-      'maxLength': 100,
-    },
-    'interrupted': {
-      'description': 'True when the person spoke over the clone and the answer was cut short.',
-      'type': 'boolean',
-    },
-    'completedAt': { 'description': 'When the answer finished (RFC 3339).', 'type': 'string', 'format': 'date-time' },
-  },
-  'examples': [
-    {
-      'conversationId': '7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a',
-      'turnIndex': 0,
-      'userText': 'What did you write about the Analytical Engine?',
-      'cloneText': 'I wrote that it might act upon other things besides number, such as music.',
-      'latency': {
-        'totalMs': 1840,
-        'speechToTextMs': 210,
-        'retrievalMs': 95.5,
-        'generationMs': 1120,
-        'textToSpeechMs': 414.5,
-      },
-      'tokenUsage': { 'promptTokens': 2310, 'completionTokens': 58, 'totalTokens': 2368 },
-      'citedDocumentIds': ['c5d6e7f8-9a0b-4c1d-8e2f-3a4b5c6d7e8f'],
-      'completedAt': '2026-11-28T13:00:12.840Z',
-    },
-    {
-      'conversationId': '7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a',
-      'turnIndex': 1,
-      'userText': 'Tell me more about Bernoulli numbers.',
-      'cloneText': 'Note G describes a method for calculating',
-      'latency': {
-        'totalMs': 2210,
-        'speechToTextMs': 180,
-        'retrievalMs': 120,
-        'generationMs': 1400,
-        'textToSpeechMs': 510,
-      },
-      'tokenUsage': { 'promptTokens': 2604, 'completionTokens': 31, 'totalTokens': 2635 },
-      'citedDocumentIds': ['c5d6e7f8-9a0b-4c1d-8e2f-3a4b5c6d7e8f', 'd6e7f8a9-0b1c-4d2e-9f3a-4b5c6d7e8f90'],
-      'responseModel': 'gpt-4o-mini-2024-07-18',
-      'interrupted': true,
-      'completedAt': '2026-11-28T13:00:31.002Z',
-    },
-  ],
-};
-const schema13 = {
-  'title': 'Uuid',
-  'description': 'An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.',
-  'type': 'string',
-  'format': 'uuid',
-  'maxLength': 36,
-};
-const schema15 = {
-  'title': 'TokenUsage',
-  'description': 'Tokens consumed by language-model calls.',
-  'type': 'object',
-  'additionalProperties': false,
-  'required': ['promptTokens', 'completionTokens', 'totalTokens'],
-  'properties': {
-    'promptTokens': {
-      'description': 'Tokens sent to the model (prompt, retrieved context and history).',
-      'type': 'integer',
-      'minimum': 0,
-    },
-    'completionTokens': { 'description': 'Tokens generated by the model.', 'type': 'integer', 'minimum': 0 },
-    'totalTokens': { 'description': 'promptTokens + completionTokens.', 'type': 'integer', 'minimum': 0 },
-  },
-};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/conversation.turn_completed/2.json","title":"ConversationTurnCompletedV2","description":"The clone answered one turn of a conversation. Version 2 adds the optional responseModel and interrupted fields (backward compatible with version 1).","type":"object","additionalProperties":false,"required":["conversationId","turnIndex","userText","cloneText","latency","tokenUsage","citedDocumentIds","completedAt"],"properties":{"conversationId":{"$ref":"../common/ids.json#/definitions/Uuid"},"turnIndex":{"description":"Position of this turn in the conversation, starting at 0.","type":"integer","minimum":0},"userText":{"description":"What the person said or typed (speech is transcribed).","type":"string","maxLength":20000},"cloneText":{"description":"What the clone answered.","type":"string","maxLength":20000},"latency":{"title":"TurnLatency","description":"Where the time of the turn went, in milliseconds.","type":"object","additionalProperties":false,"required":["totalMs","speechToTextMs","retrievalMs","generationMs","textToSpeechMs"],"properties":{"totalMs":{"description":"From end of user input to end of the answer.","type":"number","minimum":0},"speechToTextMs":{"description":"Transcription time, or null when the user typed.","type":["number","null"],"minimum":0},"retrievalMs":{"description":"Knowledge-document retrieval time.","type":"number","minimum":0},"generationMs":{"description":"Language-model generation time.","type":"number","minimum":0},"textToSpeechMs":{"description":"Speech synthesis time, or null for text-only answers.","type":["number","null"],"minimum":0}}},"tokenUsage":{"$ref":"../common/usage.json#/definitions/TokenUsage"},"citedDocumentIds":{"description":"Knowledge documents the answer cited, in order of first citation; empty when none were cited.","type":"array","items":{"$ref":"../common/ids.json#/definitions/Uuid"},"uniqueItems":true,"maxItems":50},"responseModel":{"description":"Language model that generated the answer; absent when the producer predates version 2 routing.","type":"string","minLength":1,"maxLength":100},"interrupted":{"description":"True when the person spoke over the clone and the answer was cut short.","type":"boolean"},"completedAt":{"description":"When the answer finished (RFC 3339).","type":"string","format":"date-time"}},"examples":[{"conversationId":"7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a","turnIndex":0,"userText":"What did you write about the Analytical Engine?","cloneText":"I wrote that it might act upon other things besides number, such as music.","latency":{"totalMs":1840,"speechToTextMs":210,"retrievalMs":95.5,"generationMs":1120,"textToSpeechMs":414.5},"tokenUsage":{"promptTokens":2310,"completionTokens":58,"totalTokens":2368},"citedDocumentIds":["c5d6e7f8-9a0b-4c1d-8e2f-3a4b5c6d7e8f"],"completedAt":"2026-11-28T13:00:12.840Z"},{"conversationId":"7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a","turnIndex":1,"userText":"Tell me more about Bernoulli numbers.","cloneText":"Note G describes a method for calculating","latency":{"totalMs":2210,"speechToTextMs":180,"retrievalMs":120,"generationMs":1400,"textToSpeechMs":510},"tokenUsage":{"promptTokens":2604,"completionTokens":31,"totalTokens":2635},"citedDocumentIds":["c5d6e7f8-9a0b-4c1d-8e2f-3a4b5c6d7e8f","d6e7f8a9-0b1c-4d2e-9f3a-4b5c6d7e8f90"],"responseModel":"gpt-4o-mini-2024-07-18","interrupted":true,"completedAt":"2026-11-28T13:00:31.002Z"}]};
+const schema13 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
+const schema15 = {"title":"TokenUsage","description":"Tokens consumed by language-model calls.","type":"object","additionalProperties":false,"required":["promptTokens","completionTokens","totalTokens"],"properties":{"promptTokens":{"description":"Tokens sent to the model (prompt, retrieved context and history).","type":"integer","minimum":0},"completionTokens":{"description":"Tokens generated by the model.","type":"integer","minimum":0},"totalTokens":{"description":"promptTokens + completionTokens.","type":"integer","minimum":0}}};
 const func0 = Object.prototype.hasOwnProperty;
-const func55 = require('ajv/dist/runtime/ucs2length').default;
-const func32 = require('ajv/dist/runtime/equal').default;
+const func55 = require("ajv/dist/runtime/ucs2length").default;
+const func32 = require("ajv/dist/runtime/equal").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const formats4 = require('ajv-formats/dist/formats').fullFormats['date-time'];
-function validate10(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  /*# sourceURL="https://schemas.clone.dev/events/conversation.turn_completed/2.json" */ let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.conversationId === undefined || !func0.call(data, 'conversationId')) {
-      const err0 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'conversationId' },
-        message: "must have required property '" + 'conversationId' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.turnIndex === undefined || !func0.call(data, 'turnIndex')) {
-      const err1 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'turnIndex' },
-        message: "must have required property '" + 'turnIndex' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.userText === undefined || !func0.call(data, 'userText')) {
-      const err2 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'userText' },
-        message: "must have required property '" + 'userText' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.cloneText === undefined || !func0.call(data, 'cloneText')) {
-      const err3 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'cloneText' },
-        message: "must have required property '" + 'cloneText' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.latency === undefined || !func0.call(data, 'latency')) {
-      const err4 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'latency' },
-        message: "must have required property '" + 'latency' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.tokenUsage === undefined || !func0.call(data, 'tokenUsage')) {
-      const err5 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'tokenUsage' },
-        message: "must have required property '" + 'tokenUsage' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.citedDocumentIds === undefined || !func0.call(data, 'citedDocumentIds')) {
-      const err6 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'citedDocumentIds' },
-        message: "must have required property '" + 'citedDocumentIds' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.completedAt === undefined || !func0.call(data, 'completedAt')) {
-      const err7 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'completedAt' },
-        message: "must have required property '" + 'completedAt' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    for (const key0 of Object.keys(data)) {
-      if (!func0.call(schema11.properties, key0)) {
-        const err8 = {
-          instancePath,
-          schemaPath: '#/additionalProperties',
-          keyword: 'additionalProperties',
-          params: { additionalProperty: key0 },
-          message: 'must NOT have additional properties',
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-    }
-    if (data.conversationId !== undefined && func0.call(data, 'conversationId')) {
-      let data0 = data.conversationId;
-      if (typeof data0 === 'string') {
-        if (func55(data0) > 36) {
-          const err9 = {
-            instancePath: instancePath + '/conversationId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 36 },
-            message: 'must NOT have more than 36 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err9];
-          } else {
-            vErrors.push(err9);
-          }
-          errors++;
-        }
-        if (!formats0.test(data0)) {
-          const err10 = {
-            instancePath: instancePath + '/conversationId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/format',
-            keyword: 'format',
-            params: { format: 'uuid' },
-            message: 'must match format "' + 'uuid' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err10];
-          } else {
-            vErrors.push(err10);
-          }
-          errors++;
-        }
-      } else {
-        const err11 = {
-          instancePath: instancePath + '/conversationId',
-          schemaPath: '../common/ids.json#/definitions/Uuid/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-    }
-    if (data.turnIndex !== undefined && func0.call(data, 'turnIndex')) {
-      let data1 = data.turnIndex;
-      if (!(typeof data1 == 'number' && !(data1 % 1) && !isNaN(data1) && isFinite(data1))) {
-        const err12 = {
-          instancePath: instancePath + '/turnIndex',
-          schemaPath: '#/properties/turnIndex/type',
-          keyword: 'type',
-          params: { type: 'integer' },
-          message: 'must be integer',
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-      if (typeof data1 == 'number' && isFinite(data1)) {
-        if (data1 < 0 || isNaN(data1)) {
-          const err13 = {
-            instancePath: instancePath + '/turnIndex',
-            schemaPath: '#/properties/turnIndex/minimum',
-            keyword: 'minimum',
-            params: { comparison: '>=', limit: 0 },
-            message: 'must be >= 0',
-          };
-          if (vErrors === null) {
-            vErrors = [err13];
-          } else {
-            vErrors.push(err13);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.userText !== undefined && func0.call(data, 'userText')) {
-      let data2 = data.userText;
-      if (typeof data2 === 'string') {
-        if (func55(data2) > 20000) {
-          const err14 = {
-            instancePath: instancePath + '/userText',
-            schemaPath: '#/properties/userText/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 20000 },
-            message: 'must NOT have more than 20000 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err14];
-          } else {
-            vErrors.push(err14);
-          }
-          errors++;
-        }
-      } else {
-        const err15 = {
-          instancePath: instancePath + '/userText',
-          schemaPath: '#/properties/userText/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err15];
-        } else {
-          vErrors.push(err15);
-        }
-        errors++;
-      }
-    }
-    if (data.cloneText !== undefined && func0.call(data, 'cloneText')) {
-      let data3 = data.cloneText;
-      if (typeof data3 === 'string') {
-        if (func55(data3) > 20000) {
-          const err16 = {
-            instancePath: instancePath + '/cloneText',
-            schemaPath: '#/properties/cloneText/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 20000 },
-            message: 'must NOT have more than 20000 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err16];
-          } else {
-            vErrors.push(err16);
-          }
-          errors++;
-        }
-      } else {
-        const err17 = {
-          instancePath: instancePath + '/cloneText',
-          schemaPath: '#/properties/cloneText/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-    }
-    if (data.latency !== undefined && func0.call(data, 'latency')) {
-      let data4 = data.latency;
-      if (data4 && typeof data4 == 'object' && !Array.isArray(data4)) {
-        if (data4.totalMs === undefined || !func0.call(data4, 'totalMs')) {
-          const err18 = {
-            instancePath: instancePath + '/latency',
-            schemaPath: '#/properties/latency/required',
-            keyword: 'required',
-            params: { missingProperty: 'totalMs' },
-            message: "must have required property '" + 'totalMs' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err18];
-          } else {
-            vErrors.push(err18);
-          }
-          errors++;
-        }
-        if (data4.speechToTextMs === undefined || !func0.call(data4, 'speechToTextMs')) {
-          const err19 = {
-            instancePath: instancePath + '/latency',
-            schemaPath: '#/properties/latency/required',
-            keyword: 'required',
-            params: { missingProperty: 'speechToTextMs' },
-            message: "must have required property '" + 'speechToTextMs' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err19];
-          } else {
-            vErrors.push(err19);
-          }
-          errors++;
-        }
-        if (data4.retrievalMs === undefined || !func0.call(data4, 'retrievalMs')) {
-          const err20 = {
-            instancePath: instancePath + '/latency',
-            schemaPath: '#/properties/latency/required',
-            keyword: 'required',
-            params: { missingProperty: 'retrievalMs' },
-            message: "must have required property '" + 'retrievalMs' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err20];
-          } else {
-            vErrors.push(err20);
-          }
-          errors++;
-        }
-        if (data4.generationMs === undefined || !func0.call(data4, 'generationMs')) {
-          const err21 = {
-            instancePath: instancePath + '/latency',
-            schemaPath: '#/properties/latency/required',
-            keyword: 'required',
-            params: { missingProperty: 'generationMs' },
-            message: "must have required property '" + 'generationMs' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err21];
-          } else {
-            vErrors.push(err21);
-          }
-          errors++;
-        }
-        if (data4.textToSpeechMs === undefined || !func0.call(data4, 'textToSpeechMs')) {
-          const err22 = {
-            instancePath: instancePath + '/latency',
-            schemaPath: '#/properties/latency/required',
-            keyword: 'required',
-            params: { missingProperty: 'textToSpeechMs' },
-            message: "must have required property '" + 'textToSpeechMs' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err22];
-          } else {
-            vErrors.push(err22);
-          }
-          errors++;
-        }
-        for (const key1 of Object.keys(data4)) {
-          if (!(
-            key1 === 'totalMs' ||
-            key1 === 'speechToTextMs' ||
-            key1 === 'retrievalMs' ||
-            key1 === 'generationMs' ||
-            key1 === 'textToSpeechMs'
-          )) {
-            const err23 = {
-              instancePath: instancePath + '/latency',
-              schemaPath: '#/properties/latency/additionalProperties',
-              keyword: 'additionalProperties',
-              params: { additionalProperty: key1 },
-              message: 'must NOT have additional properties',
-            };
-            if (vErrors === null) {
-              vErrors = [err23];
-            } else {
-              vErrors.push(err23);
-            }
-            errors++;
-          }
-        }
-        if (data4.totalMs !== undefined && func0.call(data4, 'totalMs')) {
-          let data5 = data4.totalMs;
-          if (typeof data5 == 'number' && isFinite(data5)) {
-            if (data5 < 0 || isNaN(data5)) {
-              const err24 = {
-                instancePath: instancePath + '/latency/totalMs',
-                schemaPath: '#/properties/latency/properties/totalMs/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 0 },
-                message: 'must be >= 0',
-              };
-              if (vErrors === null) {
-                vErrors = [err24];
-              } else {
-                vErrors.push(err24);
-              }
-              errors++;
-            }
-          } else {
-            const err25 = {
-              instancePath: instancePath + '/latency/totalMs',
-              schemaPath: '#/properties/latency/properties/totalMs/type',
-              keyword: 'type',
-              params: { type: 'number' },
-              message: 'must be number',
-            };
-            if (vErrors === null) {
-              vErrors = [err25];
-            } else {
-              vErrors.push(err25);
-            }
-            errors++;
-          }
-        }
-        if (data4.speechToTextMs !== undefined && func0.call(data4, 'speechToTextMs')) {
-          let data6 = data4.speechToTextMs;
-          if (!(typeof data6 == 'number' && isFinite(data6)) && data6 !== null) {
-            const err26 = {
-              instancePath: instancePath + '/latency/speechToTextMs',
-              schemaPath: '#/properties/latency/properties/speechToTextMs/type',
-              keyword: 'type',
-              params: { type: schema11.properties.latency.properties.speechToTextMs.type },
-              message: 'must be number,null',
-            };
-            if (vErrors === null) {
-              vErrors = [err26];
-            } else {
-              vErrors.push(err26);
-            }
-            errors++;
-          }
-          if (typeof data6 == 'number' && isFinite(data6)) {
-            if (data6 < 0 || isNaN(data6)) {
-              const err27 = {
-                instancePath: instancePath + '/latency/speechToTextMs',
-                schemaPath: '#/properties/latency/properties/speechToTextMs/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 0 },
-                message: 'must be >= 0',
-              };
-              if (vErrors === null) {
-                vErrors = [err27];
-              } else {
-                vErrors.push(err27);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data4.retrievalMs !== undefined && func0.call(data4, 'retrievalMs')) {
-          let data7 = data4.retrievalMs;
-          if (typeof data7 == 'number' && isFinite(data7)) {
-            if (data7 < 0 || isNaN(data7)) {
-              const err28 = {
-                instancePath: instancePath + '/latency/retrievalMs',
-                schemaPath: '#/properties/latency/properties/retrievalMs/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 0 },
-                message: 'must be >= 0',
-              };
-              if (vErrors === null) {
-                vErrors = [err28];
-              } else {
-                vErrors.push(err28);
-              }
-              errors++;
-            }
-          } else {
-            const err29 = {
-              instancePath: instancePath + '/latency/retrievalMs',
-              schemaPath: '#/properties/latency/properties/retrievalMs/type',
-              keyword: 'type',
-              params: { type: 'number' },
-              message: 'must be number',
-            };
-            if (vErrors === null) {
-              vErrors = [err29];
-            } else {
-              vErrors.push(err29);
-            }
-            errors++;
-          }
-        }
-        if (data4.generationMs !== undefined && func0.call(data4, 'generationMs')) {
-          let data8 = data4.generationMs;
-          if (typeof data8 == 'number' && isFinite(data8)) {
-            if (data8 < 0 || isNaN(data8)) {
-              const err30 = {
-                instancePath: instancePath + '/latency/generationMs',
-                schemaPath: '#/properties/latency/properties/generationMs/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 0 },
-                message: 'must be >= 0',
-              };
-              if (vErrors === null) {
-                vErrors = [err30];
-              } else {
-                vErrors.push(err30);
-              }
-              errors++;
-            }
-          } else {
-            const err31 = {
-              instancePath: instancePath + '/latency/generationMs',
-              schemaPath: '#/properties/latency/properties/generationMs/type',
-              keyword: 'type',
-              params: { type: 'number' },
-              message: 'must be number',
-            };
-            if (vErrors === null) {
-              vErrors = [err31];
-            } else {
-              vErrors.push(err31);
-            }
-            errors++;
-          }
-        }
-        if (data4.textToSpeechMs !== undefined && func0.call(data4, 'textToSpeechMs')) {
-          let data9 = data4.textToSpeechMs;
-          if (!(typeof data9 == 'number' && isFinite(data9)) && data9 !== null) {
-            const err32 = {
-              instancePath: instancePath + '/latency/textToSpeechMs',
-              schemaPath: '#/properties/latency/properties/textToSpeechMs/type',
-              keyword: 'type',
-              params: { type: schema11.properties.latency.properties.textToSpeechMs.type },
-              message: 'must be number,null',
-            };
-            if (vErrors === null) {
-              vErrors = [err32];
-            } else {
-              vErrors.push(err32);
-            }
-            errors++;
-          }
-          if (typeof data9 == 'number' && isFinite(data9)) {
-            if (data9 < 0 || isNaN(data9)) {
-              const err33 = {
-                instancePath: instancePath + '/latency/textToSpeechMs',
-                schemaPath: '#/properties/latency/properties/textToSpeechMs/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 0 },
-                message: 'must be >= 0',
-              };
-              if (vErrors === null) {
-                vErrors = [err33];
-              } else {
-                vErrors.push(err33);
-              }
-              errors++;
-            }
-          }
-        }
-      } else {
-        const err34 = {
-          instancePath: instancePath + '/latency',
-          schemaPath: '#/properties/latency/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        };
-        if (vErrors === null) {
-          vErrors = [err34];
-        } else {
-          vErrors.push(err34);
-        }
-        errors++;
-      }
-    }
-    if (data.tokenUsage !== undefined && func0.call(data, 'tokenUsage')) {
-      let data10 = data.tokenUsage;
-      if (data10 && typeof data10 == 'object' && !Array.isArray(data10)) {
-        if (data10.promptTokens === undefined || !func0.call(data10, 'promptTokens')) {
-          const err35 = {
-            instancePath: instancePath + '/tokenUsage',
-            schemaPath: '../common/usage.json#/definitions/TokenUsage/required',
-            keyword: 'required',
-            params: { missingProperty: 'promptTokens' },
-            message: "must have required property '" + 'promptTokens' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err35];
-          } else {
-            vErrors.push(err35);
-          }
-          errors++;
-        }
-        if (data10.completionTokens === undefined || !func0.call(data10, 'completionTokens')) {
-          const err36 = {
-            instancePath: instancePath + '/tokenUsage',
-            schemaPath: '../common/usage.json#/definitions/TokenUsage/required',
-            keyword: 'required',
-            params: { missingProperty: 'completionTokens' },
-            message: "must have required property '" + 'completionTokens' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err36];
-          } else {
-            vErrors.push(err36);
-          }
-          errors++;
-        }
-        if (data10.totalTokens === undefined || !func0.call(data10, 'totalTokens')) {
-          const err37 = {
-            instancePath: instancePath + '/tokenUsage',
-            schemaPath: '../common/usage.json#/definitions/TokenUsage/required',
-            keyword: 'required',
-            params: { missingProperty: 'totalTokens' },
-            message: "must have required property '" + 'totalTokens' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err37];
-          } else {
-            vErrors.push(err37);
-          }
-          errors++;
-        }
-        for (const key2 of Object.keys(data10)) {
-          if (!(key2 === 'promptTokens' || key2 === 'completionTokens' || key2 === 'totalTokens')) {
-            const err38 = {
-              instancePath: instancePath + '/tokenUsage',
-              schemaPath: '../common/usage.json#/definitions/TokenUsage/additionalProperties',
-              keyword: 'additionalProperties',
-              params: { additionalProperty: key2 },
-              message: 'must NOT have additional properties',
-            };
-            if (vErrors === null) {
-              vErrors = [err38];
-            } else {
-              vErrors.push(err38);
-            }
-            errors++;
-          }
-        }
-        if (data10.promptTokens !== undefined && func0.call(data10, 'promptTokens')) {
-          let data11 = data10.promptTokens;
-          if (!(typeof data11 == 'number' && !(data11 % 1) && !isNaN(data11) && isFinite(data11))) {
-            const err39 = {
-              instancePath: instancePath + '/tokenUsage/promptTokens',
-              schemaPath: '../common/usage.json#/definitions/TokenUsage/properties/promptTokens/type',
-              keyword: 'type',
-              params: { type: 'integer' },
-              message: 'must be integer',
-            };
-            if (vErrors === null) {
-              vErrors = [err39];
-            } else {
-              vErrors.push(err39);
-            }
-            errors++;
-          }
-          if (typeof data11 == 'number' && isFinite(data11)) {
-            if (data11 < 0 || isNaN(data11)) {
-              const err40 = {
-                instancePath: instancePath + '/tokenUsage/promptTokens',
-                schemaPath: '../common/usage.json#/definitions/TokenUsage/properties/promptTokens/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 0 },
-                message: 'must be >= 0',
-              };
-              if (vErrors === null) {
-                vErrors = [err40];
-              } else {
-                vErrors.push(err40);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data10.completionTokens !== undefined && func0.call(data10, 'completionTokens')) {
-          let data12 = data10.completionTokens;
-          if (!(typeof data12 == 'number' && !(data12 % 1) && !isNaN(data12) && isFinite(data12))) {
-            const err41 = {
-              instancePath: instancePath + '/tokenUsage/completionTokens',
-              schemaPath: '../common/usage.json#/definitions/TokenUsage/properties/completionTokens/type',
-              keyword: 'type',
-              params: { type: 'integer' },
-              message: 'must be integer',
-            };
-            if (vErrors === null) {
-              vErrors = [err41];
-            } else {
-              vErrors.push(err41);
-            }
-            errors++;
-          }
-          if (typeof data12 == 'number' && isFinite(data12)) {
-            if (data12 < 0 || isNaN(data12)) {
-              const err42 = {
-                instancePath: instancePath + '/tokenUsage/completionTokens',
-                schemaPath: '../common/usage.json#/definitions/TokenUsage/properties/completionTokens/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 0 },
-                message: 'must be >= 0',
-              };
-              if (vErrors === null) {
-                vErrors = [err42];
-              } else {
-                vErrors.push(err42);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data10.totalTokens !== undefined && func0.call(data10, 'totalTokens')) {
-          let data13 = data10.totalTokens;
-          if (!(typeof data13 == 'number' && !(data13 % 1) && !isNaN(data13) && isFinite(data13))) {
-            const err43 = {
-              instancePath: instancePath + '/tokenUsage/totalTokens',
-              schemaPath: '../common/usage.json#/definitions/TokenUsage/properties/totalTokens/type',
-              keyword: 'type',
-              params: { type: 'integer' },
-              message: 'must be integer',
-            };
-            if (vErrors === null) {
-              vErrors = [err43];
-            } else {
-              vErrors.push(err43);
-            }
-            errors++;
-          }
-          if (typeof data13 == 'number' && isFinite(data13)) {
-            if (data13 < 0 || isNaN(data13)) {
-              const err44 = {
-                instancePath: instancePath + '/tokenUsage/totalTokens',
-                schemaPath: '../common/usage.json#/definitions/TokenUsage/properties/totalTokens/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 0 },
-                message: 'must be >= 0',
-              };
-              if (vErrors === null) {
-                vErrors = [err44];
-              } else {
-                vErrors.push(err44);
-              }
-              errors++;
-            }
-          }
-        }
-      } else {
-        const err45 = {
-          instancePath: instancePath + '/tokenUsage',
-          schemaPath: '../common/usage.json#/definitions/TokenUsage/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        };
-        if (vErrors === null) {
-          vErrors = [err45];
-        } else {
-          vErrors.push(err45);
-        }
-        errors++;
-      }
-    }
-    if (data.citedDocumentIds !== undefined && func0.call(data, 'citedDocumentIds')) {
-      let data14 = data.citedDocumentIds;
-      if (Array.isArray(data14)) {
-        if (data14.length > 50) {
-          const err46 = {
-            instancePath: instancePath + '/citedDocumentIds',
-            schemaPath: '#/properties/citedDocumentIds/maxItems',
-            keyword: 'maxItems',
-            params: { limit: 50 },
-            message: 'must NOT have more than 50 items',
-          };
-          if (vErrors === null) {
-            vErrors = [err46];
-          } else {
-            vErrors.push(err46);
-          }
-          errors++;
-        }
-        const len0 = data14.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          let data15 = data14[i0];
-          if (typeof data15 === 'string') {
-            if (func55(data15) > 36) {
-              const err47 = {
-                instancePath: instancePath + '/citedDocumentIds/' + i0,
-                schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
-                keyword: 'maxLength',
-                params: { limit: 36 },
-                message: 'must NOT have more than 36 characters',
-              };
-              if (vErrors === null) {
-                vErrors = [err47];
-              } else {
-                vErrors.push(err47);
-              }
-              errors++;
-            }
-            if (!formats0.test(data15)) {
-              const err48 = {
-                instancePath: instancePath + '/citedDocumentIds/' + i0,
-                schemaPath: '../common/ids.json#/definitions/Uuid/format',
-                keyword: 'format',
-                params: { format: 'uuid' },
-                message: 'must match format "' + 'uuid' + '"',
-              };
-              if (vErrors === null) {
-                vErrors = [err48];
-              } else {
-                vErrors.push(err48);
-              }
-              errors++;
-            }
-          } else {
-            const err49 = {
-              instancePath: instancePath + '/citedDocumentIds/' + i0,
-              schemaPath: '../common/ids.json#/definitions/Uuid/type',
-              keyword: 'type',
-              params: { type: 'string' },
-              message: 'must be string',
-            };
-            if (vErrors === null) {
-              vErrors = [err49];
-            } else {
-              vErrors.push(err49);
-            }
-            errors++;
-          }
-        }
-        let i1 = data14.length;
-        let j0;
-        if (i1 > 1) {
-          outer0: for (; i1--;) {
-            for (j0 = i1; j0--;) {
-              if (func32(data14[i1], data14[j0])) {
-                const err50 = {
-                  instancePath: instancePath + '/citedDocumentIds',
-                  schemaPath: '#/properties/citedDocumentIds/uniqueItems',
-                  keyword: 'uniqueItems',
-                  params: { i: i1, j: j0 },
-                  message: 'must NOT have duplicate items (items ## ' + j0 + ' and ' + i1 + ' are identical)',
-                };
-                if (vErrors === null) {
-                  vErrors = [err50];
-                } else {
-                  vErrors.push(err50);
-                }
-                errors++;
-                break outer0;
-              }
-            }
-          }
-        }
-      } else {
-        const err51 = {
-          instancePath: instancePath + '/citedDocumentIds',
-          schemaPath: '#/properties/citedDocumentIds/type',
-          keyword: 'type',
-          params: { type: 'array' },
-          message: 'must be array',
-        };
-        if (vErrors === null) {
-          vErrors = [err51];
-        } else {
-          vErrors.push(err51);
-        }
-        errors++;
-      }
-    }
-    if (data.responseModel !== undefined && func0.call(data, 'responseModel')) {
-      let data16 = data.responseModel;
-      if (typeof data16 === 'string') {
-        if (func55(data16) > 100) {
-          const err52 = {
-            instancePath: instancePath + '/responseModel',
-            schemaPath: '#/properties/responseModel/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 100 },
-            message: 'must NOT have more than 100 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err52];
-          } else {
-            vErrors.push(err52);
-          }
-          errors++;
-        }
-        if (func55(data16) < 1) {
-          const err53 = {
-            instancePath: instancePath + '/responseModel',
-            schemaPath: '#/properties/responseModel/minLength',
-            keyword: 'minLength',
-            params: { limit: 1 },
-            message: 'must NOT have fewer than 1 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err53];
-          } else {
-            vErrors.push(err53);
-          }
-          errors++;
-        }
-      } else {
-        const err54 = {
-          instancePath: instancePath + '/responseModel',
-          schemaPath: '#/properties/responseModel/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err54];
-        } else {
-          vErrors.push(err54);
-        }
-        errors++;
-      }
-    }
-    if (data.interrupted !== undefined && func0.call(data, 'interrupted')) {
-      if (typeof data.interrupted !== 'boolean') {
-        const err55 = {
-          instancePath: instancePath + '/interrupted',
-          schemaPath: '#/properties/interrupted/type',
-          keyword: 'type',
-          params: { type: 'boolean' },
-          message: 'must be boolean',
-        };
-        if (vErrors === null) {
-          vErrors = [err55];
-        } else {
-          vErrors.push(err55);
-        }
-        errors++;
-      }
-    }
-    if (data.completedAt !== undefined && func0.call(data, 'completedAt')) {
-      let data18 = data.completedAt;
-      if (typeof data18 === 'string') {
-        if (!formats4.validate(data18)) {
-          const err56 = {
-            instancePath: instancePath + '/completedAt',
-            schemaPath: '#/properties/completedAt/format',
-            keyword: 'format',
-            params: { format: 'date-time' },
-            message: 'must match format "' + 'date-time' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err56];
-          } else {
-            vErrors.push(err56);
-          }
-          errors++;
-        }
-      } else {
-        const err57 = {
-          instancePath: instancePath + '/completedAt',
-          schemaPath: '#/properties/completedAt/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err57];
-        } else {
-          vErrors.push(err57);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err58 = {
-      instancePath,
-      schemaPath: '#/type',
-      keyword: 'type',
-      params: { type: 'object' },
-      message: 'must be object',
-    };
-    if (vErrors === null) {
-      vErrors = [err58];
-    } else {
-      vErrors.push(err58);
-    }
-    errors++;
-  }
-  validate10.errors = vErrors;
-  return errors === 0;
+const formats4 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://schemas.clone.dev/events/conversation.turn_completed/2.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if((data.conversationId === undefined) || (!(func0.call(data, "conversationId")))){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "conversationId"},message:"must have required property '"+"conversationId"+"'"};
+if(vErrors === null){
+vErrors = [err0];
 }
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if((data.turnIndex === undefined) || (!(func0.call(data, "turnIndex")))){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "turnIndex"},message:"must have required property '"+"turnIndex"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if((data.userText === undefined) || (!(func0.call(data, "userText")))){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userText"},message:"must have required property '"+"userText"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if((data.cloneText === undefined) || (!(func0.call(data, "cloneText")))){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "cloneText"},message:"must have required property '"+"cloneText"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if((data.latency === undefined) || (!(func0.call(data, "latency")))){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "latency"},message:"must have required property '"+"latency"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if((data.tokenUsage === undefined) || (!(func0.call(data, "tokenUsage")))){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tokenUsage"},message:"must have required property '"+"tokenUsage"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if((data.citedDocumentIds === undefined) || (!(func0.call(data, "citedDocumentIds")))){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "citedDocumentIds"},message:"must have required property '"+"citedDocumentIds"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if((data.completedAt === undefined) || (!(func0.call(data, "completedAt")))){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "completedAt"},message:"must have required property '"+"completedAt"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+for(const key0 of Object.keys(data)){
+if(!(func0.call(schema11.properties, key0))){
+const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.conversationId !== undefined && func0.call(data, "conversationId")){
+let data0 = data.conversationId;
+if(typeof data0 === "string"){
+if(func55(data0) > 36){
+const err9 = {instancePath:instancePath+"/conversationId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!(formats0.test(data0))){
+const err10 = {instancePath:instancePath+"/conversationId",schemaPath:"../common/ids.json#/definitions/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/conversationId",schemaPath:"../common/ids.json#/definitions/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.turnIndex !== undefined && func0.call(data, "turnIndex")){
+let data1 = data.turnIndex;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err12 = {instancePath:instancePath+"/turnIndex",schemaPath:"#/properties/turnIndex/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+const err13 = {instancePath:instancePath+"/turnIndex",schemaPath:"#/properties/turnIndex/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+if(data.userText !== undefined && func0.call(data, "userText")){
+let data2 = data.userText;
+if(typeof data2 === "string"){
+if(func55(data2) > 20000){
+const err14 = {instancePath:instancePath+"/userText",schemaPath:"#/properties/userText/maxLength",keyword:"maxLength",params:{limit: 20000},message:"must NOT have more than 20000 characters"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/userText",schemaPath:"#/properties/userText/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.cloneText !== undefined && func0.call(data, "cloneText")){
+let data3 = data.cloneText;
+if(typeof data3 === "string"){
+if(func55(data3) > 20000){
+const err16 = {instancePath:instancePath+"/cloneText",schemaPath:"#/properties/cloneText/maxLength",keyword:"maxLength",params:{limit: 20000},message:"must NOT have more than 20000 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/cloneText",schemaPath:"#/properties/cloneText/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.latency !== undefined && func0.call(data, "latency")){
+let data4 = data.latency;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if((data4.totalMs === undefined) || (!(func0.call(data4, "totalMs")))){
+const err18 = {instancePath:instancePath+"/latency",schemaPath:"#/properties/latency/required",keyword:"required",params:{missingProperty: "totalMs"},message:"must have required property '"+"totalMs"+"'"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if((data4.speechToTextMs === undefined) || (!(func0.call(data4, "speechToTextMs")))){
+const err19 = {instancePath:instancePath+"/latency",schemaPath:"#/properties/latency/required",keyword:"required",params:{missingProperty: "speechToTextMs"},message:"must have required property '"+"speechToTextMs"+"'"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if((data4.retrievalMs === undefined) || (!(func0.call(data4, "retrievalMs")))){
+const err20 = {instancePath:instancePath+"/latency",schemaPath:"#/properties/latency/required",keyword:"required",params:{missingProperty: "retrievalMs"},message:"must have required property '"+"retrievalMs"+"'"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if((data4.generationMs === undefined) || (!(func0.call(data4, "generationMs")))){
+const err21 = {instancePath:instancePath+"/latency",schemaPath:"#/properties/latency/required",keyword:"required",params:{missingProperty: "generationMs"},message:"must have required property '"+"generationMs"+"'"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if((data4.textToSpeechMs === undefined) || (!(func0.call(data4, "textToSpeechMs")))){
+const err22 = {instancePath:instancePath+"/latency",schemaPath:"#/properties/latency/required",keyword:"required",params:{missingProperty: "textToSpeechMs"},message:"must have required property '"+"textToSpeechMs"+"'"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+for(const key1 of Object.keys(data4)){
+if(!(((((key1 === "totalMs") || (key1 === "speechToTextMs")) || (key1 === "retrievalMs")) || (key1 === "generationMs")) || (key1 === "textToSpeechMs"))){
+const err23 = {instancePath:instancePath+"/latency",schemaPath:"#/properties/latency/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data4.totalMs !== undefined && func0.call(data4, "totalMs")){
+let data5 = data4.totalMs;
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err24 = {instancePath:instancePath+"/latency/totalMs",schemaPath:"#/properties/latency/properties/totalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/latency/totalMs",schemaPath:"#/properties/latency/properties/totalMs/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data4.speechToTextMs !== undefined && func0.call(data4, "speechToTextMs")){
+let data6 = data4.speechToTextMs;
+if((!((typeof data6 == "number") && (isFinite(data6)))) && (data6 !== null)){
+const err26 = {instancePath:instancePath+"/latency/speechToTextMs",schemaPath:"#/properties/latency/properties/speechToTextMs/type",keyword:"type",params:{type: schema11.properties.latency.properties.speechToTextMs.type},message:"must be number,null"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+const err27 = {instancePath:instancePath+"/latency/speechToTextMs",schemaPath:"#/properties/latency/properties/speechToTextMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+}
+if(data4.retrievalMs !== undefined && func0.call(data4, "retrievalMs")){
+let data7 = data4.retrievalMs;
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 < 0 || isNaN(data7)){
+const err28 = {instancePath:instancePath+"/latency/retrievalMs",schemaPath:"#/properties/latency/properties/retrievalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/latency/retrievalMs",schemaPath:"#/properties/latency/properties/retrievalMs/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data4.generationMs !== undefined && func0.call(data4, "generationMs")){
+let data8 = data4.generationMs;
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 < 0 || isNaN(data8)){
+const err30 = {instancePath:instancePath+"/latency/generationMs",schemaPath:"#/properties/latency/properties/generationMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/latency/generationMs",schemaPath:"#/properties/latency/properties/generationMs/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data4.textToSpeechMs !== undefined && func0.call(data4, "textToSpeechMs")){
+let data9 = data4.textToSpeechMs;
+if((!((typeof data9 == "number") && (isFinite(data9)))) && (data9 !== null)){
+const err32 = {instancePath:instancePath+"/latency/textToSpeechMs",schemaPath:"#/properties/latency/properties/textToSpeechMs/type",keyword:"type",params:{type: schema11.properties.latency.properties.textToSpeechMs.type},message:"must be number,null"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 < 0 || isNaN(data9)){
+const err33 = {instancePath:instancePath+"/latency/textToSpeechMs",schemaPath:"#/properties/latency/properties/textToSpeechMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/latency",schemaPath:"#/properties/latency/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data.tokenUsage !== undefined && func0.call(data, "tokenUsage")){
+let data10 = data.tokenUsage;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+if((data10.promptTokens === undefined) || (!(func0.call(data10, "promptTokens")))){
+const err35 = {instancePath:instancePath+"/tokenUsage",schemaPath:"../common/usage.json#/definitions/TokenUsage/required",keyword:"required",params:{missingProperty: "promptTokens"},message:"must have required property '"+"promptTokens"+"'"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+if((data10.completionTokens === undefined) || (!(func0.call(data10, "completionTokens")))){
+const err36 = {instancePath:instancePath+"/tokenUsage",schemaPath:"../common/usage.json#/definitions/TokenUsage/required",keyword:"required",params:{missingProperty: "completionTokens"},message:"must have required property '"+"completionTokens"+"'"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if((data10.totalTokens === undefined) || (!(func0.call(data10, "totalTokens")))){
+const err37 = {instancePath:instancePath+"/tokenUsage",schemaPath:"../common/usage.json#/definitions/TokenUsage/required",keyword:"required",params:{missingProperty: "totalTokens"},message:"must have required property '"+"totalTokens"+"'"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+for(const key2 of Object.keys(data10)){
+if(!(((key2 === "promptTokens") || (key2 === "completionTokens")) || (key2 === "totalTokens"))){
+const err38 = {instancePath:instancePath+"/tokenUsage",schemaPath:"../common/usage.json#/definitions/TokenUsage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+if(data10.promptTokens !== undefined && func0.call(data10, "promptTokens")){
+let data11 = data10.promptTokens;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+const err39 = {instancePath:instancePath+"/tokenUsage/promptTokens",schemaPath:"../common/usage.json#/definitions/TokenUsage/properties/promptTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 < 0 || isNaN(data11)){
+const err40 = {instancePath:instancePath+"/tokenUsage/promptTokens",schemaPath:"../common/usage.json#/definitions/TokenUsage/properties/promptTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+}
+if(data10.completionTokens !== undefined && func0.call(data10, "completionTokens")){
+let data12 = data10.completionTokens;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+const err41 = {instancePath:instancePath+"/tokenUsage/completionTokens",schemaPath:"../common/usage.json#/definitions/TokenUsage/properties/completionTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 0 || isNaN(data12)){
+const err42 = {instancePath:instancePath+"/tokenUsage/completionTokens",schemaPath:"../common/usage.json#/definitions/TokenUsage/properties/completionTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+if(data10.totalTokens !== undefined && func0.call(data10, "totalTokens")){
+let data13 = data10.totalTokens;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+const err43 = {instancePath:instancePath+"/tokenUsage/totalTokens",schemaPath:"../common/usage.json#/definitions/TokenUsage/properties/totalTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 < 0 || isNaN(data13)){
+const err44 = {instancePath:instancePath+"/tokenUsage/totalTokens",schemaPath:"../common/usage.json#/definitions/TokenUsage/properties/totalTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/tokenUsage",schemaPath:"../common/usage.json#/definitions/TokenUsage/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+if(data.citedDocumentIds !== undefined && func0.call(data, "citedDocumentIds")){
+let data14 = data.citedDocumentIds;
+if(Array.isArray(data14)){
+if(data14.length > 50){
+const err46 = {instancePath:instancePath+"/citedDocumentIds",schemaPath:"#/properties/citedDocumentIds/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+const len0 = data14.length;
+for(let i0=0; i0<len0; i0++){
+let data15 = data14[i0];
+if(typeof data15 === "string"){
+if(func55(data15) > 36){
+const err47 = {instancePath:instancePath+"/citedDocumentIds/" + i0,schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+if(!(formats0.test(data15))){
+const err48 = {instancePath:instancePath+"/citedDocumentIds/" + i0,schemaPath:"../common/ids.json#/definitions/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/citedDocumentIds/" + i0,schemaPath:"../common/ids.json#/definitions/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+let i1 = data14.length;
+let j0;
+if(i1 > 1){
+outer0:
+for(;i1--;){
+for(j0 = i1; j0--;){
+if(func32(data14[i1], data14[j0])){
+const err50 = {instancePath:instancePath+"/citedDocumentIds",schemaPath:"#/properties/citedDocumentIds/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/citedDocumentIds",schemaPath:"#/properties/citedDocumentIds/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+if(data.responseModel !== undefined && func0.call(data, "responseModel")){
+let data16 = data.responseModel;
+if(typeof data16 === "string"){
+if(func55(data16) > 100){
+const err52 = {instancePath:instancePath+"/responseModel",schemaPath:"#/properties/responseModel/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+if(func55(data16) < 1){
+const err53 = {instancePath:instancePath+"/responseModel",schemaPath:"#/properties/responseModel/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+else {
+const err54 = {instancePath:instancePath+"/responseModel",schemaPath:"#/properties/responseModel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+if(data.interrupted !== undefined && func0.call(data, "interrupted")){
+if(typeof data.interrupted !== "boolean"){
+const err55 = {instancePath:instancePath+"/interrupted",schemaPath:"#/properties/interrupted/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+if(data.completedAt !== undefined && func0.call(data, "completedAt")){
+let data18 = data.completedAt;
+if(typeof data18 === "string"){
+if(!(formats4.validate(data18))){
+const err56 = {instancePath:instancePath+"/completedAt",schemaPath:"#/properties/completedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+else {
+const err57 = {instancePath:instancePath+"/completedAt",schemaPath:"#/properties/completedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+}
+else {
+const err58 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+

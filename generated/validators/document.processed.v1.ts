@@ -6,839 +6,531 @@ const require = createRequire(import.meta.url);
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {
-  '$schema': 'http://json-schema.org/draft-07/schema#',
-  '$id': 'https://schemas.clone.dev/events/document.processed/1.json',
-  'title': 'DocumentProcessedV1',
-  'description':
-    'A knowledge document a user uploaded was parsed, chunked and embedded, and can now be cited in conversations.',
-  'type': 'object',
-  'additionalProperties': false,
-  'required': [
-    'documentId',
-    'userId',
-    'fileName',
-    'mimeType',
-    'sizeBytes',
-    'pageCount',
-    'chunkCount',
-    'tokenCount',
-    'embeddingModel',
-    'embeddingDimensions',
-    'processedAt',
-  ],
-  'properties': {
-    'documentId': { '$ref': '../common/ids.json#/definitions/Uuid' },
-    'userId': { '$ref': '../common/ids.json#/definitions/Uuid' },
-    'fileName': {
-      'description': 'Original file name as uploaded.',
-      'type': 'string',
-      'minLength': 1,
-      'maxLength': 255,
-    },
-    'mimeType': {
-      'description': 'Detected media type, e.g. application/pdf.',
-      'type': 'string',
-      'pattern': '^[a-z]+/[a-z0-9][a-z0-9.+-]*$',
-      'maxLength': 127,
-    },
-    'sizeBytes': { 'description': 'Size of the uploaded file, in bytes.', 'type': 'integer', 'minimum': 0 },
-    'pageCount': {
-      'description': 'Number of pages, or null for formats without pages (plain text, markdown).',
-      'type': ['integer', 'null'],
-      'minimum': 0,
-    },
-    'chunkCount': { 'description': 'Number of chunks the document was split into.', 'type': 'integer', 'minimum': 0 },
-    'tokenCount': { 'description': 'Number of tokens across all chunks.', 'type': 'integer', 'minimum': 0 },
-    'embeddingModel': {
-      'description': 'Embedding model that produced the vectors.',
-      'type': 'string',
-      'minLength': 1,
-      'maxLength': 100,
-    },
-    'embeddingDimensions': { 'description': 'Length of each embedding vector.', 'type': 'integer', 'minimum': 1 },
-    'language': { '$ref': '../common/locale.json#/definitions/Locale' },
-    'sourceUri': {
-      'description': 'Where the original file is stored; absent for documents pasted as text.',
-      'type': 'string',
-      'format': 'uri',
-    },
-    'processedAt': { 'description': 'When processing finished (RFC 3339).', 'type': 'string', 'format': 'date-time' },
-  },
-  'examples': [
-    {
-      'documentId': 'c5d6e7f8-9a0b-4c1d-8e2f-3a4b5c6d7e8f',
-      'userId': '6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10',
-      'fileName': 'Notes on the Analytical Engine.pdf',
-      'mimeType': 'application/pdf',
-      'sizeBytes': 2483021,
-      'pageCount': 66,
-      'chunkCount': 148,
-      'tokenCount': 71250,
-      'embeddingModel': 'text-embedding-3-small',
-      'embeddingDimensions': 1536,
-      'language': 'en',
-      'sourceUri': 'gs://clone-documents/6f1c2b9e/c5d6e7f8/original.pdf',
-      'processedAt': '2026-11-28T11:40:02.5Z',
-    },
-    {
-      'documentId': 'd6e7f8a9-0b1c-4d2e-9f3a-4b5c6d7e8f90',
-      'userId': '3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f',
-      'fileName': 'faq.md',
-      'mimeType': 'text/markdown',
-      'sizeBytes': 8123,
-      'pageCount': null,
-      'chunkCount': 6,
-      'tokenCount': 1904,
-      'embeddingModel': 'text-embedding-3-small',
-      'embeddingDimensions': 1536,
-      'processedAt': '2026-11-28T11:41:19Z',
-    },
-  ],
-};
-const schema13 = {
-  'title': 'Uuid',
-  'description': 'An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.',
-  'type': 'string',
-  'format': 'uuid',
-  'maxLength': 36,
-};
-const schema16 = {
-  'title': 'Locale',
-  'description': "A BCP 47 language tag restricted to language and optional region, e.g. 'en' or 'en-US'.",
-  'type': 'string',
-  'pattern': '^[a-z]{2}(-[A-Z]{2})?$',
-};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/document.processed/1.json","title":"DocumentProcessedV1","description":"A knowledge document a user uploaded was parsed, chunked and embedded, and can now be cited in conversations.","type":"object","additionalProperties":false,"required":["documentId","userId","fileName","mimeType","sizeBytes","pageCount","chunkCount","tokenCount","embeddingModel","embeddingDimensions","processedAt"],"properties":{"documentId":{"$ref":"../common/ids.json#/definitions/Uuid"},"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"fileName":{"description":"Original file name as uploaded.","type":"string","minLength":1,"maxLength":255},"mimeType":{"description":"Detected media type, e.g. application/pdf.","type":"string","pattern":"^[a-z]+/[a-z0-9][a-z0-9.+-]*$","maxLength":127},"sizeBytes":{"description":"Size of the uploaded file, in bytes.","type":"integer","minimum":0},"pageCount":{"description":"Number of pages, or null for formats without pages (plain text, markdown).","type":["integer","null"],"minimum":0},"chunkCount":{"description":"Number of chunks the document was split into.","type":"integer","minimum":0},"tokenCount":{"description":"Number of tokens across all chunks.","type":"integer","minimum":0},"embeddingModel":{"description":"Embedding model that produced the vectors.","type":"string","minLength":1,"maxLength":100},"embeddingDimensions":{"description":"Length of each embedding vector.","type":"integer","minimum":1},"language":{"$ref":"../common/locale.json#/definitions/Locale"},"sourceUri":{"description":"Where the original file is stored; absent for documents pasted as text.","type":"string","format":"uri"},"processedAt":{"description":"When processing finished (RFC 3339).","type":"string","format":"date-time"}},"examples":[{"documentId":"c5d6e7f8-9a0b-4c1d-8e2f-3a4b5c6d7e8f","userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","fileName":"Notes on the Analytical Engine.pdf","mimeType":"application/pdf","sizeBytes":2483021,"pageCount":66,"chunkCount":148,"tokenCount":71250,"embeddingModel":"text-embedding-3-small","embeddingDimensions":1536,"language":"en","sourceUri":"gs://clone-documents/6f1c2b9e/c5d6e7f8/original.pdf","processedAt":"2026-11-28T11:40:02.5Z"},{"documentId":"d6e7f8a9-0b1c-4d2e-9f3a-4b5c6d7e8f90","userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","fileName":"faq.md","mimeType":"text/markdown","sizeBytes":8123,"pageCount":null,"chunkCount":6,"tokenCount":1904,"embeddingModel":"text-embedding-3-small","embeddingDimensions":1536,"processedAt":"2026-11-28T11:41:19Z"}]};
+const schema13 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
+const schema16 = {"title":"Locale","description":"A BCP 47 language tag restricted to language and optional region, e.g. 'en' or 'en-US'.","type":"string","pattern":"^[a-z]{2}(-[A-Z]{2})?$"};
 const func0 = Object.prototype.hasOwnProperty;
-const func58 = require('ajv/dist/runtime/ucs2length').default;
+const func58 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const formats4 = require('ajv-formats/dist/formats').fullFormats.uri;
-const formats6 = require('ajv-formats/dist/formats').fullFormats['date-time'];
-const pattern0 = new RegExp('^[a-z]+/[a-z0-9][a-z0-9.+-]*$', 'u');
-const pattern1 = new RegExp('^[a-z]{2}(-[A-Z]{2})?$', 'u');
-function validate10(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  /*# sourceURL="https://schemas.clone.dev/events/document.processed/1.json" */ let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.documentId === undefined || !func0.call(data, 'documentId')) {
-      const err0 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'documentId' },
-        message: "must have required property '" + 'documentId' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.userId === undefined || !func0.call(data, 'userId')) {
-      const err1 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'userId' },
-        message: "must have required property '" + 'userId' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.fileName === undefined || !func0.call(data, 'fileName')) {
-      const err2 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'fileName' },
-        message: "must have required property '" + 'fileName' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.mimeType === undefined || !func0.call(data, 'mimeType')) {
-      const err3 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'mimeType' },
-        message: "must have required property '" + 'mimeType' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.sizeBytes === undefined || !func0.call(data, 'sizeBytes')) {
-      const err4 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'sizeBytes' },
-        message: "must have required property '" + 'sizeBytes' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.pageCount === undefined || !func0.call(data, 'pageCount')) {
-      const err5 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'pageCount' },
-        message: "must have required property '" + 'pageCount' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.chunkCount === undefined || !func0.call(data, 'chunkCount')) {
-      const err6 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'chunkCount' },
-        message: "must have required property '" + 'chunkCount' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.tokenCount === undefined || !func0.call(data, 'tokenCount')) {
-      const err7 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'tokenCount' },
-        message: "must have required property '" + 'tokenCount' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    if (data.embeddingModel === undefined || !func0.call(data, 'embeddingModel')) {
-      const err8 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'embeddingModel' },
-        message: "must have required property '" + 'embeddingModel' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err8];
-      } else {
-        vErrors.push(err8);
-      }
-      errors++;
-    }
-    if (data.embeddingDimensions === undefined || !func0.call(data, 'embeddingDimensions')) {
-      const err9 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'embeddingDimensions' },
-        message: "must have required property '" + 'embeddingDimensions' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err9];
-      } else {
-        vErrors.push(err9);
-      }
-      errors++;
-    }
-    if (data.processedAt === undefined || !func0.call(data, 'processedAt')) {
-      const err10 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'processedAt' },
-        message: "must have required property '" + 'processedAt' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err10];
-      } else {
-        vErrors.push(err10);
-      }
-      errors++;
-    }
-    for (const key0 of Object.keys(data)) {
-      if (!func0.call(schema11.properties, key0)) {
-        const err11 = {
-          instancePath,
-          schemaPath: '#/additionalProperties',
-          keyword: 'additionalProperties',
-          params: { additionalProperty: key0 },
-          message: 'must NOT have additional properties',
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-    }
-    if (data.documentId !== undefined && func0.call(data, 'documentId')) {
-      let data0 = data.documentId;
-      if (typeof data0 === 'string') {
-        if (func58(data0) > 36) {
-          const err12 = {
-            instancePath: instancePath + '/documentId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 36 },
-            message: 'must NOT have more than 36 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err12];
-          } else {
-            vErrors.push(err12);
-          }
-          errors++;
-        }
-        if (!formats0.test(data0)) {
-          const err13 = {
-            instancePath: instancePath + '/documentId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/format',
-            keyword: 'format',
-            params: { format: 'uuid' },
-            message: 'must match format "' + 'uuid' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err13];
-          } else {
-            vErrors.push(err13);
-          }
-          errors++;
-        }
-      } else {
-        const err14 = {
-          instancePath: instancePath + '/documentId',
-          schemaPath: '../common/ids.json#/definitions/Uuid/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-    }
-    if (data.userId !== undefined && func0.call(data, 'userId')) {
-      let data1 = data.userId;
-      if (typeof data1 === 'string') {
-        if (func58(data1) > 36) {
-          const err15 = {
-            instancePath: instancePath + '/userId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 36 },
-            message: 'must NOT have more than 36 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err15];
-          } else {
-            vErrors.push(err15);
-          }
-          errors++;
-        }
-        if (!formats0.test(data1)) {
-          const err16 = {
-            instancePath: instancePath + '/userId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/format',
-            keyword: 'format',
-            params: { format: 'uuid' },
-            message: 'must match format "' + 'uuid' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err16];
-          } else {
-            vErrors.push(err16);
-          }
-          errors++;
-        }
-      } else {
-        const err17 = {
-          instancePath: instancePath + '/userId',
-          schemaPath: '../common/ids.json#/definitions/Uuid/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-    }
-    if (data.fileName !== undefined && func0.call(data, 'fileName')) {
-      let data2 = data.fileName;
-      if (typeof data2 === 'string') {
-        if (func58(data2) > 255) {
-          const err18 = {
-            instancePath: instancePath + '/fileName',
-            schemaPath: '#/properties/fileName/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 255 },
-            message: 'must NOT have more than 255 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err18];
-          } else {
-            vErrors.push(err18);
-          }
-          errors++;
-        }
-        if (func58(data2) < 1) {
-          const err19 = {
-            instancePath: instancePath + '/fileName',
-            schemaPath: '#/properties/fileName/minLength',
-            keyword: 'minLength',
-            params: { limit: 1 },
-            message: 'must NOT have fewer than 1 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err19];
-          } else {
-            vErrors.push(err19);
-          }
-          errors++;
-        }
-      } else {
-        const err20 = {
-          instancePath: instancePath + '/fileName',
-          schemaPath: '#/properties/fileName/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-    }
-    if (data.mimeType !== undefined && func0.call(data, 'mimeType')) {
-      let data3 = data.mimeType;
-      if (typeof data3 === 'string') {
-        if (func58(data3) > 127) {
-          const err21 = {
-            instancePath: instancePath + '/mimeType',
-            schemaPath: '#/properties/mimeType/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 127 },
-            message: 'must NOT have more than 127 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err21];
-          } else {
-            vErrors.push(err21);
-          }
-          errors++;
-        }
-        if (!pattern0.test(data3)) {
-          const err22 = {
-            instancePath: instancePath + '/mimeType',
-            schemaPath: '#/properties/mimeType/pattern',
-            keyword: 'pattern',
-            params: { pattern: '^[a-z]+/[a-z0-9][a-z0-9.+-]*$' },
-            message: 'must match pattern "' + '^[a-z]+/[a-z0-9][a-z0-9.+-]*$' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err22];
-          } else {
-            vErrors.push(err22);
-          }
-          errors++;
-        }
-      } else {
-        const err23 = {
-          instancePath: instancePath + '/mimeType',
-          schemaPath: '#/properties/mimeType/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err23];
-        } else {
-          vErrors.push(err23);
-        }
-        errors++;
-      }
-    }
-    if (data.sizeBytes !== undefined && func0.call(data, 'sizeBytes')) {
-      let data4 = data.sizeBytes;
-      if (!(typeof data4 == 'number' && !(data4 % 1) && !isNaN(data4) && isFinite(data4))) {
-        const err24 = {
-          instancePath: instancePath + '/sizeBytes',
-          schemaPath: '#/properties/sizeBytes/type',
-          keyword: 'type',
-          params: { type: 'integer' },
-          message: 'must be integer',
-        };
-        if (vErrors === null) {
-          vErrors = [err24];
-        } else {
-          vErrors.push(err24);
-        }
-        errors++;
-      }
-      if (typeof data4 == 'number' && isFinite(data4)) {
-        if (data4 < 0 || isNaN(data4)) {
-          const err25 = {
-            instancePath: instancePath + '/sizeBytes',
-            schemaPath: '#/properties/sizeBytes/minimum',
-            keyword: 'minimum',
-            params: { comparison: '>=', limit: 0 },
-            message: 'must be >= 0',
-          };
-          if (vErrors === null) {
-            vErrors = [err25];
-          } else {
-            vErrors.push(err25);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.pageCount !== undefined && func0.call(data, 'pageCount')) {
-      let data5 = data.pageCount;
-      if (!(typeof data5 == 'number' && !(data5 % 1) && !isNaN(data5) && isFinite(data5)) && data5 !== null) {
-        const err26 = {
-          instancePath: instancePath + '/pageCount',
-          schemaPath: '#/properties/pageCount/type',
-          keyword: 'type',
-          params: { type: schema11.properties.pageCount.type },
-          message: 'must be integer,null',
-        };
-        if (vErrors === null) {
-          vErrors = [err26];
-        } else {
-          vErrors.push(err26);
-        }
-        errors++;
-      }
-      if (typeof data5 == 'number' && isFinite(data5)) {
-        if (data5 < 0 || isNaN(data5)) {
-          const err27 = {
-            instancePath: instancePath + '/pageCount',
-            schemaPath: '#/properties/pageCount/minimum',
-            keyword: 'minimum',
-            params: { comparison: '>=', limit: 0 },
-            message: 'must be >= 0',
-          };
-          if (vErrors === null) {
-            vErrors = [err27];
-          } else {
-            vErrors.push(err27);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.chunkCount !== undefined && func0.call(data, 'chunkCount')) {
-      let data6 = data.chunkCount;
-      if (!(typeof data6 == 'number' && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
-        const err28 = {
-          instancePath: instancePath + '/chunkCount',
-          schemaPath: '#/properties/chunkCount/type',
-          keyword: 'type',
-          params: { type: 'integer' },
-          message: 'must be integer',
-        };
-        if (vErrors === null) {
-          vErrors = [err28];
-        } else {
-          vErrors.push(err28);
-        }
-        errors++;
-      }
-      if (typeof data6 == 'number' && isFinite(data6)) {
-        if (data6 < 0 || isNaN(data6)) {
-          const err29 = {
-            instancePath: instancePath + '/chunkCount',
-            schemaPath: '#/properties/chunkCount/minimum',
-            keyword: 'minimum',
-            params: { comparison: '>=', limit: 0 },
-            message: 'must be >= 0',
-          };
-          if (vErrors === null) {
-            vErrors = [err29];
-          } else {
-            vErrors.push(err29);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.tokenCount !== undefined && func0.call(data, 'tokenCount')) {
-      let data7 = data.tokenCount;
-      if (!(typeof data7 == 'number' && !(data7 % 1) && !isNaN(data7) && isFinite(data7))) {
-        const err30 = {
-          instancePath: instancePath + '/tokenCount',
-          schemaPath: '#/properties/tokenCount/type',
-          keyword: 'type',
-          params: { type: 'integer' },
-          message: 'must be integer',
-        };
-        if (vErrors === null) {
-          vErrors = [err30];
-        } else {
-          vErrors.push(err30);
-        }
-        errors++;
-      }
-      if (typeof data7 == 'number' && isFinite(data7)) {
-        if (data7 < 0 || isNaN(data7)) {
-          const err31 = {
-            instancePath: instancePath + '/tokenCount',
-            schemaPath: '#/properties/tokenCount/minimum',
-            keyword: 'minimum',
-            params: { comparison: '>=', limit: 0 },
-            message: 'must be >= 0',
-          };
-          if (vErrors === null) {
-            vErrors = [err31];
-          } else {
-            vErrors.push(err31);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.embeddingModel !== undefined && func0.call(data, 'embeddingModel')) {
-      let data8 = data.embeddingModel;
-      if (typeof data8 === 'string') {
-        if (func58(data8) > 100) {
-          const err32 = {
-            instancePath: instancePath + '/embeddingModel',
-            schemaPath: '#/properties/embeddingModel/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 100 },
-            message: 'must NOT have more than 100 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err32];
-          } else {
-            vErrors.push(err32);
-          }
-          errors++;
-        }
-        if (func58(data8) < 1) {
-          const err33 = {
-            instancePath: instancePath + '/embeddingModel',
-            schemaPath: '#/properties/embeddingModel/minLength',
-            keyword: 'minLength',
-            params: { limit: 1 },
-            message: 'must NOT have fewer than 1 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err33];
-          } else {
-            vErrors.push(err33);
-          }
-          errors++;
-        }
-      } else {
-        const err34 = {
-          instancePath: instancePath + '/embeddingModel',
-          schemaPath: '#/properties/embeddingModel/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err34];
-        } else {
-          vErrors.push(err34);
-        }
-        errors++;
-      }
-    }
-    if (data.embeddingDimensions !== undefined && func0.call(data, 'embeddingDimensions')) {
-      let data9 = data.embeddingDimensions;
-      if (!(typeof data9 == 'number' && !(data9 % 1) && !isNaN(data9) && isFinite(data9))) {
-        const err35 = {
-          instancePath: instancePath + '/embeddingDimensions',
-          schemaPath: '#/properties/embeddingDimensions/type',
-          keyword: 'type',
-          params: { type: 'integer' },
-          message: 'must be integer',
-        };
-        if (vErrors === null) {
-          vErrors = [err35];
-        } else {
-          vErrors.push(err35);
-        }
-        errors++;
-      }
-      if (typeof data9 == 'number' && isFinite(data9)) {
-        if (data9 < 1 || isNaN(data9)) {
-          const err36 = {
-            instancePath: instancePath + '/embeddingDimensions',
-            schemaPath: '#/properties/embeddingDimensions/minimum',
-            keyword: 'minimum',
-            params: { comparison: '>=', limit: 1 },
-            message: 'must be >= 1',
-          };
-          if (vErrors === null) {
-            vErrors = [err36];
-          } else {
-            vErrors.push(err36);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.language !== undefined && func0.call(data, 'language')) {
-      let data10 = data.language;
-      if (typeof data10 === 'string') {
-        if (!pattern1.test(data10)) {
-          const err37 = {
-            instancePath: instancePath + '/language',
-            schemaPath: '../common/locale.json#/definitions/Locale/pattern',
-            keyword: 'pattern',
-            params: { pattern: '^[a-z]{2}(-[A-Z]{2})?$' },
-            message: 'must match pattern "' + '^[a-z]{2}(-[A-Z]{2})?$' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err37];
-          } else {
-            vErrors.push(err37);
-          }
-          errors++;
-        }
-      } else {
-        const err38 = {
-          instancePath: instancePath + '/language',
-          schemaPath: '../common/locale.json#/definitions/Locale/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err38];
-        } else {
-          vErrors.push(err38);
-        }
-        errors++;
-      }
-    }
-    if (data.sourceUri !== undefined && func0.call(data, 'sourceUri')) {
-      let data11 = data.sourceUri;
-      if (typeof data11 === 'string') {
-        if (!formats4(data11)) {
-          const err39 = {
-            instancePath: instancePath + '/sourceUri',
-            schemaPath: '#/properties/sourceUri/format',
-            keyword: 'format',
-            params: { format: 'uri' },
-            message: 'must match format "' + 'uri' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err39];
-          } else {
-            vErrors.push(err39);
-          }
-          errors++;
-        }
-      } else {
-        const err40 = {
-          instancePath: instancePath + '/sourceUri',
-          schemaPath: '#/properties/sourceUri/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err40];
-        } else {
-          vErrors.push(err40);
-        }
-        errors++;
-      }
-    }
-    if (data.processedAt !== undefined && func0.call(data, 'processedAt')) {
-      let data12 = data.processedAt;
-      if (typeof data12 === 'string') {
-        if (!formats6.validate(data12)) {
-          const err41 = {
-            instancePath: instancePath + '/processedAt',
-            schemaPath: '#/properties/processedAt/format',
-            keyword: 'format',
-            params: { format: 'date-time' },
-            message: 'must match format "' + 'date-time' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err41];
-          } else {
-            vErrors.push(err41);
-          }
-          errors++;
-        }
-      } else {
-        const err42 = {
-          instancePath: instancePath + '/processedAt',
-          schemaPath: '#/properties/processedAt/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err42];
-        } else {
-          vErrors.push(err42);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err43 = {
-      instancePath,
-      schemaPath: '#/type',
-      keyword: 'type',
-      params: { type: 'object' },
-      message: 'must be object',
-    };
-    if (vErrors === null) {
-      vErrors = [err43];
-    } else {
-      vErrors.push(err43);
-    }
-    errors++;
-  }
-  validate10.errors = vErrors;
-  return errors === 0;
+const formats4 = require("ajv-formats/dist/formats").fullFormats.uri;
+const formats6 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+const pattern0 = new RegExp("^[a-z]+/[a-z0-9][a-z0-9.+-]*$", "u");
+const pattern1 = new RegExp("^[a-z]{2}(-[A-Z]{2})?$", "u");
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://schemas.clone.dev/events/document.processed/1.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if((data.documentId === undefined) || (!(func0.call(data, "documentId")))){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "documentId"},message:"must have required property '"+"documentId"+"'"};
+if(vErrors === null){
+vErrors = [err0];
 }
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if((data.userId === undefined) || (!(func0.call(data, "userId")))){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if((data.fileName === undefined) || (!(func0.call(data, "fileName")))){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "fileName"},message:"must have required property '"+"fileName"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if((data.mimeType === undefined) || (!(func0.call(data, "mimeType")))){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mimeType"},message:"must have required property '"+"mimeType"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if((data.sizeBytes === undefined) || (!(func0.call(data, "sizeBytes")))){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sizeBytes"},message:"must have required property '"+"sizeBytes"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if((data.pageCount === undefined) || (!(func0.call(data, "pageCount")))){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "pageCount"},message:"must have required property '"+"pageCount"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if((data.chunkCount === undefined) || (!(func0.call(data, "chunkCount")))){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chunkCount"},message:"must have required property '"+"chunkCount"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if((data.tokenCount === undefined) || (!(func0.call(data, "tokenCount")))){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tokenCount"},message:"must have required property '"+"tokenCount"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if((data.embeddingModel === undefined) || (!(func0.call(data, "embeddingModel")))){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "embeddingModel"},message:"must have required property '"+"embeddingModel"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if((data.embeddingDimensions === undefined) || (!(func0.call(data, "embeddingDimensions")))){
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "embeddingDimensions"},message:"must have required property '"+"embeddingDimensions"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if((data.processedAt === undefined) || (!(func0.call(data, "processedAt")))){
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "processedAt"},message:"must have required property '"+"processedAt"+"'"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+for(const key0 of Object.keys(data)){
+if(!(func0.call(schema11.properties, key0))){
+const err11 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.documentId !== undefined && func0.call(data, "documentId")){
+let data0 = data.documentId;
+if(typeof data0 === "string"){
+if(func58(data0) > 36){
+const err12 = {instancePath:instancePath+"/documentId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(!(formats0.test(data0))){
+const err13 = {instancePath:instancePath+"/documentId",schemaPath:"../common/ids.json#/definitions/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/documentId",schemaPath:"../common/ids.json#/definitions/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.userId !== undefined && func0.call(data, "userId")){
+let data1 = data.userId;
+if(typeof data1 === "string"){
+if(func58(data1) > 36){
+const err15 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(!(formats0.test(data1))){
+const err16 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.fileName !== undefined && func0.call(data, "fileName")){
+let data2 = data.fileName;
+if(typeof data2 === "string"){
+if(func58(data2) > 255){
+const err18 = {instancePath:instancePath+"/fileName",schemaPath:"#/properties/fileName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(func58(data2) < 1){
+const err19 = {instancePath:instancePath+"/fileName",schemaPath:"#/properties/fileName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/fileName",schemaPath:"#/properties/fileName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.mimeType !== undefined && func0.call(data, "mimeType")){
+let data3 = data.mimeType;
+if(typeof data3 === "string"){
+if(func58(data3) > 127){
+const err21 = {instancePath:instancePath+"/mimeType",schemaPath:"#/properties/mimeType/maxLength",keyword:"maxLength",params:{limit: 127},message:"must NOT have more than 127 characters"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(!pattern0.test(data3)){
+const err22 = {instancePath:instancePath+"/mimeType",schemaPath:"#/properties/mimeType/pattern",keyword:"pattern",params:{pattern: "^[a-z]+/[a-z0-9][a-z0-9.+-]*$"},message:"must match pattern \""+"^[a-z]+/[a-z0-9][a-z0-9.+-]*$"+"\""};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/mimeType",schemaPath:"#/properties/mimeType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.sizeBytes !== undefined && func0.call(data, "sizeBytes")){
+let data4 = data.sizeBytes;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err24 = {instancePath:instancePath+"/sizeBytes",schemaPath:"#/properties/sizeBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err25 = {instancePath:instancePath+"/sizeBytes",schemaPath:"#/properties/sizeBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+if(data.pageCount !== undefined && func0.call(data, "pageCount")){
+let data5 = data.pageCount;
+if((!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))) && (data5 !== null)){
+const err26 = {instancePath:instancePath+"/pageCount",schemaPath:"#/properties/pageCount/type",keyword:"type",params:{type: schema11.properties.pageCount.type},message:"must be integer,null"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err27 = {instancePath:instancePath+"/pageCount",schemaPath:"#/properties/pageCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+}
+if(data.chunkCount !== undefined && func0.call(data, "chunkCount")){
+let data6 = data.chunkCount;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err28 = {instancePath:instancePath+"/chunkCount",schemaPath:"#/properties/chunkCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+const err29 = {instancePath:instancePath+"/chunkCount",schemaPath:"#/properties/chunkCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+}
+if(data.tokenCount !== undefined && func0.call(data, "tokenCount")){
+let data7 = data.tokenCount;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+const err30 = {instancePath:instancePath+"/tokenCount",schemaPath:"#/properties/tokenCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 < 0 || isNaN(data7)){
+const err31 = {instancePath:instancePath+"/tokenCount",schemaPath:"#/properties/tokenCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+if(data.embeddingModel !== undefined && func0.call(data, "embeddingModel")){
+let data8 = data.embeddingModel;
+if(typeof data8 === "string"){
+if(func58(data8) > 100){
+const err32 = {instancePath:instancePath+"/embeddingModel",schemaPath:"#/properties/embeddingModel/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if(func58(data8) < 1){
+const err33 = {instancePath:instancePath+"/embeddingModel",schemaPath:"#/properties/embeddingModel/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/embeddingModel",schemaPath:"#/properties/embeddingModel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data.embeddingDimensions !== undefined && func0.call(data, "embeddingDimensions")){
+let data9 = data.embeddingDimensions;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+const err35 = {instancePath:instancePath+"/embeddingDimensions",schemaPath:"#/properties/embeddingDimensions/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 < 1 || isNaN(data9)){
+const err36 = {instancePath:instancePath+"/embeddingDimensions",schemaPath:"#/properties/embeddingDimensions/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+}
+if(data.language !== undefined && func0.call(data, "language")){
+let data10 = data.language;
+if(typeof data10 === "string"){
+if(!pattern1.test(data10)){
+const err37 = {instancePath:instancePath+"/language",schemaPath:"../common/locale.json#/definitions/Locale/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[A-Z]{2})?$"},message:"must match pattern \""+"^[a-z]{2}(-[A-Z]{2})?$"+"\""};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/language",schemaPath:"../common/locale.json#/definitions/Locale/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+if(data.sourceUri !== undefined && func0.call(data, "sourceUri")){
+let data11 = data.sourceUri;
+if(typeof data11 === "string"){
+if(!(formats4(data11))){
+const err39 = {instancePath:instancePath+"/sourceUri",schemaPath:"#/properties/sourceUri/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/sourceUri",schemaPath:"#/properties/sourceUri/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data.processedAt !== undefined && func0.call(data, "processedAt")){
+let data12 = data.processedAt;
+if(typeof data12 === "string"){
+if(!(formats6.validate(data12))){
+const err41 = {instancePath:instancePath+"/processedAt",schemaPath:"#/properties/processedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/processedAt",schemaPath:"#/properties/processedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+

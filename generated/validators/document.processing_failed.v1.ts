@@ -6,748 +6,471 @@ const require = createRequire(import.meta.url);
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {
-  '$schema': 'http://json-schema.org/draft-07/schema#',
-  '$id': 'https://schemas.clone.dev/events/document.processing_failed/1.json',
-  'title': 'DocumentProcessingFailedV1',
-  'description': 'Processing a knowledge document failed at one stage of the pipeline.',
-  'type': 'object',
-  'additionalProperties': false,
-  'required': ['documentId', 'userId', 'fileName', 'stage', 'error', 'retryable', 'attempt', 'failedAt'],
-  'properties': {
-    'documentId': { '$ref': '../common/ids.json#/definitions/Uuid' },
-    'userId': { '$ref': '../common/ids.json#/definitions/Uuid' },
-    'fileName': {
-      'description': 'Original file name as uploaded.',
-      'type': 'string',
-      'minLength': 1,
-      'maxLength': 255,
-    },
-    'stage': {
-      'description': 'Pipeline stage that failed.',
-      'type': 'string',
-      'enum': ['upload', 'parse', 'chunk', 'embed'],
-    },
-    'error': { '$ref': '../common/error.json#/definitions/ErrorDetail' },
-    'retryable': { 'description': 'Whether trying again may succeed.', 'type': 'boolean' },
-    'attempt': { 'description': 'Which attempt failed, starting at 1.', 'type': 'integer', 'minimum': 1 },
-    'failedAt': { 'description': 'When the attempt failed (RFC 3339).', 'type': 'string', 'format': 'date-time' },
-  },
-  'examples': [
-    {
-      'documentId': 'e7f8a9b0-1c2d-4e3f-8a4b-5c6d7e8f9a01',
-      'userId': '6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10',
-      'fileName': 'scan-2019.pdf',
-      'stage': 'parse',
-      'error': {
-        'code': 'ENCRYPTED_PDF',
-        'message': 'The PDF is password protected.',
-        'details': { 'parser': 'pdfium 6312' },
-      },
-      'retryable': false,
-      'attempt': 1,
-      'failedAt': '2026-11-28T11:02:44Z',
-    },
-    {
-      'documentId': 'f8a9b0c1-2d3e-4f4a-9b5c-6d7e8f9a0b12',
-      'userId': '3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f',
-      'fileName': 'handbook.docx',
-      'stage': 'embed',
-      'error': { 'code': 'EMBEDDING_RATE_LIMITED', 'message': 'The embedding provider returned 429.' },
-      'retryable': true,
-      'attempt': 3,
-      'failedAt': '2026-11-28T11:05:00.000Z',
-    },
-  ],
-};
-const schema13 = {
-  'title': 'Uuid',
-  'description': 'An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.',
-  'type': 'string',
-  'format': 'uuid',
-  'maxLength': 36,
-};
-const schema16 = {
-  'title': 'ErrorDetail',
-  'description': 'A machine-readable error code, a human-readable message and optional string details.',
-  'type': 'object',
-  'additionalProperties': false,
-  'required': ['code', 'message'],
-  'properties': {
-    'code': {
-      'description': 'Stable, upper snake case error code that consumers can branch on, e.g. INSUFFICIENT_AUDIO.',
-      'type': 'string',
-      'pattern': '^[A-Z][A-Z0-9_]*$',
-      'maxLength': 64,
-    },
-    'message': {
-      'description': 'Human-readable explanation; never parse it.',
-      'type': 'string',
-      'minLength': 1,
-      'maxLength': 2000,
-    },
-    'details': {
-      'description': 'Extra context as string key/value pairs (e.g. the failing file or provider request id).',
-      'type': 'object',
-      'additionalProperties': { 'type': 'string', 'maxLength': 1000 },
-    },
-  },
-};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/document.processing_failed/1.json","title":"DocumentProcessingFailedV1","description":"Processing a knowledge document failed at one stage of the pipeline.","type":"object","additionalProperties":false,"required":["documentId","userId","fileName","stage","error","retryable","attempt","failedAt"],"properties":{"documentId":{"$ref":"../common/ids.json#/definitions/Uuid"},"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"fileName":{"description":"Original file name as uploaded.","type":"string","minLength":1,"maxLength":255},"stage":{"description":"Pipeline stage that failed.","type":"string","enum":["upload","parse","chunk","embed"]},"error":{"$ref":"../common/error.json#/definitions/ErrorDetail"},"retryable":{"description":"Whether trying again may succeed.","type":"boolean"},"attempt":{"description":"Which attempt failed, starting at 1.","type":"integer","minimum":1},"failedAt":{"description":"When the attempt failed (RFC 3339).","type":"string","format":"date-time"}},"examples":[{"documentId":"e7f8a9b0-1c2d-4e3f-8a4b-5c6d7e8f9a01","userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","fileName":"scan-2019.pdf","stage":"parse","error":{"code":"ENCRYPTED_PDF","message":"The PDF is password protected.","details":{"parser":"pdfium 6312"}},"retryable":false,"attempt":1,"failedAt":"2026-11-28T11:02:44Z"},{"documentId":"f8a9b0c1-2d3e-4f4a-9b5c-6d7e8f9a0b12","userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","fileName":"handbook.docx","stage":"embed","error":{"code":"EMBEDDING_RATE_LIMITED","message":"The embedding provider returned 429."},"retryable":true,"attempt":3,"failedAt":"2026-11-28T11:05:00.000Z"}]};
+const schema13 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
+const schema16 = {"title":"ErrorDetail","description":"A machine-readable error code, a human-readable message and optional string details.","type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"description":"Stable, upper snake case error code that consumers can branch on, e.g. INSUFFICIENT_AUDIO.","type":"string","pattern":"^[A-Z][A-Z0-9_]*$","maxLength":64},"message":{"description":"Human-readable explanation; never parse it.","type":"string","minLength":1,"maxLength":2000},"details":{"description":"Extra context as string key/value pairs (e.g. the failing file or provider request id).","type":"object","additionalProperties":{"type":"string","maxLength":1000}}}};
 const func0 = Object.prototype.hasOwnProperty;
-const func54 = require('ajv/dist/runtime/ucs2length').default;
+const func54 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const formats4 = require('ajv-formats/dist/formats').fullFormats['date-time'];
-const pattern0 = new RegExp('^[A-Z][A-Z0-9_]*$', 'u');
-function validate10(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  /*# sourceURL="https://schemas.clone.dev/events/document.processing_failed/1.json" */ let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.documentId === undefined || !func0.call(data, 'documentId')) {
-      const err0 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'documentId' },
-        message: "must have required property '" + 'documentId' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.userId === undefined || !func0.call(data, 'userId')) {
-      const err1 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'userId' },
-        message: "must have required property '" + 'userId' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.fileName === undefined || !func0.call(data, 'fileName')) {
-      const err2 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'fileName' },
-        message: "must have required property '" + 'fileName' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.stage === undefined || !func0.call(data, 'stage')) {
-      const err3 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'stage' },
-        message: "must have required property '" + 'stage' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.error === undefined || !func0.call(data, 'error')) {
-      const err4 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'error' },
-        message: "must have required property '" + 'error' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.retryable === undefined || !func0.call(data, 'retryable')) {
-      const err5 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'retryable' },
-        message: "must have required property '" + 'retryable' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.attempt === undefined || !func0.call(data, 'attempt')) {
-      const err6 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'attempt' },
-        message: "must have required property '" + 'attempt' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.failedAt === undefined || !func0.call(data, 'failedAt')) {
-      const err7 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'failedAt' },
-        message: "must have required property '" + 'failedAt' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    for (const key0 of Object.keys(data)) {
-      if (!(
-        key0 === 'documentId' ||
-        key0 === 'userId' ||
-        key0 === 'fileName' ||
-        key0 === 'stage' ||
-        key0 === 'error' ||
-        key0 === 'retryable' ||
-        key0 === 'attempt' ||
-        key0 === 'failedAt'
-      )) {
-        const err8 = {
-          instancePath,
-          schemaPath: '#/additionalProperties',
-          keyword: 'additionalProperties',
-          params: { additionalProperty: key0 },
-          message: 'must NOT have additional properties',
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-    }
-    if (data.documentId !== undefined && func0.call(data, 'documentId')) {
-      let data0 = data.documentId;
-      if (typeof data0 === 'string') {
-        if (func54(data0) > 36) {
-          const err9 = {
-            instancePath: instancePath + '/documentId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 36 },
-            message: 'must NOT have more than 36 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err9];
-          } else {
-            vErrors.push(err9);
-          }
-          errors++;
-        }
-        if (!formats0.test(data0)) {
-          const err10 = {
-            instancePath: instancePath + '/documentId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/format',
-            keyword: 'format',
-            params: { format: 'uuid' },
-            message: 'must match format "' + 'uuid' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err10];
-          } else {
-            vErrors.push(err10);
-          }
-          errors++;
-        }
-      } else {
-        const err11 = {
-          instancePath: instancePath + '/documentId',
-          schemaPath: '../common/ids.json#/definitions/Uuid/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-    }
-    if (data.userId !== undefined && func0.call(data, 'userId')) {
-      let data1 = data.userId;
-      if (typeof data1 === 'string') {
-        if (func54(data1) > 36) {
-          const err12 = {
-            instancePath: instancePath + '/userId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 36 },
-            message: 'must NOT have more than 36 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err12];
-          } else {
-            vErrors.push(err12);
-          }
-          errors++;
-        }
-        if (!formats0.test(data1)) {
-          const err13 = {
-            instancePath: instancePath + '/userId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/format',
-            keyword: 'format',
-            params: { format: 'uuid' },
-            message: 'must match format "' + 'uuid' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err13];
-          } else {
-            vErrors.push(err13);
-          }
-          errors++;
-        }
-      } else {
-        const err14 = {
-          instancePath: instancePath + '/userId',
-          schemaPath: '../common/ids.json#/definitions/Uuid/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-    }
-    if (data.fileName !== undefined && func0.call(data, 'fileName')) {
-      let data2 = data.fileName;
-      if (typeof data2 === 'string') {
-        if (func54(data2) > 255) {
-          const err15 = {
-            instancePath: instancePath + '/fileName',
-            schemaPath: '#/properties/fileName/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 255 },
-            message: 'must NOT have more than 255 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err15];
-          } else {
-            vErrors.push(err15);
-          }
-          errors++;
-        }
-        if (func54(data2) < 1) {
-          const err16 = {
-            instancePath: instancePath + '/fileName',
-            schemaPath: '#/properties/fileName/minLength',
-            keyword: 'minLength',
-            params: { limit: 1 },
-            message: 'must NOT have fewer than 1 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err16];
-          } else {
-            vErrors.push(err16);
-          }
-          errors++;
-        }
-      } else {
-        const err17 = {
-          instancePath: instancePath + '/fileName',
-          schemaPath: '#/properties/fileName/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-    }
-    if (data.stage !== undefined && func0.call(data, 'stage')) {
-      let data3 = data.stage;
-      if (typeof data3 !== 'string') {
-        const err18 = {
-          instancePath: instancePath + '/stage',
-          schemaPath: '#/properties/stage/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-      if (!(data3 === 'upload' || data3 === 'parse' || data3 === 'chunk' || data3 === 'embed')) {
-        const err19 = {
-          instancePath: instancePath + '/stage',
-          schemaPath: '#/properties/stage/enum',
-          keyword: 'enum',
-          params: { allowedValues: schema11.properties.stage.enum },
-          message: 'must be equal to one of the allowed values',
-        };
-        if (vErrors === null) {
-          vErrors = [err19];
-        } else {
-          vErrors.push(err19);
-        }
-        errors++;
-      }
-    }
-    if (data.error !== undefined && func0.call(data, 'error')) {
-      let data4 = data.error;
-      if (data4 && typeof data4 == 'object' && !Array.isArray(data4)) {
-        if (data4.code === undefined || !func0.call(data4, 'code')) {
-          const err20 = {
-            instancePath: instancePath + '/error',
-            schemaPath: '../common/error.json#/definitions/ErrorDetail/required',
-            keyword: 'required',
-            params: { missingProperty: 'code' },
-            message: "must have required property '" + 'code' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err20];
-          } else {
-            vErrors.push(err20);
-          }
-          errors++;
-        }
-        if (data4.message === undefined || !func0.call(data4, 'message')) {
-          const err21 = {
-            instancePath: instancePath + '/error',
-            schemaPath: '../common/error.json#/definitions/ErrorDetail/required',
-            keyword: 'required',
-            params: { missingProperty: 'message' },
-            message: "must have required property '" + 'message' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err21];
-          } else {
-            vErrors.push(err21);
-          }
-          errors++;
-        }
-        for (const key1 of Object.keys(data4)) {
-          if (!(key1 === 'code' || key1 === 'message' || key1 === 'details')) {
-            const err22 = {
-              instancePath: instancePath + '/error',
-              schemaPath: '../common/error.json#/definitions/ErrorDetail/additionalProperties',
-              keyword: 'additionalProperties',
-              params: { additionalProperty: key1 },
-              message: 'must NOT have additional properties',
-            };
-            if (vErrors === null) {
-              vErrors = [err22];
-            } else {
-              vErrors.push(err22);
-            }
-            errors++;
-          }
-        }
-        if (data4.code !== undefined && func0.call(data4, 'code')) {
-          let data5 = data4.code;
-          if (typeof data5 === 'string') {
-            if (func54(data5) > 64) {
-              const err23 = {
-                instancePath: instancePath + '/error/code',
-                schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/code/maxLength',
-                keyword: 'maxLength',
-                params: { limit: 64 },
-                message: 'must NOT have more than 64 characters',
-              };
-              if (vErrors === null) {
-                vErrors = [err23];
-              } else {
-                vErrors.push(err23);
-              }
-              errors++;
-            }
-            if (!pattern0.test(data5)) {
-              const err24 = {
-                instancePath: instancePath + '/error/code',
-                schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/code/pattern',
-                keyword: 'pattern',
-                params: { pattern: '^[A-Z][A-Z0-9_]*$' },
-                message: 'must match pattern "' + '^[A-Z][A-Z0-9_]*$' + '"',
-              };
-              if (vErrors === null) {
-                vErrors = [err24];
-              } else {
-                vErrors.push(err24);
-              }
-              errors++;
-            }
-          } else {
-            const err25 = {
-              instancePath: instancePath + '/error/code',
-              schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/code/type',
-              keyword: 'type',
-              params: { type: 'string' },
-              message: 'must be string',
-            };
-            if (vErrors === null) {
-              vErrors = [err25];
-            } else {
-              vErrors.push(err25);
-            }
-            errors++;
-          }
-        }
-        if (data4.message !== undefined && func0.call(data4, 'message')) {
-          let data6 = data4.message;
-          if (typeof data6 === 'string') {
-            if (func54(data6) > 2000) {
-              const err26 = {
-                instancePath: instancePath + '/error/message',
-                schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/message/maxLength',
-                keyword: 'maxLength',
-                params: { limit: 2000 },
-                message: 'must NOT have more than 2000 characters',
-              };
-              if (vErrors === null) {
-                vErrors = [err26];
-              } else {
-                vErrors.push(err26);
-              }
-              errors++;
-            }
-            if (func54(data6) < 1) {
-              const err27 = {
-                instancePath: instancePath + '/error/message',
-                schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/message/minLength',
-                keyword: 'minLength',
-                params: { limit: 1 },
-                message: 'must NOT have fewer than 1 characters',
-              };
-              if (vErrors === null) {
-                vErrors = [err27];
-              } else {
-                vErrors.push(err27);
-              }
-              errors++;
-            }
-          } else {
-            const err28 = {
-              instancePath: instancePath + '/error/message',
-              schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/message/type',
-              keyword: 'type',
-              params: { type: 'string' },
-              message: 'must be string',
-            };
-            if (vErrors === null) {
-              vErrors = [err28];
-            } else {
-              vErrors.push(err28);
-            }
-            errors++;
-          }
-        }
-        if (data4.details !== undefined && func0.call(data4, 'details')) {
-          let data7 = data4.details;
-          if (data7 && typeof data7 == 'object' && !Array.isArray(data7)) {
-            for (const key2 of Object.keys(data7)) {
-              let data8 = data7[key2];
-              if (typeof data8 === 'string') {
-                if (func54(data8) > 1000) {
-                  const err29 = {
-                    instancePath: instancePath + '/error/details/' + key2.replace(/~/g, '~0').replace(/\//g, '~1'),
-                    schemaPath:
-                      '../common/error.json#/definitions/ErrorDetail/properties/details/additionalProperties/maxLength',
-                    keyword: 'maxLength',
-                    params: { limit: 1000 },
-                    message: 'must NOT have more than 1000 characters',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err29];
-                  } else {
-                    vErrors.push(err29);
-                  }
-                  errors++;
-                }
-              } else {
-                const err30 = {
-                  instancePath: instancePath + '/error/details/' + key2.replace(/~/g, '~0').replace(/\//g, '~1'),
-                  schemaPath:
-                    '../common/error.json#/definitions/ErrorDetail/properties/details/additionalProperties/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string',
-                };
-                if (vErrors === null) {
-                  vErrors = [err30];
-                } else {
-                  vErrors.push(err30);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err31 = {
-              instancePath: instancePath + '/error/details',
-              schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/details/type',
-              keyword: 'type',
-              params: { type: 'object' },
-              message: 'must be object',
-            };
-            if (vErrors === null) {
-              vErrors = [err31];
-            } else {
-              vErrors.push(err31);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err32 = {
-          instancePath: instancePath + '/error',
-          schemaPath: '../common/error.json#/definitions/ErrorDetail/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        };
-        if (vErrors === null) {
-          vErrors = [err32];
-        } else {
-          vErrors.push(err32);
-        }
-        errors++;
-      }
-    }
-    if (data.retryable !== undefined && func0.call(data, 'retryable')) {
-      if (typeof data.retryable !== 'boolean') {
-        const err33 = {
-          instancePath: instancePath + '/retryable',
-          schemaPath: '#/properties/retryable/type',
-          keyword: 'type',
-          params: { type: 'boolean' },
-          message: 'must be boolean',
-        };
-        if (vErrors === null) {
-          vErrors = [err33];
-        } else {
-          vErrors.push(err33);
-        }
-        errors++;
-      }
-    }
-    if (data.attempt !== undefined && func0.call(data, 'attempt')) {
-      let data10 = data.attempt;
-      if (!(typeof data10 == 'number' && !(data10 % 1) && !isNaN(data10) && isFinite(data10))) {
-        const err34 = {
-          instancePath: instancePath + '/attempt',
-          schemaPath: '#/properties/attempt/type',
-          keyword: 'type',
-          params: { type: 'integer' },
-          message: 'must be integer',
-        };
-        if (vErrors === null) {
-          vErrors = [err34];
-        } else {
-          vErrors.push(err34);
-        }
-        errors++;
-      }
-      if (typeof data10 == 'number' && isFinite(data10)) {
-        if (data10 < 1 || isNaN(data10)) {
-          const err35 = {
-            instancePath: instancePath + '/attempt',
-            schemaPath: '#/properties/attempt/minimum',
-            keyword: 'minimum',
-            params: { comparison: '>=', limit: 1 },
-            message: 'must be >= 1',
-          };
-          if (vErrors === null) {
-            vErrors = [err35];
-          } else {
-            vErrors.push(err35);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.failedAt !== undefined && func0.call(data, 'failedAt')) {
-      let data11 = data.failedAt;
-      if (typeof data11 === 'string') {
-        if (!formats4.validate(data11)) {
-          const err36 = {
-            instancePath: instancePath + '/failedAt',
-            schemaPath: '#/properties/failedAt/format',
-            keyword: 'format',
-            params: { format: 'date-time' },
-            message: 'must match format "' + 'date-time' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err36];
-          } else {
-            vErrors.push(err36);
-          }
-          errors++;
-        }
-      } else {
-        const err37 = {
-          instancePath: instancePath + '/failedAt',
-          schemaPath: '#/properties/failedAt/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err37];
-        } else {
-          vErrors.push(err37);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err38 = {
-      instancePath,
-      schemaPath: '#/type',
-      keyword: 'type',
-      params: { type: 'object' },
-      message: 'must be object',
-    };
-    if (vErrors === null) {
-      vErrors = [err38];
-    } else {
-      vErrors.push(err38);
-    }
-    errors++;
-  }
-  validate10.errors = vErrors;
-  return errors === 0;
+const formats4 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+const pattern0 = new RegExp("^[A-Z][A-Z0-9_]*$", "u");
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://schemas.clone.dev/events/document.processing_failed/1.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if((data.documentId === undefined) || (!(func0.call(data, "documentId")))){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "documentId"},message:"must have required property '"+"documentId"+"'"};
+if(vErrors === null){
+vErrors = [err0];
 }
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if((data.userId === undefined) || (!(func0.call(data, "userId")))){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if((data.fileName === undefined) || (!(func0.call(data, "fileName")))){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "fileName"},message:"must have required property '"+"fileName"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if((data.stage === undefined) || (!(func0.call(data, "stage")))){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if((data.error === undefined) || (!(func0.call(data, "error")))){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "error"},message:"must have required property '"+"error"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if((data.retryable === undefined) || (!(func0.call(data, "retryable")))){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retryable"},message:"must have required property '"+"retryable"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if((data.attempt === undefined) || (!(func0.call(data, "attempt")))){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "attempt"},message:"must have required property '"+"attempt"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if((data.failedAt === undefined) || (!(func0.call(data, "failedAt")))){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "failedAt"},message:"must have required property '"+"failedAt"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+for(const key0 of Object.keys(data)){
+if(!((((((((key0 === "documentId") || (key0 === "userId")) || (key0 === "fileName")) || (key0 === "stage")) || (key0 === "error")) || (key0 === "retryable")) || (key0 === "attempt")) || (key0 === "failedAt"))){
+const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.documentId !== undefined && func0.call(data, "documentId")){
+let data0 = data.documentId;
+if(typeof data0 === "string"){
+if(func54(data0) > 36){
+const err9 = {instancePath:instancePath+"/documentId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!(formats0.test(data0))){
+const err10 = {instancePath:instancePath+"/documentId",schemaPath:"../common/ids.json#/definitions/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/documentId",schemaPath:"../common/ids.json#/definitions/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.userId !== undefined && func0.call(data, "userId")){
+let data1 = data.userId;
+if(typeof data1 === "string"){
+if(func54(data1) > 36){
+const err12 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(!(formats0.test(data1))){
+const err13 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.fileName !== undefined && func0.call(data, "fileName")){
+let data2 = data.fileName;
+if(typeof data2 === "string"){
+if(func54(data2) > 255){
+const err15 = {instancePath:instancePath+"/fileName",schemaPath:"#/properties/fileName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(func54(data2) < 1){
+const err16 = {instancePath:instancePath+"/fileName",schemaPath:"#/properties/fileName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/fileName",schemaPath:"#/properties/fileName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.stage !== undefined && func0.call(data, "stage")){
+let data3 = data.stage;
+if(typeof data3 !== "string"){
+const err18 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(!((((data3 === "upload") || (data3 === "parse")) || (data3 === "chunk")) || (data3 === "embed"))){
+const err19 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema11.properties.stage.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.error !== undefined && func0.call(data, "error")){
+let data4 = data.error;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if((data4.code === undefined) || (!(func0.call(data4, "code")))){
+const err20 = {instancePath:instancePath+"/error",schemaPath:"../common/error.json#/definitions/ErrorDetail/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if((data4.message === undefined) || (!(func0.call(data4, "message")))){
+const err21 = {instancePath:instancePath+"/error",schemaPath:"../common/error.json#/definitions/ErrorDetail/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+for(const key1 of Object.keys(data4)){
+if(!(((key1 === "code") || (key1 === "message")) || (key1 === "details"))){
+const err22 = {instancePath:instancePath+"/error",schemaPath:"../common/error.json#/definitions/ErrorDetail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data4.code !== undefined && func0.call(data4, "code")){
+let data5 = data4.code;
+if(typeof data5 === "string"){
+if(func54(data5) > 64){
+const err23 = {instancePath:instancePath+"/error/code",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/code/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(!pattern0.test(data5)){
+const err24 = {instancePath:instancePath+"/error/code",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/code/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z][A-Z0-9_]*$"+"\""};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/error/code",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data4.message !== undefined && func0.call(data4, "message")){
+let data6 = data4.message;
+if(typeof data6 === "string"){
+if(func54(data6) > 2000){
+const err26 = {instancePath:instancePath+"/error/message",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/message/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(func54(data6) < 1){
+const err27 = {instancePath:instancePath+"/error/message",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/error/message",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data4.details !== undefined && func0.call(data4, "details")){
+let data7 = data4.details;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key2 of Object.keys(data7)){
+let data8 = data7[key2];
+if(typeof data8 === "string"){
+if(func54(data8) > 1000){
+const err29 = {instancePath:instancePath+"/error/details/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/details/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/error/details/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/details/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/error/details",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/error",schemaPath:"../common/error.json#/definitions/ErrorDetail/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data.retryable !== undefined && func0.call(data, "retryable")){
+if(typeof data.retryable !== "boolean"){
+const err33 = {instancePath:instancePath+"/retryable",schemaPath:"#/properties/retryable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data.attempt !== undefined && func0.call(data, "attempt")){
+let data10 = data.attempt;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err34 = {instancePath:instancePath+"/attempt",schemaPath:"#/properties/attempt/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 < 1 || isNaN(data10)){
+const err35 = {instancePath:instancePath+"/attempt",schemaPath:"#/properties/attempt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+if(data.failedAt !== undefined && func0.call(data, "failedAt")){
+let data11 = data.failedAt;
+if(typeof data11 === "string"){
+if(!(formats4.validate(data11))){
+const err36 = {instancePath:instancePath+"/failedAt",schemaPath:"#/properties/failedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/failedAt",schemaPath:"#/properties/failedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+}
+else {
+const err38 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+

@@ -6,620 +6,400 @@ const require = createRequire(import.meta.url);
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {
-  '$schema': 'http://json-schema.org/draft-07/schema#',
-  '$id': 'https://schemas.clone.dev/events/face_model.created/1.json',
-  'title': 'FaceModelCreatedV1',
-  'description': "A user's face model (the clone's animated likeness) was built from their photos.",
-  'type': 'object',
-  'additionalProperties': false,
-  'required': ['faceModelId', 'userId', 'imageCount', 'resolution', 'artifactUri', 'createdAt'],
-  'properties': {
-    'faceModelId': { '$ref': '../common/ids.json#/definitions/Uuid' },
-    'userId': { '$ref': '../common/ids.json#/definitions/Uuid' },
-    'imageCount': { 'description': 'Number of source images used.', 'type': 'integer', 'minimum': 1 },
-    'resolution': {
-      'title': 'FaceModelResolution',
-      'description': 'Output resolution of the rendered face, in pixels.',
-      'type': 'object',
-      'additionalProperties': false,
-      'required': ['width', 'height'],
-      'properties': {
-        'width': { 'description': 'Width in pixels.', 'type': 'integer', 'minimum': 1, 'maximum': 8192 },
-        'height': { 'description': 'Height in pixels.', 'type': 'integer', 'minimum': 1, 'maximum': 8192 },
-      },
-    },
-    'qualityScore': {
-      'description': 'Automatic likeness estimate, 0 to 1; absent when the evaluator was skipped.',
-      'type': 'number',
-      'minimum': 0,
-      'maximum': 1,
-    },
-    'artifactUri': { 'description': 'Where the face model is stored.', 'type': 'string', 'format': 'uri' },
-    'createdAt': { 'description': 'When the model was built (RFC 3339).', 'type': 'string', 'format': 'date-time' },
-  },
-  'examples': [
-    {
-      'faceModelId': '0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d',
-      'userId': '6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10',
-      'imageCount': 24,
-      'resolution': { 'width': 1024, 'height': 1024 },
-      'qualityScore': 0.78,
-      'artifactUri': 'gs://clone-face-models/6f1c2b9e/0a1b2c3d/model.bin',
-      'createdAt': '2026-11-28T12:00:00Z',
-    },
-    {
-      'faceModelId': '1b2c3d4e-5f6a-4b7c-9d8e-9f0a1b2c3d4e',
-      'userId': '3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f',
-      'imageCount': 8,
-      'resolution': { 'width': 512, 'height': 768 },
-      'artifactUri': 'https://storage.googleapis.com/clone-face-models/3c9d8e7f/1b2c3d4e/model.bin',
-      'createdAt': '2026-11-28T12:30:45.250Z',
-    },
-  ],
-};
-const schema13 = {
-  'title': 'Uuid',
-  'description': 'An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.',
-  'type': 'string',
-  'format': 'uuid',
-  'maxLength': 36,
-};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/face_model.created/1.json","title":"FaceModelCreatedV1","description":"A user's face model (the clone's animated likeness) was built from their photos.","type":"object","additionalProperties":false,"required":["faceModelId","userId","imageCount","resolution","artifactUri","createdAt"],"properties":{"faceModelId":{"$ref":"../common/ids.json#/definitions/Uuid"},"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"imageCount":{"description":"Number of source images used.","type":"integer","minimum":1},"resolution":{"title":"FaceModelResolution","description":"Output resolution of the rendered face, in pixels.","type":"object","additionalProperties":false,"required":["width","height"],"properties":{"width":{"description":"Width in pixels.","type":"integer","minimum":1,"maximum":8192},"height":{"description":"Height in pixels.","type":"integer","minimum":1,"maximum":8192}}},"qualityScore":{"description":"Automatic likeness estimate, 0 to 1; absent when the evaluator was skipped.","type":"number","minimum":0,"maximum":1},"artifactUri":{"description":"Where the face model is stored.","type":"string","format":"uri"},"createdAt":{"description":"When the model was built (RFC 3339).","type":"string","format":"date-time"}},"examples":[{"faceModelId":"0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d","userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","imageCount":24,"resolution":{"width":1024,"height":1024},"qualityScore":0.78,"artifactUri":"gs://clone-face-models/6f1c2b9e/0a1b2c3d/model.bin","createdAt":"2026-11-28T12:00:00Z"},{"faceModelId":"1b2c3d4e-5f6a-4b7c-9d8e-9f0a1b2c3d4e","userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","imageCount":8,"resolution":{"width":512,"height":768},"artifactUri":"https://storage.googleapis.com/clone-face-models/3c9d8e7f/1b2c3d4e/model.bin","createdAt":"2026-11-28T12:30:45.250Z"}]};
+const schema13 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
 const func0 = Object.prototype.hasOwnProperty;
-const func52 = require('ajv/dist/runtime/ucs2length').default;
+const func52 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const formats4 = require('ajv-formats/dist/formats').fullFormats.uri;
-const formats6 = require('ajv-formats/dist/formats').fullFormats['date-time'];
-function validate10(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  /*# sourceURL="https://schemas.clone.dev/events/face_model.created/1.json" */ let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.faceModelId === undefined || !func0.call(data, 'faceModelId')) {
-      const err0 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'faceModelId' },
-        message: "must have required property '" + 'faceModelId' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.userId === undefined || !func0.call(data, 'userId')) {
-      const err1 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'userId' },
-        message: "must have required property '" + 'userId' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.imageCount === undefined || !func0.call(data, 'imageCount')) {
-      const err2 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'imageCount' },
-        message: "must have required property '" + 'imageCount' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.resolution === undefined || !func0.call(data, 'resolution')) {
-      const err3 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'resolution' },
-        message: "must have required property '" + 'resolution' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.artifactUri === undefined || !func0.call(data, 'artifactUri')) {
-      const err4 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'artifactUri' },
-        message: "must have required property '" + 'artifactUri' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.createdAt === undefined || !func0.call(data, 'createdAt')) {
-      const err5 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'createdAt' },
-        message: "must have required property '" + 'createdAt' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    for (const key0 of Object.keys(data)) {
-      if (!(
-        key0 === 'faceModelId' ||
-        key0 === 'userId' ||
-        key0 === 'imageCount' ||
-        key0 === 'resolution' ||
-        key0 === 'qualityScore' ||
-        key0 === 'artifactUri' ||
-        key0 === 'createdAt'
-      )) {
-        const err6 = {
-          instancePath,
-          schemaPath: '#/additionalProperties',
-          keyword: 'additionalProperties',
-          params: { additionalProperty: key0 },
-          message: 'must NOT have additional properties',
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.faceModelId !== undefined && func0.call(data, 'faceModelId')) {
-      let data0 = data.faceModelId;
-      if (typeof data0 === 'string') {
-        if (func52(data0) > 36) {
-          const err7 = {
-            instancePath: instancePath + '/faceModelId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 36 },
-            message: 'must NOT have more than 36 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
-        if (!formats0.test(data0)) {
-          const err8 = {
-            instancePath: instancePath + '/faceModelId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/format',
-            keyword: 'format',
-            params: { format: 'uuid' },
-            message: 'must match format "' + 'uuid' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
-      } else {
-        const err9 = {
-          instancePath: instancePath + '/faceModelId',
-          schemaPath: '../common/ids.json#/definitions/Uuid/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-    }
-    if (data.userId !== undefined && func0.call(data, 'userId')) {
-      let data1 = data.userId;
-      if (typeof data1 === 'string') {
-        if (func52(data1) > 36) {
-          const err10 = {
-            instancePath: instancePath + '/userId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 36 },
-            message: 'must NOT have more than 36 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err10];
-          } else {
-            vErrors.push(err10);
-          }
-          errors++;
-        }
-        if (!formats0.test(data1)) {
-          const err11 = {
-            instancePath: instancePath + '/userId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/format',
-            keyword: 'format',
-            params: { format: 'uuid' },
-            message: 'must match format "' + 'uuid' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err11];
-          } else {
-            vErrors.push(err11);
-          }
-          errors++;
-        }
-      } else {
-        const err12 = {
-          instancePath: instancePath + '/userId',
-          schemaPath: '../common/ids.json#/definitions/Uuid/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-    }
-    if (data.imageCount !== undefined && func0.call(data, 'imageCount')) {
-      let data2 = data.imageCount;
-      if (!(typeof data2 == 'number' && !(data2 % 1) && !isNaN(data2) && isFinite(data2))) {
-        const err13 = {
-          instancePath: instancePath + '/imageCount',
-          schemaPath: '#/properties/imageCount/type',
-          keyword: 'type',
-          params: { type: 'integer' },
-          message: 'must be integer',
-        };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-      if (typeof data2 == 'number' && isFinite(data2)) {
-        if (data2 < 1 || isNaN(data2)) {
-          const err14 = {
-            instancePath: instancePath + '/imageCount',
-            schemaPath: '#/properties/imageCount/minimum',
-            keyword: 'minimum',
-            params: { comparison: '>=', limit: 1 },
-            message: 'must be >= 1',
-          };
-          if (vErrors === null) {
-            vErrors = [err14];
-          } else {
-            vErrors.push(err14);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.resolution !== undefined && func0.call(data, 'resolution')) {
-      let data3 = data.resolution;
-      if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
-        if (data3.width === undefined || !func0.call(data3, 'width')) {
-          const err15 = {
-            instancePath: instancePath + '/resolution',
-            schemaPath: '#/properties/resolution/required',
-            keyword: 'required',
-            params: { missingProperty: 'width' },
-            message: "must have required property '" + 'width' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err15];
-          } else {
-            vErrors.push(err15);
-          }
-          errors++;
-        }
-        if (data3.height === undefined || !func0.call(data3, 'height')) {
-          const err16 = {
-            instancePath: instancePath + '/resolution',
-            schemaPath: '#/properties/resolution/required',
-            keyword: 'required',
-            params: { missingProperty: 'height' },
-            message: "must have required property '" + 'height' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err16];
-          } else {
-            vErrors.push(err16);
-          }
-          errors++;
-        }
-        for (const key1 of Object.keys(data3)) {
-          if (!(key1 === 'width' || key1 === 'height')) {
-            const err17 = {
-              instancePath: instancePath + '/resolution',
-              schemaPath: '#/properties/resolution/additionalProperties',
-              keyword: 'additionalProperties',
-              params: { additionalProperty: key1 },
-              message: 'must NOT have additional properties',
-            };
-            if (vErrors === null) {
-              vErrors = [err17];
-            } else {
-              vErrors.push(err17);
-            }
-            errors++;
-          }
-        }
-        if (data3.width !== undefined && func0.call(data3, 'width')) {
-          let data4 = data3.width;
-          if (!(typeof data4 == 'number' && !(data4 % 1) && !isNaN(data4) && isFinite(data4))) {
-            const err18 = {
-              instancePath: instancePath + '/resolution/width',
-              schemaPath: '#/properties/resolution/properties/width/type',
-              keyword: 'type',
-              params: { type: 'integer' },
-              message: 'must be integer',
-            };
-            if (vErrors === null) {
-              vErrors = [err18];
-            } else {
-              vErrors.push(err18);
-            }
-            errors++;
-          }
-          if (typeof data4 == 'number' && isFinite(data4)) {
-            if (data4 > 8192 || isNaN(data4)) {
-              const err19 = {
-                instancePath: instancePath + '/resolution/width',
-                schemaPath: '#/properties/resolution/properties/width/maximum',
-                keyword: 'maximum',
-                params: { comparison: '<=', limit: 8192 },
-                message: 'must be <= 8192',
-              };
-              if (vErrors === null) {
-                vErrors = [err19];
-              } else {
-                vErrors.push(err19);
-              }
-              errors++;
-            }
-            if (data4 < 1 || isNaN(data4)) {
-              const err20 = {
-                instancePath: instancePath + '/resolution/width',
-                schemaPath: '#/properties/resolution/properties/width/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 1 },
-                message: 'must be >= 1',
-              };
-              if (vErrors === null) {
-                vErrors = [err20];
-              } else {
-                vErrors.push(err20);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data3.height !== undefined && func0.call(data3, 'height')) {
-          let data5 = data3.height;
-          if (!(typeof data5 == 'number' && !(data5 % 1) && !isNaN(data5) && isFinite(data5))) {
-            const err21 = {
-              instancePath: instancePath + '/resolution/height',
-              schemaPath: '#/properties/resolution/properties/height/type',
-              keyword: 'type',
-              params: { type: 'integer' },
-              message: 'must be integer',
-            };
-            if (vErrors === null) {
-              vErrors = [err21];
-            } else {
-              vErrors.push(err21);
-            }
-            errors++;
-          }
-          if (typeof data5 == 'number' && isFinite(data5)) {
-            if (data5 > 8192 || isNaN(data5)) {
-              const err22 = {
-                instancePath: instancePath + '/resolution/height',
-                schemaPath: '#/properties/resolution/properties/height/maximum',
-                keyword: 'maximum',
-                params: { comparison: '<=', limit: 8192 },
-                message: 'must be <= 8192',
-              };
-              if (vErrors === null) {
-                vErrors = [err22];
-              } else {
-                vErrors.push(err22);
-              }
-              errors++;
-            }
-            if (data5 < 1 || isNaN(data5)) {
-              const err23 = {
-                instancePath: instancePath + '/resolution/height',
-                schemaPath: '#/properties/resolution/properties/height/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 1 },
-                message: 'must be >= 1',
-              };
-              if (vErrors === null) {
-                vErrors = [err23];
-              } else {
-                vErrors.push(err23);
-              }
-              errors++;
-            }
-          }
-        }
-      } else {
-        const err24 = {
-          instancePath: instancePath + '/resolution',
-          schemaPath: '#/properties/resolution/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        };
-        if (vErrors === null) {
-          vErrors = [err24];
-        } else {
-          vErrors.push(err24);
-        }
-        errors++;
-      }
-    }
-    if (data.qualityScore !== undefined && func0.call(data, 'qualityScore')) {
-      let data6 = data.qualityScore;
-      if (typeof data6 == 'number' && isFinite(data6)) {
-        if (data6 > 1 || isNaN(data6)) {
-          const err25 = {
-            instancePath: instancePath + '/qualityScore',
-            schemaPath: '#/properties/qualityScore/maximum',
-            keyword: 'maximum',
-            params: { comparison: '<=', limit: 1 },
-            message: 'must be <= 1',
-          };
-          if (vErrors === null) {
-            vErrors = [err25];
-          } else {
-            vErrors.push(err25);
-          }
-          errors++;
-        }
-        if (data6 < 0 || isNaN(data6)) {
-          const err26 = {
-            instancePath: instancePath + '/qualityScore',
-            schemaPath: '#/properties/qualityScore/minimum',
-            keyword: 'minimum',
-            params: { comparison: '>=', limit: 0 },
-            message: 'must be >= 0',
-          };
-          if (vErrors === null) {
-            vErrors = [err26];
-          } else {
-            vErrors.push(err26);
-          }
-          errors++;
-        }
-      } else {
-        const err27 = {
-          instancePath: instancePath + '/qualityScore',
-          schemaPath: '#/properties/qualityScore/type',
-          keyword: 'type',
-          params: { type: 'number' },
-          message: 'must be number',
-        };
-        if (vErrors === null) {
-          vErrors = [err27];
-        } else {
-          vErrors.push(err27);
-        }
-        errors++;
-      }
-    }
-    if (data.artifactUri !== undefined && func0.call(data, 'artifactUri')) {
-      let data7 = data.artifactUri;
-      if (typeof data7 === 'string') {
-        if (!formats4(data7)) {
-          const err28 = {
-            instancePath: instancePath + '/artifactUri',
-            schemaPath: '#/properties/artifactUri/format',
-            keyword: 'format',
-            params: { format: 'uri' },
-            message: 'must match format "' + 'uri' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err28];
-          } else {
-            vErrors.push(err28);
-          }
-          errors++;
-        }
-      } else {
-        const err29 = {
-          instancePath: instancePath + '/artifactUri',
-          schemaPath: '#/properties/artifactUri/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err29];
-        } else {
-          vErrors.push(err29);
-        }
-        errors++;
-      }
-    }
-    if (data.createdAt !== undefined && func0.call(data, 'createdAt')) {
-      let data8 = data.createdAt;
-      if (typeof data8 === 'string') {
-        if (!formats6.validate(data8)) {
-          const err30 = {
-            instancePath: instancePath + '/createdAt',
-            schemaPath: '#/properties/createdAt/format',
-            keyword: 'format',
-            params: { format: 'date-time' },
-            message: 'must match format "' + 'date-time' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err30];
-          } else {
-            vErrors.push(err30);
-          }
-          errors++;
-        }
-      } else {
-        const err31 = {
-          instancePath: instancePath + '/createdAt',
-          schemaPath: '#/properties/createdAt/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err31];
-        } else {
-          vErrors.push(err31);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err32 = {
-      instancePath,
-      schemaPath: '#/type',
-      keyword: 'type',
-      params: { type: 'object' },
-      message: 'must be object',
-    };
-    if (vErrors === null) {
-      vErrors = [err32];
-    } else {
-      vErrors.push(err32);
-    }
-    errors++;
-  }
-  validate10.errors = vErrors;
-  return errors === 0;
+const formats4 = require("ajv-formats/dist/formats").fullFormats.uri;
+const formats6 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://schemas.clone.dev/events/face_model.created/1.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if((data.faceModelId === undefined) || (!(func0.call(data, "faceModelId")))){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "faceModelId"},message:"must have required property '"+"faceModelId"+"'"};
+if(vErrors === null){
+vErrors = [err0];
 }
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if((data.userId === undefined) || (!(func0.call(data, "userId")))){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if((data.imageCount === undefined) || (!(func0.call(data, "imageCount")))){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "imageCount"},message:"must have required property '"+"imageCount"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if((data.resolution === undefined) || (!(func0.call(data, "resolution")))){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resolution"},message:"must have required property '"+"resolution"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if((data.artifactUri === undefined) || (!(func0.call(data, "artifactUri")))){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "artifactUri"},message:"must have required property '"+"artifactUri"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if((data.createdAt === undefined) || (!(func0.call(data, "createdAt")))){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "createdAt"},message:"must have required property '"+"createdAt"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+for(const key0 of Object.keys(data)){
+if(!(((((((key0 === "faceModelId") || (key0 === "userId")) || (key0 === "imageCount")) || (key0 === "resolution")) || (key0 === "qualityScore")) || (key0 === "artifactUri")) || (key0 === "createdAt"))){
+const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.faceModelId !== undefined && func0.call(data, "faceModelId")){
+let data0 = data.faceModelId;
+if(typeof data0 === "string"){
+if(func52(data0) > 36){
+const err7 = {instancePath:instancePath+"/faceModelId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(!(formats0.test(data0))){
+const err8 = {instancePath:instancePath+"/faceModelId",schemaPath:"../common/ids.json#/definitions/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/faceModelId",schemaPath:"../common/ids.json#/definitions/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.userId !== undefined && func0.call(data, "userId")){
+let data1 = data.userId;
+if(typeof data1 === "string"){
+if(func52(data1) > 36){
+const err10 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(!(formats0.test(data1))){
+const err11 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.imageCount !== undefined && func0.call(data, "imageCount")){
+let data2 = data.imageCount;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err13 = {instancePath:instancePath+"/imageCount",schemaPath:"#/properties/imageCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 1 || isNaN(data2)){
+const err14 = {instancePath:instancePath+"/imageCount",schemaPath:"#/properties/imageCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+if(data.resolution !== undefined && func0.call(data, "resolution")){
+let data3 = data.resolution;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if((data3.width === undefined) || (!(func0.call(data3, "width")))){
+const err15 = {instancePath:instancePath+"/resolution",schemaPath:"#/properties/resolution/required",keyword:"required",params:{missingProperty: "width"},message:"must have required property '"+"width"+"'"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if((data3.height === undefined) || (!(func0.call(data3, "height")))){
+const err16 = {instancePath:instancePath+"/resolution",schemaPath:"#/properties/resolution/required",keyword:"required",params:{missingProperty: "height"},message:"must have required property '"+"height"+"'"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+for(const key1 of Object.keys(data3)){
+if(!((key1 === "width") || (key1 === "height"))){
+const err17 = {instancePath:instancePath+"/resolution",schemaPath:"#/properties/resolution/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data3.width !== undefined && func0.call(data3, "width")){
+let data4 = data3.width;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err18 = {instancePath:instancePath+"/resolution/width",schemaPath:"#/properties/resolution/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 8192 || isNaN(data4)){
+const err19 = {instancePath:instancePath+"/resolution/width",schemaPath:"#/properties/resolution/properties/width/maximum",keyword:"maximum",params:{comparison: "<=", limit: 8192},message:"must be <= 8192"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(data4 < 1 || isNaN(data4)){
+const err20 = {instancePath:instancePath+"/resolution/width",schemaPath:"#/properties/resolution/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+if(data3.height !== undefined && func0.call(data3, "height")){
+let data5 = data3.height;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err21 = {instancePath:instancePath+"/resolution/height",schemaPath:"#/properties/resolution/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 8192 || isNaN(data5)){
+const err22 = {instancePath:instancePath+"/resolution/height",schemaPath:"#/properties/resolution/properties/height/maximum",keyword:"maximum",params:{comparison: "<=", limit: 8192},message:"must be <= 8192"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if(data5 < 1 || isNaN(data5)){
+const err23 = {instancePath:instancePath+"/resolution/height",schemaPath:"#/properties/resolution/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/resolution",schemaPath:"#/properties/resolution/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data.qualityScore !== undefined && func0.call(data, "qualityScore")){
+let data6 = data.qualityScore;
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 1 || isNaN(data6)){
+const err25 = {instancePath:instancePath+"/qualityScore",schemaPath:"#/properties/qualityScore/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(data6 < 0 || isNaN(data6)){
+const err26 = {instancePath:instancePath+"/qualityScore",schemaPath:"#/properties/qualityScore/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/qualityScore",schemaPath:"#/properties/qualityScore/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data.artifactUri !== undefined && func0.call(data, "artifactUri")){
+let data7 = data.artifactUri;
+if(typeof data7 === "string"){
+if(!(formats4(data7))){
+const err28 = {instancePath:instancePath+"/artifactUri",schemaPath:"#/properties/artifactUri/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/artifactUri",schemaPath:"#/properties/artifactUri/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data.createdAt !== undefined && func0.call(data, "createdAt")){
+let data8 = data.createdAt;
+if(typeof data8 === "string"){
+if(!(formats6.validate(data8))){
+const err30 = {instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+else {
+const err32 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+

@@ -6,665 +6,418 @@ const require = createRequire(import.meta.url);
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {
-  '$schema': 'http://json-schema.org/draft-07/schema#',
-  '$id': 'https://schemas.clone.dev/events/face_model.creation_failed/1.json',
-  'title': 'FaceModelCreationFailedV1',
-  'description': "Building a user's face model failed.",
-  'type': 'object',
-  'additionalProperties': false,
-  'required': ['faceModelId', 'userId', 'error', 'retryable', 'attempt', 'failedAt'],
-  'properties': {
-    'faceModelId': { '$ref': '../common/ids.json#/definitions/Uuid' },
-    'userId': { '$ref': '../common/ids.json#/definitions/Uuid' },
-    'error': { '$ref': '../common/error.json#/definitions/ErrorDetail' },
-    'retryable': { 'description': 'Whether trying again may succeed.', 'type': 'boolean' },
-    'attempt': { 'description': 'Which attempt failed, starting at 1.', 'type': 'integer', 'minimum': 1 },
-    'rejectedImageCount': {
-      'description':
-        'Source images rejected by the face detector (blurred, no face, several faces); absent when detection did not run.',
-      'type': 'integer',
-      'minimum': 0,
-    },
-    'failedAt': { 'description': 'When the attempt failed (RFC 3339).', 'type': 'string', 'format': 'date-time' },
-  },
-  'examples': [
-    {
-      'faceModelId': '0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d',
-      'userId': '6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10',
-      'error': {
-        'code': 'TOO_FEW_USABLE_IMAGES',
-        'message': '3 of 5 images had no detectable face; at least 4 usable images are needed.',
-      },
-      'retryable': false,
-      'attempt': 1,
-      'rejectedImageCount': 3,
-      'failedAt': '2026-11-28T12:05:10Z',
-    },
-    {
-      'faceModelId': '1b2c3d4e-5f6a-4b7c-9d8e-9f0a1b2c3d4e',
-      'userId': '3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f',
-      'error': {
-        'code': 'RENDERER_UNAVAILABLE',
-        'message': 'The rendering service did not answer within 60 s.',
-        'details': { 'region': 'europe-west4' },
-      },
-      'retryable': true,
-      'attempt': 2,
-      'failedAt': '2026-11-28T12:31:00Z',
-    },
-  ],
-};
-const schema13 = {
-  'title': 'Uuid',
-  'description': 'An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.',
-  'type': 'string',
-  'format': 'uuid',
-  'maxLength': 36,
-};
-const schema16 = {
-  'title': 'ErrorDetail',
-  'description': 'A machine-readable error code, a human-readable message and optional string details.',
-  'type': 'object',
-  'additionalProperties': false,
-  'required': ['code', 'message'],
-  'properties': {
-    'code': {
-      'description': 'Stable, upper snake case error code that consumers can branch on, e.g. INSUFFICIENT_AUDIO.',
-      'type': 'string',
-      'pattern': '^[A-Z][A-Z0-9_]*$',
-      'maxLength': 64,
-    },
-    'message': {
-      'description': 'Human-readable explanation; never parse it.',
-      'type': 'string',
-      'minLength': 1,
-      'maxLength': 2000,
-    },
-    'details': {
-      'description': 'Extra context as string key/value pairs (e.g. the failing file or provider request id).',
-      'type': 'object',
-      'additionalProperties': { 'type': 'string', 'maxLength': 1000 },
-    },
-  },
-};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/face_model.creation_failed/1.json","title":"FaceModelCreationFailedV1","description":"Building a user's face model failed.","type":"object","additionalProperties":false,"required":["faceModelId","userId","error","retryable","attempt","failedAt"],"properties":{"faceModelId":{"$ref":"../common/ids.json#/definitions/Uuid"},"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"error":{"$ref":"../common/error.json#/definitions/ErrorDetail"},"retryable":{"description":"Whether trying again may succeed.","type":"boolean"},"attempt":{"description":"Which attempt failed, starting at 1.","type":"integer","minimum":1},"rejectedImageCount":{"description":"Source images rejected by the face detector (blurred, no face, several faces); absent when detection did not run.","type":"integer","minimum":0},"failedAt":{"description":"When the attempt failed (RFC 3339).","type":"string","format":"date-time"}},"examples":[{"faceModelId":"0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d","userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","error":{"code":"TOO_FEW_USABLE_IMAGES","message":"3 of 5 images had no detectable face; at least 4 usable images are needed."},"retryable":false,"attempt":1,"rejectedImageCount":3,"failedAt":"2026-11-28T12:05:10Z"},{"faceModelId":"1b2c3d4e-5f6a-4b7c-9d8e-9f0a1b2c3d4e","userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","error":{"code":"RENDERER_UNAVAILABLE","message":"The rendering service did not answer within 60 s.","details":{"region":"europe-west4"}},"retryable":true,"attempt":2,"failedAt":"2026-11-28T12:31:00Z"}]};
+const schema13 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
+const schema16 = {"title":"ErrorDetail","description":"A machine-readable error code, a human-readable message and optional string details.","type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"description":"Stable, upper snake case error code that consumers can branch on, e.g. INSUFFICIENT_AUDIO.","type":"string","pattern":"^[A-Z][A-Z0-9_]*$","maxLength":64},"message":{"description":"Human-readable explanation; never parse it.","type":"string","minLength":1,"maxLength":2000},"details":{"description":"Extra context as string key/value pairs (e.g. the failing file or provider request id).","type":"object","additionalProperties":{"type":"string","maxLength":1000}}}};
 const func0 = Object.prototype.hasOwnProperty;
-const func52 = require('ajv/dist/runtime/ucs2length').default;
+const func52 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const formats4 = require('ajv-formats/dist/formats').fullFormats['date-time'];
-const pattern0 = new RegExp('^[A-Z][A-Z0-9_]*$', 'u');
-function validate10(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  /*# sourceURL="https://schemas.clone.dev/events/face_model.creation_failed/1.json" */ let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.faceModelId === undefined || !func0.call(data, 'faceModelId')) {
-      const err0 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'faceModelId' },
-        message: "must have required property '" + 'faceModelId' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.userId === undefined || !func0.call(data, 'userId')) {
-      const err1 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'userId' },
-        message: "must have required property '" + 'userId' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.error === undefined || !func0.call(data, 'error')) {
-      const err2 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'error' },
-        message: "must have required property '" + 'error' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.retryable === undefined || !func0.call(data, 'retryable')) {
-      const err3 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'retryable' },
-        message: "must have required property '" + 'retryable' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.attempt === undefined || !func0.call(data, 'attempt')) {
-      const err4 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'attempt' },
-        message: "must have required property '" + 'attempt' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.failedAt === undefined || !func0.call(data, 'failedAt')) {
-      const err5 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'failedAt' },
-        message: "must have required property '" + 'failedAt' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    for (const key0 of Object.keys(data)) {
-      if (!(
-        key0 === 'faceModelId' ||
-        key0 === 'userId' ||
-        key0 === 'error' ||
-        key0 === 'retryable' ||
-        key0 === 'attempt' ||
-        key0 === 'rejectedImageCount' ||
-        key0 === 'failedAt'
-      )) {
-        const err6 = {
-          instancePath,
-          schemaPath: '#/additionalProperties',
-          keyword: 'additionalProperties',
-          params: { additionalProperty: key0 },
-          message: 'must NOT have additional properties',
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.faceModelId !== undefined && func0.call(data, 'faceModelId')) {
-      let data0 = data.faceModelId;
-      if (typeof data0 === 'string') {
-        if (func52(data0) > 36) {
-          const err7 = {
-            instancePath: instancePath + '/faceModelId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 36 },
-            message: 'must NOT have more than 36 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
-        if (!formats0.test(data0)) {
-          const err8 = {
-            instancePath: instancePath + '/faceModelId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/format',
-            keyword: 'format',
-            params: { format: 'uuid' },
-            message: 'must match format "' + 'uuid' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
-      } else {
-        const err9 = {
-          instancePath: instancePath + '/faceModelId',
-          schemaPath: '../common/ids.json#/definitions/Uuid/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-    }
-    if (data.userId !== undefined && func0.call(data, 'userId')) {
-      let data1 = data.userId;
-      if (typeof data1 === 'string') {
-        if (func52(data1) > 36) {
-          const err10 = {
-            instancePath: instancePath + '/userId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 36 },
-            message: 'must NOT have more than 36 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err10];
-          } else {
-            vErrors.push(err10);
-          }
-          errors++;
-        }
-        if (!formats0.test(data1)) {
-          const err11 = {
-            instancePath: instancePath + '/userId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/format',
-            keyword: 'format',
-            params: { format: 'uuid' },
-            message: 'must match format "' + 'uuid' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err11];
-          } else {
-            vErrors.push(err11);
-          }
-          errors++;
-        }
-      } else {
-        const err12 = {
-          instancePath: instancePath + '/userId',
-          schemaPath: '../common/ids.json#/definitions/Uuid/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-    }
-    if (data.error !== undefined && func0.call(data, 'error')) {
-      let data2 = data.error;
-      if (data2 && typeof data2 == 'object' && !Array.isArray(data2)) {
-        if (data2.code === undefined || !func0.call(data2, 'code')) {
-          const err13 = {
-            instancePath: instancePath + '/error',
-            schemaPath: '../common/error.json#/definitions/ErrorDetail/required',
-            keyword: 'required',
-            params: { missingProperty: 'code' },
-            message: "must have required property '" + 'code' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err13];
-          } else {
-            vErrors.push(err13);
-          }
-          errors++;
-        }
-        if (data2.message === undefined || !func0.call(data2, 'message')) {
-          const err14 = {
-            instancePath: instancePath + '/error',
-            schemaPath: '../common/error.json#/definitions/ErrorDetail/required',
-            keyword: 'required',
-            params: { missingProperty: 'message' },
-            message: "must have required property '" + 'message' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err14];
-          } else {
-            vErrors.push(err14);
-          }
-          errors++;
-        }
-        for (const key1 of Object.keys(data2)) {
-          if (!(key1 === 'code' || key1 === 'message' || key1 === 'details')) {
-            const err15 = {
-              instancePath: instancePath + '/error',
-              schemaPath: '../common/error.json#/definitions/ErrorDetail/additionalProperties',
-              keyword: 'additionalProperties',
-              params: { additionalProperty: key1 },
-              message: 'must NOT have additional properties',
-            };
-            if (vErrors === null) {
-              vErrors = [err15];
-            } else {
-              vErrors.push(err15);
-            }
-            errors++;
-          }
-        }
-        if (data2.code !== undefined && func0.call(data2, 'code')) {
-          let data3 = data2.code;
-          if (typeof data3 === 'string') {
-            if (func52(data3) > 64) {
-              const err16 = {
-                instancePath: instancePath + '/error/code',
-                schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/code/maxLength',
-                keyword: 'maxLength',
-                params: { limit: 64 },
-                message: 'must NOT have more than 64 characters',
-              };
-              if (vErrors === null) {
-                vErrors = [err16];
-              } else {
-                vErrors.push(err16);
-              }
-              errors++;
-            }
-            if (!pattern0.test(data3)) {
-              const err17 = {
-                instancePath: instancePath + '/error/code',
-                schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/code/pattern',
-                keyword: 'pattern',
-                params: { pattern: '^[A-Z][A-Z0-9_]*$' },
-                message: 'must match pattern "' + '^[A-Z][A-Z0-9_]*$' + '"',
-              };
-              if (vErrors === null) {
-                vErrors = [err17];
-              } else {
-                vErrors.push(err17);
-              }
-              errors++;
-            }
-          } else {
-            const err18 = {
-              instancePath: instancePath + '/error/code',
-              schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/code/type',
-              keyword: 'type',
-              params: { type: 'string' },
-              message: 'must be string',
-            };
-            if (vErrors === null) {
-              vErrors = [err18];
-            } else {
-              vErrors.push(err18);
-            }
-            errors++;
-          }
-        }
-        if (data2.message !== undefined && func0.call(data2, 'message')) {
-          let data4 = data2.message;
-          if (typeof data4 === 'string') {
-            if (func52(data4) > 2000) {
-              const err19 = {
-                instancePath: instancePath + '/error/message',
-                schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/message/maxLength',
-                keyword: 'maxLength',
-                params: { limit: 2000 },
-                message: 'must NOT have more than 2000 characters',
-              };
-              if (vErrors === null) {
-                vErrors = [err19];
-              } else {
-                vErrors.push(err19);
-              }
-              errors++;
-            }
-            if (func52(data4) < 1) {
-              const err20 = {
-                instancePath: instancePath + '/error/message',
-                schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/message/minLength',
-                keyword: 'minLength',
-                params: { limit: 1 },
-                message: 'must NOT have fewer than 1 characters',
-              };
-              if (vErrors === null) {
-                vErrors = [err20];
-              } else {
-                vErrors.push(err20);
-              }
-              errors++;
-            }
-          } else {
-            const err21 = {
-              instancePath: instancePath + '/error/message',
-              schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/message/type',
-              keyword: 'type',
-              params: { type: 'string' },
-              message: 'must be string',
-            };
-            if (vErrors === null) {
-              vErrors = [err21];
-            } else {
-              vErrors.push(err21);
-            }
-            errors++;
-          }
-        }
-        if (data2.details !== undefined && func0.call(data2, 'details')) {
-          let data5 = data2.details;
-          if (data5 && typeof data5 == 'object' && !Array.isArray(data5)) {
-            for (const key2 of Object.keys(data5)) {
-              let data6 = data5[key2];
-              if (typeof data6 === 'string') {
-                if (func52(data6) > 1000) {
-                  const err22 = {
-                    instancePath: instancePath + '/error/details/' + key2.replace(/~/g, '~0').replace(/\//g, '~1'),
-                    schemaPath:
-                      '../common/error.json#/definitions/ErrorDetail/properties/details/additionalProperties/maxLength',
-                    keyword: 'maxLength',
-                    params: { limit: 1000 },
-                    message: 'must NOT have more than 1000 characters',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err22];
-                  } else {
-                    vErrors.push(err22);
-                  }
-                  errors++;
-                }
-              } else {
-                const err23 = {
-                  instancePath: instancePath + '/error/details/' + key2.replace(/~/g, '~0').replace(/\//g, '~1'),
-                  schemaPath:
-                    '../common/error.json#/definitions/ErrorDetail/properties/details/additionalProperties/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string',
-                };
-                if (vErrors === null) {
-                  vErrors = [err23];
-                } else {
-                  vErrors.push(err23);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err24 = {
-              instancePath: instancePath + '/error/details',
-              schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/details/type',
-              keyword: 'type',
-              params: { type: 'object' },
-              message: 'must be object',
-            };
-            if (vErrors === null) {
-              vErrors = [err24];
-            } else {
-              vErrors.push(err24);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err25 = {
-          instancePath: instancePath + '/error',
-          schemaPath: '../common/error.json#/definitions/ErrorDetail/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        };
-        if (vErrors === null) {
-          vErrors = [err25];
-        } else {
-          vErrors.push(err25);
-        }
-        errors++;
-      }
-    }
-    if (data.retryable !== undefined && func0.call(data, 'retryable')) {
-      if (typeof data.retryable !== 'boolean') {
-        const err26 = {
-          instancePath: instancePath + '/retryable',
-          schemaPath: '#/properties/retryable/type',
-          keyword: 'type',
-          params: { type: 'boolean' },
-          message: 'must be boolean',
-        };
-        if (vErrors === null) {
-          vErrors = [err26];
-        } else {
-          vErrors.push(err26);
-        }
-        errors++;
-      }
-    }
-    if (data.attempt !== undefined && func0.call(data, 'attempt')) {
-      let data8 = data.attempt;
-      if (!(typeof data8 == 'number' && !(data8 % 1) && !isNaN(data8) && isFinite(data8))) {
-        const err27 = {
-          instancePath: instancePath + '/attempt',
-          schemaPath: '#/properties/attempt/type',
-          keyword: 'type',
-          params: { type: 'integer' },
-          message: 'must be integer',
-        };
-        if (vErrors === null) {
-          vErrors = [err27];
-        } else {
-          vErrors.push(err27);
-        }
-        errors++;
-      }
-      if (typeof data8 == 'number' && isFinite(data8)) {
-        if (data8 < 1 || isNaN(data8)) {
-          const err28 = {
-            instancePath: instancePath + '/attempt',
-            schemaPath: '#/properties/attempt/minimum',
-            keyword: 'minimum',
-            params: { comparison: '>=', limit: 1 },
-            message: 'must be >= 1',
-          };
-          if (vErrors === null) {
-            vErrors = [err28];
-          } else {
-            vErrors.push(err28);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.rejectedImageCount !== undefined && func0.call(data, 'rejectedImageCount')) {
-      let data9 = data.rejectedImageCount;
-      if (!(typeof data9 == 'number' && !(data9 % 1) && !isNaN(data9) && isFinite(data9))) {
-        const err29 = {
-          instancePath: instancePath + '/rejectedImageCount',
-          schemaPath: '#/properties/rejectedImageCount/type',
-          keyword: 'type',
-          params: { type: 'integer' },
-          message: 'must be integer',
-        };
-        if (vErrors === null) {
-          vErrors = [err29];
-        } else {
-          vErrors.push(err29);
-        }
-        errors++;
-      }
-      if (typeof data9 == 'number' && isFinite(data9)) {
-        if (data9 < 0 || isNaN(data9)) {
-          const err30 = {
-            instancePath: instancePath + '/rejectedImageCount',
-            schemaPath: '#/properties/rejectedImageCount/minimum',
-            keyword: 'minimum',
-            params: { comparison: '>=', limit: 0 },
-            message: 'must be >= 0',
-          };
-          if (vErrors === null) {
-            vErrors = [err30];
-          } else {
-            vErrors.push(err30);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.failedAt !== undefined && func0.call(data, 'failedAt')) {
-      let data10 = data.failedAt;
-      if (typeof data10 === 'string') {
-        if (!formats4.validate(data10)) {
-          const err31 = {
-            instancePath: instancePath + '/failedAt',
-            schemaPath: '#/properties/failedAt/format',
-            keyword: 'format',
-            params: { format: 'date-time' },
-            message: 'must match format "' + 'date-time' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err31];
-          } else {
-            vErrors.push(err31);
-          }
-          errors++;
-        }
-      } else {
-        const err32 = {
-          instancePath: instancePath + '/failedAt',
-          schemaPath: '#/properties/failedAt/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err32];
-        } else {
-          vErrors.push(err32);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err33 = {
-      instancePath,
-      schemaPath: '#/type',
-      keyword: 'type',
-      params: { type: 'object' },
-      message: 'must be object',
-    };
-    if (vErrors === null) {
-      vErrors = [err33];
-    } else {
-      vErrors.push(err33);
-    }
-    errors++;
-  }
-  validate10.errors = vErrors;
-  return errors === 0;
+const formats4 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+const pattern0 = new RegExp("^[A-Z][A-Z0-9_]*$", "u");
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://schemas.clone.dev/events/face_model.creation_failed/1.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if((data.faceModelId === undefined) || (!(func0.call(data, "faceModelId")))){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "faceModelId"},message:"must have required property '"+"faceModelId"+"'"};
+if(vErrors === null){
+vErrors = [err0];
 }
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if((data.userId === undefined) || (!(func0.call(data, "userId")))){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if((data.error === undefined) || (!(func0.call(data, "error")))){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "error"},message:"must have required property '"+"error"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if((data.retryable === undefined) || (!(func0.call(data, "retryable")))){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retryable"},message:"must have required property '"+"retryable"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if((data.attempt === undefined) || (!(func0.call(data, "attempt")))){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "attempt"},message:"must have required property '"+"attempt"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if((data.failedAt === undefined) || (!(func0.call(data, "failedAt")))){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "failedAt"},message:"must have required property '"+"failedAt"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+for(const key0 of Object.keys(data)){
+if(!(((((((key0 === "faceModelId") || (key0 === "userId")) || (key0 === "error")) || (key0 === "retryable")) || (key0 === "attempt")) || (key0 === "rejectedImageCount")) || (key0 === "failedAt"))){
+const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.faceModelId !== undefined && func0.call(data, "faceModelId")){
+let data0 = data.faceModelId;
+if(typeof data0 === "string"){
+if(func52(data0) > 36){
+const err7 = {instancePath:instancePath+"/faceModelId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(!(formats0.test(data0))){
+const err8 = {instancePath:instancePath+"/faceModelId",schemaPath:"../common/ids.json#/definitions/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/faceModelId",schemaPath:"../common/ids.json#/definitions/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.userId !== undefined && func0.call(data, "userId")){
+let data1 = data.userId;
+if(typeof data1 === "string"){
+if(func52(data1) > 36){
+const err10 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(!(formats0.test(data1))){
+const err11 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.error !== undefined && func0.call(data, "error")){
+let data2 = data.error;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if((data2.code === undefined) || (!(func0.call(data2, "code")))){
+const err13 = {instancePath:instancePath+"/error",schemaPath:"../common/error.json#/definitions/ErrorDetail/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if((data2.message === undefined) || (!(func0.call(data2, "message")))){
+const err14 = {instancePath:instancePath+"/error",schemaPath:"../common/error.json#/definitions/ErrorDetail/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+for(const key1 of Object.keys(data2)){
+if(!(((key1 === "code") || (key1 === "message")) || (key1 === "details"))){
+const err15 = {instancePath:instancePath+"/error",schemaPath:"../common/error.json#/definitions/ErrorDetail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data2.code !== undefined && func0.call(data2, "code")){
+let data3 = data2.code;
+if(typeof data3 === "string"){
+if(func52(data3) > 64){
+const err16 = {instancePath:instancePath+"/error/code",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/code/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(!pattern0.test(data3)){
+const err17 = {instancePath:instancePath+"/error/code",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/code/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z][A-Z0-9_]*$"+"\""};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/error/code",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data2.message !== undefined && func0.call(data2, "message")){
+let data4 = data2.message;
+if(typeof data4 === "string"){
+if(func52(data4) > 2000){
+const err19 = {instancePath:instancePath+"/error/message",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/message/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(func52(data4) < 1){
+const err20 = {instancePath:instancePath+"/error/message",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/error/message",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data2.details !== undefined && func0.call(data2, "details")){
+let data5 = data2.details;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+for(const key2 of Object.keys(data5)){
+let data6 = data5[key2];
+if(typeof data6 === "string"){
+if(func52(data6) > 1000){
+const err22 = {instancePath:instancePath+"/error/details/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/details/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/error/details/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/details/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/error/details",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/error",schemaPath:"../common/error.json#/definitions/ErrorDetail/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data.retryable !== undefined && func0.call(data, "retryable")){
+if(typeof data.retryable !== "boolean"){
+const err26 = {instancePath:instancePath+"/retryable",schemaPath:"#/properties/retryable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data.attempt !== undefined && func0.call(data, "attempt")){
+let data8 = data.attempt;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err27 = {instancePath:instancePath+"/attempt",schemaPath:"#/properties/attempt/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 < 1 || isNaN(data8)){
+const err28 = {instancePath:instancePath+"/attempt",schemaPath:"#/properties/attempt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+if(data.rejectedImageCount !== undefined && func0.call(data, "rejectedImageCount")){
+let data9 = data.rejectedImageCount;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+const err29 = {instancePath:instancePath+"/rejectedImageCount",schemaPath:"#/properties/rejectedImageCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 < 0 || isNaN(data9)){
+const err30 = {instancePath:instancePath+"/rejectedImageCount",schemaPath:"#/properties/rejectedImageCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+if(data.failedAt !== undefined && func0.call(data, "failedAt")){
+let data10 = data.failedAt;
+if(typeof data10 === "string"){
+if(!(formats4.validate(data10))){
+const err31 = {instancePath:instancePath+"/failedAt",schemaPath:"#/properties/failedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/failedAt",schemaPath:"#/properties/failedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+else {
+const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+

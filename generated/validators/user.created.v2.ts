@@ -6,457 +6,275 @@ const require = createRequire(import.meta.url);
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {
-  '$schema': 'http://json-schema.org/draft-07/schema#',
-  '$id': 'https://schemas.clone.dev/events/user.created/2.json',
-  'title': 'UserCreatedV2',
-  'description':
-    'A person signed up and their account exists. Emitted once per user by the account service. Version 2 adds the optional locale and referral code (backward compatible with version 1).',
-  'type': 'object',
-  'additionalProperties': false,
-  'required': ['userId', 'email', 'name', 'subscriptionTier'],
-  'properties': {
-    'userId': { '$ref': '../common/ids.json#/definitions/Uuid' },
-    'email': {
-      'description': 'Verified sign-up email address.',
-      'type': 'string',
-      'format': 'email',
-      'maxLength': 254,
-    },
-    'name': { 'description': 'Display name as the user typed it.', 'type': 'string', 'minLength': 1, 'maxLength': 200 },
-    'subscriptionTier': {
-      'description': 'Plan the account starts on.',
-      'type': 'string',
-      'enum': ['free', 'pro', 'enterprise'],
-    },
-    'marketingOptIn': {
-      'description': 'Whether the user agreed to marketing email; absent when the sign-up form did not ask.',
-      'type': 'boolean',
-    },
-    'locale': { '$ref': '../common/locale.json#/definitions/Locale' },
-    'referralCode': {
-      'description':
-        'Referral code used at sign-up. Absent when the sign-up form had no referral field; null when it had one and the user left it empty.',
-      'type': ['string', 'null'],
-      'pattern': '^[A-Z0-9]{6,12}$',
-    },
-  },
-  'examples': [
-    {
-      'userId': '6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10',
-      'email': 'ada.lovelace@example.com',
-      'name': 'Ada Lovelace',
-      'subscriptionTier': 'free',
-    },
-    {
-      'userId': '3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f',
-      'email': 'jean.dupont@example.fr',
-      'name': 'Jean Dupont',
-      'subscriptionTier': 'pro',
-      'marketingOptIn': true,
-      'locale': 'fr-FR',
-      'referralCode': 'FRIEND2024',
-    },
-    {
-      'userId': '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d',
-      'email': 'kenji@example.jp',
-      'name': 'Kenji Sato',
-      'subscriptionTier': 'free',
-      'locale': 'ja',
-      'referralCode': null,
-    },
-  ],
-};
-const schema13 = {
-  'title': 'Uuid',
-  'description': 'An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.',
-  'type': 'string',
-  'format': 'uuid',
-  'maxLength': 36,
-};
-const schema15 = {
-  'title': 'Locale',
-  'description': "A BCP 47 language tag restricted to language and optional region, e.g. 'en' or 'en-US'.",
-  'type': 'string',
-  'pattern': '^[a-z]{2}(-[A-Z]{2})?$',
-};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/user.created/2.json","title":"UserCreatedV2","description":"A person signed up and their account exists. Emitted once per user by the account service. Version 2 adds the optional locale and referral code (backward compatible with version 1).","type":"object","additionalProperties":false,"required":["userId","email","name","subscriptionTier"],"properties":{"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"email":{"description":"Verified sign-up email address.","type":"string","format":"email","maxLength":254},"name":{"description":"Display name as the user typed it.","type":"string","minLength":1,"maxLength":200},"subscriptionTier":{"description":"Plan the account starts on.","type":"string","enum":["free","pro","enterprise"]},"marketingOptIn":{"description":"Whether the user agreed to marketing email; absent when the sign-up form did not ask.","type":"boolean"},"locale":{"$ref":"../common/locale.json#/definitions/Locale"},"referralCode":{"description":"Referral code used at sign-up. Absent when the sign-up form had no referral field; null when it had one and the user left it empty.","type":["string","null"],"pattern":"^[A-Z0-9]{6,12}$"}},"examples":[{"userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","email":"ada.lovelace@example.com","name":"Ada Lovelace","subscriptionTier":"free"},{"userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","email":"jean.dupont@example.fr","name":"Jean Dupont","subscriptionTier":"pro","marketingOptIn":true,"locale":"fr-FR","referralCode":"FRIEND2024"},{"userId":"9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d","email":"kenji@example.jp","name":"Kenji Sato","subscriptionTier":"free","locale":"ja","referralCode":null}]};
+const schema13 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
+const schema15 = {"title":"Locale","description":"A BCP 47 language tag restricted to language and optional region, e.g. 'en' or 'en-US'.","type":"string","pattern":"^[a-z]{2}(-[A-Z]{2})?$"};
 const func0 = Object.prototype.hasOwnProperty;
-const func50 = require('ajv/dist/runtime/ucs2length').default;
+const func50 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const formats2 =
-  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
-const pattern0 = new RegExp('^[a-z]{2}(-[A-Z]{2})?$', 'u');
-const pattern1 = new RegExp('^[A-Z0-9]{6,12}$', 'u');
-function validate10(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  /*# sourceURL="https://schemas.clone.dev/events/user.created/2.json" */ let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.userId === undefined || !func0.call(data, 'userId')) {
-      const err0 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'userId' },
-        message: "must have required property '" + 'userId' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.email === undefined || !func0.call(data, 'email')) {
-      const err1 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'email' },
-        message: "must have required property '" + 'email' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.name === undefined || !func0.call(data, 'name')) {
-      const err2 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'name' },
-        message: "must have required property '" + 'name' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.subscriptionTier === undefined || !func0.call(data, 'subscriptionTier')) {
-      const err3 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'subscriptionTier' },
-        message: "must have required property '" + 'subscriptionTier' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    for (const key0 of Object.keys(data)) {
-      if (!(
-        key0 === 'userId' ||
-        key0 === 'email' ||
-        key0 === 'name' ||
-        key0 === 'subscriptionTier' ||
-        key0 === 'marketingOptIn' ||
-        key0 === 'locale' ||
-        key0 === 'referralCode'
-      )) {
-        const err4 = {
-          instancePath,
-          schemaPath: '#/additionalProperties',
-          keyword: 'additionalProperties',
-          params: { additionalProperty: key0 },
-          message: 'must NOT have additional properties',
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.userId !== undefined && func0.call(data, 'userId')) {
-      let data0 = data.userId;
-      if (typeof data0 === 'string') {
-        if (func50(data0) > 36) {
-          const err5 = {
-            instancePath: instancePath + '/userId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 36 },
-            message: 'must NOT have more than 36 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
-          }
-          errors++;
-        }
-        if (!formats0.test(data0)) {
-          const err6 = {
-            instancePath: instancePath + '/userId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/format',
-            keyword: 'format',
-            params: { format: 'uuid' },
-            message: 'must match format "' + 'uuid' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err6];
-          } else {
-            vErrors.push(err6);
-          }
-          errors++;
-        }
-      } else {
-        const err7 = {
-          instancePath: instancePath + '/userId',
-          schemaPath: '../common/ids.json#/definitions/Uuid/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-    if (data.email !== undefined && func0.call(data, 'email')) {
-      let data1 = data.email;
-      if (typeof data1 === 'string') {
-        if (func50(data1) > 254) {
-          const err8 = {
-            instancePath: instancePath + '/email',
-            schemaPath: '#/properties/email/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 254 },
-            message: 'must NOT have more than 254 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
-        if (!formats2.test(data1)) {
-          const err9 = {
-            instancePath: instancePath + '/email',
-            schemaPath: '#/properties/email/format',
-            keyword: 'format',
-            params: { format: 'email' },
-            message: 'must match format "' + 'email' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err9];
-          } else {
-            vErrors.push(err9);
-          }
-          errors++;
-        }
-      } else {
-        const err10 = {
-          instancePath: instancePath + '/email',
-          schemaPath: '#/properties/email/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-    }
-    if (data.name !== undefined && func0.call(data, 'name')) {
-      let data2 = data.name;
-      if (typeof data2 === 'string') {
-        if (func50(data2) > 200) {
-          const err11 = {
-            instancePath: instancePath + '/name',
-            schemaPath: '#/properties/name/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 200 },
-            message: 'must NOT have more than 200 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err11];
-          } else {
-            vErrors.push(err11);
-          }
-          errors++;
-        }
-        if (func50(data2) < 1) {
-          const err12 = {
-            instancePath: instancePath + '/name',
-            schemaPath: '#/properties/name/minLength',
-            keyword: 'minLength',
-            params: { limit: 1 },
-            message: 'must NOT have fewer than 1 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err12];
-          } else {
-            vErrors.push(err12);
-          }
-          errors++;
-        }
-      } else {
-        const err13 = {
-          instancePath: instancePath + '/name',
-          schemaPath: '#/properties/name/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-    }
-    if (data.subscriptionTier !== undefined && func0.call(data, 'subscriptionTier')) {
-      let data3 = data.subscriptionTier;
-      if (typeof data3 !== 'string') {
-        const err14 = {
-          instancePath: instancePath + '/subscriptionTier',
-          schemaPath: '#/properties/subscriptionTier/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-      if (!(data3 === 'free' || data3 === 'pro' || data3 === 'enterprise')) {
-        const err15 = {
-          instancePath: instancePath + '/subscriptionTier',
-          schemaPath: '#/properties/subscriptionTier/enum',
-          keyword: 'enum',
-          params: { allowedValues: schema11.properties.subscriptionTier.enum },
-          message: 'must be equal to one of the allowed values',
-        };
-        if (vErrors === null) {
-          vErrors = [err15];
-        } else {
-          vErrors.push(err15);
-        }
-        errors++;
-      }
-    }
-    if (data.marketingOptIn !== undefined && func0.call(data, 'marketingOptIn')) {
-      if (typeof data.marketingOptIn !== 'boolean') {
-        const err16 = {
-          instancePath: instancePath + '/marketingOptIn',
-          schemaPath: '#/properties/marketingOptIn/type',
-          keyword: 'type',
-          params: { type: 'boolean' },
-          message: 'must be boolean',
-        };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-    }
-    if (data.locale !== undefined && func0.call(data, 'locale')) {
-      let data5 = data.locale;
-      if (typeof data5 === 'string') {
-        if (!pattern0.test(data5)) {
-          const err17 = {
-            instancePath: instancePath + '/locale',
-            schemaPath: '../common/locale.json#/definitions/Locale/pattern',
-            keyword: 'pattern',
-            params: { pattern: '^[a-z]{2}(-[A-Z]{2})?$' },
-            message: 'must match pattern "' + '^[a-z]{2}(-[A-Z]{2})?$' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err17];
-          } else {
-            vErrors.push(err17);
-          }
-          errors++;
-        }
-      } else {
-        const err18 = {
-          instancePath: instancePath + '/locale',
-          schemaPath: '../common/locale.json#/definitions/Locale/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-    }
-    if (data.referralCode !== undefined && func0.call(data, 'referralCode')) {
-      let data6 = data.referralCode;
-      if (typeof data6 !== 'string' && data6 !== null) {
-        const err19 = {
-          instancePath: instancePath + '/referralCode',
-          schemaPath: '#/properties/referralCode/type',
-          keyword: 'type',
-          params: { type: schema11.properties.referralCode.type },
-          message: 'must be string,null',
-        };
-        if (vErrors === null) {
-          vErrors = [err19];
-        } else {
-          vErrors.push(err19);
-        }
-        errors++;
-      }
-      if (typeof data6 === 'string') {
-        if (!pattern1.test(data6)) {
-          const err20 = {
-            instancePath: instancePath + '/referralCode',
-            schemaPath: '#/properties/referralCode/pattern',
-            keyword: 'pattern',
-            params: { pattern: '^[A-Z0-9]{6,12}$' },
-            message: 'must match pattern "' + '^[A-Z0-9]{6,12}$' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err20];
-          } else {
-            vErrors.push(err20);
-          }
-          errors++;
-        }
-      }
-    }
-  } else {
-    const err21 = {
-      instancePath,
-      schemaPath: '#/type',
-      keyword: 'type',
-      params: { type: 'object' },
-      message: 'must be object',
-    };
-    if (vErrors === null) {
-      vErrors = [err21];
-    } else {
-      vErrors.push(err21);
-    }
-    errors++;
-  }
-  validate10.errors = vErrors;
-  return errors === 0;
+const formats2 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+const pattern0 = new RegExp("^[a-z]{2}(-[A-Z]{2})?$", "u");
+const pattern1 = new RegExp("^[A-Z0-9]{6,12}$", "u");
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://schemas.clone.dev/events/user.created/2.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if((data.userId === undefined) || (!(func0.call(data, "userId")))){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
+if(vErrors === null){
+vErrors = [err0];
 }
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if((data.email === undefined) || (!(func0.call(data, "email")))){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if((data.name === undefined) || (!(func0.call(data, "name")))){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if((data.subscriptionTier === undefined) || (!(func0.call(data, "subscriptionTier")))){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "subscriptionTier"},message:"must have required property '"+"subscriptionTier"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+for(const key0 of Object.keys(data)){
+if(!(((((((key0 === "userId") || (key0 === "email")) || (key0 === "name")) || (key0 === "subscriptionTier")) || (key0 === "marketingOptIn")) || (key0 === "locale")) || (key0 === "referralCode"))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.userId !== undefined && func0.call(data, "userId")){
+let data0 = data.userId;
+if(typeof data0 === "string"){
+if(func50(data0) > 36){
+const err5 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(!(formats0.test(data0))){
+const err6 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.email !== undefined && func0.call(data, "email")){
+let data1 = data.email;
+if(typeof data1 === "string"){
+if(func50(data1) > 254){
+const err8 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(!(formats2.test(data1))){
+const err9 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.name !== undefined && func0.call(data, "name")){
+let data2 = data.name;
+if(typeof data2 === "string"){
+if(func50(data2) > 200){
+const err11 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(func50(data2) < 1){
+const err12 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.subscriptionTier !== undefined && func0.call(data, "subscriptionTier")){
+let data3 = data.subscriptionTier;
+if(typeof data3 !== "string"){
+const err14 = {instancePath:instancePath+"/subscriptionTier",schemaPath:"#/properties/subscriptionTier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(!(((data3 === "free") || (data3 === "pro")) || (data3 === "enterprise"))){
+const err15 = {instancePath:instancePath+"/subscriptionTier",schemaPath:"#/properties/subscriptionTier/enum",keyword:"enum",params:{allowedValues: schema11.properties.subscriptionTier.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.marketingOptIn !== undefined && func0.call(data, "marketingOptIn")){
+if(typeof data.marketingOptIn !== "boolean"){
+const err16 = {instancePath:instancePath+"/marketingOptIn",schemaPath:"#/properties/marketingOptIn/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.locale !== undefined && func0.call(data, "locale")){
+let data5 = data.locale;
+if(typeof data5 === "string"){
+if(!pattern0.test(data5)){
+const err17 = {instancePath:instancePath+"/locale",schemaPath:"../common/locale.json#/definitions/Locale/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[A-Z]{2})?$"},message:"must match pattern \""+"^[a-z]{2}(-[A-Z]{2})?$"+"\""};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/locale",schemaPath:"../common/locale.json#/definitions/Locale/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.referralCode !== undefined && func0.call(data, "referralCode")){
+let data6 = data.referralCode;
+if((typeof data6 !== "string") && (data6 !== null)){
+const err19 = {instancePath:instancePath+"/referralCode",schemaPath:"#/properties/referralCode/type",keyword:"type",params:{type: schema11.properties.referralCode.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(typeof data6 === "string"){
+if(!pattern1.test(data6)){
+const err20 = {instancePath:instancePath+"/referralCode",schemaPath:"#/properties/referralCode/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]{6,12}$"},message:"must match pattern \""+"^[A-Z0-9]{6,12}$"+"\""};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+

@@ -6,802 +6,510 @@ const require = createRequire(import.meta.url);
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {
-  '$schema': 'http://json-schema.org/draft-07/schema#',
-  '$id': 'https://schemas.clone.dev/events/voice_model.trained/1.json',
-  'title': 'VoiceModelTrainedV1',
-  'description': "A user's voice model finished training and is ready for speech synthesis.",
-  'type': 'object',
-  'additionalProperties': false,
-  'required': [
-    'voiceModelId',
-    'userId',
-    'sampleCount',
-    'totalSampleDurationSeconds',
-    'trainingDurationSeconds',
-    'qualityScore',
-    'baseModel',
-    'languages',
-    'artifactUri',
-    'trainedAt',
-  ],
-  'properties': {
-    'voiceModelId': { '$ref': '../common/ids.json#/definitions/Uuid' },
-    'userId': { '$ref': '../common/ids.json#/definitions/Uuid' },
-    'sampleCount': {
-      'description': 'Number of audio samples the model was trained on.',
-      'type': 'integer',
-      'minimum': 1,
-    },
-    'totalSampleDurationSeconds': {
-      'description': 'Total length of the training audio, in seconds.',
-      'type': 'number',
-      'minimum': 0,
-    },
-    'trainingDurationSeconds': {
-      'description': 'Wall-clock training time, in seconds.',
-      'type': 'number',
-      'minimum': 0,
-    },
-    'qualityScore': {
-      'description': 'Automatic quality estimate, 0 (unusable) to 1 (indistinguishable from the speaker).',
-      'type': 'number',
-      'minimum': 0,
-      'maximum': 1,
-    },
-    'baseModel': {
-      'description': 'Name and version of the base text-to-speech model that was fine-tuned.',
-      'type': 'string',
-      'minLength': 1,
-      'maxLength': 100,
-    },
-    'languages': {
-      'description': 'Languages the voice was trained to speak, most used first.',
-      'type': 'array',
-      'items': { '$ref': '../common/locale.json#/definitions/Locale' },
-      'minItems': 1,
-      'uniqueItems': true,
-    },
-    'evaluationMetrics': {
-      'description':
-        'Named evaluation scores from the training run (metric name to value), e.g. speaker similarity or mean opinion score.',
-      'type': 'object',
-      'additionalProperties': { 'type': 'number' },
-    },
-    'artifactUri': { 'description': 'Where the trained model weights are stored.', 'type': 'string', 'format': 'uri' },
-    'trainedAt': { 'description': 'When training finished (RFC 3339).', 'type': 'string', 'format': 'date-time' },
-  },
-  'examples': [
-    {
-      'voiceModelId': 'a3f1e2d4-5b6c-4d7e-8f90-1a2b3c4d5e6f',
-      'userId': '6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10',
-      'sampleCount': 42,
-      'totalSampleDurationSeconds': 1830.5,
-      'trainingDurationSeconds': 912.25,
-      'qualityScore': 0.87,
-      'baseModel': 'xtts-v2.0.3',
-      'languages': ['en-US'],
-      'artifactUri': 'gs://clone-voice-models/6f1c2b9e/a3f1e2d4/model.pt',
-      'trainedAt': '2026-11-28T10:15:30.123Z',
-    },
-    {
-      'voiceModelId': 'b4e2f3a5-6c7d-4e8f-9a01-2b3c4d5e6f70',
-      'userId': '3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f',
-      'sampleCount': 120,
-      'totalSampleDurationSeconds': 5400,
-      'trainingDurationSeconds': 2700,
-      'qualityScore': 0.93,
-      'baseModel': 'xtts-v2.0.3',
-      'languages': ['fr-FR', 'en'],
-      'evaluationMetrics': { 'speakerSimilarity': 0.91, 'meanOpinionScore': 4.3, 'wordErrorRate': 0.04 },
-      'artifactUri': 'gs://clone-voice-models/3c9d8e7f/b4e2f3a5/model.pt',
-      'trainedAt': '2026-11-27T22:01:09Z',
-    },
-  ],
-};
-const schema13 = {
-  'title': 'Uuid',
-  'description': 'An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.',
-  'type': 'string',
-  'format': 'uuid',
-  'maxLength': 36,
-};
-const schema16 = {
-  'title': 'Locale',
-  'description': "A BCP 47 language tag restricted to language and optional region, e.g. 'en' or 'en-US'.",
-  'type': 'string',
-  'pattern': '^[a-z]{2}(-[A-Z]{2})?$',
-};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/voice_model.trained/1.json","title":"VoiceModelTrainedV1","description":"A user's voice model finished training and is ready for speech synthesis.","type":"object","additionalProperties":false,"required":["voiceModelId","userId","sampleCount","totalSampleDurationSeconds","trainingDurationSeconds","qualityScore","baseModel","languages","artifactUri","trainedAt"],"properties":{"voiceModelId":{"$ref":"../common/ids.json#/definitions/Uuid"},"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"sampleCount":{"description":"Number of audio samples the model was trained on.","type":"integer","minimum":1},"totalSampleDurationSeconds":{"description":"Total length of the training audio, in seconds.","type":"number","minimum":0},"trainingDurationSeconds":{"description":"Wall-clock training time, in seconds.","type":"number","minimum":0},"qualityScore":{"description":"Automatic quality estimate, 0 (unusable) to 1 (indistinguishable from the speaker).","type":"number","minimum":0,"maximum":1},"baseModel":{"description":"Name and version of the base text-to-speech model that was fine-tuned.","type":"string","minLength":1,"maxLength":100},"languages":{"description":"Languages the voice was trained to speak, most used first.","type":"array","items":{"$ref":"../common/locale.json#/definitions/Locale"},"minItems":1,"uniqueItems":true},"evaluationMetrics":{"description":"Named evaluation scores from the training run (metric name to value), e.g. speaker similarity or mean opinion score.","type":"object","additionalProperties":{"type":"number"}},"artifactUri":{"description":"Where the trained model weights are stored.","type":"string","format":"uri"},"trainedAt":{"description":"When training finished (RFC 3339).","type":"string","format":"date-time"}},"examples":[{"voiceModelId":"a3f1e2d4-5b6c-4d7e-8f90-1a2b3c4d5e6f","userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","sampleCount":42,"totalSampleDurationSeconds":1830.5,"trainingDurationSeconds":912.25,"qualityScore":0.87,"baseModel":"xtts-v2.0.3","languages":["en-US"],"artifactUri":"gs://clone-voice-models/6f1c2b9e/a3f1e2d4/model.pt","trainedAt":"2026-11-28T10:15:30.123Z"},{"voiceModelId":"b4e2f3a5-6c7d-4e8f-9a01-2b3c4d5e6f70","userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","sampleCount":120,"totalSampleDurationSeconds":5400,"trainingDurationSeconds":2700,"qualityScore":0.93,"baseModel":"xtts-v2.0.3","languages":["fr-FR","en"],"evaluationMetrics":{"speakerSimilarity":0.91,"meanOpinionScore":4.3,"wordErrorRate":0.04},"artifactUri":"gs://clone-voice-models/3c9d8e7f/b4e2f3a5/model.pt","trainedAt":"2026-11-27T22:01:09Z"}]};
+const schema13 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
+const schema16 = {"title":"Locale","description":"A BCP 47 language tag restricted to language and optional region, e.g. 'en' or 'en-US'.","type":"string","pattern":"^[a-z]{2}(-[A-Z]{2})?$"};
 const func0 = Object.prototype.hasOwnProperty;
-const func57 = require('ajv/dist/runtime/ucs2length').default;
-const func32 = require('ajv/dist/runtime/equal').default;
+const func57 = require("ajv/dist/runtime/ucs2length").default;
+const func32 = require("ajv/dist/runtime/equal").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const formats4 = require('ajv-formats/dist/formats').fullFormats.uri;
-const formats6 = require('ajv-formats/dist/formats').fullFormats['date-time'];
-const pattern0 = new RegExp('^[a-z]{2}(-[A-Z]{2})?$', 'u');
-function validate10(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  /*# sourceURL="https://schemas.clone.dev/events/voice_model.trained/1.json" */ let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.voiceModelId === undefined || !func0.call(data, 'voiceModelId')) {
-      const err0 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'voiceModelId' },
-        message: "must have required property '" + 'voiceModelId' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.userId === undefined || !func0.call(data, 'userId')) {
-      const err1 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'userId' },
-        message: "must have required property '" + 'userId' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.sampleCount === undefined || !func0.call(data, 'sampleCount')) {
-      const err2 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'sampleCount' },
-        message: "must have required property '" + 'sampleCount' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.totalSampleDurationSeconds === undefined || !func0.call(data, 'totalSampleDurationSeconds')) {
-      const err3 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'totalSampleDurationSeconds' },
-        message: "must have required property '" + 'totalSampleDurationSeconds' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.trainingDurationSeconds === undefined || !func0.call(data, 'trainingDurationSeconds')) {
-      const err4 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'trainingDurationSeconds' },
-        message: "must have required property '" + 'trainingDurationSeconds' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.qualityScore === undefined || !func0.call(data, 'qualityScore')) {
-      const err5 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'qualityScore' },
-        message: "must have required property '" + 'qualityScore' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.baseModel === undefined || !func0.call(data, 'baseModel')) {
-      const err6 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'baseModel' },
-        message: "must have required property '" + 'baseModel' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.languages === undefined || !func0.call(data, 'languages')) {
-      const err7 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'languages' },
-        message: "must have required property '" + 'languages' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    if (data.artifactUri === undefined || !func0.call(data, 'artifactUri')) {
-      const err8 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'artifactUri' },
-        message: "must have required property '" + 'artifactUri' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err8];
-      } else {
-        vErrors.push(err8);
-      }
-      errors++;
-    }
-    if (data.trainedAt === undefined || !func0.call(data, 'trainedAt')) {
-      const err9 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'trainedAt' },
-        message: "must have required property '" + 'trainedAt' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err9];
-      } else {
-        vErrors.push(err9);
-      }
-      errors++;
-    }
-    for (const key0 of Object.keys(data)) {
-      if (!func0.call(schema11.properties, key0)) {
-        const err10 = {
-          instancePath,
-          schemaPath: '#/additionalProperties',
-          keyword: 'additionalProperties',
-          params: { additionalProperty: key0 },
-          message: 'must NOT have additional properties',
-        };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-    }
-    if (data.voiceModelId !== undefined && func0.call(data, 'voiceModelId')) {
-      let data0 = data.voiceModelId;
-      if (typeof data0 === 'string') {
-        if (func57(data0) > 36) {
-          const err11 = {
-            instancePath: instancePath + '/voiceModelId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 36 },
-            message: 'must NOT have more than 36 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err11];
-          } else {
-            vErrors.push(err11);
-          }
-          errors++;
-        }
-        if (!formats0.test(data0)) {
-          const err12 = {
-            instancePath: instancePath + '/voiceModelId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/format',
-            keyword: 'format',
-            params: { format: 'uuid' },
-            message: 'must match format "' + 'uuid' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err12];
-          } else {
-            vErrors.push(err12);
-          }
-          errors++;
-        }
-      } else {
-        const err13 = {
-          instancePath: instancePath + '/voiceModelId',
-          schemaPath: '../common/ids.json#/definitions/Uuid/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-    }
-    if (data.userId !== undefined && func0.call(data, 'userId')) {
-      let data1 = data.userId;
-      if (typeof data1 === 'string') {
-        if (func57(data1) > 36) {
-          const err14 = {
-            instancePath: instancePath + '/userId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 36 },
-            message: 'must NOT have more than 36 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err14];
-          } else {
-            vErrors.push(err14);
-          }
-          errors++;
-        }
-        if (!formats0.test(data1)) {
-          const err15 = {
-            instancePath: instancePath + '/userId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/format',
-            keyword: 'format',
-            params: { format: 'uuid' },
-            message: 'must match format "' + 'uuid' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err15];
-          } else {
-            vErrors.push(err15);
-          }
-          errors++;
-        }
-      } else {
-        const err16 = {
-          instancePath: instancePath + '/userId',
-          schemaPath: '../common/ids.json#/definitions/Uuid/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-    }
-    if (data.sampleCount !== undefined && func0.call(data, 'sampleCount')) {
-      let data2 = data.sampleCount;
-      if (!(typeof data2 == 'number' && !(data2 % 1) && !isNaN(data2) && isFinite(data2))) {
-        const err17 = {
-          instancePath: instancePath + '/sampleCount',
-          schemaPath: '#/properties/sampleCount/type',
-          keyword: 'type',
-          params: { type: 'integer' },
-          message: 'must be integer',
-        };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-      if (typeof data2 == 'number' && isFinite(data2)) {
-        if (data2 < 1 || isNaN(data2)) {
-          const err18 = {
-            instancePath: instancePath + '/sampleCount',
-            schemaPath: '#/properties/sampleCount/minimum',
-            keyword: 'minimum',
-            params: { comparison: '>=', limit: 1 },
-            message: 'must be >= 1',
-          };
-          if (vErrors === null) {
-            vErrors = [err18];
-          } else {
-            vErrors.push(err18);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.totalSampleDurationSeconds !== undefined && func0.call(data, 'totalSampleDurationSeconds')) {
-      let data3 = data.totalSampleDurationSeconds;
-      if (typeof data3 == 'number' && isFinite(data3)) {
-        if (data3 < 0 || isNaN(data3)) {
-          const err19 = {
-            instancePath: instancePath + '/totalSampleDurationSeconds',
-            schemaPath: '#/properties/totalSampleDurationSeconds/minimum',
-            keyword: 'minimum',
-            params: { comparison: '>=', limit: 0 },
-            message: 'must be >= 0',
-          };
-          if (vErrors === null) {
-            vErrors = [err19];
-          } else {
-            vErrors.push(err19);
-          }
-          errors++;
-        }
-      } else {
-        const err20 = {
-          instancePath: instancePath + '/totalSampleDurationSeconds',
-          schemaPath: '#/properties/totalSampleDurationSeconds/type',
-          keyword: 'type',
-          params: { type: 'number' },
-          message: 'must be number',
-        };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-    }
-    if (data.trainingDurationSeconds !== undefined && func0.call(data, 'trainingDurationSeconds')) {
-      let data4 = data.trainingDurationSeconds;
-      if (typeof data4 == 'number' && isFinite(data4)) {
-        if (data4 < 0 || isNaN(data4)) {
-          const err21 = {
-            instancePath: instancePath + '/trainingDurationSeconds',
-            schemaPath: '#/properties/trainingDurationSeconds/minimum',
-            keyword: 'minimum',
-            params: { comparison: '>=', limit: 0 },
-            message: 'must be >= 0',
-          };
-          if (vErrors === null) {
-            vErrors = [err21];
-          } else {
-            vErrors.push(err21);
-          }
-          errors++;
-        }
-      } else {
-        const err22 = {
-          instancePath: instancePath + '/trainingDurationSeconds',
-          schemaPath: '#/properties/trainingDurationSeconds/type',
-          keyword: 'type',
-          params: { type: 'number' },
-          message: 'must be number',
-        };
-        if (vErrors === null) {
-          vErrors = [err22];
-        } else {
-          vErrors.push(err22);
-        }
-        errors++;
-      }
-    }
-    if (data.qualityScore !== undefined && func0.call(data, 'qualityScore')) {
-      let data5 = data.qualityScore;
-      if (typeof data5 == 'number' && isFinite(data5)) {
-        if (data5 > 1 || isNaN(data5)) {
-          const err23 = {
-            instancePath: instancePath + '/qualityScore',
-            schemaPath: '#/properties/qualityScore/maximum',
-            keyword: 'maximum',
-            params: { comparison: '<=', limit: 1 },
-            message: 'must be <= 1',
-          };
-          if (vErrors === null) {
-            vErrors = [err23];
-          } else {
-            vErrors.push(err23);
-          }
-          errors++;
-        }
-        if (data5 < 0 || isNaN(data5)) {
-          const err24 = {
-            instancePath: instancePath + '/qualityScore',
-            schemaPath: '#/properties/qualityScore/minimum',
-            keyword: 'minimum',
-            params: { comparison: '>=', limit: 0 },
-            message: 'must be >= 0',
-          };
-          if (vErrors === null) {
-            vErrors = [err24];
-          } else {
-            vErrors.push(err24);
-          }
-          errors++;
-        }
-      } else {
-        const err25 = {
-          instancePath: instancePath + '/qualityScore',
-          schemaPath: '#/properties/qualityScore/type',
-          keyword: 'type',
-          params: { type: 'number' },
-          message: 'must be number',
-        };
-        if (vErrors === null) {
-          vErrors = [err25];
-        } else {
-          vErrors.push(err25);
-        }
-        errors++;
-      }
-    }
-    if (data.baseModel !== undefined && func0.call(data, 'baseModel')) {
-      let data6 = data.baseModel;
-      if (typeof data6 === 'string') {
-        if (func57(data6) > 100) {
-          const err26 = {
-            instancePath: instancePath + '/baseModel',
-            schemaPath: '#/properties/baseModel/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 100 },
-            message: 'must NOT have more than 100 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err26];
-          } else {
-            vErrors.push(err26);
-          }
-          errors++;
-        }
-        if (func57(data6) < 1) {
-          const err27 = {
-            instancePath: instancePath + '/baseModel',
-            schemaPath: '#/properties/baseModel/minLength',
-            keyword: 'minLength',
-            params: { limit: 1 },
-            message: 'must NOT have fewer than 1 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err27];
-          } else {
-            vErrors.push(err27);
-          }
-          errors++;
-        }
-      } else {
-        const err28 = {
-          instancePath: instancePath + '/baseModel',
-          schemaPath: '#/properties/baseModel/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err28];
-        } else {
-          vErrors.push(err28);
-        }
-        errors++;
-      }
-    }
-    if (data.languages !== undefined && func0.call(data, 'languages')) {
-      let data7 = data.languages;
-      if (Array.isArray(data7)) {
-        if (data7.length < 1) {
-          const err29 = {
-            instancePath: instancePath + '/languages',
-            schemaPath: '#/properties/languages/minItems',
-            keyword: 'minItems',
-            params: { limit: 1 },
-            message: 'must NOT have fewer than 1 items',
-          };
-          if (vErrors === null) {
-            vErrors = [err29];
-          } else {
-            vErrors.push(err29);
-          }
-          errors++;
-        }
-        const len0 = data7.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          let data8 = data7[i0];
-          if (typeof data8 === 'string') {
-            if (!pattern0.test(data8)) {
-              const err30 = {
-                instancePath: instancePath + '/languages/' + i0,
-                schemaPath: '../common/locale.json#/definitions/Locale/pattern',
-                keyword: 'pattern',
-                params: { pattern: '^[a-z]{2}(-[A-Z]{2})?$' },
-                message: 'must match pattern "' + '^[a-z]{2}(-[A-Z]{2})?$' + '"',
-              };
-              if (vErrors === null) {
-                vErrors = [err30];
-              } else {
-                vErrors.push(err30);
-              }
-              errors++;
-            }
-          } else {
-            const err31 = {
-              instancePath: instancePath + '/languages/' + i0,
-              schemaPath: '../common/locale.json#/definitions/Locale/type',
-              keyword: 'type',
-              params: { type: 'string' },
-              message: 'must be string',
-            };
-            if (vErrors === null) {
-              vErrors = [err31];
-            } else {
-              vErrors.push(err31);
-            }
-            errors++;
-          }
-        }
-        let i1 = data7.length;
-        let j0;
-        if (i1 > 1) {
-          outer0: for (; i1--;) {
-            for (j0 = i1; j0--;) {
-              if (func32(data7[i1], data7[j0])) {
-                const err32 = {
-                  instancePath: instancePath + '/languages',
-                  schemaPath: '#/properties/languages/uniqueItems',
-                  keyword: 'uniqueItems',
-                  params: { i: i1, j: j0 },
-                  message: 'must NOT have duplicate items (items ## ' + j0 + ' and ' + i1 + ' are identical)',
-                };
-                if (vErrors === null) {
-                  vErrors = [err32];
-                } else {
-                  vErrors.push(err32);
-                }
-                errors++;
-                break outer0;
-              }
-            }
-          }
-        }
-      } else {
-        const err33 = {
-          instancePath: instancePath + '/languages',
-          schemaPath: '#/properties/languages/type',
-          keyword: 'type',
-          params: { type: 'array' },
-          message: 'must be array',
-        };
-        if (vErrors === null) {
-          vErrors = [err33];
-        } else {
-          vErrors.push(err33);
-        }
-        errors++;
-      }
-    }
-    if (data.evaluationMetrics !== undefined && func0.call(data, 'evaluationMetrics')) {
-      let data9 = data.evaluationMetrics;
-      if (data9 && typeof data9 == 'object' && !Array.isArray(data9)) {
-        for (const key1 of Object.keys(data9)) {
-          let data10 = data9[key1];
-          if (!(typeof data10 == 'number' && isFinite(data10))) {
-            const err34 = {
-              instancePath: instancePath + '/evaluationMetrics/' + key1.replace(/~/g, '~0').replace(/\//g, '~1'),
-              schemaPath: '#/properties/evaluationMetrics/additionalProperties/type',
-              keyword: 'type',
-              params: { type: 'number' },
-              message: 'must be number',
-            };
-            if (vErrors === null) {
-              vErrors = [err34];
-            } else {
-              vErrors.push(err34);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err35 = {
-          instancePath: instancePath + '/evaluationMetrics',
-          schemaPath: '#/properties/evaluationMetrics/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        };
-        if (vErrors === null) {
-          vErrors = [err35];
-        } else {
-          vErrors.push(err35);
-        }
-        errors++;
-      }
-    }
-    if (data.artifactUri !== undefined && func0.call(data, 'artifactUri')) {
-      let data11 = data.artifactUri;
-      if (typeof data11 === 'string') {
-        if (!formats4(data11)) {
-          const err36 = {
-            instancePath: instancePath + '/artifactUri',
-            schemaPath: '#/properties/artifactUri/format',
-            keyword: 'format',
-            params: { format: 'uri' },
-            message: 'must match format "' + 'uri' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err36];
-          } else {
-            vErrors.push(err36);
-          }
-          errors++;
-        }
-      } else {
-        const err37 = {
-          instancePath: instancePath + '/artifactUri',
-          schemaPath: '#/properties/artifactUri/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err37];
-        } else {
-          vErrors.push(err37);
-        }
-        errors++;
-      }
-    }
-    if (data.trainedAt !== undefined && func0.call(data, 'trainedAt')) {
-      let data12 = data.trainedAt;
-      if (typeof data12 === 'string') {
-        if (!formats6.validate(data12)) {
-          const err38 = {
-            instancePath: instancePath + '/trainedAt',
-            schemaPath: '#/properties/trainedAt/format',
-            keyword: 'format',
-            params: { format: 'date-time' },
-            message: 'must match format "' + 'date-time' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err38];
-          } else {
-            vErrors.push(err38);
-          }
-          errors++;
-        }
-      } else {
-        const err39 = {
-          instancePath: instancePath + '/trainedAt',
-          schemaPath: '#/properties/trainedAt/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err39];
-        } else {
-          vErrors.push(err39);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err40 = {
-      instancePath,
-      schemaPath: '#/type',
-      keyword: 'type',
-      params: { type: 'object' },
-      message: 'must be object',
-    };
-    if (vErrors === null) {
-      vErrors = [err40];
-    } else {
-      vErrors.push(err40);
-    }
-    errors++;
-  }
-  validate10.errors = vErrors;
-  return errors === 0;
+const formats4 = require("ajv-formats/dist/formats").fullFormats.uri;
+const formats6 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+const pattern0 = new RegExp("^[a-z]{2}(-[A-Z]{2})?$", "u");
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://schemas.clone.dev/events/voice_model.trained/1.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if((data.voiceModelId === undefined) || (!(func0.call(data, "voiceModelId")))){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "voiceModelId"},message:"must have required property '"+"voiceModelId"+"'"};
+if(vErrors === null){
+vErrors = [err0];
 }
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if((data.userId === undefined) || (!(func0.call(data, "userId")))){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if((data.sampleCount === undefined) || (!(func0.call(data, "sampleCount")))){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sampleCount"},message:"must have required property '"+"sampleCount"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if((data.totalSampleDurationSeconds === undefined) || (!(func0.call(data, "totalSampleDurationSeconds")))){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "totalSampleDurationSeconds"},message:"must have required property '"+"totalSampleDurationSeconds"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if((data.trainingDurationSeconds === undefined) || (!(func0.call(data, "trainingDurationSeconds")))){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "trainingDurationSeconds"},message:"must have required property '"+"trainingDurationSeconds"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if((data.qualityScore === undefined) || (!(func0.call(data, "qualityScore")))){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "qualityScore"},message:"must have required property '"+"qualityScore"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if((data.baseModel === undefined) || (!(func0.call(data, "baseModel")))){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "baseModel"},message:"must have required property '"+"baseModel"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if((data.languages === undefined) || (!(func0.call(data, "languages")))){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "languages"},message:"must have required property '"+"languages"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if((data.artifactUri === undefined) || (!(func0.call(data, "artifactUri")))){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "artifactUri"},message:"must have required property '"+"artifactUri"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if((data.trainedAt === undefined) || (!(func0.call(data, "trainedAt")))){
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "trainedAt"},message:"must have required property '"+"trainedAt"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+for(const key0 of Object.keys(data)){
+if(!(func0.call(schema11.properties, key0))){
+const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.voiceModelId !== undefined && func0.call(data, "voiceModelId")){
+let data0 = data.voiceModelId;
+if(typeof data0 === "string"){
+if(func57(data0) > 36){
+const err11 = {instancePath:instancePath+"/voiceModelId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(!(formats0.test(data0))){
+const err12 = {instancePath:instancePath+"/voiceModelId",schemaPath:"../common/ids.json#/definitions/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/voiceModelId",schemaPath:"../common/ids.json#/definitions/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.userId !== undefined && func0.call(data, "userId")){
+let data1 = data.userId;
+if(typeof data1 === "string"){
+if(func57(data1) > 36){
+const err14 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(!(formats0.test(data1))){
+const err15 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.sampleCount !== undefined && func0.call(data, "sampleCount")){
+let data2 = data.sampleCount;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err17 = {instancePath:instancePath+"/sampleCount",schemaPath:"#/properties/sampleCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 1 || isNaN(data2)){
+const err18 = {instancePath:instancePath+"/sampleCount",schemaPath:"#/properties/sampleCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+if(data.totalSampleDurationSeconds !== undefined && func0.call(data, "totalSampleDurationSeconds")){
+let data3 = data.totalSampleDurationSeconds;
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 0 || isNaN(data3)){
+const err19 = {instancePath:instancePath+"/totalSampleDurationSeconds",schemaPath:"#/properties/totalSampleDurationSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/totalSampleDurationSeconds",schemaPath:"#/properties/totalSampleDurationSeconds/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.trainingDurationSeconds !== undefined && func0.call(data, "trainingDurationSeconds")){
+let data4 = data.trainingDurationSeconds;
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err21 = {instancePath:instancePath+"/trainingDurationSeconds",schemaPath:"#/properties/trainingDurationSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/trainingDurationSeconds",schemaPath:"#/properties/trainingDurationSeconds/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data.qualityScore !== undefined && func0.call(data, "qualityScore")){
+let data5 = data.qualityScore;
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 1 || isNaN(data5)){
+const err23 = {instancePath:instancePath+"/qualityScore",schemaPath:"#/properties/qualityScore/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data5 < 0 || isNaN(data5)){
+const err24 = {instancePath:instancePath+"/qualityScore",schemaPath:"#/properties/qualityScore/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/qualityScore",schemaPath:"#/properties/qualityScore/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data.baseModel !== undefined && func0.call(data, "baseModel")){
+let data6 = data.baseModel;
+if(typeof data6 === "string"){
+if(func57(data6) > 100){
+const err26 = {instancePath:instancePath+"/baseModel",schemaPath:"#/properties/baseModel/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(func57(data6) < 1){
+const err27 = {instancePath:instancePath+"/baseModel",schemaPath:"#/properties/baseModel/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/baseModel",schemaPath:"#/properties/baseModel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data.languages !== undefined && func0.call(data, "languages")){
+let data7 = data.languages;
+if(Array.isArray(data7)){
+if(data7.length < 1){
+const err29 = {instancePath:instancePath+"/languages",schemaPath:"#/properties/languages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+const len0 = data7.length;
+for(let i0=0; i0<len0; i0++){
+let data8 = data7[i0];
+if(typeof data8 === "string"){
+if(!pattern0.test(data8)){
+const err30 = {instancePath:instancePath+"/languages/" + i0,schemaPath:"../common/locale.json#/definitions/Locale/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[A-Z]{2})?$"},message:"must match pattern \""+"^[a-z]{2}(-[A-Z]{2})?$"+"\""};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/languages/" + i0,schemaPath:"../common/locale.json#/definitions/Locale/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+let i1 = data7.length;
+let j0;
+if(i1 > 1){
+outer0:
+for(;i1--;){
+for(j0 = i1; j0--;){
+if(func32(data7[i1], data7[j0])){
+const err32 = {instancePath:instancePath+"/languages",schemaPath:"#/properties/languages/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/languages",schemaPath:"#/properties/languages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data.evaluationMetrics !== undefined && func0.call(data, "evaluationMetrics")){
+let data9 = data.evaluationMetrics;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+for(const key1 of Object.keys(data9)){
+let data10 = data9[key1];
+if(!((typeof data10 == "number") && (isFinite(data10)))){
+const err34 = {instancePath:instancePath+"/evaluationMetrics/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/evaluationMetrics/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/evaluationMetrics",schemaPath:"#/properties/evaluationMetrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+if(data.artifactUri !== undefined && func0.call(data, "artifactUri")){
+let data11 = data.artifactUri;
+if(typeof data11 === "string"){
+if(!(formats4(data11))){
+const err36 = {instancePath:instancePath+"/artifactUri",schemaPath:"#/properties/artifactUri/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/artifactUri",schemaPath:"#/properties/artifactUri/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+if(data.trainedAt !== undefined && func0.call(data, "trainedAt")){
+let data12 = data.trainedAt;
+if(typeof data12 === "string"){
+if(!(formats6.validate(data12))){
+const err38 = {instancePath:instancePath+"/trainedAt",schemaPath:"#/properties/trainedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/trainedAt",schemaPath:"#/properties/trainedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+}
+else {
+const err40 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+

@@ -6,680 +6,428 @@ const require = createRequire(import.meta.url);
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {
-  '$schema': 'http://json-schema.org/draft-07/schema#',
-  '$id': 'https://schemas.clone.dev/events/voice_model.training_failed/1.json',
-  'title': 'VoiceModelTrainingFailedV1',
-  'description': "An attempt to train a user's voice model failed.",
-  'type': 'object',
-  'additionalProperties': false,
-  'required': ['voiceModelId', 'userId', 'error', 'retryable', 'attempt', 'nextRetryAt', 'failedAt'],
-  'properties': {
-    'voiceModelId': { '$ref': '../common/ids.json#/definitions/Uuid' },
-    'userId': { '$ref': '../common/ids.json#/definitions/Uuid' },
-    'error': { '$ref': '../common/error.json#/definitions/ErrorDetail' },
-    'retryable': {
-      'description': 'Whether trying again may succeed (true for infrastructure faults, false for bad input).',
-      'type': 'boolean',
-    },
-    'attempt': { 'description': 'Which attempt failed, starting at 1.', 'type': 'integer', 'minimum': 1 },
-    'nextRetryAt': {
-      'description': 'When the next attempt is scheduled (RFC 3339), or null when no retry will happen.',
-      'type': ['string', 'null'],
-      'format': 'date-time',
-    },
-    'failedAt': { 'description': 'When the attempt failed (RFC 3339).', 'type': 'string', 'format': 'date-time' },
-  },
-  'examples': [
-    {
-      'voiceModelId': 'a3f1e2d4-5b6c-4d7e-8f90-1a2b3c4d5e6f',
-      'userId': '6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10',
-      'error': {
-        'code': 'INSUFFICIENT_AUDIO',
-        'message': 'Only 94 seconds of usable speech were found; at least 300 seconds are needed.',
-        'details': { 'usableSeconds': '94', 'requiredSeconds': '300' },
-      },
-      'retryable': false,
-      'attempt': 1,
-      'nextRetryAt': null,
-      'failedAt': '2026-11-28T09:02:11Z',
-    },
-    {
-      'voiceModelId': 'b4e2f3a5-6c7d-4e8f-9a01-2b3c4d5e6f70',
-      'userId': '3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f',
-      'error': { 'code': 'GPU_PREEMPTED', 'message': 'The training node was preempted.' },
-      'retryable': true,
-      'attempt': 2,
-      'nextRetryAt': '2026-11-28T09:12:11Z',
-      'failedAt': '2026-11-28T09:02:11Z',
-    },
-  ],
-};
-const schema13 = {
-  'title': 'Uuid',
-  'description': 'An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.',
-  'type': 'string',
-  'format': 'uuid',
-  'maxLength': 36,
-};
-const schema16 = {
-  'title': 'ErrorDetail',
-  'description': 'A machine-readable error code, a human-readable message and optional string details.',
-  'type': 'object',
-  'additionalProperties': false,
-  'required': ['code', 'message'],
-  'properties': {
-    'code': {
-      'description': 'Stable, upper snake case error code that consumers can branch on, e.g. INSUFFICIENT_AUDIO.',
-      'type': 'string',
-      'pattern': '^[A-Z][A-Z0-9_]*$',
-      'maxLength': 64,
-    },
-    'message': {
-      'description': 'Human-readable explanation; never parse it.',
-      'type': 'string',
-      'minLength': 1,
-      'maxLength': 2000,
-    },
-    'details': {
-      'description': 'Extra context as string key/value pairs (e.g. the failing file or provider request id).',
-      'type': 'object',
-      'additionalProperties': { 'type': 'string', 'maxLength': 1000 },
-    },
-  },
-};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/voice_model.training_failed/1.json","title":"VoiceModelTrainingFailedV1","description":"An attempt to train a user's voice model failed.","type":"object","additionalProperties":false,"required":["voiceModelId","userId","error","retryable","attempt","nextRetryAt","failedAt"],"properties":{"voiceModelId":{"$ref":"../common/ids.json#/definitions/Uuid"},"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"error":{"$ref":"../common/error.json#/definitions/ErrorDetail"},"retryable":{"description":"Whether trying again may succeed (true for infrastructure faults, false for bad input).","type":"boolean"},"attempt":{"description":"Which attempt failed, starting at 1.","type":"integer","minimum":1},"nextRetryAt":{"description":"When the next attempt is scheduled (RFC 3339), or null when no retry will happen.","type":["string","null"],"format":"date-time"},"failedAt":{"description":"When the attempt failed (RFC 3339).","type":"string","format":"date-time"}},"examples":[{"voiceModelId":"a3f1e2d4-5b6c-4d7e-8f90-1a2b3c4d5e6f","userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","error":{"code":"INSUFFICIENT_AUDIO","message":"Only 94 seconds of usable speech were found; at least 300 seconds are needed.","details":{"usableSeconds":"94","requiredSeconds":"300"}},"retryable":false,"attempt":1,"nextRetryAt":null,"failedAt":"2026-11-28T09:02:11Z"},{"voiceModelId":"b4e2f3a5-6c7d-4e8f-9a01-2b3c4d5e6f70","userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","error":{"code":"GPU_PREEMPTED","message":"The training node was preempted."},"retryable":true,"attempt":2,"nextRetryAt":"2026-11-28T09:12:11Z","failedAt":"2026-11-28T09:02:11Z"}]};
+const schema13 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
+const schema16 = {"title":"ErrorDetail","description":"A machine-readable error code, a human-readable message and optional string details.","type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"description":"Stable, upper snake case error code that consumers can branch on, e.g. INSUFFICIENT_AUDIO.","type":"string","pattern":"^[A-Z][A-Z0-9_]*$","maxLength":64},"message":{"description":"Human-readable explanation; never parse it.","type":"string","minLength":1,"maxLength":2000},"details":{"description":"Extra context as string key/value pairs (e.g. the failing file or provider request id).","type":"object","additionalProperties":{"type":"string","maxLength":1000}}}};
 const func0 = Object.prototype.hasOwnProperty;
-const func53 = require('ajv/dist/runtime/ucs2length').default;
+const func53 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const formats4 = require('ajv-formats/dist/formats').fullFormats['date-time'];
-const pattern0 = new RegExp('^[A-Z][A-Z0-9_]*$', 'u');
-function validate10(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  /*# sourceURL="https://schemas.clone.dev/events/voice_model.training_failed/1.json" */ let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.voiceModelId === undefined || !func0.call(data, 'voiceModelId')) {
-      const err0 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'voiceModelId' },
-        message: "must have required property '" + 'voiceModelId' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.userId === undefined || !func0.call(data, 'userId')) {
-      const err1 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'userId' },
-        message: "must have required property '" + 'userId' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.error === undefined || !func0.call(data, 'error')) {
-      const err2 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'error' },
-        message: "must have required property '" + 'error' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.retryable === undefined || !func0.call(data, 'retryable')) {
-      const err3 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'retryable' },
-        message: "must have required property '" + 'retryable' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.attempt === undefined || !func0.call(data, 'attempt')) {
-      const err4 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'attempt' },
-        message: "must have required property '" + 'attempt' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.nextRetryAt === undefined || !func0.call(data, 'nextRetryAt')) {
-      const err5 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'nextRetryAt' },
-        message: "must have required property '" + 'nextRetryAt' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.failedAt === undefined || !func0.call(data, 'failedAt')) {
-      const err6 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'failedAt' },
-        message: "must have required property '" + 'failedAt' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    for (const key0 of Object.keys(data)) {
-      if (!(
-        key0 === 'voiceModelId' ||
-        key0 === 'userId' ||
-        key0 === 'error' ||
-        key0 === 'retryable' ||
-        key0 === 'attempt' ||
-        key0 === 'nextRetryAt' ||
-        key0 === 'failedAt'
-      )) {
-        const err7 = {
-          instancePath,
-          schemaPath: '#/additionalProperties',
-          keyword: 'additionalProperties',
-          params: { additionalProperty: key0 },
-          message: 'must NOT have additional properties',
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-    if (data.voiceModelId !== undefined && func0.call(data, 'voiceModelId')) {
-      let data0 = data.voiceModelId;
-      if (typeof data0 === 'string') {
-        if (func53(data0) > 36) {
-          const err8 = {
-            instancePath: instancePath + '/voiceModelId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 36 },
-            message: 'must NOT have more than 36 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
-        if (!formats0.test(data0)) {
-          const err9 = {
-            instancePath: instancePath + '/voiceModelId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/format',
-            keyword: 'format',
-            params: { format: 'uuid' },
-            message: 'must match format "' + 'uuid' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err9];
-          } else {
-            vErrors.push(err9);
-          }
-          errors++;
-        }
-      } else {
-        const err10 = {
-          instancePath: instancePath + '/voiceModelId',
-          schemaPath: '../common/ids.json#/definitions/Uuid/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-    }
-    if (data.userId !== undefined && func0.call(data, 'userId')) {
-      let data1 = data.userId;
-      if (typeof data1 === 'string') {
-        if (func53(data1) > 36) {
-          const err11 = {
-            instancePath: instancePath + '/userId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 36 },
-            message: 'must NOT have more than 36 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err11];
-          } else {
-            vErrors.push(err11);
-          }
-          errors++;
-        }
-        if (!formats0.test(data1)) {
-          const err12 = {
-            instancePath: instancePath + '/userId',
-            schemaPath: '../common/ids.json#/definitions/Uuid/format',
-            keyword: 'format',
-            params: { format: 'uuid' },
-            message: 'must match format "' + 'uuid' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err12];
-          } else {
-            vErrors.push(err12);
-          }
-          errors++;
-        }
-      } else {
-        const err13 = {
-          instancePath: instancePath + '/userId',
-          schemaPath: '../common/ids.json#/definitions/Uuid/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-    }
-    if (data.error !== undefined && func0.call(data, 'error')) {
-      let data2 = data.error;
-      if (data2 && typeof data2 == 'object' && !Array.isArray(data2)) {
-        if (data2.code === undefined || !func0.call(data2, 'code')) {
-          const err14 = {
-            instancePath: instancePath + '/error',
-            schemaPath: '../common/error.json#/definitions/ErrorDetail/required',
-            keyword: 'required',
-            params: { missingProperty: 'code' },
-            message: "must have required property '" + 'code' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err14];
-          } else {
-            vErrors.push(err14);
-          }
-          errors++;
-        }
-        if (data2.message === undefined || !func0.call(data2, 'message')) {
-          const err15 = {
-            instancePath: instancePath + '/error',
-            schemaPath: '../common/error.json#/definitions/ErrorDetail/required',
-            keyword: 'required',
-            params: { missingProperty: 'message' },
-            message: "must have required property '" + 'message' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err15];
-          } else {
-            vErrors.push(err15);
-          }
-          errors++;
-        }
-        for (const key1 of Object.keys(data2)) {
-          if (!(key1 === 'code' || key1 === 'message' || key1 === 'details')) {
-            const err16 = {
-              instancePath: instancePath + '/error',
-              schemaPath: '../common/error.json#/definitions/ErrorDetail/additionalProperties',
-              keyword: 'additionalProperties',
-              params: { additionalProperty: key1 },
-              message: 'must NOT have additional properties',
-            };
-            if (vErrors === null) {
-              vErrors = [err16];
-            } else {
-              vErrors.push(err16);
-            }
-            errors++;
-          }
-        }
-        if (data2.code !== undefined && func0.call(data2, 'code')) {
-          let data3 = data2.code;
-          if (typeof data3 === 'string') {
-            if (func53(data3) > 64) {
-              const err17 = {
-                instancePath: instancePath + '/error/code',
-                schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/code/maxLength',
-                keyword: 'maxLength',
-                params: { limit: 64 },
-                message: 'must NOT have more than 64 characters',
-              };
-              if (vErrors === null) {
-                vErrors = [err17];
-              } else {
-                vErrors.push(err17);
-              }
-              errors++;
-            }
-            if (!pattern0.test(data3)) {
-              const err18 = {
-                instancePath: instancePath + '/error/code',
-                schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/code/pattern',
-                keyword: 'pattern',
-                params: { pattern: '^[A-Z][A-Z0-9_]*$' },
-                message: 'must match pattern "' + '^[A-Z][A-Z0-9_]*$' + '"',
-              };
-              if (vErrors === null) {
-                vErrors = [err18];
-              } else {
-                vErrors.push(err18);
-              }
-              errors++;
-            }
-          } else {
-            const err19 = {
-              instancePath: instancePath + '/error/code',
-              schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/code/type',
-              keyword: 'type',
-              params: { type: 'string' },
-              message: 'must be string',
-            };
-            if (vErrors === null) {
-              vErrors = [err19];
-            } else {
-              vErrors.push(err19);
-            }
-            errors++;
-          }
-        }
-        if (data2.message !== undefined && func0.call(data2, 'message')) {
-          let data4 = data2.message;
-          if (typeof data4 === 'string') {
-            if (func53(data4) > 2000) {
-              const err20 = {
-                instancePath: instancePath + '/error/message',
-                schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/message/maxLength',
-                keyword: 'maxLength',
-                params: { limit: 2000 },
-                message: 'must NOT have more than 2000 characters',
-              };
-              if (vErrors === null) {
-                vErrors = [err20];
-              } else {
-                vErrors.push(err20);
-              }
-              errors++;
-            }
-            if (func53(data4) < 1) {
-              const err21 = {
-                instancePath: instancePath + '/error/message',
-                schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/message/minLength',
-                keyword: 'minLength',
-                params: { limit: 1 },
-                message: 'must NOT have fewer than 1 characters',
-              };
-              if (vErrors === null) {
-                vErrors = [err21];
-              } else {
-                vErrors.push(err21);
-              }
-              errors++;
-            }
-          } else {
-            const err22 = {
-              instancePath: instancePath + '/error/message',
-              schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/message/type',
-              keyword: 'type',
-              params: { type: 'string' },
-              message: 'must be string',
-            };
-            if (vErrors === null) {
-              vErrors = [err22];
-            } else {
-              vErrors.push(err22);
-            }
-            errors++;
-          }
-        }
-        if (data2.details !== undefined && func0.call(data2, 'details')) {
-          let data5 = data2.details;
-          if (data5 && typeof data5 == 'object' && !Array.isArray(data5)) {
-            for (const key2 of Object.keys(data5)) {
-              let data6 = data5[key2];
-              if (typeof data6 === 'string') {
-                if (func53(data6) > 1000) {
-                  const err23 = {
-                    instancePath: instancePath + '/error/details/' + key2.replace(/~/g, '~0').replace(/\//g, '~1'),
-                    schemaPath:
-                      '../common/error.json#/definitions/ErrorDetail/properties/details/additionalProperties/maxLength',
-                    keyword: 'maxLength',
-                    params: { limit: 1000 },
-                    message: 'must NOT have more than 1000 characters',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err23];
-                  } else {
-                    vErrors.push(err23);
-                  }
-                  errors++;
-                }
-              } else {
-                const err24 = {
-                  instancePath: instancePath + '/error/details/' + key2.replace(/~/g, '~0').replace(/\//g, '~1'),
-                  schemaPath:
-                    '../common/error.json#/definitions/ErrorDetail/properties/details/additionalProperties/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string',
-                };
-                if (vErrors === null) {
-                  vErrors = [err24];
-                } else {
-                  vErrors.push(err24);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err25 = {
-              instancePath: instancePath + '/error/details',
-              schemaPath: '../common/error.json#/definitions/ErrorDetail/properties/details/type',
-              keyword: 'type',
-              params: { type: 'object' },
-              message: 'must be object',
-            };
-            if (vErrors === null) {
-              vErrors = [err25];
-            } else {
-              vErrors.push(err25);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err26 = {
-          instancePath: instancePath + '/error',
-          schemaPath: '../common/error.json#/definitions/ErrorDetail/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        };
-        if (vErrors === null) {
-          vErrors = [err26];
-        } else {
-          vErrors.push(err26);
-        }
-        errors++;
-      }
-    }
-    if (data.retryable !== undefined && func0.call(data, 'retryable')) {
-      if (typeof data.retryable !== 'boolean') {
-        const err27 = {
-          instancePath: instancePath + '/retryable',
-          schemaPath: '#/properties/retryable/type',
-          keyword: 'type',
-          params: { type: 'boolean' },
-          message: 'must be boolean',
-        };
-        if (vErrors === null) {
-          vErrors = [err27];
-        } else {
-          vErrors.push(err27);
-        }
-        errors++;
-      }
-    }
-    if (data.attempt !== undefined && func0.call(data, 'attempt')) {
-      let data8 = data.attempt;
-      if (!(typeof data8 == 'number' && !(data8 % 1) && !isNaN(data8) && isFinite(data8))) {
-        const err28 = {
-          instancePath: instancePath + '/attempt',
-          schemaPath: '#/properties/attempt/type',
-          keyword: 'type',
-          params: { type: 'integer' },
-          message: 'must be integer',
-        };
-        if (vErrors === null) {
-          vErrors = [err28];
-        } else {
-          vErrors.push(err28);
-        }
-        errors++;
-      }
-      if (typeof data8 == 'number' && isFinite(data8)) {
-        if (data8 < 1 || isNaN(data8)) {
-          const err29 = {
-            instancePath: instancePath + '/attempt',
-            schemaPath: '#/properties/attempt/minimum',
-            keyword: 'minimum',
-            params: { comparison: '>=', limit: 1 },
-            message: 'must be >= 1',
-          };
-          if (vErrors === null) {
-            vErrors = [err29];
-          } else {
-            vErrors.push(err29);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.nextRetryAt !== undefined && func0.call(data, 'nextRetryAt')) {
-      let data9 = data.nextRetryAt;
-      if (typeof data9 !== 'string' && data9 !== null) {
-        const err30 = {
-          instancePath: instancePath + '/nextRetryAt',
-          schemaPath: '#/properties/nextRetryAt/type',
-          keyword: 'type',
-          params: { type: schema11.properties.nextRetryAt.type },
-          message: 'must be string,null',
-        };
-        if (vErrors === null) {
-          vErrors = [err30];
-        } else {
-          vErrors.push(err30);
-        }
-        errors++;
-      }
-      if (typeof data9 === 'string') {
-        if (!formats4.validate(data9)) {
-          const err31 = {
-            instancePath: instancePath + '/nextRetryAt',
-            schemaPath: '#/properties/nextRetryAt/format',
-            keyword: 'format',
-            params: { format: 'date-time' },
-            message: 'must match format "' + 'date-time' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err31];
-          } else {
-            vErrors.push(err31);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.failedAt !== undefined && func0.call(data, 'failedAt')) {
-      let data10 = data.failedAt;
-      if (typeof data10 === 'string') {
-        if (!formats4.validate(data10)) {
-          const err32 = {
-            instancePath: instancePath + '/failedAt',
-            schemaPath: '#/properties/failedAt/format',
-            keyword: 'format',
-            params: { format: 'date-time' },
-            message: 'must match format "' + 'date-time' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err32];
-          } else {
-            vErrors.push(err32);
-          }
-          errors++;
-        }
-      } else {
-        const err33 = {
-          instancePath: instancePath + '/failedAt',
-          schemaPath: '#/properties/failedAt/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err33];
-        } else {
-          vErrors.push(err33);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err34 = {
-      instancePath,
-      schemaPath: '#/type',
-      keyword: 'type',
-      params: { type: 'object' },
-      message: 'must be object',
-    };
-    if (vErrors === null) {
-      vErrors = [err34];
-    } else {
-      vErrors.push(err34);
-    }
-    errors++;
-  }
-  validate10.errors = vErrors;
-  return errors === 0;
+const formats4 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+const pattern0 = new RegExp("^[A-Z][A-Z0-9_]*$", "u");
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://schemas.clone.dev/events/voice_model.training_failed/1.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if((data.voiceModelId === undefined) || (!(func0.call(data, "voiceModelId")))){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "voiceModelId"},message:"must have required property '"+"voiceModelId"+"'"};
+if(vErrors === null){
+vErrors = [err0];
 }
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if((data.userId === undefined) || (!(func0.call(data, "userId")))){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if((data.error === undefined) || (!(func0.call(data, "error")))){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "error"},message:"must have required property '"+"error"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if((data.retryable === undefined) || (!(func0.call(data, "retryable")))){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retryable"},message:"must have required property '"+"retryable"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if((data.attempt === undefined) || (!(func0.call(data, "attempt")))){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "attempt"},message:"must have required property '"+"attempt"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if((data.nextRetryAt === undefined) || (!(func0.call(data, "nextRetryAt")))){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nextRetryAt"},message:"must have required property '"+"nextRetryAt"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if((data.failedAt === undefined) || (!(func0.call(data, "failedAt")))){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "failedAt"},message:"must have required property '"+"failedAt"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+for(const key0 of Object.keys(data)){
+if(!(((((((key0 === "voiceModelId") || (key0 === "userId")) || (key0 === "error")) || (key0 === "retryable")) || (key0 === "attempt")) || (key0 === "nextRetryAt")) || (key0 === "failedAt"))){
+const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.voiceModelId !== undefined && func0.call(data, "voiceModelId")){
+let data0 = data.voiceModelId;
+if(typeof data0 === "string"){
+if(func53(data0) > 36){
+const err8 = {instancePath:instancePath+"/voiceModelId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(!(formats0.test(data0))){
+const err9 = {instancePath:instancePath+"/voiceModelId",schemaPath:"../common/ids.json#/definitions/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/voiceModelId",schemaPath:"../common/ids.json#/definitions/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.userId !== undefined && func0.call(data, "userId")){
+let data1 = data.userId;
+if(typeof data1 === "string"){
+if(func53(data1) > 36){
+const err11 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(!(formats0.test(data1))){
+const err12 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.error !== undefined && func0.call(data, "error")){
+let data2 = data.error;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if((data2.code === undefined) || (!(func0.call(data2, "code")))){
+const err14 = {instancePath:instancePath+"/error",schemaPath:"../common/error.json#/definitions/ErrorDetail/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if((data2.message === undefined) || (!(func0.call(data2, "message")))){
+const err15 = {instancePath:instancePath+"/error",schemaPath:"../common/error.json#/definitions/ErrorDetail/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+for(const key1 of Object.keys(data2)){
+if(!(((key1 === "code") || (key1 === "message")) || (key1 === "details"))){
+const err16 = {instancePath:instancePath+"/error",schemaPath:"../common/error.json#/definitions/ErrorDetail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data2.code !== undefined && func0.call(data2, "code")){
+let data3 = data2.code;
+if(typeof data3 === "string"){
+if(func53(data3) > 64){
+const err17 = {instancePath:instancePath+"/error/code",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/code/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(!pattern0.test(data3)){
+const err18 = {instancePath:instancePath+"/error/code",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/code/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z][A-Z0-9_]*$"+"\""};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/error/code",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data2.message !== undefined && func0.call(data2, "message")){
+let data4 = data2.message;
+if(typeof data4 === "string"){
+if(func53(data4) > 2000){
+const err20 = {instancePath:instancePath+"/error/message",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/message/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(func53(data4) < 1){
+const err21 = {instancePath:instancePath+"/error/message",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/error/message",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data2.details !== undefined && func0.call(data2, "details")){
+let data5 = data2.details;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+for(const key2 of Object.keys(data5)){
+let data6 = data5[key2];
+if(typeof data6 === "string"){
+if(func53(data6) > 1000){
+const err23 = {instancePath:instancePath+"/error/details/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/details/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/error/details/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/details/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/error/details",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/error",schemaPath:"../common/error.json#/definitions/ErrorDetail/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data.retryable !== undefined && func0.call(data, "retryable")){
+if(typeof data.retryable !== "boolean"){
+const err27 = {instancePath:instancePath+"/retryable",schemaPath:"#/properties/retryable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data.attempt !== undefined && func0.call(data, "attempt")){
+let data8 = data.attempt;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err28 = {instancePath:instancePath+"/attempt",schemaPath:"#/properties/attempt/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 < 1 || isNaN(data8)){
+const err29 = {instancePath:instancePath+"/attempt",schemaPath:"#/properties/attempt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+}
+if(data.nextRetryAt !== undefined && func0.call(data, "nextRetryAt")){
+let data9 = data.nextRetryAt;
+if((typeof data9 !== "string") && (data9 !== null)){
+const err30 = {instancePath:instancePath+"/nextRetryAt",schemaPath:"#/properties/nextRetryAt/type",keyword:"type",params:{type: schema11.properties.nextRetryAt.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if(typeof data9 === "string"){
+if(!(formats4.validate(data9))){
+const err31 = {instancePath:instancePath+"/nextRetryAt",schemaPath:"#/properties/nextRetryAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+if(data.failedAt !== undefined && func0.call(data, "failedAt")){
+let data10 = data.failedAt;
+if(typeof data10 === "string"){
+if(!(formats4.validate(data10))){
+const err32 = {instancePath:instancePath+"/failedAt",schemaPath:"#/properties/failedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/failedAt",schemaPath:"#/properties/failedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+}
+else {
+const err34 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+
