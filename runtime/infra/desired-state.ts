@@ -22,6 +22,8 @@ export interface DesiredTopic {
   readonly eventType?: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly messageRetentionSeconds?: number;
+  /** Set when the topic is created; not diffed afterwards (the emulator cannot update it). */
+  readonly allowedPersistenceRegions?: readonly string[];
 }
 
 export interface DesiredSubscription {
@@ -58,6 +60,7 @@ export function desiredInfraState(topology: RegistryTopology, config: InfraConfi
       eventType: event.eventType,
       labels: { ...event.labels, ...baseLabels },
       ...(event.messageRetentionSeconds !== undefined && { messageRetentionSeconds: event.messageRetentionSeconds }),
+      ...(event.allowedPersistenceRegions && { allowedPersistenceRegions: event.allowedPersistenceRegions }),
     });
   }
 

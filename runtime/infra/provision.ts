@@ -210,7 +210,14 @@ async function applyTopicAction(pubsub: PubSub, action: ResourcePlanAction, topi
       : {};
   if (action.kind === 'create') {
     try {
-      await pubsub.createTopic({ name: topic.id, labels: { ...topic.labels }, ...retention });
+      await pubsub.createTopic({
+        name: topic.id,
+        labels: { ...topic.labels },
+        ...retention,
+        ...(topic.allowedPersistenceRegions && {
+          messageStoragePolicy: { allowedPersistenceRegions: [...topic.allowedPersistenceRegions] },
+        }),
+      });
     } catch (error) {
       // Someone (a subscriber ensuring its topic, a parallel apply) was faster: fine.
       if (grpcCode(error) !== GRPC_ALREADY_EXISTS) throw error;

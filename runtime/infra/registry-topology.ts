@@ -25,6 +25,8 @@ export interface TopologyEvent {
   readonly messageRetentionSeconds?: number;
   /** Topic labels from the googlepubsub binding. */
   readonly labels: Readonly<Record<string, string>>;
+  /** `messageStoragePolicy.allowedPersistenceRegions` from the binding. */
+  readonly allowedPersistenceRegions?: readonly string[];
   /** Schema encoding from the binding's `schemaSettings.encoding`, when the registry states one. */
   readonly schemaEncoding?: 'JSON' | 'BINARY';
   /** Schema name without prefix from the binding's `schemaSettings.name` (default: the event type). */
@@ -123,6 +125,10 @@ export function registryTopologyFromDocument(document: Json, file = 'asyncapi.ya
     const bindingPointer = `${pointer}/bindings/googlepubsub`;
     const retention = isObject(binding) ? binding.messageRetentionDuration : undefined;
     const labels = isObject(binding) && isObject(binding.labels) ? binding.labels : {};
+    const storagePolicy = isObject(binding) && isObject(binding.messageStoragePolicy) ? binding.messageStoragePolicy : {};
+    const regions = Array.isArray(storagePolicy.allowedPersistenceRegions)
+      ? storagePolicy.allowedPersistenceRegions.map(String)
+      : undefined;
     const schemaSettings = isObject(binding) && isObject(binding.schemaSettings) ? binding.schemaSettings : {};
     const encoding = typeof schemaSettings.encoding === 'string' ? schemaSettings.encoding.toUpperCase() : undefined;
     if (encoding !== undefined && encoding !== 'JSON' && encoding !== 'BINARY') {
@@ -138,6 +144,7 @@ export function registryTopologyFromDocument(document: Json, file = 'asyncapi.ya
         messageRetentionSeconds: parseDurationSeconds(retention, `${bindingPointer}/messageRetentionDuration`, fail),
       }),
       labels: Object.fromEntries(Object.entries(labels).map(([name, value]) => [name, String(value)])),
+      ...(regions && { allowedPersistenceRegions: regions }),
       ...(encoding !== undefined && { schemaEncoding: encoding }),
       ...(typeof schemaSettings.name === 'string' && schemaSettings.name !== '' && { schemaName: schemaSettings.name }),
       pointer,

@@ -220,10 +220,14 @@ export function diffEventSchema(desired: DesiredEventSchema, live: LiveSchema, l
       ? [liveTopic.schemaSettings.firstRevisionId, liveTopic.schemaSettings.lastRevisionId]
       : [],
   );
-  for (const deletion of roomFor) {
-    if (!referencedByTopic.has(deletion.revision.revisionId)) {
-      steps.push({ op: 'delete-revision', revisionId: deletion.revision.revisionId, phase: 'before' });
-    }
+  // Deletions go before the commits when the live topic does not reference the revision: on the
+  // real service a new revision must resolve against the latest one, which should not be a hand
+  // edit. A schema cannot lose its last revision, so one stays until after the commits.
+  let remaining = live.revisions.length;
+  for (const deletion of [...deletions, ...roomFor]) {
+    if (referencedByTopic.has(deletion.revision.revisionId) || remaining <= 1) continue;
+    steps.push({ op: 'delete-revision', revisionId: deletion.revision.revisionId, phase: 'before' });
+    remaining -= 1;
   }
 
   if (!live.exists) {

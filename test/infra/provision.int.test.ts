@@ -72,6 +72,7 @@ describe('infra provisioning on the emulator', () => {
     expect(Number(metadata.retryPolicy?.minimumBackoff?.seconds)).toBe(config.retryPolicy.minimumBackoffSeconds);
     const [topicMetadata] = await pubsub.topic(`${config.topicPrefix}.user.created`).getMetadata();
     expect(Number(topicMetadata.messageRetentionDuration?.seconds)).toBe(604800);
+    expect(topicMetadata.messageStoragePolicy?.allowedPersistenceRegions).toEqual(['europe-west1', 'europe-west4']);
 
     const after = await planInfra({ topology, config, pubsub });
     expect(planHasChanges(after)).toBe(false);

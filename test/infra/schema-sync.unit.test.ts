@@ -153,3 +153,14 @@ describe('Avro definitions', () => {
     ]);
   });
 });
+
+describe('canonical definitions', () => {
+  it('ignore key order, whitespace and doc, but not defaults', async () => {
+    const { canonicalDefinition } = await import('../../runtime/infra/index.js');
+    const a = { type: 'record', name: 'R', doc: 'old words', fields: [{ name: 'doc', type: 'string', doc: 'x' }] };
+    const b = { fields: [{ type: 'string', name: 'doc' }], name: 'R', type: 'record', doc: 'new words' };
+    expect(canonicalDefinition(JSON.stringify(a, null, 2))).toBe(canonicalDefinition(b));
+    const withDefault = (value: unknown): object => ({ type: 'record', name: 'R', fields: [{ name: 'm', type: { type: 'map', values: 'string' }, default: value }] });
+    expect(canonicalDefinition(withDefault({ doc: 'a' }))).not.toBe(canonicalDefinition(withDefault({ doc: 'b' })));
+  });
+});
