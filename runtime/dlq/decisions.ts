@@ -119,11 +119,15 @@ export function retryAttributes<M extends EventMapShape>(
   return attributes;
 }
 
-/** A copy of `attributes` without the ones that describe a single trip through a dead-letter topic. */
+/**
+ * A copy of `attributes` without the ones that describe a single trip through a dead-letter
+ * topic, and without `goog*` ones (Pub/Sub adds `googclient_schema*` on schema topics and refuses
+ * them on publish).
+ */
 export function withoutPerFailureAttributes(attributes: Readonly<Record<string, string>>): Record<string, string> {
   const copy: Record<string, string> = {};
   for (const [name, value] of Object.entries(attributes)) {
-    if (!PER_FAILURE_ATTRIBUTES.includes(name)) copy[name] = value;
+    if (!PER_FAILURE_ATTRIBUTES.includes(name) && !name.toLowerCase().startsWith('goog')) copy[name] = value;
   }
   return copy;
 }

@@ -66,6 +66,15 @@ describe('planDecision', () => {
     });
   });
 
+  it('drops attributes Pub/Sub reserves (goog*) so the retry publish is accepted', () => {
+    const plan = planDecision(
+      { action: 'retry' },
+      deadLetter({ ...pubsubAttributes, googclient_schemarevisionid: 'abc', googclient_schemaencoding: 'JSON' }),
+      routing,
+    );
+    expect(plan.kind === 'retry' && Object.keys(plan.message.attributes).filter((name) => name.startsWith('goog'))).toEqual([]);
+  });
+
   it('retries to the retry topic when one is set, keeping the first failure time and origin', () => {
     const message = deadLetter({
       ...pubsubAttributes,
