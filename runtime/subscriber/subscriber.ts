@@ -171,7 +171,7 @@ export class EventSubscriber<M extends EventMapShape = EventMapShape> implements
       await Promise.all([this.transport.ensureTopic(topic), this.transport.ensureTopic(deadLetterTopic)]);
       await this.transport.ensureSubscription(deadLetterSubscriptionIdFor(deadLetterTopic), { topic: deadLetterTopic });
       const filter = options.filter;
-      await this.transport.ensureSubscription(subscription, {
+      const created = await this.transport.ensureSubscription(subscription, {
         topic,
         ackDeadlineSeconds: options.ackDeadlineSeconds ?? this.defaults.ackDeadlineSeconds,
         enableMessageOrdering: options.enableMessageOrdering ?? this.defaults.enableMessageOrdering,
@@ -179,6 +179,7 @@ export class EventSubscriber<M extends EventMapShape = EventMapShape> implements
         retryPolicy: options.retryPolicy ?? this.defaults.retryPolicy,
         ...(filter !== undefined && { filter }),
       });
+      if (!created) await this.assertReadsTopic(subscription, topic);
     }
     const active = new ActiveSubscription({
       subscriber: this,
@@ -201,6 +202,17 @@ export class EventSubscriber<M extends EventMapShape = EventMapShape> implements
     this.subscriptions.add(active);
     active.start();
     return active;
+  }
+
+  /** An existing subscription on another topic would silently deliver the wrong stream. */
+  private async assertReadsTopic(subscription: string, topic: string): Promise<void> {
+    const existing = await this.transport.describeSubscription(subscription);
+    if (existing && existing.topic !== topic) {
+      throw new SubscriberError(
+        'SUBSCRIPTION_TOPIC_MISMATCH',
+        `Subscription '${subscription}' exists but reads topic '${existing.topic}', not '${topic}': use another subscriptionPrefix or consumer`,
+      );
+    }
   }
 
   /** Stops every subscription, waits for in-flight handlers, releases the transport if this subscriber built it. */

@@ -6,21 +6,27 @@ import { PubSub } from '@google-cloud/pubsub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEAD_LETTER_ATTRIBUTES,
-  EventPublisher,
-  EventSubscriber,
+  EventPublisher as RuntimeEventPublisher,
+  EventSubscriber as RuntimeEventSubscriber,
   EventValidationError,
   PubSubTransport,
-  createEventFactory,
   deadLetterSubscriptionIdFor,
   idempotent,
   type AnyEventEnvelope,
   type DeliveryContext,
   type EventCatalog,
-  type EventEnvelope,
   type ReceivedMessage,
   type TransportSubscription,
 } from '../../runtime/index.js';
-import { loadRegistryCatalog } from '../support/registry-catalog.js';
+// The generated SDK: bound EventPublisher/EventSubscriber (catalog filled in), createEvent, createBus, types.
+import {
+  EventPublisher,
+  EventSubscriber,
+  catalog as generatedCatalog,
+  createBus,
+  createEvent,
+  type UserCreatedEvent,
+} from '../../generated/index.js';
 import { examplePayload, exampleEvent } from './support/examples.js';
 import { uniqueName, waitUntil } from './support/wait.js';
 
@@ -33,7 +39,7 @@ const streams: TransportSubscription[] = [];
 const closers: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  catalog = await loadRegistryCatalog();
+  catalog = generatedCatalog;
   transport = new PubSubTransport({ projectId: process.env.GCP_PROJECT_ID! });
 });
 
@@ -50,8 +56,9 @@ function names() {
 
 function bus(options: { enableOrdering?: boolean } = {}) {
   const n = names();
-  const publisher = new EventPublisher({ catalog, transport, topicPrefix: n.topicPrefix, enableOrdering: options.enableOrdering ?? true });
-  const subscriber = new EventSubscriber({
+  // Untyped runtime classes over the generated catalog: these tests build events dynamically.
+  const publisher = new RuntimeEventPublisher({ catalog, transport, topicPrefix: n.topicPrefix, enableOrdering: options.enableOrdering ?? true });
+  const subscriber = new RuntimeEventSubscriber({
     catalog,
     transport,
     topicPrefix: n.topicPrefix,
@@ -78,20 +85,16 @@ function readDeadLetters(deadLetterTopic: string): ReceivedMessage[] {
 }
 
 describe('runtime on the Pub/Sub emulator', () => {
-  it('runs the spec snippet as written', async () => {
+  it('runs the spec snippet as written, with the generated SDK', async () => {
     const topicPrefix = uniqueName('spec');
-    type UserCreatedEvent = EventEnvelope<'user.created', { userId: string; email: string; name: string; subscriptionTier: 'free' | 'pro' | 'enterprise' }, 2, 'user'>;
-    const createEvent = createEventFactory<{ 'user.created': UserCreatedEvent }>(catalog);
-    // The generated SDK binds the event map and the catalog; here the test binds them by hand.
-    type EventMap = { 'user.created': UserCreatedEvent };
-    const publisher = new EventPublisher<EventMap>({ projectId: 'your-gcp-project', topicPrefix, enableOrdering: true, catalog });
-    const subscriber = new EventSubscriber<EventMap>({ projectId: 'your-gcp-project', topicPrefix, subscriptionPrefix: 'clone-sub', catalog, onError: () => undefined });
+    const publisher = new EventPublisher({ projectId: 'your-gcp-project', topicPrefix: topicPrefix, enableOrdering: true });
+    // A unique 'clone-sub…' prefix: other suites may share this emulator.
+    const subscriber = new EventSubscriber({ projectId: 'your-gcp-project', topicPrefix, subscriptionPrefix: uniqueName('clone-sub'), onError: () => undefined });
     closers.push(() => subscriber.close(), () => publisher.close());
     expect(publisher.transport.kind).toBe('pubsub');
     const received: UserCreatedEvent[] = [];
     await subscriber.subscribe({
       eventType: 'user.created',
-      subscription: uniqueName('clone-sub'),
       handler: async (event: UserCreatedEvent) => {
         received.push(event);
       },
@@ -99,31 +102,58 @@ describe('runtime on the Pub/Sub emulator', () => {
       maxDeliveryAttempts: 5,
     });
     const userId = '6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10';
-    const event = createEvent<UserCreatedEvent>('user.created', userId, 'user', { userId, email: 'ada@example.com', name: 'Ada', subscriptionTier: 'free' });
+    const [email, name] = ['ada@example.com', 'Ada'];
+    const event = createEvent<UserCreatedEvent>('user.created', userId, 'user', { userId, email, name, subscriptionTier: 'free' });
     const messageId = await publisher.publish(event);
     expect(messageId).toMatch(/\S+/);
     await waitUntil(() => received.length === 1, 'the user.created event');
     expect(received[0]).toEqual(event);
   });
 
-  it('publishes and receives every one of the ten event types, typed and validated', async () => {
-    const { publisher, subscriber } = bus();
-    const eventTypes = Object.keys(catalog.events).sort();
-    expect(eventTypes).toHaveLength(10);
+  it('publishes and receives every one of the ten event types through the typed facade, validated', async () => {
+    const n = names();
+    const publisher = new EventPublisher({ transport, topicPrefix: n.topicPrefix, enableOrdering: true });
+    const subscriber = new EventSubscriber({ transport, ...n, retryPolicy: FAST_RETRY, onError: () => undefined });
+    closers.push(() => subscriber.close(), () => publisher.close());
+    const bus = createBus({ publisher, subscriber });
     const received = new Map<string, [AnyEventEnvelope, DeliveryContext]>();
-    for (const eventType of eventTypes) {
-      await subscriber.subscribe({ eventType, handler: (event, context) => void received.set(event.eventType, [event, context]) });
-    }
-    const events = eventTypes.map((eventType, i) => exampleEvent(catalog, eventType, `agg-${i}`, { correlationId: 'flow-1', metadata: { producer: 'e2e' } }));
-    const ids = await publisher.publishMany(events);
-    await waitUntil(() => received.size === eventTypes.length, 'all ten event types');
-    for (const [i, event] of events.entries()) {
-      const [got, context] = received.get(event.eventType)!;
-      expect(got).toEqual(event);
-      expect(got.payload).toEqual(examplePayload(catalog, event.eventType));
-      expect(context.messageId).toBe(ids[i]);
-      expect(context.deliveryAttempt).toBe(1);
-      expect(context.attributes['ce-dataschema']).toBe(catalog.events[event.eventType]!.versions[event.eventVersion]!.schemaId);
+    const keep = (event: AnyEventEnvelope, context: DeliveryContext): void => void received.set(event.eventType, [event, context]);
+    await Promise.all([
+      bus.on.userCreated(keep),
+      bus.on.voiceModelTrained(keep),
+      bus.on.voiceModelTrainingFailed(keep),
+      bus.on.documentProcessed(keep),
+      bus.on.documentProcessingFailed(keep),
+      bus.on.faceModelCreated(keep),
+      bus.on.faceModelCreationFailed(keep),
+      bus.on.conversationStarted(keep),
+      bus.on.conversationTurnCompleted(keep),
+      bus.on.conversationEnded(keep),
+    ]);
+    const example = <T>(eventType: string): T => examplePayload(catalog, eventType) as T;
+    const meta = { correlationId: 'flow-1', metadata: { producer: 'e2e' } };
+    const ids = new Map<string, string>([
+      ['user.created', await bus.publish.userCreated(example('user.created'), { aggregateId: 'u-1', ...meta })],
+      ['voice_model.trained', await bus.publish.voiceModelTrained(example('voice_model.trained'), { aggregateId: 'vm-1', ...meta })],
+      ['voice_model.training_failed', await bus.publish.voiceModelTrainingFailed(example('voice_model.training_failed'), { aggregateId: 'vm-2', ...meta })],
+      ['document.processed', await bus.publish.documentProcessed(example('document.processed'), { aggregateId: 'd-1', ...meta })],
+      ['document.processing_failed', await bus.publish.documentProcessingFailed(example('document.processing_failed'), { aggregateId: 'd-2', ...meta })],
+      ['face_model.created', await bus.publish.faceModelCreated(example('face_model.created'), { aggregateId: 'f-1', ...meta })],
+      ['face_model.creation_failed', await bus.publish.faceModelCreationFailed(example('face_model.creation_failed'), { aggregateId: 'f-2', ...meta })],
+      ['conversation.started', await bus.publish.conversationStarted(example('conversation.started'), { aggregateId: 'c-1', ...meta })],
+      ['conversation.turn_completed', await bus.publish.conversationTurnCompleted(example('conversation.turn_completed'), { aggregateId: 'c-1', ...meta })],
+      ['conversation.ended', await bus.publish.conversationEnded(example('conversation.ended'), { aggregateId: 'c-1', ...meta })],
+    ]);
+    expect(ids.size).toBe(10);
+    await waitUntil(() => received.size === 10, 'all ten event types');
+    for (const [eventType, id] of ids) {
+      const [event, context] = received.get(eventType)!;
+      const entry = catalog.events[eventType]!;
+      expect(event).toMatchObject({ eventType, eventVersion: entry.currentVersion, aggregateType: entry.aggregateType, correlationId: 'flow-1', metadata: { producer: 'e2e' } });
+      expect(event.payload).toEqual(examplePayload(catalog, eventType));
+      expect(entry.versions[entry.currentVersion]!.validate(event.payload)).toEqual({ valid: true });
+      expect(context).toMatchObject({ messageId: id, deliveryAttempt: 1 });
+      expect(context.attributes['ce-dataschema']).toBe(entry.versions[entry.currentVersion]!.schemaId);
     }
     expect(subscriber.stats).toMatchObject({ handled: 10, deadLettered: 0, invalid: 0 });
   });

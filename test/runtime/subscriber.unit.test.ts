@@ -5,6 +5,7 @@ import {
   EventSubscriber,
   InProcessTransport,
   envelopeToAttributes,
+  isEventBusError,
   type AnyEventEnvelope,
   type DeliveryContext,
   type EventCatalog,
@@ -61,6 +62,16 @@ describe('EventSubscriber', () => {
     });
     expect(await transport.describeSubscription(`${deadLetterTopic}.all`)).toMatchObject({ topic: deadLetterTopic });
     await subscriber.close();
+  });
+
+  it('refuses to reuse an existing subscription that reads another topic', async () => {
+    const { transport, subscriber } = setup();
+    const subscription = uniqueName('taken');
+    await transport.ensureTopic('elsewhere');
+    await transport.ensureSubscription(subscription, { topic: 'elsewhere' });
+    await expect(subscriber.subscribe({ eventType: 'user.created', subscription, handler: () => undefined })).rejects.toSatisfy(
+      (error: unknown) => isEventBusError(error, 'SUBSCRIPTION_TOPIC_MISMATCH'),
+    );
   });
 
   it('refuses maxDeliveryAttempts outside 5..100', async () => {
