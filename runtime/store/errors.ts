@@ -11,6 +11,7 @@ export const StoreErrorCode = {
   Migration: 'STORE_MIGRATION_FAILED',
   MigrationChecksumMismatch: 'STORE_MIGRATION_CHECKSUM_MISMATCH',
   Configuration: 'STORE_CONFIGURATION',
+  NotMigrated: 'STORE_NOT_MIGRATED',
   Closed: 'STORE_CLOSED',
 } as const;
 
@@ -100,5 +101,15 @@ export class StoreConfigurationError extends EventStoreError {
 export class StoreClosedError extends EventStoreError {
   constructor() {
     super(StoreErrorCode.Closed, 'The event store is closed');
+  }
+}
+
+/** The database has no event-store tables yet. */
+export class StoreNotMigratedError extends EventStoreError {
+  constructor(where: string) {
+    super(
+      StoreErrorCode.NotMigrated,
+      `The event store's tables do not exist in ${where}: run \`event-bus store migrate --database-url ...\` (or open the store with migrate: true)`,
+    );
   }
 }

@@ -16,6 +16,7 @@ import {
   ExpectedVersionConflictError,
   StoreClosedError,
   StoreConfigurationError,
+  StoreNotMigratedError,
   UnknownPositionError,
 } from './errors.js';
 import { assertExpectedVersion, EMPTY_STREAM_VERSION } from './expected-version.js';
@@ -59,7 +60,12 @@ export async function openPostgresBackend(
         if ((error as { code?: string }).code !== '23505') throw error;
       });
     }
-    if (backendOptions.migrate ?? true) await runMigrations({ kind: 'postgres', pool }, [storeMigrations]);
+    if (backendOptions.migrate ?? true) {
+      await runMigrations({ kind: 'postgres', pool }, [storeMigrations]);
+    } else {
+      const { rows } = await pool.query<{ found: string | null }>("SELECT to_regclass('store_events')::text AS found");
+      if (!rows[0]?.found) throw new StoreNotMigratedError(target.schema === undefined ? 'this database' : `schema '${target.schema}'`);
+    }
   } catch (error) {
     await pool.end();
     throw error;
