@@ -54,10 +54,4 @@ export interface AvroMapSchema {
 
 /** A type in field position: a primitive, a full name reference, an inline type or a union. */
 export type AvroType =
-  | AvroPrimitiveName
-  | string
-  | AvroRecordSchema
-  | AvroEnumSchema
-  | AvroArraySchema
-  | AvroMapSchema
-  | AvroType[];
+  AvroPrimitiveName | string | AvroRecordSchema | AvroEnumSchema | AvroArraySchema | AvroMapSchema | AvroType[];

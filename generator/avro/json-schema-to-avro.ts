@@ -31,18 +31,52 @@ export interface JsonSchemaToAvroOptions {
 
 /** Keywords that only annotate: they change nothing about the shape of valid values. */
 const ANNOTATION_KEYWORDS = new Set([
-  '$schema', '$id', '$comment', 'title', 'description', 'examples', 'default', 'deprecated',
-  'readOnly', 'writeOnly', 'definitions', '$defs',
+  '$schema',
+  '$id',
+  '$comment',
+  'title',
+  'description',
+  'examples',
+  'default',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  'definitions',
+  '$defs',
 ]);
 /** Keywords Avro cannot express but the JSON Schema validator (run before encode) enforces. */
 const VALIDATION_ONLY_KEYWORDS = new Set([
-  'minLength', 'maxLength', 'pattern', 'format', 'contentEncoding', 'contentMediaType',
-  'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf',
-  'minItems', 'maxItems', 'uniqueItems', 'contains', 'minProperties', 'maxProperties', 'propertyNames',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'contentEncoding',
+  'contentMediaType',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'contains',
+  'minProperties',
+  'maxProperties',
+  'propertyNames',
 ]);
 /** Keywords the converter turns into Avro shape. */
 const SHAPE_KEYWORDS = new Set([
-  'type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', '$ref', 'oneOf', 'anyOf',
+  'type',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'enum',
+  'const',
+  '$ref',
+  'oneOf',
+  'anyOf',
 ]);
 const JSON_TYPES = new Set(['string', 'integer', 'number', 'boolean', 'object', 'array', 'null']);
 
@@ -148,7 +182,10 @@ function checkKeywords(schema: SchemaObject, cursor: Cursor): void {
     fail(at(cursor, keyword), unsupportedKeywordReason(keyword));
   }
   if (cursor.pointer !== '' && schema.$id !== undefined) {
-    fail(at(cursor, '$id'), 'a nested $id (a new base URI inside a document) is not supported; move the subschema to its own file');
+    fail(
+      at(cursor, '$id'),
+      'a nested $id (a new base URI inside a document) is not supported; move the subschema to its own file',
+    );
   }
 }
 
@@ -225,12 +262,18 @@ function jsonTypeOf(schema: SchemaObject, cursor: Cursor): { jsonType: string; n
   const nullable = types.includes('null') && types.length > 1;
   const nonNull = types.length > 1 ? types.filter((type) => type !== 'null') : types;
   if (nonNull.length !== 1) {
-    fail(at(cursor, 'type'), `a union of types [${types.join(', ')}] is not supported: only one type, optionally with "null"`);
+    fail(
+      at(cursor, 'type'),
+      `a union of types [${types.join(', ')}] is not supported: only one type, optionally with "null"`,
+    );
   }
   const jsonType = nonNull[0]!;
   if (allowed !== undefined) {
     const values = allowed.filter((value) => value !== null);
-    const wrong = values.find((value) => jsonTypeOfValue(value) !== jsonType && !(jsonType === 'number' && jsonTypeOfValue(value) === 'integer'));
+    const wrong = values.find(
+      (value) =>
+        jsonTypeOfValue(value) !== jsonType && !(jsonType === 'number' && jsonTypeOfValue(value) === 'integer'),
+    );
     if (wrong !== undefined) {
       fail(cursor, `enum/const value ${JSON.stringify(wrong)} does not have the schema's type '${jsonType}'`);
     }
@@ -247,7 +290,8 @@ function allowedValues(schema: SchemaObject, cursor: Cursor): unknown[] | undefi
     return [schema.const];
   }
   if (schema.enum === undefined) return undefined;
-  if (!Array.isArray(schema.enum) || schema.enum.length === 0) fail(at(cursor, 'enum'), 'enum must be a non-empty array');
+  if (!Array.isArray(schema.enum) || schema.enum.length === 0)
+    fail(at(cursor, 'enum'), 'enum must be a non-empty array');
   const seen = new Set(schema.enum.map((value) => JSON.stringify(value)));
   if (seen.size !== schema.enum.length) fail(at(cursor, 'enum'), 'enum values must be unique');
   return schema.enum;
@@ -389,7 +433,8 @@ function convertNullableAlternative(
   const unsupported = `${keyword} is supported only as [X, {"type": "null"}] (a nullable X); Avro unions of other shapes lose which branch matched in JSON`;
   if (schema.oneOf !== undefined && schema.anyOf !== undefined) fail(cursor, unsupported);
   for (const keyword of ['type', 'properties', 'items', 'additionalProperties', 'enum', 'const', 'required']) {
-    if (schema[keyword] !== undefined) fail(at(cursor, keyword), `'${keyword}' beside oneOf/anyOf is not supported; put it inside the branch`);
+    if (schema[keyword] !== undefined)
+      fail(at(cursor, keyword), `'${keyword}' beside oneOf/anyOf is not supported; put it inside the branch`);
   }
   if (!Array.isArray(branches) || branches.length !== 2) fail(at(cursor, keyword), unsupported);
   const nullIndex = branches.findIndex(isNullOnlySchema);
@@ -408,7 +453,10 @@ function isNullOnlySchema(schema: unknown): boolean {
 function convertRef(conversion: Conversion, schema: SchemaObject, cursor: Cursor, nameHint: string): ValueType {
   for (const keyword of Object.keys(schema)) {
     if (keyword !== '$ref' && SHAPE_KEYWORDS.has(keyword)) {
-      fail(at(cursor, keyword), `'${keyword}' beside $ref is not supported (draft-07 ignores it); wrap the $ref (e.g. oneOf [$ref, {type: null}]) instead`);
+      fail(
+        at(cursor, keyword),
+        `'${keyword}' beside $ref is not supported (draft-07 ignores it); wrap the $ref (e.g. oneOf [$ref, {type: null}]) instead`,
+      );
     }
   }
   const ref = schema.$ref;
@@ -418,7 +466,10 @@ function convertRef(conversion: Conversion, schema: SchemaObject, cursor: Cursor
   if (conversion.refsInProgress.has(key)) {
     const name = conversion.names.nameOf(key);
     if (name === undefined || !conversion.emitted.has(key)) {
-      fail(cursor, `$ref '${ref}' is recursive through a type that is not an object; only records can be recursive in Avro`);
+      fail(
+        cursor,
+        `$ref '${ref}' is recursive through a type that is not an object; only records can be recursive in Avro`,
+      );
     }
     return { type: name, nullable: false };
   }
@@ -457,20 +508,31 @@ function resolveRef(conversion: Conversion, ref: string, cursor: Cursor): Cursor
   }
   const fragment = decodeURIComponent(url.hash.replace(/^#/, ''));
   if (fragment !== '' && !fragment.startsWith('/')) {
-    throw new AvroRefError(locationOf(refCursor), ref, 'only JSON pointer fragments (#/...) are supported, not anchors');
+    throw new AvroRefError(
+      locationOf(refCursor),
+      ref,
+      'only JSON pointer fragments (#/...) are supported, not anchors',
+    );
   }
   url.hash = '';
   const documentUri = url.toString();
   const document = loadDocument(conversion, documentUri, ref, refCursor);
   const sameDocument = documentUri === cursor.documentUri;
-  const label =
-    sameDocument ? cursor.label : isSchemaObject(document) && typeof document.$id === 'string' ? document.$id : documentUri;
+  const label = sameDocument
+    ? cursor.label
+    : isSchemaObject(document) && typeof document.$id === 'string'
+      ? document.$id
+      : documentUri;
   const target: Cursor = {
     documentUri,
     document,
     label,
     pointer: fragment,
-    ...(sameDocument ? (cursor.via === undefined ? {} : { via: cursor.via }) : { via: `${cursor.label}#${cursor.pointer}` }),
+    ...(sameDocument
+      ? cursor.via === undefined
+        ? {}
+        : { via: cursor.via }
+      : { via: `${cursor.label}#${cursor.pointer}` }),
   };
   if (resolvePointer(document, fragment) === undefined) {
     throw new AvroRefError(locationOf(refCursor), ref, `'${documentUri}' has nothing at JSON pointer '${fragment}'`);

@@ -91,7 +91,10 @@ export function avroVersionExtension(
     let loadRef = loaders.get(schemasDir);
     if (!loadRef) loaders.set(schemasDir, (loadRef = indexSchemaDirectory(schemasDir).loadRef));
     return {
-      avroSchema: eventAvroSchema(version, { loadRef, ...(options.namespace !== undefined && { namespace: options.namespace }) }),
+      avroSchema: eventAvroSchema(version, {
+        loadRef,
+        ...(options.namespace !== undefined && { namespace: options.namespace }),
+      }),
     };
   };
 }

@@ -33,7 +33,10 @@ export interface AvroPayloadCodec extends PayloadCodec {
 /** The version entry carries no Avro schema, so an Avro topic cannot carry its events. */
 export class AvroSchemaMissingError extends EventBusError {
   constructor(readonly schemaId: string) {
-    super('AVRO_SCHEMA_MISSING', `Event schema '${schemaId}' has no Avro schema (regenerate the SDK with Avro definitions)`);
+    super(
+      'AVRO_SCHEMA_MISSING',
+      `Event schema '${schemaId}' has no Avro schema (regenerate the SDK with Avro definitions)`,
+    );
   }
 }
 
@@ -128,7 +131,9 @@ const primitiveChecks: Record<string, (value: unknown) => string | undefined> = 
   null: (value) => (value === null ? undefined : 'expected null'),
   boolean: (value) => (typeof value === 'boolean' ? undefined : 'expected a boolean'),
   int: (value) =>
-    Number.isInteger(value) && (value as number) >= -(2 ** 31) && (value as number) < 2 ** 31 ? undefined : 'expected a 32-bit integer',
+    Number.isInteger(value) && (value as number) >= -(2 ** 31) && (value as number) < 2 ** 31
+      ? undefined
+      : 'expected a 32-bit integer',
   long: (value) =>
     Number.isInteger(value) && Math.abs(value as number) <= AVSC_LONG_LIMIT
       ? undefined
@@ -187,7 +192,8 @@ class AdapterCompiler {
           toAvro: (value) => {
             if (!isRawObject(value)) throw shapeError('expected an object (Avro map)');
             // avsc decodes map entries by assignment, which would turn this key into a prototype.
-            if (Object.hasOwn(value, '__proto__')) throw shapeError("the map key '__proto__' cannot be carried by Avro maps here");
+            if (Object.hasOwn(value, '__proto__'))
+              throw shapeError("the map key '__proto__' cannot be carried by Avro maps here");
             return Object.fromEntries(
               Object.entries(value).map(([key, item]) => [key, withSegment(key, () => values.toAvro(item))]),
             );
@@ -377,7 +383,12 @@ function compiledFor(version: EventVersionEntry): CompiledSchema {
 
 const resolvers = new WeakMap<avro.Type, WeakMap<avro.Type, avro.Resolver>>();
 
-function resolverFor(writer: EventVersionEntry, writerType: avro.Type, reader: EventVersionEntry, readerType: avro.Type): avro.Resolver {
+function resolverFor(
+  writer: EventVersionEntry,
+  writerType: avro.Type,
+  reader: EventVersionEntry,
+  readerType: avro.Type,
+): avro.Resolver {
   let byWriter = resolvers.get(readerType);
   if (!byWriter) resolvers.set(readerType, (byWriter = new WeakMap()));
   let resolver = byWriter.get(writerType);
@@ -385,7 +396,9 @@ function resolverFor(writer: EventVersionEntry, writerType: avro.Type, reader: E
     try {
       resolver = readerType.createResolver(writerType);
     } catch (error) {
-      throw new AvroSchemaIncompatibleError(writer.schemaId, reader.schemaId, (error as Error).message, { cause: error });
+      throw new AvroSchemaIncompatibleError(writer.schemaId, reader.schemaId, (error as Error).message, {
+        cause: error,
+      });
     }
     byWriter.set(writerType, resolver);
   }
@@ -415,7 +428,9 @@ export function createAvroCodec(encoding: AvroEncoding): AvroPayloadCodec {
     const writerCompiled = compiledFor(writer);
     const readerCompiled = compiledFor(reader);
     const resolver =
-      writerCompiled === readerCompiled ? undefined : resolverFor(writer, writerCompiled.type, reader, readerCompiled.type);
+      writerCompiled === readerCompiled
+        ? undefined
+        : resolverFor(writer, writerCompiled.type, reader, readerCompiled.type);
     try {
       let readerValue: unknown;
       if (resolver === undefined) {

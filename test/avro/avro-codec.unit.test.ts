@@ -44,7 +44,10 @@ describe.each(ENCODINGS)('createAvroCodec(%s)', (encoding) => {
   it('keeps absent, null and a value apart for an optional-nullable property', () => {
     for (const couponCode of [undefined, null, 'SAVE10']) {
       const payload = couponCode === undefined ? { ...basePayload } : { ...basePayload, couponCode };
-      const decoded = codec.decode(orderPlacedV2Entry, codec.encode(orderPlacedV2Entry, payload)) as Record<string, unknown>;
+      const decoded = codec.decode(orderPlacedV2Entry, codec.encode(orderPlacedV2Entry, payload)) as Record<
+        string,
+        unknown
+      >;
       expect(decoded).toStrictEqual(payload);
       expect(Object.hasOwn(decoded, 'couponCode')).toBe(couponCode !== undefined);
     }
@@ -66,7 +69,12 @@ describe.each(ENCODINGS)('createAvroCodec(%s)', (encoding) => {
     expect(fromV1).toStrictEqual(v1Payload);
     expect(orderPlacedV2Entry.validate(fromV1)).toEqual({ valid: true });
 
-    const v2Payload = { ...v1Payload, couponCode: null, locale: 'fr-FR', giftWrap: { amountMinor: 1, currency: 'USD' } };
+    const v2Payload = {
+      ...v1Payload,
+      couponCode: null,
+      locale: 'fr-FR',
+      giftWrap: { amountMinor: 1, currency: 'USD' },
+    };
     const fromV2 = codec.decodeAs(orderPlacedV2Entry, orderPlacedV1Entry, codec.encode(orderPlacedV2Entry, v2Payload));
     expect(fromV2).toStrictEqual(v1Payload);
   });
@@ -91,18 +99,28 @@ describe.each(ENCODINGS)('createAvroCodec(%s)', (encoding) => {
       expect((caught as PayloadDecodeError).code).toBe('PAYLOAD_DECODE_FAILED');
       expect((caught as PayloadDecodeError).encoding).toBe(encoding);
     }
-    expect(() => codec.decodeAs(orderPlacedV1Entry, orderPlacedV2Entry, Buffer.from([0x02]))).toThrow(PayloadDecodeError);
+    expect(() => codec.decodeAs(orderPlacedV1Entry, orderPlacedV2Entry, Buffer.from([0x02]))).toThrow(
+      PayloadDecodeError,
+    );
   });
 
   it('refuses payloads that do not fit the Avro schema with AvroEncodeError and the JSON pointer', () => {
     const cases: Array<[unknown, string, RegExp]> = [
       [{ ...basePayload, extra: 1 }, '', /unknown property 'extra'/],
-      [{ ...basePayload, lines: [{ ...basePayload.lines[0], quantity: 'two' }] }, '/lines/0/quantity', /expected an integer/],
+      [
+        { ...basePayload, lines: [{ ...basePayload.lines[0], quantity: 'two' }] },
+        '/lines/0/quantity',
+        /expected an integer/,
+      ],
       [{ ...basePayload, note: null }, '/note', /may only be absent/],
       [{ ...basePayload, status: 'lost' }, '/status', /not one of the enum values/],
       [{ ...basePayload, locale: 'de-DE' }, '/locale', /not one of the enum values/],
       [{ ...basePayload, total: undefined }, '/total', /required property is missing/],
-      [{ ...basePayload, total: { amountMinor: 2 ** 53 - 1, currency: 'EUR' } }, '/total/amountMinor', /within ±9007199254740990/],
+      [
+        { ...basePayload, total: { amountMinor: 2 ** 53 - 1, currency: 'EUR' } },
+        '/total/amountMinor',
+        /within ±9007199254740990/,
+      ],
       ['not an object', '', /expected an object/],
       [{ ...basePayload, tags: JSON.parse('{"__proto__": "x"}') as unknown }, '/tags', /'__proto__'/],
     ];
@@ -166,7 +184,9 @@ describe('encoded sizes', () => {
     const binary = createAvroCodec('avro-binary');
     fc.assert(
       fc.property(arbitraryForSchema(orderPlacedV2, { loadRef: loadFixtureRef }), (payload) => {
-        expect(binary.encode(orderPlacedV2Entry, payload).length).toBeLessThan(json.encode(orderPlacedV2Entry, payload).length);
+        expect(binary.encode(orderPlacedV2Entry, payload).length).toBeLessThan(
+          json.encode(orderPlacedV2Entry, payload).length,
+        );
       }),
       { numRuns: 100 },
     );

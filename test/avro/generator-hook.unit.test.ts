@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { avroVersionExtension, eventAvroSchema, indexSchemaDirectory, renderAvroDefinitions } from '../../generator/avro/index.js';
+import {
+  avroVersionExtension,
+  eventAvroSchema,
+  indexSchemaDirectory,
+  renderAvroDefinitions,
+} from '../../generator/avro/index.js';
 import { repoRoot } from '../support/registry-catalog.js';
 
 const schemaFile = 'schemas/user.created/2.json';
@@ -32,6 +37,8 @@ describe('generator hooks', () => {
   it('indexSchemaDirectory maps every $id to its file and names unknown ids', () => {
     const index = indexSchemaDirectory(join(repoRoot, 'schemas'));
     expect(index.files.get('https://schemas.clone.dev/events/common/ids.json')).toBe('schemas/common/ids.json');
-    expect(() => index.loadRef('https://schemas.clone.dev/events/nope.json')).toThrow(/no schema file under .* has \$id/);
+    expect(() => index.loadRef('https://schemas.clone.dev/events/nope.json')).toThrow(
+      /no schema file under .* has \$id/,
+    );
   });
 });

@@ -25,7 +25,10 @@ function field(record: AvroRecordSchema, name: string): AvroField {
 }
 
 /** Wraps a property schema in a closed root object, as a payload schema. */
-function payloadWith(properties: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function payloadWith(
+  properties: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     $id: 'https://schemas.clone.dev/events/test.case/1.json',
     type: 'object',
@@ -57,7 +60,11 @@ describe('jsonSchemaToAvro: mapping', () => {
   it('keeps required, nullable, optional and optional-nullable apart', () => {
     const record = convertOrder();
     expect(field(record, 'placedAt')).toEqual({ name: 'placedAt', type: 'string' });
-    expect(field(record, 'nickname')).toEqual({ name: 'nickname', type: ['null', 'string'], doc: 'Required but may be null.' });
+    expect(field(record, 'nickname')).toEqual({
+      name: 'nickname',
+      type: ['null', 'string'],
+      doc: 'Required but may be null.',
+    });
     expect(field(record, 'note')).toEqual({
       name: 'note',
       type: ['null', 'string'],
@@ -65,7 +72,11 @@ describe('jsonSchemaToAvro: mapping', () => {
       default: null,
       'x-json-optional': true,
     });
-    expect(field(record, 'couponCode')).toMatchObject({ type: ['null', 'string', 'JsonNull'], default: null, 'x-json-optional': true });
+    expect(field(record, 'couponCode')).toMatchObject({
+      type: ['null', 'string', 'JsonNull'],
+      default: null,
+      'x-json-optional': true,
+    });
     expect(field(record, 'legacyFlag')).toMatchObject({ type: ['null', 'JsonNull'], 'x-json-optional': true });
   });
 
@@ -88,7 +99,7 @@ describe('jsonSchemaToAvro: mapping', () => {
 
   it('maps integer to long, number to double, boolean, arrays and maps', () => {
     const record = convertOrder();
-    const lineItem = (field(record, 'lines').type as { type: string; items: AvroRecordSchema });
+    const lineItem = field(record, 'lines').type as { type: string; items: AvroRecordSchema };
     expect(lineItem.type).toBe('array');
     expect(lineItem.items.name).toBe('OrderPlacedLinesItem');
     expect(field(lineItem.items, 'quantity').type).toBe('long');
@@ -99,7 +110,11 @@ describe('jsonSchemaToAvro: mapping', () => {
 
   it('defines a $ref target once and refers to it by name afterwards', () => {
     const record = convertOrder();
-    expect(field(record, 'total').type).toMatchObject({ type: 'record', name: 'Money', doc: 'An amount in a currency.' });
+    expect(field(record, 'total').type).toMatchObject({
+      type: 'record',
+      name: 'Money',
+      doc: 'An amount in a currency.',
+    });
     const lineItem = (field(record, 'lines').type as { items: AvroRecordSchema }).items;
     expect(field(lineItem, 'price').type).toBe('Money');
     expect(field(record, 'giftWrap').type).toEqual(['null', 'Money', 'JsonNull']);
@@ -122,7 +137,11 @@ describe('jsonSchemaToAvro: mapping', () => {
     });
     expect(field(record, 'status').doc).toBe('Where the order is.');
     const shipping = (field(record, 'shipping').type as [string, AvroRecordSchema])[1];
-    expect(field(shipping, 'method').type).toEqual({ type: 'enum', name: 'OrderPlacedShippingMethod', symbols: ['courier'] });
+    expect(field(shipping, 'method').type).toEqual({
+      type: 'enum',
+      name: 'OrderPlacedShippingMethod',
+      symbols: ['courier'],
+    });
   });
 
   it('maps enum values that are not Avro symbols through x-json-values', () => {
@@ -184,7 +203,12 @@ describe('jsonSchemaToAvro: mapping', () => {
       }),
       { name: 'TestCase', namespace: NAMESPACE },
     );
-    expect(record.fields.map((candidate) => candidate.type)).toEqual(['string', 'long', 'long', { type: 'array', items: 'string' }]);
+    expect(record.fields.map((candidate) => candidate.type)).toEqual([
+      'string',
+      'long',
+      'long',
+      { type: 'array', items: 'string' },
+    ]);
   });
 });
 
@@ -192,15 +216,40 @@ describe('jsonSchemaToAvro: unrepresentable constructs are typed errors with sch
   const id = 'https://schemas.clone.dev/events/test.case/1.json';
   const cases: Array<[string, Record<string, unknown>, string, RegExp]> = [
     ['allOf', { x: { allOf: [{ type: 'string' }] } }, '/properties/x/allOf', /allOf is not supported/],
-    ['anyOf of two types', { x: { anyOf: [{ type: 'string' }, { type: 'integer' }] } }, '/properties/x/anyOf', /only as \[X/],
-    ['oneOf of two objects', { x: { oneOf: [{ $ref: '#/definitions/A' }, { $ref: '#/definitions/A' }] } }, '/properties/x/oneOf', /only as/],
+    [
+      'anyOf of two types',
+      { x: { anyOf: [{ type: 'string' }, { type: 'integer' }] } },
+      '/properties/x/anyOf',
+      /only as \[X/,
+    ],
+    [
+      'oneOf of two objects',
+      { x: { oneOf: [{ $ref: '#/definitions/A' }, { $ref: '#/definitions/A' }] } },
+      '/properties/x/oneOf',
+      /only as/,
+    ],
     ['not', { x: { type: 'string', not: { const: 'a' } } }, '/properties/x/not', /conditional or negated/],
     ['if/then', { x: { type: 'string', if: { const: 'a' } } }, '/properties/x/if', /conditional/],
-    ['patternProperties', { x: { type: 'object', patternProperties: { '^a': { type: 'string' } } } }, '/properties/x/patternProperties', /patternProperties/],
+    [
+      'patternProperties',
+      { x: { type: 'object', patternProperties: { '^a': { type: 'string' } } } },
+      '/properties/x/patternProperties',
+      /patternProperties/,
+    ],
     ['open object', { x: { type: 'object', properties: { a: { type: 'string' } } } }, '/properties/x', /open object/],
-    ['open object with a value schema', { x: { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: { type: 'string' } } }, '/properties/x', /open object/],
+    [
+      'open object with a value schema',
+      { x: { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: { type: 'string' } } },
+      '/properties/x',
+      /open object/,
+    ],
     ['free-form object', { x: { type: 'object' } }, '/properties/x', /free-form object/],
-    ['tuple items', { x: { type: 'array', items: [{ type: 'string' }, { type: 'integer' }] } }, '/properties/x/items', /tuple/],
+    [
+      'tuple items',
+      { x: { type: 'array', items: [{ type: 'string' }, { type: 'integer' }] } },
+      '/properties/x/items',
+      /tuple/,
+    ],
     ['array without items', { x: { type: 'array' } }, '/properties/x', /without an items schema/],
     ['mixed type union', { x: { type: ['string', 'integer'] } }, '/properties/x/type', /union of types/],
     ['integer|number', { x: { type: ['integer', 'number', 'null'] } }, '/properties/x/type', /union of types/],
@@ -208,12 +257,22 @@ describe('jsonSchemaToAvro: unrepresentable constructs are typed errors with sch
     ['boolean schema', { x: true }, '/properties/x', /boolean schema/],
     ['const object', { x: { const: { a: 1 } } }, '/properties/x', /objects or arrays/],
     ['mixed enum', { x: { enum: ['a', 1] } }, '/properties/x/type', /union of types/],
-    ['enum value of another type', { x: { type: 'string', enum: ['a', 1] } }, '/properties/x', /does not have the schema's type/],
+    [
+      'enum value of another type',
+      { x: { type: 'string', enum: ['a', 1] } },
+      '/properties/x',
+      /does not have the schema's type/,
+    ],
     ['type beside $ref', { x: { $ref: '#/definitions/A', type: 'object' } }, '/properties/x/type', /beside \$ref/],
     ['invalid field name', { 'mime-type': { type: 'string' } }, '/properties/mime-type', /not a valid Avro field name/],
     ['dependencies', { x: { type: 'string' } }, '/dependencies', /fixed set of fields/],
     ['unknown keyword', { x: { type: 'string', minContains: 1 } }, '/properties/x/minContains', /not supported/],
-    ['recursion through an array', { x: { $ref: '#/definitions/Loop' } }, '/definitions/Loop/items', /recursive through a type that is not an object/],
+    [
+      'recursion through an array',
+      { x: { $ref: '#/definitions/Loop' } },
+      '/definitions/Loop/items',
+      /recursive through a type that is not an object/,
+    ],
   ];
   const definitions = {
     A: { type: 'object', additionalProperties: false, properties: {} },
@@ -247,7 +306,10 @@ describe('jsonSchemaToAvro: unrepresentable constructs are typed errors with sch
 
   it('names the schema file when the schema has no $id', () => {
     try {
-      jsonSchemaToAvro({ type: 'object', properties: { a: { type: 'string' } } }, { name: 'TestCase', namespace: NAMESPACE, schemaFile: 'schemas/test.case/1.json' });
+      jsonSchemaToAvro(
+        { type: 'object', properties: { a: { type: 'string' } } },
+        { name: 'TestCase', namespace: NAMESPACE, schemaFile: 'schemas/test.case/1.json' },
+      );
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(AvroUnrepresentableError);
@@ -258,15 +320,23 @@ describe('jsonSchemaToAvro: unrepresentable constructs are typed errors with sch
 
   it('refuses a root that is not a closed object', () => {
     expect(unrepresentable({ $id: id, type: 'string' }).reason).toMatch(/closed object/);
-    expect(unrepresentable({ $id: id, type: ['object', 'null'], additionalProperties: false, properties: {} }).reason).toMatch(/closed object/);
+    expect(
+      unrepresentable({ $id: id, type: ['object', 'null'], additionalProperties: false, properties: {} }).reason,
+    ).toMatch(/closed object/);
   });
 
   it('reports unresolvable $refs as AvroRefError', () => {
     const convert = (ref: string, loadRef?: (uri: string) => unknown): unknown =>
-      jsonSchemaToAvro(payloadWith({ x: { $ref: ref } }), { name: 'TestCase', namespace: NAMESPACE, ...(loadRef && { loadRef }) });
+      jsonSchemaToAvro(payloadWith({ x: { $ref: ref } }), {
+        name: 'TestCase',
+        namespace: NAMESPACE,
+        ...(loadRef && { loadRef }),
+      });
     expect(() => convert('#/definitions/Missing')).toThrow(AvroRefError);
     expect(() => convert('../common/shapes.json#/definitions/Money')).toThrow(/no loadRef was given/);
-    expect(() => convert('../common/nope.json#/definitions/X', loadFixtureRef)).toThrow(/loading 'https:\/\/schemas.clone.dev\/events\/common\/nope.json' failed/);
+    expect(() => convert('../common/nope.json#/definitions/X', loadFixtureRef)).toThrow(
+      /loading 'https:\/\/schemas.clone.dev\/events\/common\/nope.json' failed/,
+    );
     expect(() => convert('#anchor')).toThrow(/only JSON pointer fragments/);
     try {
       convert('#/definitions/Missing');

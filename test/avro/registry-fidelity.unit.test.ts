@@ -49,7 +49,9 @@ describe('registry → Avro', () => {
     const codec = createAvroCodec('avro-binary');
     let pairs = 0;
     for (const newer of versions) {
-      const older = versions.find((candidate) => candidate.eventType === newer.eventType && candidate.version === newer.version - 1);
+      const older = versions.find(
+        (candidate) => candidate.eventType === newer.eventType && candidate.version === newer.version - 1,
+      );
       if (!older) continue;
       pairs += 1;
       for (const example of (older.schema.examples ?? []) as unknown[]) {

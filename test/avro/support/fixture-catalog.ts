@@ -23,7 +23,11 @@ function entry(version: number, schema: { $id: string }): EventVersionEntry {
     schemaId: schema.$id,
     schemaFile: `schemas/order.placed/${version}.json`,
     validate: toPayloadValidator(validate),
-    avroSchema: jsonSchemaToAvro(schema, { name: 'OrderPlaced', namespace: 'dev.clone.events', loadRef: loadFixtureRef }),
+    avroSchema: jsonSchemaToAvro(schema, {
+      name: 'OrderPlaced',
+      namespace: 'dev.clone.events',
+      loadRef: loadFixtureRef,
+    }),
   };
 }
 

@@ -86,7 +86,11 @@ export const orderPlacedV2 = {
     },
     locale: { $ref: '../common/shapes.json#/definitions/Locale' },
     tags: { type: 'object', maxProperties: 4, additionalProperties: { type: ['string', 'null'], maxLength: 10 } },
-    pricesByRegion: { type: 'object', maxProperties: 3, additionalProperties: { $ref: '../common/shapes.json#/definitions/Money' } },
+    pricesByRegion: {
+      type: 'object',
+      maxProperties: 3,
+      additionalProperties: { $ref: '../common/shapes.json#/definitions/Money' },
+    },
     shipping: {
       description: 'Inline nested object.',
       type: 'object',

@@ -23,8 +23,18 @@ interface Place {
 }
 
 const IGNORED = new Set([
-  '$schema', '$id', '$comment', 'title', 'description', 'examples', 'default', 'deprecated', 'readOnly', 'writeOnly',
-  'definitions', '$defs',
+  '$schema',
+  '$id',
+  '$comment',
+  'title',
+  'description',
+  'examples',
+  'default',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  'definitions',
+  '$defs',
 ]);
 
 const emailPattern = fullFormats.email as RegExp;
@@ -73,9 +83,27 @@ function build(schema: unknown, place: Place, options: ArbitraryOptions, exhaust
 }
 
 const KNOWN = new Set([
-  'type', 'enum', 'const', 'properties', 'required', 'additionalProperties', 'items', 'minItems', 'maxItems',
-  'uniqueItems', 'minLength', 'maxLength', 'pattern', 'format', 'minimum', 'maximum', 'exclusiveMinimum',
-  'exclusiveMaximum', 'maxProperties', 'minProperties', 'propertyNames',
+  'type',
+  'enum',
+  'const',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'maxProperties',
+  'minProperties',
+  'propertyNames',
 ]);
 
 function buildRef(ref: string, place: Place, options: ArbitraryOptions, exhausted: boolean): fc.Arbitrary<unknown> {
@@ -106,14 +134,20 @@ function buildType(
       // avsc longs are limited to ±(2^53 - 2); the codec tests cover the edge separately.
       const min = lowerBound(s, -(2 ** 53 - 2), 1);
       const max = upperBound(s, 2 ** 53 - 2, 1);
-      return fc.oneof(fc.integer({ min: Math.max(min, -1000), max: Math.min(max, 1000) }), fc.maxSafeInteger())
+      return fc
+        .oneof(fc.integer({ min: Math.max(min, -1000), max: Math.min(max, 1000) }), fc.maxSafeInteger())
         .filter((value) => value >= min && value <= max);
     }
     case 'number': {
       const min = typeof s.minimum === 'number' ? s.minimum : undefined;
       const max = typeof s.maximum === 'number' ? s.maximum : undefined;
       return fc
-        .double({ noNaN: true, noDefaultInfinity: true, ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }) })
+        .double({
+          noNaN: true,
+          noDefaultInfinity: true,
+          ...(min === undefined ? {} : { min }),
+          ...(max === undefined ? {} : { max }),
+        })
         .map((value) => (Object.is(value, -0) ? 0 : value)) // JSON has no -0
         .filter(
           (value) =>
@@ -140,12 +174,14 @@ function buildType(
 }
 
 function lowerBound(s: SchemaObject, fallback: number, step: number): number {
-  if (typeof s.exclusiveMinimum === 'number') return Math.ceil(s.exclusiveMinimum + (Number.isInteger(s.exclusiveMinimum) ? step : 0));
+  if (typeof s.exclusiveMinimum === 'number')
+    return Math.ceil(s.exclusiveMinimum + (Number.isInteger(s.exclusiveMinimum) ? step : 0));
   return typeof s.minimum === 'number' ? Math.ceil(s.minimum) : fallback;
 }
 
 function upperBound(s: SchemaObject, fallback: number, step: number): number {
-  if (typeof s.exclusiveMaximum === 'number') return Math.floor(s.exclusiveMaximum - (Number.isInteger(s.exclusiveMaximum) ? step : 0));
+  if (typeof s.exclusiveMaximum === 'number')
+    return Math.floor(s.exclusiveMaximum - (Number.isInteger(s.exclusiveMaximum) ? step : 0));
   return typeof s.maximum === 'number' ? Math.floor(s.maximum) : fallback;
 }
 
@@ -180,7 +216,10 @@ function stringArbitrary(s: SchemaObject): fc.Arbitrary<string> {
         typeof s.pattern === 'string'
           ? fc.stringMatching(new RegExp(s.pattern))
           : fc.string({
-              unit: fc.oneof({ arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }), weight: 3 }, { arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), weight: 1 }),
+              unit: fc.oneof(
+                { arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }), weight: 3 },
+                { arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), weight: 1 },
+              ),
               minLength,
               ...(maxLength === undefined ? {} : { maxLength }),
             });
@@ -195,22 +234,41 @@ function stringArbitrary(s: SchemaObject): fc.Arbitrary<string> {
   return base.filter(fitsLength);
 }
 
-function objectArbitrary(s: SchemaObject, place: Place, options: ArbitraryOptions, exhausted: boolean): fc.Arbitrary<unknown> {
+function objectArbitrary(
+  s: SchemaObject,
+  place: Place,
+  options: ArbitraryOptions,
+  exhausted: boolean,
+): fc.Arbitrary<unknown> {
   const properties = (s.properties ?? {}) as SchemaObject;
   const required = new Set((s.required ?? []) as string[]);
-  if (s.additionalProperties !== undefined && s.additionalProperties !== false && typeof s.additionalProperties === 'object' && s.properties === undefined) {
+  if (
+    s.additionalProperties !== undefined &&
+    s.additionalProperties !== false &&
+    typeof s.additionalProperties === 'object' &&
+    s.properties === undefined
+  ) {
     const maxKeys = typeof s.maxProperties === 'number' ? s.maxProperties : 4;
     const minKeys = typeof s.minProperties === 'number' ? s.minProperties : 0;
     if (exhausted && minKeys === 0) return fc.constant({});
     const names = s.propertyNames as SchemaObject | undefined;
     // '__proto__' is refused by the Avro codec (avsc decodes map keys by assignment); see avro-codec tests.
-    const keys = (names ? stringArbitrary(names) : fc.string({ unit: 'binary', maxLength: 12 })).filter((key) => key !== '__proto__');
-    return fc.dictionary(keys, build(s.additionalProperties, place, options, exhausted), { minKeys, maxKeys, noNullPrototype: true });
+    const keys = (names ? stringArbitrary(names) : fc.string({ unit: 'binary', maxLength: 12 })).filter(
+      (key) => key !== '__proto__',
+    );
+    return fc.dictionary(keys, build(s.additionalProperties, place, options, exhausted), {
+      minKeys,
+      maxKeys,
+      noNullPrototype: true,
+    });
   }
   const model: Record<string, fc.Arbitrary<unknown>> = {};
   for (const [name, propertySchema] of Object.entries(properties)) {
     if (exhausted && !required.has(name)) continue;
     model[name] = build(propertySchema, place, options, exhausted);
   }
-  return fc.record(model, { requiredKeys: Object.keys(model).filter((name) => required.has(name)), noNullPrototype: true });
+  return fc.record(model, {
+    requiredKeys: Object.keys(model).filter((name) => required.has(name)),
+    noNullPrototype: true,
+  });
 }

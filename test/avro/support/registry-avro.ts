@@ -23,7 +23,12 @@ export async function loadRegistryAvroVersions(): Promise<RegistryAvroVersion[]>
   for (const channel of registry.channels) {
     for (const message of channel.messages) {
       const compiled = catalog.events[channel.eventType]!.versions[message.version]!;
-      const input = { eventType: channel.eventType, version: message.version, schema: message.schema, schemaFile: message.schemaFile };
+      const input = {
+        eventType: channel.eventType,
+        version: message.version,
+        schema: message.schema,
+        schemaFile: message.schemaFile,
+      };
       versions.push({
         ...input,
         entry: { ...compiled, avroSchema: eventAvroSchema(input, { loadRef: registryRefs.loadRef }) },
