@@ -191,13 +191,11 @@ describe('dead letters on the Pub/Sub emulator', () => {
     await publisher.publish(event);
     await waitFor(() => handler.counts.parked === 1, 'the park', 60_000);
 
-    const database = ['--database-url', process.env.DATABASE_URL!, '--postgres-schema', names.postgresSchema];
-    const listed = await eventBus(['dlq', 'list', ...database, '--event-type', 'user.created', '--format', 'json']);
-    expect(listed.code).toBe(0);
-    const [parked] = JSON.parse(listed.stdout) as { parkedId: string; eventId: string; parkReason: string; status: string }[];
+    const [parked] = await handler.parked.list({ eventType: 'user.created' });
     expect(parked).toMatchObject({ eventId: event.eventId, parkReason: 'manual', status: 'parked' });
 
     broken = false;
+    const database = ['--database-url', process.env.DATABASE_URL!, '--postgres-schema', names.postgresSchema];
     const requeued = await eventBus(['dlq', 'requeue', parked!.parkedId, ...database, '--project', projectId, '--actor', 'ops@example.com', '--reason', 'CRM is back']);
     // (stderr may carry google-auth-library's MetadataLookupWarning: not ours.)
     expect(requeued.stderr).not.toContain('event-bus');
@@ -206,12 +204,9 @@ describe('dead letters on the Pub/Sub emulator', () => {
 
     await waitFor(() => handled.length === 1, 'the requeued event to be handled', 60_000);
     expect(handled[0]).toEqual(event);
-    const shown = await eventBus(['dlq', 'show', parked!.parkedId, ...database, '--format', 'json']);
-    expect(shown.code).toBe(0);
-    const detail = JSON.parse(shown.stdout) as { status: string; resolvedBy: string; audit: { action: string; actor: string; reason: string }[] };
-    expect(detail.status).toBe('requeued');
-    expect(detail.resolvedBy).toBe('ops@example.com');
-    expect(detail.audit.map((entry) => [entry.action, entry.actor, entry.reason])).toEqual([
+    expect(await handler.parked.show(parked!.parkedId)).toMatchObject({ status: 'requeued', resolvedBy: 'ops@example.com', resolutionReason: 'CRM is back' });
+    const audit = await handler.parked.audit({ parkedId: parked!.parkedId });
+    expect(audit.map((entry) => [entry.action, entry.actor, entry.reason])).toEqual([
       ['park', 'dlq-int-test', 'wait for the CRM'],
       ['requeue', 'ops@example.com', 'CRM is back'],
     ]);
