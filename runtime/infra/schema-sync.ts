@@ -7,6 +7,7 @@ import type { FieldChange, ResourcePlan, ResourcePlanAction } from './plan.js';
 import { GRPC_ALREADY_EXISTS, grpcCode, withPubSub } from './pubsub-client.js';
 import type { RegistryTopology } from './registry-topology.js';
 import { eventSchemaId, eventTopicId, schemaName } from './resource-names.js';
+import { MANAGED_BY_LABEL } from './subscription-settings.js';
 import { readLiveSchema, type LiveSchema, type LiveSchemaRevision } from './schema-live-state.js';
 
 /** Pub/Sub keeps at most this many revisions per schema. */
@@ -44,6 +45,12 @@ export interface DesiredEventSchema {
   readonly minSupportedVersion: number;
   /** Every version, ascending (retired ones too: their revisions are recognised, not deleted). */
   readonly versions: readonly CheckedAvroDefinition[];
+  /** Settings a topic created by sync gets, the same `infra` creates it with (labels, retention, regions). */
+  readonly topicCreation: {
+    readonly labels: Readonly<Record<string, string>>;
+    readonly messageRetentionSeconds?: number;
+    readonly allowedPersistenceRegions?: readonly string[];
+  };
 }
 
 /**
@@ -95,6 +102,11 @@ export function desiredEventSchemas(options: Omit<SchemaSyncOptions, 'pubsub' | 
       encoding: options.encoding ?? event.schemaEncoding ?? 'JSON',
       minSupportedVersion,
       versions,
+      topicCreation: {
+        labels: { ...event.labels, ...MANAGED_BY_LABEL },
+        ...(event.messageRetentionSeconds !== undefined && { messageRetentionSeconds: event.messageRetentionSeconds }),
+        ...(event.allowedPersistenceRegions && { allowedPersistenceRegions: event.allowedPersistenceRegions }),
+      },
     };
   });
 }
@@ -388,7 +400,18 @@ async function executeSteps(pubsub: PubSub, schemaClient: SchemaClient, projectI
         };
         if (step.create) {
           try {
-            await pubsub.createTopic({ name: desired.topicId, schemaSettings });
+            const creation = desired.topicCreation;
+            await pubsub.createTopic({
+              name: desired.topicId,
+              schemaSettings,
+              labels: { ...creation.labels },
+              ...(creation.messageRetentionSeconds !== undefined && {
+                messageRetentionDuration: { seconds: creation.messageRetentionSeconds, nanos: 0 },
+              }),
+              ...(creation.allowedPersistenceRegions && {
+                messageStoragePolicy: { allowedPersistenceRegions: [...creation.allowedPersistenceRegions] },
+              }),
+            });
             break;
           } catch (error) {
             if (grpcCode(error) !== GRPC_ALREADY_EXISTS) throw error;

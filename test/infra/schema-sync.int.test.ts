@@ -39,7 +39,7 @@ async function revisionsOf(schemaId: string): Promise<string[]> {
 
 async function publishVersion(topicId: string, eventType: string, version: number): Promise<string> {
   const data = avroJson.encode(versionEntry(definitionOf(eventType, version)), examplePayload(eventType, version));
-  return pubsub.topic(topicId).publishMessage({ data, attributes: { 'event-version': String(version) } });
+  return pubsub.topic(topicId).publishMessage({ data, attributes: { 'ce-eventversion': String(version) } });
 }
 
 beforeAll(async () => {
@@ -67,6 +67,9 @@ describe('schema sync on the emulator', () => {
     const [metadata] = await pubsub.topic(`${prefix}.user.created`).getMetadata();
     const revisions = await revisionsOf(`${prefix}.user.created`);
     expect(revisions).toHaveLength(2);
+    // Created with the same settings `infra apply` would give it, so either verb may run first.
+    expect(metadata.messageStoragePolicy?.allowedPersistenceRegions).toEqual(['europe-west1', 'europe-west4']);
+    expect(metadata.labels).toMatchObject({ 'managed-by': 'event-bus', aggregate_type: 'user' });
     expect(metadata.schemaSettings).toMatchObject({
       schema: `projects/${projectId}/schemas/${prefix}.user.created`,
       encoding: 'JSON',
@@ -132,7 +135,7 @@ describe('schema sync on the emulator', () => {
     const done = new Promise<void>((resolve) => {
       subscription.on('message', (message: Message) => {
         message.ack();
-        received.set(message.attributes['event-version'] ?? '', message);
+        received.set(message.attributes['ce-eventversion'] ?? '', message);
         if (received.size === 2) resolve();
       });
     });

@@ -30,6 +30,7 @@ function desired(definitions: object[], minSupportedVersion = 1): DesiredEventSc
     topicId: 'p.thing.happened',
     encoding: 'JSON',
     minSupportedVersion,
+    topicCreation: { labels: {} },
     versions: definitions.map((definition, index) =>
       checkAvroDefinition({ eventType: 'thing.happened', version: index + 1, definition }),
     ),
