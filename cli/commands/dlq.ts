@@ -1,5 +1,5 @@
 /**
- * `event-bus dlq list|show|requeue|discard|audit`: operating parked dead letters.
+ * `event-bus dlq list|show|requeue|discard|audit|stats`: operating parked dead letters.
  * The database is the event store's (--sqlite, --database-url, DATABASE_URL, or the default
  * SQLite file); requeue publishes through Pub/Sub (--project / GCP_PROJECT_ID, or the emulator).
  * Exit codes: 0 done; 1 an id is unknown or no longer parked (nothing changed for that id);
@@ -134,7 +134,7 @@ async function perId<T>(ids: readonly string[], operation: (id: string) => Promi
 }
 
 export function register(program: Command): void {
-  const dlq = program.command('dlq').description('Operate parked dead letters: list, show, requeue, discard, audit');
+  const dlq = program.command('dlq').description('Operate parked dead letters: list, show, requeue, discard, audit, stats');
 
   addDatabaseOptions(dlq.command('list'))
     .description('List parked messages, oldest first')
@@ -225,6 +225,24 @@ export function register(program: Command): void {
           : results.map((m) => `discarded ${m.parkedId} (${m.resolvedBy})\n`).join(''),
       );
       process.exitCode = failed > 0 ? EXIT_FINDINGS : EXIT_OK;
+    });
+
+  addDatabaseOptions(dlq.command('stats'))
+    .description('Count parked messages per status and decisions per action')
+    .option(FLAG_SINCE, 'count decisions at or after this time', time('--since'))
+    .action(async (flags: DatabaseFlags & { since?: Date }) => {
+      const [statuses, actions] = await withParkedMessages(flags, (parked) =>
+        Promise.all([parked.countByStatus(), parked.countAuditByAction(flags.since)]),
+      );
+      process.stdout.write(
+        flags.format === 'json'
+          ? toJson({ parked: statuses, decisions: actions })
+          : `${[
+              `parked messages: ${PARKED_STATUSES.map((status) => `${status} ${statuses[status]}`).join(', ')}`,
+              `decisions: ${AUDIT_ACTIONS.map((action) => `${action} ${actions[action]}`).join(', ')}`,
+            ].join('\n')}\n`,
+      );
+      process.exitCode = EXIT_OK;
     });
 
   addDatabaseOptions(dlq.command('audit'))

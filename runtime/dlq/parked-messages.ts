@@ -3,6 +3,7 @@ import { REQUEUE_COUNT, REQUEUED_FROM, RETRY_COUNT, RETRY_FOR_SUBSCRIPTION } fro
 import { withoutPerFailureAttributes } from './decisions.js';
 import { NoRouteError, ParkedMessageNotFoundError } from './errors.js';
 import type {
+  AuditAction,
   AuditEntry,
   AuditFilter,
   ParkedMessage,
@@ -76,6 +77,11 @@ export class ParkedMessages {
 
   countByStatus(): Promise<Record<ParkedStatus, number>> {
     return this.options.repository.countByStatus();
+  }
+
+  /** Decisions taken per action (optionally since a time): the countable side of "nothing lost". */
+  countAuditByAction(since?: Date): Promise<Record<AuditAction, number>> {
+    return this.options.repository.countAuditByAction(since);
   }
 
   /**

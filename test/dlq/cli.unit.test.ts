@@ -154,6 +154,12 @@ it('discards with an audit entry, and refuses a second discard with exit 1', asy
   expect(await eventBus('audit', '--action', 'discard-parked')).toBe(0);
   expect(stdout).toMatch(/^\S+  discard-parked  carol  user\.created  e-1  test account\n\S+  discard-parked  carol  document\.processed  e-2  again\n2 entries\n$/);
   stdout = '';
+  expect(await eventBus('stats')).toBe(0);
+  expect(stdout).toBe(
+    'parked messages: parked 0, requeuing 0, requeued 0, discarded 2\n' +
+      'decisions: retry 0, park 2, discard 0, requeue 0, discard-parked 2\n',
+  );
+  stdout = '';
   expect(await eventBus('list', '--status', 'all', '--format', 'json')).toBe(0);
   expect((JSON.parse(stdout) as { status: string }[]).map((m) => m.status)).toEqual(['discarded', 'discarded']);
 });

@@ -333,6 +333,8 @@ describe('dead letters on the Pub/Sub emulator', () => {
     // None handled twice.
     expect([...handledRuns.values()].every((runs) => runs === 1)).toBe(true);
     expect(handler.counts).toMatchObject({ retried: 20, discarded: 15, parked: 15, parkedRetriesExhausted: 0 });
+    // The durable counts agree (what `event-bus dlq stats` prints).
+    expect(await handler.parked.countAuditByAction()).toEqual({ retry: 20, park: 15, discard: 15, requeue: 0, 'discard-parked': 0 });
     expect(discarded.every((id) => fate.get(id) === 'discard')).toBe(true);
     expect(parked.every((id) => fate.get(id) === 'manual')).toBe(true);
   });

@@ -223,11 +223,19 @@ export function parkedMessageRepositoryContract(
       await expect(repository.claimForRequeue('not-a-uuid')).rejects.toMatchObject({ code: 'DLQ_PARKED_NOT_FOUND' });
     });
 
-    it('counts messages per status', async () => {
+    it('counts messages per status and audit entries per action', async () => {
       const [a, b, c] = [newParked(), newParked(), newParked()];
       for (const message of [a!, b!, c!]) await repository.park(message, parkAudit(message));
       await repository.discard(b!.parkedId, { actor: 'x', reason: undefined, at: new Date() });
       expect(await repository.countByStatus()).toEqual({ parked: 2, requeuing: 0, requeued: 0, discarded: 1 });
+      expect(await repository.countAuditByAction()).toEqual({ retry: 0, park: 3, discard: 0, requeue: 0, 'discard-parked': 1 });
+      expect(await repository.countAuditByAction(new Date('2100-01-01T00:00:00.000Z'))).toEqual({
+        retry: 0,
+        park: 0,
+        discard: 0,
+        requeue: 0,
+        'discard-parked': 0,
+      });
     });
   });
 }

@@ -121,6 +121,8 @@ export interface ParkedMessageRepository {
   list(filter?: ParkedMessageFilter): Promise<ParkedMessage[]>;
   /** Counts parked messages per status (all of them, no filter). */
   countByStatus(): Promise<Record<ParkedStatus, number>>;
+  /** Counts audit entries per action, optionally from `since` (inclusive). */
+  countAuditByAction(since?: Date): Promise<Record<AuditAction, number>>;
   /** Moves 'parked' to 'requeuing' so two operators cannot requeue one message twice. */
   claimForRequeue(parkedId: string): Promise<ParkedMessage>;
   /** Moves 'requeuing' back to 'parked' after a failed publish. */

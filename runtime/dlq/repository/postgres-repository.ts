@@ -3,9 +3,11 @@ import { runMigrations } from '../../store/migrations.js';
 import { DeadLetterConfigError, ParkedMessageNotFoundError, ParkedMessageStateError } from '../errors.js';
 import { dlqMigrations } from './migrations.js';
 import {
+  AUDIT_ACTIONS,
   DEFAULT_AUDIT_LIMIT,
   DEFAULT_LIST_LIMIT,
   PARKED_STATUSES,
+  type AuditAction,
   type AuditEntry,
   type AuditFilter,
   type NewAuditEntry,
@@ -137,6 +139,16 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
       `SELECT status, COUNT(*) AS n FROM ${this.table('event_bus_dlq_parked_messages')} GROUP BY status`,
     );
     for (const row of rows) counts[row.status] = Number(row.n);
+    return counts;
+  }
+
+  async countAuditByAction(since?: Date): Promise<Record<AuditAction, number>> {
+    const counts = Object.fromEntries(AUDIT_ACTIONS.map((action) => [action, 0])) as Record<AuditAction, number>;
+    const { rows } = await this.pool.query<{ action: AuditAction; n: string }>(
+      `SELECT action, COUNT(*) AS n FROM ${this.table('event_bus_dlq_audit')} ${since ? 'WHERE at >= $1' : ''} GROUP BY action`,
+      since ? [since] : [],
+    );
+    for (const row of rows) counts[row.action] = Number(row.n);
     return counts;
   }
 

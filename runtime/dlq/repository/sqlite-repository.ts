@@ -3,9 +3,11 @@ import { runMigrations } from '../../store/migrations.js';
 import { ParkedMessageNotFoundError, ParkedMessageStateError } from '../errors.js';
 import { dlqMigrations } from './migrations.js';
 import {
+  AUDIT_ACTIONS,
   DEFAULT_AUDIT_LIMIT,
   DEFAULT_LIST_LIMIT,
   PARKED_STATUSES,
+  type AuditAction,
   type AuditEntry,
   type AuditFilter,
   type NewAuditEntry,
@@ -133,6 +135,15 @@ export class SqliteParkedMessageRepository implements ParkedMessageRepository {
       .prepare('SELECT status, COUNT(*) AS n FROM event_bus_dlq_parked_messages GROUP BY status')
       .all() as { status: ParkedStatus; n: number }[];
     for (const row of rows) counts[row.status] = row.n;
+    return counts;
+  }
+
+  async countAuditByAction(since?: Date): Promise<Record<AuditAction, number>> {
+    const counts = Object.fromEntries(AUDIT_ACTIONS.map((action) => [action, 0])) as Record<AuditAction, number>;
+    const rows = this.db
+      .prepare(`SELECT action, COUNT(*) AS n FROM event_bus_dlq_audit ${since ? 'WHERE at >= ?' : ''} GROUP BY action`)
+      .all(...(since ? [since.toISOString()] : [])) as { action: AuditAction; n: number }[];
+    for (const row of rows) counts[row.action] = row.n;
     return counts;
   }
 
