@@ -111,6 +111,28 @@ export const orderPlacedV2 = {
     legacyFlag: { description: 'Optional, can only be null when present.', type: 'null' },
     weights: { type: 'array', maxItems: 5, items: { type: 'number' } },
   },
+  examples: [
+    {
+      orderId: '6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10',
+      total: { amountMinor: 1250, currency: 'EUR' },
+      status: 'paid',
+      lines: [{ sku: 'ABC-123', quantity: 2, price: { amountMinor: 625, currency: 'EUR' }, discount: null }],
+      placedAt: '2026-11-28T11:40:02.5Z',
+      nickname: null,
+      couponCode: null,
+      locale: 'en-US',
+      tags: { gift: null, color: 'red' },
+      pricesByRegion: { eu: { amountMinor: 1250, currency: 'EUR' } },
+      shipping: { method: 'courier', express: true, website: 'https://shop.example.com/track', contact: 'a@b.example' },
+      giftWrap: null,
+      categoryTree: {
+        label: 'root',
+        children: [{ label: 'leaf', children: [], parent: { label: 'root', children: [] } }],
+      },
+      legacyFlag: null,
+      weights: [0.5, 1.25],
+    },
+  ],
 } as const;
 
 export const fixtureDocuments: Record<string, unknown> = {
