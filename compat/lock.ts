@@ -6,7 +6,7 @@
  */
 import { posix, relative, resolve } from 'node:path';
 import { CompatInputError } from './errors.js';
-import { canonicalJson, isJsonObject, sha256Hex, type JsonValue } from './json.js';
+import { canonicalJson, isJsonObject, sha256Hex } from './json.js';
 import { parseJsonText } from './parse.js';
 import type { SchemaDocument, SchemaResolver, TextSource } from './diff/resolver.js';
 
@@ -104,42 +104,10 @@ export function hashDocument(doc: SchemaDocument): string {
 export function lockEntryFor(resolver: SchemaResolver, root: string, absolutePath: string): LockedVersion {
   const doc = resolver.load(absolutePath);
   const dependencies: Record<string, string> = {};
-  const visited = new Set<string>([doc.path]);
-  const queue: SchemaDocument[] = [doc];
-  while (queue.length > 0) {
-    const current = queue.shift()!;
-    for (const target of referencedDocuments(resolver, current)) {
-      if (visited.has(target.path)) continue;
-      visited.add(target.path);
-      dependencies[registryPath(root, target.path)] = hashDocument(target);
-      queue.push(target);
-    }
-  }
+  for (const target of resolver.closure(doc)) dependencies[registryPath(root, target.path)] = hashDocument(target);
   return { file: registryPath(root, doc.path), sha256: hashDocument(doc), dependencies };
 }
 
 export function registryPath(root: string, absolutePath: string): string {
   return relative(root, absolutePath).split(/[\\/]/).join(posix.sep);
-}
-
-/** Documents named by the `$ref`s inside a document (following each ref once). */
-function referencedDocuments(resolver: SchemaResolver, doc: SchemaDocument): SchemaDocument[] {
-  const out: SchemaDocument[] = [];
-  const visit = (value: JsonValue, pointer: string): void => {
-    if (Array.isArray(value)) {
-      value.forEach((item, index) => visit(item, `${pointer}/${index}`));
-      return;
-    }
-    if (!isJsonObject(value)) return;
-    if (typeof value.$ref === 'string') {
-      const node = resolver.nodeAtPointer(doc, pointer);
-      if (node) out.push(resolver.deref(node).doc);
-    }
-    for (const [key, child] of Object.entries(value)) {
-      if (key === 'enum' || key === 'const' || key === 'examples' || key === 'default') continue;
-      visit(child, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
-    }
-  };
-  visit(doc.root, '');
-  return out;
 }

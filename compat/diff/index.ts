@@ -1,5 +1,5 @@
 /** The schema differ's public face: compare two schema files (or two loaded schemas) under a mode. */
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { SourceLocator } from '../locate.js';
 import { DiskSource, MemorySource } from '../sources.js';
 import { sortFindings } from '../findings.js';
@@ -35,10 +35,18 @@ export function diffSchemaFiles(
     [resolve(oldFile), oldFile],
     [resolve(newFile), newFile],
   ]);
-  const display = (path: string): string => shown.get(path) ?? path;
+  const display = (path: string): string => {
+    const given = shown.get(path);
+    if (given !== undefined) return given;
+    const rel = relative(process.cwd(), path);
+    return rel.startsWith('..') ? path : rel.split('\\').join('/');
+  };
   const resolver = new SchemaResolver(source ?? new DiskSource(display), display);
   const oldRoot = resolver.rootNode(resolve(oldFile));
   const newRoot = resolver.rootNode(resolve(newFile));
+  // Every $ref must resolve, even where the diff would not need to look.
+  resolver.closure(oldRoot.doc);
+  resolver.closure(newRoot.doc);
   const result = diffSchemas(new SourceLocator(), oldRoot, newRoot, options);
   return { ...result, findings: sortFindings(result.findings) };
 }

@@ -83,6 +83,50 @@ export class SchemaResolver {
     return { value: doc.root, doc, pointer: '', base: doc.base };
   }
 
+  /**
+   * Every document reached from `doc` through `$ref`s (transitively, `doc` excluded). Resolves
+   * every `$ref` on the way, so a dangling one throws here rather than halfway through a diff.
+   */
+  closure(doc: SchemaDocument): SchemaDocument[] {
+    const visited = new Set<string>([doc.path]);
+    const out: SchemaDocument[] = [];
+    const queue: SchemaDocument[] = [doc];
+    while (queue.length > 0) {
+      const current = queue.shift()!;
+      for (const target of this.referencedDocuments(current)) {
+        if (visited.has(target.path)) continue;
+        visited.add(target.path);
+        out.push(target);
+        queue.push(target);
+      }
+    }
+    return out;
+  }
+
+  private referencedDocuments(doc: SchemaDocument): SchemaDocument[] {
+    const out: SchemaDocument[] = [];
+    const visit = (node: SchemaNode): void => {
+      const value = node.value;
+      if (Array.isArray(value)) {
+        value.forEach((_, index) => {
+          const child = this.child(node, index);
+          if (child) visit(child);
+        });
+        return;
+      }
+      if (!isJsonObject(value)) return;
+      if (typeof value.$ref === 'string') out.push(this.deref(node).doc);
+      for (const key of Object.keys(value)) {
+        // enum/const/examples/default hold data, not schemas.
+        if (key === 'enum' || key === 'const' || key === 'examples' || key === 'default') continue;
+        const child = this.child(node, key);
+        if (child) visit(child);
+      }
+    };
+    visit({ value: doc.root, doc, pointer: '', base: doc.base });
+    return out;
+  }
+
   /** The node at a pointer of a loaded document (undefined when nothing is there). */
   nodeAtPointer(doc: SchemaDocument, pointer: string): SchemaNode | undefined {
     try {
