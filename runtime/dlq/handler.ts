@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { EventCatalog } from '../catalog.js';
+import { assertResourceId, deadLetterSubscriptionIdFor, readEventBusConfig } from '../config.js';
 import type { EventMapShape } from '../envelope.js';
 import { DEAD_LETTER_ATTRIBUTES, DEAD_LETTER_SOURCE_TOPIC, PUBSUB_DEAD_LETTER_ATTRIBUTES } from './attributes.js';
 import { openChannel, type DeadLetterTransportOptions } from './channel.js';
@@ -29,10 +30,13 @@ export type DeadLetterHandlerFn<M extends EventMapShape = EventMapShape> = (
 ) => Promise<DeadLetterDecision> | DeadLetterDecision;
 
 export interface DeadLetterQueueHandlerOptions extends DeadLetterDatabaseOptions, DeadLetterTransportOptions {
-  /** Dead-letter topic id; default: the DEAD_LETTER_TOPIC environment variable. */
+  /** Dead-letter topic id; default: DEAD_LETTER_TOPIC, then 'clone-dead-letter' (as the subscriber). */
   deadLetterTopic?: string;
-  /** Subscription on the dead-letter topic this handler reads. */
-  deadLetterSubscription: string;
+  /**
+   * Subscription on the dead-letter topic this handler reads; default: the topic's keeping
+   * subscription `<deadLetterTopic>.all`, which the subscriber and `infra apply` create.
+   */
+  deadLetterSubscription?: string;
   /** Where `retry` republishes; when absent, retries go back to the topic the message failed on. */
   retryTopic?: string;
   /** A `retry` on a message already retried this many times parks it instead. Default 3. */
@@ -80,7 +84,10 @@ export class DeadLetterQueueHandler<M extends EventMapShape = EventMapShape> {
   readonly counts: DeadLetterCounts = { received: 0, retried: 0, parked: 0, parkedRetriesExhausted: 0, discarded: 0, nacked: 0 };
   private readonly catalog: EventCatalog;
   private readonly options: DeadLetterQueueHandlerOptions;
-  private readonly deadLetterTopic: string;
+  /** The dead-letter topic this handler reads. */
+  readonly deadLetterTopic: string;
+  /** The subscription on it this handler reads. */
+  readonly deadLetterSubscription: string;
   private readonly maxRetries: number;
   private readonly handlerTimeoutMs: number;
   private readonly actor: string;
@@ -96,10 +103,13 @@ export class DeadLetterQueueHandler<M extends EventMapShape = EventMapShape> {
     const { catalog, ...rest } = options;
     this.catalog = catalog;
     this.options = rest;
-    const deadLetterTopic = options.deadLetterTopic ?? process.env.DEAD_LETTER_TOPIC;
-    if (!deadLetterTopic) throw new DeadLetterConfigError('deadLetterTopic', 'is required (or set DEAD_LETTER_TOPIC)');
-    if (!options.deadLetterSubscription) throw new DeadLetterConfigError('deadLetterSubscription', 'is required');
-    this.deadLetterTopic = deadLetterTopic;
+    const deadLetterTopic = options.deadLetterTopic ?? readEventBusConfig().deadLetterTopic;
+    this.deadLetterTopic = assertResourceId('topic', deadLetterTopic);
+    this.deadLetterSubscription = assertResourceId(
+      'subscription',
+      options.deadLetterSubscription ?? deadLetterSubscriptionIdFor(deadLetterTopic),
+    );
+    if (options.retryTopic !== undefined) assertResourceId('topic', options.retryTopic);
     this.maxRetries = nonNegative('maxRetries', options.maxRetries ?? DEFAULT_MAX_RETRIES);
     this.handlerTimeoutMs = positive('handlerTimeoutMs', options.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS);
     this.actor = options.actor ?? `dlq-handler@${hostname()}`;
@@ -120,15 +130,20 @@ export class DeadLetterQueueHandler<M extends EventMapShape = EventMapShape> {
     const { channel, owned } = openChannel(this.options);
     this.channel = channel;
     this.ownsChannel = owned;
-    this.repository = await openParkedMessageRepository(this.options);
-    this.parkedMessages = new ParkedMessages({ repository: this.repository, channel, actor: this.actor });
-    if (this.options.ensureSubscription !== false) {
-      await channel.ensureSubscription(this.deadLetterTopic, this.options.deadLetterSubscription);
-      // A retry to a missing topic would fail forever; consumers subscribe to it (docs/dead-letters.md).
-      if (this.options.retryTopic !== undefined) await channel.ensureTopic(this.options.retryTopic);
+    try {
+      this.repository = await openParkedMessageRepository(this.options);
+      this.parkedMessages = new ParkedMessages({ repository: this.repository, channel, actor: this.actor });
+      if (this.options.ensureSubscription !== false) {
+        await channel.ensureSubscription(this.deadLetterTopic, this.deadLetterSubscription);
+        // A retry to a missing topic would fail forever; consumers subscribe to it (docs/dead-letters.md).
+        if (this.options.retryTopic !== undefined) await channel.ensureTopic(this.options.retryTopic);
+      }
+    } catch (error) {
+      await this.close();
+      throw error;
     }
     this.consumer = await channel.consume(
-      this.options.deadLetterSubscription,
+      this.deadLetterSubscription,
       (delivery) => this.handleDelivery(delivery, handler),
       {
         maxMessages: this.options.flowControl?.maxMessages ?? DEFAULT_DLQ_MAX_MESSAGES,

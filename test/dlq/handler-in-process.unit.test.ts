@@ -296,3 +296,37 @@ describe('DeadLetterQueueHandler on the in-process transport', () => {
     expect(parked!.parkNote).toContain('source topic is unknown');
   });
 });
+
+describe('DeadLetterQueueHandler options', () => {
+  it("defaults to the dead-letter topic's keeping subscription", () => {
+    const handler = new DeadLetterQueueHandler<EventMap>({ catalog, deadLetterTopic: 'orders-dead-letter', transport: setup.transport });
+    expect(handler.deadLetterSubscription).toBe('orders-dead-letter.all');
+  });
+
+  it('refuses bad options with typed errors naming the option', () => {
+    const base = { catalog, deadLetterTopic: 'dead-letter', transport: setup.transport };
+    expect(() => new DeadLetterQueueHandler({ ...base, maxRetries: -1 })).toThrowError(
+      expect.objectContaining({ code: 'DLQ_CONFIG_INVALID', message: "Dead-letter option 'maxRetries': must be a non-negative integer, got -1" }),
+    );
+    expect(() => new DeadLetterQueueHandler({ ...base, handlerTimeoutMs: 0 })).toThrowError(
+      expect.objectContaining({ code: 'DLQ_CONFIG_INVALID' }),
+    );
+    expect(() => new DeadLetterQueueHandler({ ...base, retryTopic: 'r' })).toThrowError(
+      expect.objectContaining({ code: 'INVALID_RESOURCE_ID' }),
+    );
+  });
+
+  it('closes what it opened when start-up fails', async () => {
+    const handler = new DeadLetterQueueHandler<EventMap>({
+      catalog,
+      transport: setup.transport,
+      deadLetterTopic: setup.deadLetterTopic,
+      databaseUrl: 'mysql://nope',
+    });
+    await expect(handler.startProcessing(() => 'discard')).rejects.toMatchObject({ code: 'STORE_CONFIGURATION' });
+    await handler.close();
+    // The caller's transport is left open for its other users.
+    expect(await setup.transport.topicExists(setup.topic)).toBe(true);
+    await setup.transport.publish(setup.topic, wireMessage(catalog, userCreated()));
+  });
+});
