@@ -51,6 +51,46 @@ export type TokenUsage = {
 };
 
 /**
+ * Where the time of the turn went, in milliseconds.
+ */
+export type TurnLatency = {
+  /**
+   * From end of user input to end of the answer.
+   */
+  totalMs: number;
+  /**
+   * Transcription time, or null when the user typed.
+   */
+  speechToTextMs: number | null;
+  /**
+   * Knowledge-document retrieval time.
+   */
+  retrievalMs: number;
+  /**
+   * Language-model generation time.
+   */
+  generationMs: number;
+  /**
+   * Speech synthesis time, or null for text-only answers.
+   */
+  textToSpeechMs: number | null;
+};
+
+/**
+ * Output resolution of the rendered face, in pixels.
+ */
+export type FaceModelResolution = {
+  /**
+   * Width in pixels.
+   */
+  width: number;
+  /**
+   * Height in pixels.
+   */
+  height: number;
+};
+
+/**
  * A conversation with a clone ended, for whatever reason.
  * Schema: schemas/conversation.ended/1.json (https://schemas.clone.dev/events/conversation.ended/1.json)
  */
@@ -165,28 +205,7 @@ export type ConversationTurnCompletedV1Payload = {
   /**
    * Where the time of the turn went, in milliseconds.
    */
-  latency: {
-    /**
-     * From end of user input to end of the answer.
-     */
-    totalMs: number;
-    /**
-     * Transcription time, or null when the user typed.
-     */
-    speechToTextMs: number | null;
-    /**
-     * Knowledge-document retrieval time.
-     */
-    retrievalMs: number;
-    /**
-     * Language-model generation time.
-     */
-    generationMs: number;
-    /**
-     * Speech synthesis time, or null for text-only answers.
-     */
-    textToSpeechMs: number | null;
-  };
+  latency: TurnLatency;
   tokenUsage: TokenUsage;
   /**
    * Knowledge documents the answer cited, in order of first citation; empty when none were cited.
@@ -230,28 +249,7 @@ export type ConversationTurnCompletedV2Payload = {
   /**
    * Where the time of the turn went, in milliseconds.
    */
-  latency: {
-    /**
-     * From end of user input to end of the answer.
-     */
-    totalMs: number;
-    /**
-     * Transcription time, or null when the user typed.
-     */
-    speechToTextMs: number | null;
-    /**
-     * Knowledge-document retrieval time.
-     */
-    retrievalMs: number;
-    /**
-     * Language-model generation time.
-     */
-    generationMs: number;
-    /**
-     * Speech synthesis time, or null for text-only answers.
-     */
-    textToSpeechMs: number | null;
-  };
+  latency: TurnLatency;
   tokenUsage: TokenUsage;
   /**
    * Knowledge documents the answer cited, in order of first citation; empty when none were cited.
@@ -421,16 +419,7 @@ export type FaceModelCreatedV1Payload = {
   /**
    * Output resolution of the rendered face, in pixels.
    */
-  resolution: {
-    /**
-     * Width in pixels.
-     */
-    width: number;
-    /**
-     * Height in pixels.
-     */
-    height: number;
-  };
+  resolution: FaceModelResolution;
   /**
    * Automatic likeness estimate, 0 to 1; absent when the evaluator was skipped.
    */

@@ -60,6 +60,15 @@ export interface NamedDefinitionModel {
   name: string;
 }
 
+/** A titled object nested inside a schema: named after its title, emitted once per distinct schema. */
+export interface NestedTypeModel {
+  name: string;
+  /** File the first occurrence sits in (its `$ref`s resolve from there). */
+  file: string;
+  pointer: string;
+  schema: JsonSchema;
+}
+
 export interface RegistryModel {
   inputFile: string;
   rootDir: string;
@@ -70,6 +79,10 @@ export interface RegistryModel {
   definitions: NamedDefinitionModel[];
   /** Type name of every $ref target by key (payload roots included). */
   typeNames: ReadonlyMap<string, string>;
+  /** Titled nested objects, in claim order; identical schemas share one entry. */
+  nestedTypes: NestedTypeModel[];
+  /** Name of every titled nested object schema, by identity (several objects may share a name). */
+  nestedNames: ReadonlyMap<object, string>;
   store: SchemaStore;
 }
 
@@ -199,6 +212,8 @@ export function buildModel(parsed: ParsedRegistry): RegistryModel {
     events,
     definitions: [],
     typeNames: new Map(),
+    nestedTypes: [],
+    nestedNames: new Map(),
     store,
   });
 }
@@ -269,7 +284,43 @@ function nameEverything(model: RegistryModel): RegistryModel {
     typeNames.set(key, name);
     definitions.push({ key, file: target.file, pointer: target.pointer, schema: target.schema, name });
   }
-  return { ...model, definitions, typeNames };
+
+  // Titled objects nested in payloads and definitions become named types too (the registry titles
+  // every object); the same schema under the same title, e.g. in two versions, is one type.
+  const nestedTypes: NestedTypeModel[] = [];
+  const nestedNames = new Map<object, string>();
+  const byContent = new Map<string, string>();
+  const roots = [
+    ...model.events.flatMap((event) => event.versions.map((version) => ({ file: version.schemaPath, pointer: '', schema: version.schema as unknown }))),
+    ...definitions.map((definition) => ({ file: definition.file, pointer: definition.pointer, schema: definition.schema as unknown })),
+  ];
+  for (const root of roots) {
+    forEachSubschema(root.schema, (subschema, at) => {
+      if (at === '' || typeof subschema.title !== 'string' || typeof subschema.$ref === 'string' || !isObject(subschema.properties)) return;
+      // Same content in the same directory (so relative $refs mean the same): one type.
+      const content = `${path.dirname(root.file)}\0${canonicalJson(subschema)}`;
+      let name = byContent.get(content);
+      if (name === undefined) {
+        name = topLevel.claim(subschema.title, 'pascal', 'Nested');
+        byContent.set(content, name);
+        nestedTypes.push({ name, file: root.file, pointer: `${root.pointer}${at}`, schema: subschema });
+      }
+      nestedNames.set(subschema, name);
+    });
+  }
+  return { ...model, definitions, typeNames, nestedTypes, nestedNames };
+}
+
+/** JSON with object keys sorted, to compare schemas by content. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (isObject(value)) {
+    return `{${Object.keys(value)
+      .sort(compareStrings)
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 /**

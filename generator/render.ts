@@ -187,12 +187,21 @@ export function renderFiles(model: RegistryModel, options: RenderOptions): Map<s
 }
 
 function typesContext(model: RegistryModel): Record<string, unknown> {
+  const context = (file: string, declaring?: unknown) => ({ store: model.store, typeNames: model.typeNames, nestedNames: model.nestedNames, file, declaring });
+  const titleOf = (schema: unknown): unknown => (typeof schema === 'object' && schema !== null ? (schema as { title?: unknown }).title : undefined);
   return {
-    definitions: model.definitions.map((definition) => ({
-      name: definition.name,
-      docs: schemaDocLines(definition.schema, definition.name !== (typeof definition.schema === 'object' ? definition.schema.title : undefined)),
-      type: schemaToType(definition.schema, { store: model.store, typeNames: model.typeNames, file: definition.file }, definition.pointer),
-    })),
+    definitions: [
+      ...model.definitions.map((definition) => ({
+        name: definition.name,
+        docs: schemaDocLines(definition.schema, definition.name !== titleOf(definition.schema)),
+        type: schemaToType(definition.schema, context(definition.file, definition.schema), definition.pointer),
+      })),
+      ...model.nestedTypes.map((nested) => ({
+        name: nested.name,
+        docs: schemaDocLines(nested.schema, nested.name !== titleOf(nested.schema)),
+        type: schemaToType(nested.schema, context(nested.file, nested.schema), nested.pointer),
+      })),
+    ],
     events: model.events.map((event) => eventTypesContext(model, event)),
   };
 }
@@ -219,6 +228,12 @@ function versionTypesContext(model: RegistryModel, event: EventTypeModel, versio
     eventName: version.names.event,
     payloadDocs: [...schemaDocLines(version.schema), `Schema: ${version.schemaFile} (${version.schemaId})`],
     eventDocs: [`\`${event.eventType}\` version ${version.version} in its envelope.`],
-    payloadType: schemaToType(version.schema, { store: model.store, typeNames: model.typeNames, file: version.schemaPath }),
+    payloadType: schemaToType(version.schema, {
+      store: model.store,
+      typeNames: model.typeNames,
+      nestedNames: model.nestedNames,
+      file: version.schemaPath,
+      declaring: version.schema,
+    }),
   };
 }

@@ -10,6 +10,10 @@ export interface TypeContext {
   typeNames: ReadonlyMap<string, string>;
   /** Absolute path of the file the schema sits in, to resolve relative `$ref`s. */
   file: string;
+  /** Names of titled nested objects (by identity): written as references to their named type. */
+  nestedNames?: ReadonlyMap<object, string>;
+  /** The schema being declared as a named type itself (expanded, not referenced). */
+  declaring?: unknown;
 }
 
 const SIMPLE_TYPE = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -30,6 +34,8 @@ export function schemaToType(schema: unknown, context: TypeContext, at = ''): Co
   if (schema === true) return new Code('unknown');
   if (schema === false) return new Code('never');
   if (!isObject(schema)) return new Code('unknown');
+  const nestedName = schema === context.declaring ? undefined : context.nestedNames?.get(schema);
+  if (nestedName !== undefined) return new Ident(nestedName);
 
   if (typeof schema.$ref === 'string') {
     const resolved = context.store.resolve(context.file, schema.$ref, at);

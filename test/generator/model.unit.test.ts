@@ -63,6 +63,8 @@ describe('model of the project registry', () => {
     const keys = model.definitions.map((definition) => definition.key);
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys).toContain('schemas/common/ids.json#/definitions/Uuid');
+    // A titled nested object is one named type, shared by the versions that carry the same schema.
+    expect(model.nestedTypes.filter((nested) => nested.name.startsWith('TurnLatency')).map((nested) => nested.name)).toEqual(['TurnLatency']);
     // Every version schema has examples to test its validator with.
     for (const version of model.events.flatMap((event) => event.versions)) expect(version.examples.length, version.schemaFile).toBeGreaterThan(0);
   }, 30_000);
