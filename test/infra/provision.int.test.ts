@@ -151,16 +151,19 @@ describe('infra provisioning on the emulator', () => {
     expect(exists).toBe(true);
   });
 
-  it('runs as `event-bus infra plan|apply` with CI exit codes and JSON output', async () => {
+  const cliFlags = (prefix: string): string[] => [
+    '--registry', REGISTRY_FILE,
+    '--project', projectId,
+    '--topic-prefix', prefix,
+    '--subscription-prefix', `${prefix}-sub`,
+    '--dead-letter-topic', `${prefix}-dead-letter`,
+    '--event-store-topic', `${prefix}-event-store`,
+  ];
+
+  // Each CLI run starts a process (a few seconds under load): generous timeouts, no timing asserted.
+  it('runs as `event-bus infra plan|apply` with CI exit codes and JSON output', { timeout: 300_000 }, async () => {
     const prefix = randomPrefix();
-    const flags = [
-      '--registry', REGISTRY_FILE,
-      '--project', projectId,
-      '--topic-prefix', prefix,
-      '--subscription-prefix', `${prefix}-sub`,
-      '--dead-letter-topic', `${prefix}-dead-letter`,
-      '--event-store-topic', `${prefix}-event-store`,
-    ];
+    const flags = cliFlags(prefix);
     const check = await runCli(['infra', 'plan', ...flags, '--check']);
     expect(check.exitCode).toBe(1);
     expect(check.stdout).toContain(`+ create topic ${prefix}.user.created`);
@@ -170,19 +173,34 @@ describe('infra provisioning on the emulator', () => {
     const applied = JSON.parse(apply.stdout) as { applied: unknown[]; summary: { create: number } };
     expect(applied.applied).toHaveLength(applied.summary.create);
 
-    const clean = await runCli(['infra', 'plan', ...flags, '--check']);
+    const [clean, again] = await Promise.all([
+      runCli(['infra', 'plan', ...flags, '--check']),
+      runCli(['infra', 'apply', ...flags]),
+    ]);
     expect(clean.exitCode).toBe(0);
     expect(clean.stdout).toContain('infra: nothing to do');
-
-    const again = await runCli(['infra', 'apply', ...flags]);
     expect(again.exitCode).toBe(0);
     expect(again.stdout).toContain('Applied 0 change(s).');
+  });
 
-    const usage = await runCli(['infra', 'plan', ...flags, '--max-delivery-attempts', '2']);
+  it('exits 1 from apply when drift needs --allow-recreate, 2 on bad usage or input', { timeout: 300_000 }, async () => {
+    const prefix = randomPrefix();
+    const config = configFor(prefix);
+    await applyInfra({ topology, config, pubsub });
+    const subscriptionId = `${config.subscriptionPrefix}.billing.user.created`;
+    await pubsub.subscription(subscriptionId).delete();
+    await pubsub.topic(`${prefix}.user.created`).createSubscription(subscriptionId, { enableMessageOrdering: false });
+
+    const flags = cliFlags(prefix);
+    const [blocked, usage, unreadable] = await Promise.all([
+      runCli(['infra', 'apply', ...flags]),
+      runCli(['infra', 'plan', ...flags, '--max-delivery-attempts', '2']),
+      runCli(['infra', 'plan', ...flags, '--registry', 'no-such-registry.yaml']),
+    ]);
+    expect(blocked.exitCode).toBe(1);
+    expect(blocked.stdout).toContain(`Skipped: recreate subscription ${subscriptionId}`);
     expect(usage.exitCode).toBe(2);
     expect(usage.stderr).toMatch(/maxDeliveryAttempts must be between 5 and 100/);
-
-    const unreadable = await runCli(['infra', 'plan', ...flags, '--registry', 'no-such-registry.yaml']);
     expect(unreadable.exitCode).toBe(2);
     expect(unreadable.stderr).toContain('no-such-registry.yaml');
   });

@@ -158,7 +158,7 @@ describe('schema sync on the emulator', () => {
     }
   });
 
-  it('reports a hand-committed revision as drift (--check exits 1) and apply removes it', async () => {
+  it('reports a hand-committed revision as drift (--check exits 1) and apply removes it', { timeout: 300_000 }, async () => {
     const prefix = randomPrefix('s');
     await applySchemaSync(options(prefix));
     const schemaId = `${prefix}.face_model.created`;
