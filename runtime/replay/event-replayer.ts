@@ -12,7 +12,7 @@ import type { EventMapShape } from '../envelope.js';
 import { EventBusError } from '../errors.js';
 import type { EventPublisherPort } from '../ports.js';
 import { EventStore, type EventStoreOptions } from '../store/event-store.js';
-import type { EventFilter, StoredEvent } from '../store/types.js';
+import type { EventFilter, ReadAllResult, StoredEvent } from '../store/types.js';
 import type { VersionedEventMapShape } from '../store/upcasting.js';
 
 /** Events read from the store per round trip. */
@@ -24,11 +24,13 @@ export interface EventReplayerOptions<V extends VersionedEventMapShape = Version
   extends Omit<EventStoreOptions<V>, 'snapshotInterval' | 'outbox'> {
   /** Subscription (on the replay topic) that consumers of republished events read from. */
   replaySubscription?: string;
-  /** Topic republishTimeRange publishes to; default `${eventStoreTopic}-replay`. */
+  /** Topic republishTimeRange publishes to; default EVENT_BUS_REPLAY_TOPIC, then `${eventStoreTopic}-replay`. */
   replayTopic?: string;
   /** Replay from this store instead of opening one from the database options. */
   store?: EventStore<EventMapShape, V>;
   batchSize?: number;
+  /** Upcast events to their current version (default). false: replay events exactly as stored. */
+  upcast?: boolean;
 }
 
 export interface ReplayProgress {
@@ -80,15 +82,18 @@ export class EventReplayer<M extends EventMapShape = EventMapShape, V extends Ve
   private readonly store: EventStore<M, V>;
   private readonly ownsStore: boolean;
   private readonly batchSize: number;
+  private readonly upcast: boolean;
 
   constructor(options: EventReplayerOptions<V> & { catalog: EventCatalog }) {
-    const { store, replaySubscription, replayTopic, batchSize, ...storeOptions } = options;
+    const { store, replaySubscription, replayTopic, batchSize, upcast, ...storeOptions } = options;
     // Replays only read: no outbox rows, no snapshots.
     this.store = (store as EventStore<M, V> | undefined) ?? new EventStore<M, V>({ ...storeOptions, outbox: false });
     this.ownsStore = store === undefined;
     this.replaySubscription = replaySubscription;
-    this.replayTopic = replayTopic ?? `${options.eventStoreTopic ?? DEFAULT_EVENT_STORE_TOPIC}${REPLAY_TOPIC_SUFFIX}`;
+    this.replayTopic =
+      replayTopic ?? process.env.EVENT_BUS_REPLAY_TOPIC ?? `${options.eventStoreTopic ?? DEFAULT_EVENT_STORE_TOPIC}${REPLAY_TOPIC_SUFFIX}`;
     this.batchSize = batchSize ?? DEFAULT_REPLAY_BATCH_SIZE;
+    this.upcast = upcast ?? true;
   }
 
   /** Hands every event with from <= occurredAt < to (and the filters) to `handler`, in order, one at a time. */
@@ -143,7 +148,8 @@ export class EventReplayer<M extends EventMapShape = EventMapShape, V extends Ve
     let progress: ReplayProgress = { processed: 0, total, lastPosition: 0, lastOccurredAt: null };
     let after = 0;
     for (;;) {
-      const page = await this.store.readAll({ ...filter, after, limit: this.batchSize });
+      const read = { ...filter, after, limit: this.batchSize };
+      const page = (this.upcast ? await this.store.readAll(read) : await backend.readAll(read)) as ReadAllResult<M[keyof M]>;
       if (page.events.length > 0) {
         const handled = await process(page.events);
         if (handled > 0) {
