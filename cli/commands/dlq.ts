@@ -68,6 +68,7 @@ interface ActorFlags extends DatabaseFlags {
 interface RequeueFlags extends ActorFlags {
   project?: string;
   topic?: string;
+  force?: boolean;
 }
 
 const time = (flag: string) => (value: string): Date => {
@@ -180,6 +181,7 @@ export function register(program: Command): void {
     .argument('<parked-id...>')
     .option('--project <id>', 'GCP project id (default: GCP_PROJECT_ID)')
     .option('--topic <id>', 'publish here instead of the origin topic')
+    .option('--force', "also requeue messages stuck in 'requeuing' by a requeue that died (consumers dedupe the repeat)")
     .option(FLAG_ACTOR, 'who is requeueing (default: <os user>@<host>)')
     .option(FLAG_REASON, 'why, for the audit trail')
     .action(async (parkedIds: string[], flags: RequeueFlags) => {
@@ -196,6 +198,7 @@ export function register(program: Command): void {
         (parked) =>
           perId(parkedIds, (id) =>
             parked.requeue(id, {
+              force: flags.force === true,
               ...(flags.topic !== undefined && { topic: flags.topic }),
               ...(flags.reason !== undefined && { reason: flags.reason }),
             }),

@@ -31,6 +31,11 @@ export interface OperatorAction {
 export interface RequeueAction extends OperatorAction {
   /** Publish here instead of the message's origin topic. */
   readonly topic?: string;
+  /**
+   * Also requeue a message stuck in 'requeuing' (a requeue that died between its publish and its
+   * commit): the event may then arrive twice, which consumers dedupe by event id.
+   */
+  readonly force?: boolean;
 }
 
 export interface RequeueResult {
@@ -96,7 +101,7 @@ export class ParkedMessages {
     const parked = await this.show(parkedId);
     const topic = action.topic ?? parked.originTopic ?? parked.sourceTopic;
     if (!topic) throw new NoRouteError(parkedId, 'its origin topic is unknown; pass a topic explicitly');
-    const claimed = await this.options.repository.claimForRequeue(parkedId);
+    const claimed = await this.options.repository.claimForRequeue(parkedId, { includeStuck: action.force === true });
     let messageId: string;
     try {
       messageId = await channel.publish(topic, requeueMessage(claimed));

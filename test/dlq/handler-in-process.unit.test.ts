@@ -188,6 +188,9 @@ describe('DeadLetterQueueHandler on the in-process transport', () => {
 
     const [parked] = await handler.parked.list();
     expect(parked).toMatchObject({ parkReason: 'manual', parkNote: 'check the email', eventId: event.eventId });
+    // A publish that fails leaves the message parked.
+    await expect(handler.parked.requeue(parked!.parkedId, { topic: 'no-such-topic' })).rejects.toMatchObject({ code: 'TOPIC_NOT_FOUND' });
+    expect((await handler.parked.show(parked!.parkedId)).status).toBe('parked');
     setup.broken.value = false;
     const result = await handler.parked.requeue(parked!.parkedId, { actor: 'alice', reason: 'consumer fixed' });
     expect(result.topic).toBe(setup.topic);

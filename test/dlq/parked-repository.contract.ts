@@ -190,6 +190,18 @@ export function parkedMessageRepositoryContract(
       expect(audit[1]?.details).toEqual({ topic: 'clone.user.created', messageId: 'm-42' });
     });
 
+    it('claims a row stuck in requeuing only when asked to', async () => {
+      const message = newParked();
+      await repository.park(message, parkAudit(message));
+      await repository.claimForRequeue(message.parkedId);
+      await expect(repository.claimForRequeue(message.parkedId)).rejects.toMatchObject({ code: 'DLQ_PARKED_NOT_PARKED' });
+      expect((await repository.claimForRequeue(message.parkedId, { includeStuck: true })).status).toBe('requeuing');
+      await expect(repository.discard(message.parkedId, { actor: 'x', reason: undefined, at: new Date() })).rejects.toMatchObject({
+        code: 'DLQ_PARKED_NOT_PARKED',
+      });
+      expect((await repository.get(message.parkedId))?.status).toBe('requeuing');
+    });
+
     it('releases a requeue claim after a failed publish', async () => {
       const message = newParked();
       await repository.park(message, parkAudit(message));

@@ -123,8 +123,11 @@ export interface ParkedMessageRepository {
   countByStatus(): Promise<Record<ParkedStatus, number>>;
   /** Counts audit entries per action, optionally from `since` (inclusive). */
   countAuditByAction(since?: Date): Promise<Record<AuditAction, number>>;
-  /** Moves 'parked' to 'requeuing' so two operators cannot requeue one message twice. */
-  claimForRequeue(parkedId: string): Promise<ParkedMessage>;
+  /**
+   * Moves 'parked' to 'requeuing' so two operators cannot requeue one message twice.
+   * `includeStuck` also claims a row left in 'requeuing' by a requeue that died after publishing.
+   */
+  claimForRequeue(parkedId: string, options?: { includeStuck?: boolean }): Promise<ParkedMessage>;
   /** Moves 'requeuing' back to 'parked' after a failed publish. */
   releaseRequeueClaim(parkedId: string): Promise<void>;
   /** Moves 'requeuing' to 'requeued' and audits it, in one transaction. */

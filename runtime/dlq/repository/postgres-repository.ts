@@ -152,8 +152,8 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
     return counts;
   }
 
-  async claimForRequeue(parkedId: string): Promise<ParkedMessage> {
-    return this.transition(parkedId, 'parked', 'requeuing', 'requeue', async () => {});
+  async claimForRequeue(parkedId: string, options: { includeStuck?: boolean } = {}): Promise<ParkedMessage> {
+    return this.transition(parkedId, options.includeStuck ? ['parked', 'requeuing'] : ['parked'], 'requeuing', 'requeue', async () => {});
   }
 
   async releaseRequeueClaim(parkedId: string): Promise<void> {
@@ -165,7 +165,7 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
   }
 
   async completeRequeue(parkedId: string, resolution: RequeueResolution): Promise<ParkedMessage> {
-    return this.transition(parkedId, 'requeuing', 'requeued', 'requeue', async (client, message) => {
+    return this.transition(parkedId, ['requeuing'], 'requeued', 'requeue', async (client, message) => {
       await client.query(
         `UPDATE ${this.table('event_bus_dlq_parked_messages')}
            SET resolved_at = $1, resolved_by = $2, resolution_reason = $3, requeue_topic = $4, requeue_message_id = $5
@@ -187,7 +187,7 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
   }
 
   async discard(parkedId: string, resolution: Resolution): Promise<ParkedMessage> {
-    return this.transition(parkedId, 'parked', 'discarded', 'discard', async (client, message) => {
+    return this.transition(parkedId, ['parked'], 'discarded', 'discard', async (client, message) => {
       await client.query(
         `UPDATE ${this.table('event_bus_dlq_parked_messages')} SET resolved_at = $1, resolved_by = $2, resolution_reason = $3 WHERE parked_id = $4`,
         [resolution.at, resolution.actor, resolution.reason ?? null, parkedId],
@@ -254,10 +254,10 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
     }
   }
 
-  /** Moves a row from one status to another in one transaction (row locked), then runs `andThen` in it. */
+  /** Moves a row from one of `from` to `to` in one transaction (row locked), then runs `andThen` in it. */
   private async transition(
     parkedId: string,
-    from: ParkedStatus,
+    from: readonly ParkedStatus[],
     to: ParkedStatus,
     operation: string,
     andThen: (client: pg.PoolClient, message: ParkedMessage) => Promise<void>,
@@ -270,7 +270,7 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
       );
       const row = rows[0] as Row | undefined;
       if (!row) throw new ParkedMessageNotFoundError(parkedId);
-      if (row.status !== from) throw new ParkedMessageStateError(parkedId, String(row.status), operation);
+      if (!from.includes(row.status as ParkedStatus)) throw new ParkedMessageStateError(parkedId, String(row.status), operation);
       await client.query(`UPDATE ${this.table('event_bus_dlq_parked_messages')} SET status = $1 WHERE parked_id = $2`, [to, parkedId]);
       await andThen(client, toParkedMessage(row));
       const updated = await client.query(`SELECT * FROM ${this.table('event_bus_dlq_parked_messages')} WHERE parked_id = $1`, [

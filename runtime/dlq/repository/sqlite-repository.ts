@@ -147,8 +147,8 @@ export class SqliteParkedMessageRepository implements ParkedMessageRepository {
     return counts;
   }
 
-  async claimForRequeue(parkedId: string): Promise<ParkedMessage> {
-    return this.transition(parkedId, 'parked', 'requeuing', 'requeue', () => {});
+  async claimForRequeue(parkedId: string, options: { includeStuck?: boolean } = {}): Promise<ParkedMessage> {
+    return this.transition(parkedId, options.includeStuck ? ['parked', 'requeuing'] : ['parked'], 'requeuing', 'requeue', () => {});
   }
 
   async releaseRequeueClaim(parkedId: string): Promise<void> {
@@ -158,7 +158,7 @@ export class SqliteParkedMessageRepository implements ParkedMessageRepository {
   }
 
   async completeRequeue(parkedId: string, resolution: RequeueResolution): Promise<ParkedMessage> {
-    return this.transition(parkedId, 'requeuing', 'requeued', 'requeue', (message) => {
+    return this.transition(parkedId, ['requeuing'], 'requeued', 'requeue', (message) => {
       this.db
         .prepare(
           `UPDATE event_bus_dlq_parked_messages
@@ -181,7 +181,7 @@ export class SqliteParkedMessageRepository implements ParkedMessageRepository {
   }
 
   async discard(parkedId: string, resolution: Resolution): Promise<ParkedMessage> {
-    return this.transition(parkedId, 'parked', 'discarded', 'discard', (message) => {
+    return this.transition(parkedId, ['parked'], 'discarded', 'discard', (message) => {
       this.db
         .prepare(
           'UPDATE event_bus_dlq_parked_messages SET resolved_at = ?, resolved_by = ?, resolution_reason = ? WHERE parked_id = ?',
@@ -232,24 +232,22 @@ export class SqliteParkedMessageRepository implements ParkedMessageRepository {
     if (this.ownsDatabase && this.db.open) this.db.close();
   }
 
-  /** Moves a row from one status to another inside one write transaction, then runs `andThen` in it. */
+  /** Moves a row from one of `from` to `to` inside one write transaction, then runs `andThen` in it. */
   private transition(
     parkedId: string,
-    from: ParkedStatus,
+    from: readonly ParkedStatus[],
     to: ParkedStatus,
     operation: string,
     andThen: (message: ParkedMessage) => void,
   ): ParkedMessage {
     return this.db.transaction(() => {
-      const changed = this.db
-        .prepare('UPDATE event_bus_dlq_parked_messages SET status = ? WHERE parked_id = ? AND status = ?')
-        .run(to, parkedId, from);
-      const row = this.db.prepare('SELECT * FROM event_bus_dlq_parked_messages WHERE parked_id = ?').get(parkedId) as Row | undefined;
+      const select = this.db.prepare('SELECT * FROM event_bus_dlq_parked_messages WHERE parked_id = ?');
+      const row = select.get(parkedId) as Row | undefined;
       if (!row) throw new ParkedMessageNotFoundError(parkedId);
-      if (changed.changes === 0) throw new ParkedMessageStateError(parkedId, String(row.status), operation);
+      if (!from.includes(row.status as ParkedStatus)) throw new ParkedMessageStateError(parkedId, String(row.status), operation);
+      this.db.prepare('UPDATE event_bus_dlq_parked_messages SET status = ? WHERE parked_id = ?').run(to, parkedId);
       andThen(toParkedMessage(row));
-      const updated = this.db.prepare('SELECT * FROM event_bus_dlq_parked_messages WHERE parked_id = ?').get(parkedId) as Row;
-      return toParkedMessage(updated);
+      return toParkedMessage(select.get(parkedId) as Row);
     }).immediate();
   }
 
