@@ -1,11 +1,12 @@
-import { PubSub } from '@google-cloud/pubsub';
+import type { PubSub } from '@google-cloud/pubsub';
+import { createPubSubClient } from '../transport/pubsub.js';
 
 /**
- * A client for the management calls. The @google-cloud/pubsub client honours
- * PUBSUB_EMULATOR_HOST itself; projectId is always explicit (FACTS.md).
+ * A client for the management calls, built by the runtime's one client factory (explicit
+ * projectId; PUBSUB_EMULATOR_HOST in emulator mode).
  */
 export function createManagementClient(projectId: string): PubSub {
-  return new PubSub({ projectId });
+  return createPubSubClient({ projectId });
 }
 
 /** Runs `work` with the caller's client, or with a fresh one that is closed afterwards. */
