@@ -15,3 +15,4 @@ export * from './avro-resolution.js';
 export * from './schema-live-state.js';
 export * from './schema-sync.js';
 export * from './schema-revisions.js';
+export * from './topic-encoding.js';

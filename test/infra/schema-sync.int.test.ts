@@ -8,6 +8,8 @@ import {
   readRegistryTopology,
   SCHEMA_REVISION_ATTRIBUTE,
   SchemaRevisionVersions,
+  payloadEncodingOfMessage,
+  readTopicPayloadEncoding,
   type AvroDefinition,
   type RegistryTopology,
   type SchemaSyncOptions,
@@ -156,6 +158,10 @@ describe('schema sync on the emulator', () => {
       expect(message.attributes[SCHEMA_REVISION_ATTRIBUTE]).toMatch(/\S/);
       expect(await lookup.versionOfAttributes(message.attributes)).toBe(Number(version));
     }
+    expect(payloadEncodingOfMessage((received.get('1') as Message).attributes)).toBe('avro-json');
+    expect(await readTopicPayloadEncoding(pubsub, topicId)).toBe('avro-json');
+    const [bare] = await pubsub.createTopic(`${prefix}.bare`);
+    expect(await readTopicPayloadEncoding(pubsub, bare.name.split('/').pop() as string)).toBe('json');
   });
 
   it('reports a hand-committed revision as drift (--check exits 1) and apply removes it', { timeout: 300_000 }, async () => {

@@ -1,0 +1,31 @@
+import type { PubSub } from '@google-cloud/pubsub';
+import type { PayloadEncoding } from '../codec/codec.js';
+import { SCHEMA_ENCODING_ATTRIBUTE } from './schema-revisions.js';
+
+/**
+ * How message data must be encoded on a topic, read from its schema settings: no schema →
+ * plain JSON; an Avro schema → Avro JSON or Avro binary, as the topic's `encoding` says.
+ * Publishers use it to pick their codec (a topic with a schema rejects plain JSON).
+ */
+export async function readTopicPayloadEncoding(pubsub: PubSub, topicId: string): Promise<PayloadEncoding> {
+  const [metadata] = await pubsub.topic(topicId).getMetadata();
+  return payloadEncodingOf(metadata.schemaSettings);
+}
+
+/** Pure: Pub/Sub schema settings (or their absence) → the payload encoding they require. */
+export function payloadEncodingOf(
+  schemaSettings: { schema?: string | null; encoding?: unknown } | null | undefined,
+): PayloadEncoding {
+  if (!schemaSettings?.schema) return 'json';
+  return String(schemaSettings.encoding) === 'BINARY' ? 'avro-binary' : 'avro-json';
+}
+
+/**
+ * The encoding of a received message, from the attribute Pub/Sub adds on schema topics
+ * (`googclient_schemaencoding`: JSON or BINARY); plain JSON when absent.
+ */
+export function payloadEncodingOfMessage(attributes: Readonly<Record<string, string>>): PayloadEncoding {
+  const encoding = attributes[SCHEMA_ENCODING_ATTRIBUTE];
+  if (encoding === undefined) return 'json';
+  return encoding === 'BINARY' ? 'avro-binary' : 'avro-json';
+}
