@@ -8,7 +8,7 @@ import { formatSource } from './format.js';
 import { buildModel, type EventVersionModel, type RegistryModel } from './model.js';
 import { parseRegistry, type ParsedRegistry } from './parse.js';
 import { GENERATED_HEADER, renderFiles } from './render.js';
-import { compileStandaloneValidator } from './validators.js';
+import { checkSchemaFiles, compileStandaloneValidator } from './validators.js';
 
 export * from './errors.js';
 export type { RegistryModel, EventTypeModel, EventVersionModel, NamedDefinitionModel } from './model.js';
@@ -52,6 +52,7 @@ export async function renderRegistry(
 ): Promise<Map<string, string>> {
   const parsed = options.parsed ?? (await parseRegistry(options.input ?? DEFAULT_INPUT));
   const model = buildModel(parsed);
+  checkSchemaFiles(model);
   const standaloneCode = new Map<string, string>();
   for (const event of model.events) {
     for (const version of event.versions) {

@@ -4,18 +4,18 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
-export const validate = validate10;
-export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/conversation.started/1.json","title":"ConversationStartedV1","description":"Someone started a conversation with a user's clone.","type":"object","additionalProperties":false,"required":["conversationId","userId","channel","locale","voiceModelId","faceModelId","startedAt"],"properties":{"conversationId":{"$ref":"../common/ids.json#/definitions/Uuid"},"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"channel":{"description":"How the conversation reaches the clone.","type":"string","enum":["web","phone","api"]},"locale":{"$ref":"../common/locale.json#/definitions/Locale"},"voiceModelId":{"description":"Voice model that speaks for the clone, or null for a text-only conversation.","type":["string","null"],"format":"uuid"},"faceModelId":{"description":"Face model that animates the clone, or null when no face is shown (phone, api).","type":["string","null"],"format":"uuid"},"startedAt":{"description":"When the session opened (RFC 3339).","type":"string","format":"date-time"}},"examples":[{"conversationId":"7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a","userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","channel":"web","locale":"en-US","voiceModelId":"a3f1e2d4-5b6c-4d7e-8f90-1a2b3c4d5e6f","faceModelId":"0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d","startedAt":"2026-11-28T13:00:00Z"},{"conversationId":"8e9f0a1b-2c3d-4e4f-9a5b-6c7d8e9f0a1b","userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","channel":"api","locale":"fr","voiceModelId":null,"faceModelId":null,"startedAt":"2026-11-28T13:01:30.5Z"}]};
-const schema13 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
-const schema16 = {"title":"Locale","description":"A BCP 47 language tag restricted to language and optional region, e.g. 'en' or 'en-US'.","type":"string","pattern":"^[a-z]{2}(-[A-Z]{2})?$"};
+export const validate = validate0;
+export default validate0;
+const schema0 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/conversation.started/1.json","title":"ConversationStartedV1","description":"Someone started a conversation with a user's clone.","type":"object","additionalProperties":false,"required":["conversationId","userId","channel","locale","voiceModelId","faceModelId","startedAt"],"properties":{"conversationId":{"$ref":"../common/ids.json#/definitions/Uuid"},"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"channel":{"description":"How the conversation reaches the clone.","type":"string","enum":["web","phone","api"]},"locale":{"$ref":"../common/locale.json#/definitions/Locale"},"voiceModelId":{"description":"Voice model that speaks for the clone, or null for a text-only conversation.","type":["string","null"],"format":"uuid"},"faceModelId":{"description":"Face model that animates the clone, or null when no face is shown (phone, api).","type":["string","null"],"format":"uuid"},"startedAt":{"description":"When the session opened (RFC 3339).","type":"string","format":"date-time"}},"examples":[{"conversationId":"7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a","userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","channel":"web","locale":"en-US","voiceModelId":"a3f1e2d4-5b6c-4d7e-8f90-1a2b3c4d5e6f","faceModelId":"0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d","startedAt":"2026-11-28T13:00:00Z"},{"conversationId":"8e9f0a1b-2c3d-4e4f-9a5b-6c7d8e9f0a1b","userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","channel":"api","locale":"fr","voiceModelId":null,"faceModelId":null,"startedAt":"2026-11-28T13:01:30.5Z"}]};
+const schema2 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
+const schema5 = {"title":"Locale","description":"A BCP 47 language tag restricted to language and optional region, e.g. 'en' or 'en-US'.","type":"string","pattern":"^[a-z]{2}(-[A-Z]{2})?$"};
 const func0 = Object.prototype.hasOwnProperty;
-const func53 = require("ajv/dist/runtime/ucs2length").default;
+const func8 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats8 = require("ajv-formats/dist/formats").fullFormats["date-time"];
 const pattern0 = new RegExp("^[a-z]{2}(-[A-Z]{2})?$", "u");
 
-function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://schemas.clone.dev/events/conversation.started/1.json" */;
 let vErrors = null;
 let errors = 0;
@@ -105,7 +105,7 @@ errors++;
 if(data.conversationId !== undefined && func0.call(data, "conversationId")){
 let data0 = data.conversationId;
 if(typeof data0 === "string"){
-if(func53(data0) > 36){
+if(func8(data0) > 36){
 const err8 = {instancePath:instancePath+"/conversationId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -140,7 +140,7 @@ errors++;
 if(data.userId !== undefined && func0.call(data, "userId")){
 let data1 = data.userId;
 if(typeof data1 === "string"){
-if(func53(data1) > 36){
+if(func8(data1) > 36){
 const err11 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -185,7 +185,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!(((data2 === "web") || (data2 === "phone")) || (data2 === "api"))){
-const err15 = {instancePath:instancePath+"/channel",schemaPath:"#/properties/channel/enum",keyword:"enum",params:{allowedValues: schema11.properties.channel.enum},message:"must be equal to one of the allowed values"};
+const err15 = {instancePath:instancePath+"/channel",schemaPath:"#/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.channel.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -223,7 +223,7 @@ errors++;
 if(data.voiceModelId !== undefined && func0.call(data, "voiceModelId")){
 let data4 = data.voiceModelId;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err18 = {instancePath:instancePath+"/voiceModelId",schemaPath:"#/properties/voiceModelId/type",keyword:"type",params:{type: schema11.properties.voiceModelId.type},message:"must be string,null"};
+const err18 = {instancePath:instancePath+"/voiceModelId",schemaPath:"#/properties/voiceModelId/type",keyword:"type",params:{type: schema0.properties.voiceModelId.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -248,7 +248,7 @@ errors++;
 if(data.faceModelId !== undefined && func0.call(data, "faceModelId")){
 let data5 = data.faceModelId;
 if((typeof data5 !== "string") && (data5 !== null)){
-const err20 = {instancePath:instancePath+"/faceModelId",schemaPath:"#/properties/faceModelId/type",keyword:"type",params:{type: schema11.properties.faceModelId.type},message:"must be string,null"};
+const err20 = {instancePath:instancePath+"/faceModelId",schemaPath:"#/properties/faceModelId/type",keyword:"type",params:{type: schema0.properties.faceModelId.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -306,7 +306,7 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate10.errors = vErrors;
+validate0.errors = vErrors;
 return errors === 0;
 }
 

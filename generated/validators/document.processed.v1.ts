@@ -4,20 +4,20 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
-export const validate = validate10;
-export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/document.processed/1.json","title":"DocumentProcessedV1","description":"A knowledge document a user uploaded was parsed, chunked and embedded, and can now be cited in conversations.","type":"object","additionalProperties":false,"required":["documentId","userId","fileName","mimeType","sizeBytes","pageCount","chunkCount","tokenCount","embeddingModel","embeddingDimensions","processedAt"],"properties":{"documentId":{"$ref":"../common/ids.json#/definitions/Uuid"},"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"fileName":{"description":"Original file name as uploaded.","type":"string","minLength":1,"maxLength":255},"mimeType":{"description":"Detected media type, e.g. application/pdf.","type":"string","pattern":"^[a-z]+/[a-z0-9][a-z0-9.+-]*$","maxLength":127},"sizeBytes":{"description":"Size of the uploaded file, in bytes.","type":"integer","minimum":0},"pageCount":{"description":"Number of pages, or null for formats without pages (plain text, markdown).","type":["integer","null"],"minimum":0},"chunkCount":{"description":"Number of chunks the document was split into.","type":"integer","minimum":0},"tokenCount":{"description":"Number of tokens across all chunks.","type":"integer","minimum":0},"embeddingModel":{"description":"Embedding model that produced the vectors.","type":"string","minLength":1,"maxLength":100},"embeddingDimensions":{"description":"Length of each embedding vector.","type":"integer","minimum":1},"language":{"$ref":"../common/locale.json#/definitions/Locale"},"sourceUri":{"description":"Where the original file is stored; absent for documents pasted as text.","type":"string","format":"uri"},"processedAt":{"description":"When processing finished (RFC 3339).","type":"string","format":"date-time"}},"examples":[{"documentId":"c5d6e7f8-9a0b-4c1d-8e2f-3a4b5c6d7e8f","userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","fileName":"Notes on the Analytical Engine.pdf","mimeType":"application/pdf","sizeBytes":2483021,"pageCount":66,"chunkCount":148,"tokenCount":71250,"embeddingModel":"text-embedding-3-small","embeddingDimensions":1536,"language":"en","sourceUri":"gs://clone-documents/6f1c2b9e/c5d6e7f8/original.pdf","processedAt":"2026-11-28T11:40:02.5Z"},{"documentId":"d6e7f8a9-0b1c-4d2e-9f3a-4b5c6d7e8f90","userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","fileName":"faq.md","mimeType":"text/markdown","sizeBytes":8123,"pageCount":null,"chunkCount":6,"tokenCount":1904,"embeddingModel":"text-embedding-3-small","embeddingDimensions":1536,"processedAt":"2026-11-28T11:41:19Z"}]};
-const schema13 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
-const schema16 = {"title":"Locale","description":"A BCP 47 language tag restricted to language and optional region, e.g. 'en' or 'en-US'.","type":"string","pattern":"^[a-z]{2}(-[A-Z]{2})?$"};
+export const validate = validate0;
+export default validate0;
+const schema0 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/document.processed/1.json","title":"DocumentProcessedV1","description":"A knowledge document a user uploaded was parsed, chunked and embedded, and can now be cited in conversations.","type":"object","additionalProperties":false,"required":["documentId","userId","fileName","mimeType","sizeBytes","pageCount","chunkCount","tokenCount","embeddingModel","embeddingDimensions","processedAt"],"properties":{"documentId":{"$ref":"../common/ids.json#/definitions/Uuid"},"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"fileName":{"description":"Original file name as uploaded.","type":"string","minLength":1,"maxLength":255},"mimeType":{"description":"Detected media type, e.g. application/pdf.","type":"string","pattern":"^[a-z]+/[a-z0-9][a-z0-9.+-]*$","maxLength":127},"sizeBytes":{"description":"Size of the uploaded file, in bytes.","type":"integer","minimum":0},"pageCount":{"description":"Number of pages, or null for formats without pages (plain text, markdown).","type":["integer","null"],"minimum":0},"chunkCount":{"description":"Number of chunks the document was split into.","type":"integer","minimum":0},"tokenCount":{"description":"Number of tokens across all chunks.","type":"integer","minimum":0},"embeddingModel":{"description":"Embedding model that produced the vectors.","type":"string","minLength":1,"maxLength":100},"embeddingDimensions":{"description":"Length of each embedding vector.","type":"integer","minimum":1},"language":{"$ref":"../common/locale.json#/definitions/Locale"},"sourceUri":{"description":"Where the original file is stored; absent for documents pasted as text.","type":"string","format":"uri"},"processedAt":{"description":"When processing finished (RFC 3339).","type":"string","format":"date-time"}},"examples":[{"documentId":"c5d6e7f8-9a0b-4c1d-8e2f-3a4b5c6d7e8f","userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","fileName":"Notes on the Analytical Engine.pdf","mimeType":"application/pdf","sizeBytes":2483021,"pageCount":66,"chunkCount":148,"tokenCount":71250,"embeddingModel":"text-embedding-3-small","embeddingDimensions":1536,"language":"en","sourceUri":"gs://clone-documents/6f1c2b9e/c5d6e7f8/original.pdf","processedAt":"2026-11-28T11:40:02.5Z"},{"documentId":"d6e7f8a9-0b1c-4d2e-9f3a-4b5c6d7e8f90","userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","fileName":"faq.md","mimeType":"text/markdown","sizeBytes":8123,"pageCount":null,"chunkCount":6,"tokenCount":1904,"embeddingModel":"text-embedding-3-small","embeddingDimensions":1536,"processedAt":"2026-11-28T11:41:19Z"}]};
+const schema2 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
+const schema5 = {"title":"Locale","description":"A BCP 47 language tag restricted to language and optional region, e.g. 'en' or 'en-US'.","type":"string","pattern":"^[a-z]{2}(-[A-Z]{2})?$"};
 const func0 = Object.prototype.hasOwnProperty;
-const func58 = require("ajv/dist/runtime/ucs2length").default;
+const func13 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats4 = require("ajv-formats/dist/formats").fullFormats.uri;
 const formats6 = require("ajv-formats/dist/formats").fullFormats["date-time"];
 const pattern0 = new RegExp("^[a-z]+/[a-z0-9][a-z0-9.+-]*$", "u");
 const pattern1 = new RegExp("^[a-z]{2}(-[A-Z]{2})?$", "u");
 
-function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://schemas.clone.dev/events/document.processed/1.json" */;
 let vErrors = null;
 let errors = 0;
@@ -133,7 +133,7 @@ vErrors.push(err10);
 errors++;
 }
 for(const key0 of Object.keys(data)){
-if(!(func0.call(schema11.properties, key0))){
+if(!(func0.call(schema0.properties, key0))){
 const err11 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err11];
@@ -147,7 +147,7 @@ errors++;
 if(data.documentId !== undefined && func0.call(data, "documentId")){
 let data0 = data.documentId;
 if(typeof data0 === "string"){
-if(func58(data0) > 36){
+if(func13(data0) > 36){
 const err12 = {instancePath:instancePath+"/documentId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
 if(vErrors === null){
 vErrors = [err12];
@@ -182,7 +182,7 @@ errors++;
 if(data.userId !== undefined && func0.call(data, "userId")){
 let data1 = data.userId;
 if(typeof data1 === "string"){
-if(func58(data1) > 36){
+if(func13(data1) > 36){
 const err15 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
 if(vErrors === null){
 vErrors = [err15];
@@ -217,7 +217,7 @@ errors++;
 if(data.fileName !== undefined && func0.call(data, "fileName")){
 let data2 = data.fileName;
 if(typeof data2 === "string"){
-if(func58(data2) > 255){
+if(func13(data2) > 255){
 const err18 = {instancePath:instancePath+"/fileName",schemaPath:"#/properties/fileName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
 if(vErrors === null){
 vErrors = [err18];
@@ -227,7 +227,7 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(func58(data2) < 1){
+if(func13(data2) < 1){
 const err19 = {instancePath:instancePath+"/fileName",schemaPath:"#/properties/fileName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err19];
@@ -252,7 +252,7 @@ errors++;
 if(data.mimeType !== undefined && func0.call(data, "mimeType")){
 let data3 = data.mimeType;
 if(typeof data3 === "string"){
-if(func58(data3) > 127){
+if(func13(data3) > 127){
 const err21 = {instancePath:instancePath+"/mimeType",schemaPath:"#/properties/mimeType/maxLength",keyword:"maxLength",params:{limit: 127},message:"must NOT have more than 127 characters"};
 if(vErrors === null){
 vErrors = [err21];
@@ -312,7 +312,7 @@ errors++;
 if(data.pageCount !== undefined && func0.call(data, "pageCount")){
 let data5 = data.pageCount;
 if((!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))) && (data5 !== null)){
-const err26 = {instancePath:instancePath+"/pageCount",schemaPath:"#/properties/pageCount/type",keyword:"type",params:{type: schema11.properties.pageCount.type},message:"must be integer,null"};
+const err26 = {instancePath:instancePath+"/pageCount",schemaPath:"#/properties/pageCount/type",keyword:"type",params:{type: schema0.properties.pageCount.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -387,7 +387,7 @@ errors++;
 if(data.embeddingModel !== undefined && func0.call(data, "embeddingModel")){
 let data8 = data.embeddingModel;
 if(typeof data8 === "string"){
-if(func58(data8) > 100){
+if(func13(data8) > 100){
 const err32 = {instancePath:instancePath+"/embeddingModel",schemaPath:"#/properties/embeddingModel/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err32];
@@ -397,7 +397,7 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(func58(data8) < 1){
+if(func13(data8) < 1){
 const err33 = {instancePath:instancePath+"/embeddingModel",schemaPath:"#/properties/embeddingModel/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err33];
@@ -530,7 +530,7 @@ vErrors.push(err43);
 }
 errors++;
 }
-validate10.errors = vErrors;
+validate0.errors = vErrors;
 return errors === 0;
 }
 

@@ -4,18 +4,18 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
-export const validate = validate10;
-export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/document.processing_failed/1.json","title":"DocumentProcessingFailedV1","description":"Processing a knowledge document failed at one stage of the pipeline.","type":"object","additionalProperties":false,"required":["documentId","userId","fileName","stage","error","retryable","attempt","failedAt"],"properties":{"documentId":{"$ref":"../common/ids.json#/definitions/Uuid"},"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"fileName":{"description":"Original file name as uploaded.","type":"string","minLength":1,"maxLength":255},"stage":{"description":"Pipeline stage that failed.","type":"string","enum":["upload","parse","chunk","embed"]},"error":{"$ref":"../common/error.json#/definitions/ErrorDetail"},"retryable":{"description":"Whether trying again may succeed.","type":"boolean"},"attempt":{"description":"Which attempt failed, starting at 1.","type":"integer","minimum":1},"failedAt":{"description":"When the attempt failed (RFC 3339).","type":"string","format":"date-time"}},"examples":[{"documentId":"e7f8a9b0-1c2d-4e3f-8a4b-5c6d7e8f9a01","userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","fileName":"scan-2019.pdf","stage":"parse","error":{"code":"ENCRYPTED_PDF","message":"The PDF is password protected.","details":{"parser":"pdfium 6312"}},"retryable":false,"attempt":1,"failedAt":"2026-11-28T11:02:44Z"},{"documentId":"f8a9b0c1-2d3e-4f4a-9b5c-6d7e8f9a0b12","userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","fileName":"handbook.docx","stage":"embed","error":{"code":"EMBEDDING_RATE_LIMITED","message":"The embedding provider returned 429."},"retryable":true,"attempt":3,"failedAt":"2026-11-28T11:05:00.000Z"}]};
-const schema13 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
-const schema16 = {"title":"ErrorDetail","description":"A machine-readable error code, a human-readable message and optional string details.","type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"description":"Stable, upper snake case error code that consumers can branch on, e.g. INSUFFICIENT_AUDIO.","type":"string","pattern":"^[A-Z][A-Z0-9_]*$","maxLength":64},"message":{"description":"Human-readable explanation; never parse it.","type":"string","minLength":1,"maxLength":2000},"details":{"description":"Extra context as string key/value pairs (e.g. the failing file or provider request id).","type":"object","additionalProperties":{"type":"string","maxLength":1000}}}};
+export const validate = validate0;
+export default validate0;
+const schema0 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/document.processing_failed/1.json","title":"DocumentProcessingFailedV1","description":"Processing a knowledge document failed at one stage of the pipeline.","type":"object","additionalProperties":false,"required":["documentId","userId","fileName","stage","error","retryable","attempt","failedAt"],"properties":{"documentId":{"$ref":"../common/ids.json#/definitions/Uuid"},"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"fileName":{"description":"Original file name as uploaded.","type":"string","minLength":1,"maxLength":255},"stage":{"description":"Pipeline stage that failed.","type":"string","enum":["upload","parse","chunk","embed"]},"error":{"$ref":"../common/error.json#/definitions/ErrorDetail"},"retryable":{"description":"Whether trying again may succeed.","type":"boolean"},"attempt":{"description":"Which attempt failed, starting at 1.","type":"integer","minimum":1},"failedAt":{"description":"When the attempt failed (RFC 3339).","type":"string","format":"date-time"}},"examples":[{"documentId":"e7f8a9b0-1c2d-4e3f-8a4b-5c6d7e8f9a01","userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","fileName":"scan-2019.pdf","stage":"parse","error":{"code":"ENCRYPTED_PDF","message":"The PDF is password protected.","details":{"parser":"pdfium 6312"}},"retryable":false,"attempt":1,"failedAt":"2026-11-28T11:02:44Z"},{"documentId":"f8a9b0c1-2d3e-4f4a-9b5c-6d7e8f9a0b12","userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","fileName":"handbook.docx","stage":"embed","error":{"code":"EMBEDDING_RATE_LIMITED","message":"The embedding provider returned 429."},"retryable":true,"attempt":3,"failedAt":"2026-11-28T11:05:00.000Z"}]};
+const schema2 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
+const schema5 = {"title":"ErrorDetail","description":"A machine-readable error code, a human-readable message and optional string details.","type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"description":"Stable, upper snake case error code that consumers can branch on, e.g. INSUFFICIENT_AUDIO.","type":"string","pattern":"^[A-Z][A-Z0-9_]*$","maxLength":64},"message":{"description":"Human-readable explanation; never parse it.","type":"string","minLength":1,"maxLength":2000},"details":{"description":"Extra context as string key/value pairs (e.g. the failing file or provider request id).","type":"object","additionalProperties":{"type":"string","maxLength":1000}}}};
 const func0 = Object.prototype.hasOwnProperty;
-const func54 = require("ajv/dist/runtime/ucs2length").default;
+const func9 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats4 = require("ajv-formats/dist/formats").fullFormats["date-time"];
 const pattern0 = new RegExp("^[A-Z][A-Z0-9_]*$", "u");
 
-function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://schemas.clone.dev/events/document.processing_failed/1.json" */;
 let vErrors = null;
 let errors = 0;
@@ -115,7 +115,7 @@ errors++;
 if(data.documentId !== undefined && func0.call(data, "documentId")){
 let data0 = data.documentId;
 if(typeof data0 === "string"){
-if(func54(data0) > 36){
+if(func9(data0) > 36){
 const err9 = {instancePath:instancePath+"/documentId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -150,7 +150,7 @@ errors++;
 if(data.userId !== undefined && func0.call(data, "userId")){
 let data1 = data.userId;
 if(typeof data1 === "string"){
-if(func54(data1) > 36){
+if(func9(data1) > 36){
 const err12 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
 if(vErrors === null){
 vErrors = [err12];
@@ -185,7 +185,7 @@ errors++;
 if(data.fileName !== undefined && func0.call(data, "fileName")){
 let data2 = data.fileName;
 if(typeof data2 === "string"){
-if(func54(data2) > 255){
+if(func9(data2) > 255){
 const err15 = {instancePath:instancePath+"/fileName",schemaPath:"#/properties/fileName/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
 if(vErrors === null){
 vErrors = [err15];
@@ -195,7 +195,7 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(func54(data2) < 1){
+if(func9(data2) < 1){
 const err16 = {instancePath:instancePath+"/fileName",schemaPath:"#/properties/fileName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err16];
@@ -230,7 +230,7 @@ vErrors.push(err18);
 errors++;
 }
 if(!((((data3 === "upload") || (data3 === "parse")) || (data3 === "chunk")) || (data3 === "embed"))){
-const err19 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema11.properties.stage.enum},message:"must be equal to one of the allowed values"};
+const err19 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema0.properties.stage.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -278,7 +278,7 @@ errors++;
 if(data4.code !== undefined && func0.call(data4, "code")){
 let data5 = data4.code;
 if(typeof data5 === "string"){
-if(func54(data5) > 64){
+if(func9(data5) > 64){
 const err23 = {instancePath:instancePath+"/error/code",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/code/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err23];
@@ -313,7 +313,7 @@ errors++;
 if(data4.message !== undefined && func0.call(data4, "message")){
 let data6 = data4.message;
 if(typeof data6 === "string"){
-if(func54(data6) > 2000){
+if(func9(data6) > 2000){
 const err26 = {instancePath:instancePath+"/error/message",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/message/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
 if(vErrors === null){
 vErrors = [err26];
@@ -323,7 +323,7 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(func54(data6) < 1){
+if(func9(data6) < 1){
 const err27 = {instancePath:instancePath+"/error/message",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err27];
@@ -351,7 +351,7 @@ if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key2 of Object.keys(data7)){
 let data8 = data7[key2];
 if(typeof data8 === "string"){
-if(func54(data8) > 1000){
+if(func9(data8) > 1000){
 const err29 = {instancePath:instancePath+"/error/details/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/details/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
 if(vErrors === null){
 vErrors = [err29];
@@ -470,7 +470,7 @@ vErrors.push(err38);
 }
 errors++;
 }
-validate10.errors = vErrors;
+validate0.errors = vErrors;
 return errors === 0;
 }
 

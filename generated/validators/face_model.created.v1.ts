@@ -4,17 +4,17 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
-export const validate = validate10;
-export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/face_model.created/1.json","title":"FaceModelCreatedV1","description":"A user's face model (the clone's animated likeness) was built from their photos.","type":"object","additionalProperties":false,"required":["faceModelId","userId","imageCount","resolution","artifactUri","createdAt"],"properties":{"faceModelId":{"$ref":"../common/ids.json#/definitions/Uuid"},"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"imageCount":{"description":"Number of source images used.","type":"integer","minimum":1},"resolution":{"title":"FaceModelResolution","description":"Output resolution of the rendered face, in pixels.","type":"object","additionalProperties":false,"required":["width","height"],"properties":{"width":{"description":"Width in pixels.","type":"integer","minimum":1,"maximum":8192},"height":{"description":"Height in pixels.","type":"integer","minimum":1,"maximum":8192}}},"qualityScore":{"description":"Automatic likeness estimate, 0 to 1; absent when the evaluator was skipped.","type":"number","minimum":0,"maximum":1},"artifactUri":{"description":"Where the face model is stored.","type":"string","format":"uri"},"createdAt":{"description":"When the model was built (RFC 3339).","type":"string","format":"date-time"}},"examples":[{"faceModelId":"0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d","userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","imageCount":24,"resolution":{"width":1024,"height":1024},"qualityScore":0.78,"artifactUri":"gs://clone-face-models/6f1c2b9e/0a1b2c3d/model.bin","createdAt":"2026-11-28T12:00:00Z"},{"faceModelId":"1b2c3d4e-5f6a-4b7c-9d8e-9f0a1b2c3d4e","userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","imageCount":8,"resolution":{"width":512,"height":768},"artifactUri":"https://storage.googleapis.com/clone-face-models/3c9d8e7f/1b2c3d4e/model.bin","createdAt":"2026-11-28T12:30:45.250Z"}]};
-const schema13 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
+export const validate = validate0;
+export default validate0;
+const schema0 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/face_model.created/1.json","title":"FaceModelCreatedV1","description":"A user's face model (the clone's animated likeness) was built from their photos.","type":"object","additionalProperties":false,"required":["faceModelId","userId","imageCount","resolution","artifactUri","createdAt"],"properties":{"faceModelId":{"$ref":"../common/ids.json#/definitions/Uuid"},"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"imageCount":{"description":"Number of source images used.","type":"integer","minimum":1},"resolution":{"title":"FaceModelResolution","description":"Output resolution of the rendered face, in pixels.","type":"object","additionalProperties":false,"required":["width","height"],"properties":{"width":{"description":"Width in pixels.","type":"integer","minimum":1,"maximum":8192},"height":{"description":"Height in pixels.","type":"integer","minimum":1,"maximum":8192}}},"qualityScore":{"description":"Automatic likeness estimate, 0 to 1; absent when the evaluator was skipped.","type":"number","minimum":0,"maximum":1},"artifactUri":{"description":"Where the face model is stored.","type":"string","format":"uri"},"createdAt":{"description":"When the model was built (RFC 3339).","type":"string","format":"date-time"}},"examples":[{"faceModelId":"0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d","userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","imageCount":24,"resolution":{"width":1024,"height":1024},"qualityScore":0.78,"artifactUri":"gs://clone-face-models/6f1c2b9e/0a1b2c3d/model.bin","createdAt":"2026-11-28T12:00:00Z"},{"faceModelId":"1b2c3d4e-5f6a-4b7c-9d8e-9f0a1b2c3d4e","userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","imageCount":8,"resolution":{"width":512,"height":768},"artifactUri":"https://storage.googleapis.com/clone-face-models/3c9d8e7f/1b2c3d4e/model.bin","createdAt":"2026-11-28T12:30:45.250Z"}]};
+const schema2 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
 const func0 = Object.prototype.hasOwnProperty;
-const func52 = require("ajv/dist/runtime/ucs2length").default;
+const func7 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats4 = require("ajv-formats/dist/formats").fullFormats.uri;
 const formats6 = require("ajv-formats/dist/formats").fullFormats["date-time"];
 
-function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://schemas.clone.dev/events/face_model.created/1.json" */;
 let vErrors = null;
 let errors = 0;
@@ -94,7 +94,7 @@ errors++;
 if(data.faceModelId !== undefined && func0.call(data, "faceModelId")){
 let data0 = data.faceModelId;
 if(typeof data0 === "string"){
-if(func52(data0) > 36){
+if(func7(data0) > 36){
 const err7 = {instancePath:instancePath+"/faceModelId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -129,7 +129,7 @@ errors++;
 if(data.userId !== undefined && func0.call(data, "userId")){
 let data1 = data.userId;
 if(typeof data1 === "string"){
-if(func52(data1) > 36){
+if(func7(data1) > 36){
 const err10 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -399,7 +399,7 @@ vErrors.push(err32);
 }
 errors++;
 }
-validate10.errors = vErrors;
+validate0.errors = vErrors;
 return errors === 0;
 }
 

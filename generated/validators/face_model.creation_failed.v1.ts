@@ -4,18 +4,18 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
-export const validate = validate10;
-export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/face_model.creation_failed/1.json","title":"FaceModelCreationFailedV1","description":"Building a user's face model failed.","type":"object","additionalProperties":false,"required":["faceModelId","userId","error","retryable","attempt","failedAt"],"properties":{"faceModelId":{"$ref":"../common/ids.json#/definitions/Uuid"},"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"error":{"$ref":"../common/error.json#/definitions/ErrorDetail"},"retryable":{"description":"Whether trying again may succeed.","type":"boolean"},"attempt":{"description":"Which attempt failed, starting at 1.","type":"integer","minimum":1},"rejectedImageCount":{"description":"Source images rejected by the face detector (blurred, no face, several faces); absent when detection did not run.","type":"integer","minimum":0},"failedAt":{"description":"When the attempt failed (RFC 3339).","type":"string","format":"date-time"}},"examples":[{"faceModelId":"0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d","userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","error":{"code":"TOO_FEW_USABLE_IMAGES","message":"3 of 5 images had no detectable face; at least 4 usable images are needed."},"retryable":false,"attempt":1,"rejectedImageCount":3,"failedAt":"2026-11-28T12:05:10Z"},{"faceModelId":"1b2c3d4e-5f6a-4b7c-9d8e-9f0a1b2c3d4e","userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","error":{"code":"RENDERER_UNAVAILABLE","message":"The rendering service did not answer within 60 s.","details":{"region":"europe-west4"}},"retryable":true,"attempt":2,"failedAt":"2026-11-28T12:31:00Z"}]};
-const schema13 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
-const schema16 = {"title":"ErrorDetail","description":"A machine-readable error code, a human-readable message and optional string details.","type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"description":"Stable, upper snake case error code that consumers can branch on, e.g. INSUFFICIENT_AUDIO.","type":"string","pattern":"^[A-Z][A-Z0-9_]*$","maxLength":64},"message":{"description":"Human-readable explanation; never parse it.","type":"string","minLength":1,"maxLength":2000},"details":{"description":"Extra context as string key/value pairs (e.g. the failing file or provider request id).","type":"object","additionalProperties":{"type":"string","maxLength":1000}}}};
+export const validate = validate0;
+export default validate0;
+const schema0 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/face_model.creation_failed/1.json","title":"FaceModelCreationFailedV1","description":"Building a user's face model failed.","type":"object","additionalProperties":false,"required":["faceModelId","userId","error","retryable","attempt","failedAt"],"properties":{"faceModelId":{"$ref":"../common/ids.json#/definitions/Uuid"},"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"error":{"$ref":"../common/error.json#/definitions/ErrorDetail"},"retryable":{"description":"Whether trying again may succeed.","type":"boolean"},"attempt":{"description":"Which attempt failed, starting at 1.","type":"integer","minimum":1},"rejectedImageCount":{"description":"Source images rejected by the face detector (blurred, no face, several faces); absent when detection did not run.","type":"integer","minimum":0},"failedAt":{"description":"When the attempt failed (RFC 3339).","type":"string","format":"date-time"}},"examples":[{"faceModelId":"0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d","userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","error":{"code":"TOO_FEW_USABLE_IMAGES","message":"3 of 5 images had no detectable face; at least 4 usable images are needed."},"retryable":false,"attempt":1,"rejectedImageCount":3,"failedAt":"2026-11-28T12:05:10Z"},{"faceModelId":"1b2c3d4e-5f6a-4b7c-9d8e-9f0a1b2c3d4e","userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","error":{"code":"RENDERER_UNAVAILABLE","message":"The rendering service did not answer within 60 s.","details":{"region":"europe-west4"}},"retryable":true,"attempt":2,"failedAt":"2026-11-28T12:31:00Z"}]};
+const schema2 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
+const schema5 = {"title":"ErrorDetail","description":"A machine-readable error code, a human-readable message and optional string details.","type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"description":"Stable, upper snake case error code that consumers can branch on, e.g. INSUFFICIENT_AUDIO.","type":"string","pattern":"^[A-Z][A-Z0-9_]*$","maxLength":64},"message":{"description":"Human-readable explanation; never parse it.","type":"string","minLength":1,"maxLength":2000},"details":{"description":"Extra context as string key/value pairs (e.g. the failing file or provider request id).","type":"object","additionalProperties":{"type":"string","maxLength":1000}}}};
 const func0 = Object.prototype.hasOwnProperty;
-const func52 = require("ajv/dist/runtime/ucs2length").default;
+const func7 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats4 = require("ajv-formats/dist/formats").fullFormats["date-time"];
 const pattern0 = new RegExp("^[A-Z][A-Z0-9_]*$", "u");
 
-function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://schemas.clone.dev/events/face_model.creation_failed/1.json" */;
 let vErrors = null;
 let errors = 0;
@@ -95,7 +95,7 @@ errors++;
 if(data.faceModelId !== undefined && func0.call(data, "faceModelId")){
 let data0 = data.faceModelId;
 if(typeof data0 === "string"){
-if(func52(data0) > 36){
+if(func7(data0) > 36){
 const err7 = {instancePath:instancePath+"/faceModelId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -130,7 +130,7 @@ errors++;
 if(data.userId !== undefined && func0.call(data, "userId")){
 let data1 = data.userId;
 if(typeof data1 === "string"){
-if(func52(data1) > 36){
+if(func7(data1) > 36){
 const err10 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -200,7 +200,7 @@ errors++;
 if(data2.code !== undefined && func0.call(data2, "code")){
 let data3 = data2.code;
 if(typeof data3 === "string"){
-if(func52(data3) > 64){
+if(func7(data3) > 64){
 const err16 = {instancePath:instancePath+"/error/code",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/code/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err16];
@@ -235,7 +235,7 @@ errors++;
 if(data2.message !== undefined && func0.call(data2, "message")){
 let data4 = data2.message;
 if(typeof data4 === "string"){
-if(func52(data4) > 2000){
+if(func7(data4) > 2000){
 const err19 = {instancePath:instancePath+"/error/message",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/message/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
 if(vErrors === null){
 vErrors = [err19];
@@ -245,7 +245,7 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(func52(data4) < 1){
+if(func7(data4) < 1){
 const err20 = {instancePath:instancePath+"/error/message",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err20];
@@ -273,7 +273,7 @@ if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 for(const key2 of Object.keys(data5)){
 let data6 = data5[key2];
 if(typeof data6 === "string"){
-if(func52(data6) > 1000){
+if(func7(data6) > 1000){
 const err22 = {instancePath:instancePath+"/error/details/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/details/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
 if(vErrors === null){
 vErrors = [err22];
@@ -417,7 +417,7 @@ vErrors.push(err33);
 }
 errors++;
 }
-validate10.errors = vErrors;
+validate0.errors = vErrors;
 return errors === 0;
 }
 

@@ -4,19 +4,19 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
-export const validate = validate10;
-export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/user.created/2.json","title":"UserCreatedV2","description":"A person signed up and their account exists. Emitted once per user by the account service. Version 2 adds the optional locale and referral code (backward compatible with version 1).","type":"object","additionalProperties":false,"required":["userId","email","name","subscriptionTier"],"properties":{"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"email":{"description":"Verified sign-up email address.","type":"string","format":"email","maxLength":254},"name":{"description":"Display name as the user typed it.","type":"string","minLength":1,"maxLength":200},"subscriptionTier":{"description":"Plan the account starts on.","type":"string","enum":["free","pro","enterprise"]},"marketingOptIn":{"description":"Whether the user agreed to marketing email; absent when the sign-up form did not ask.","type":"boolean"},"locale":{"$ref":"../common/locale.json#/definitions/Locale"},"referralCode":{"description":"Referral code used at sign-up. Absent when the sign-up form had no referral field; null when it had one and the user left it empty.","type":["string","null"],"pattern":"^[A-Z0-9]{6,12}$"}},"examples":[{"userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","email":"ada.lovelace@example.com","name":"Ada Lovelace","subscriptionTier":"free"},{"userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","email":"jean.dupont@example.fr","name":"Jean Dupont","subscriptionTier":"pro","marketingOptIn":true,"locale":"fr-FR","referralCode":"FRIEND2024"},{"userId":"9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d","email":"kenji@example.jp","name":"Kenji Sato","subscriptionTier":"free","locale":"ja","referralCode":null}]};
-const schema13 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
-const schema15 = {"title":"Locale","description":"A BCP 47 language tag restricted to language and optional region, e.g. 'en' or 'en-US'.","type":"string","pattern":"^[a-z]{2}(-[A-Z]{2})?$"};
+export const validate = validate0;
+export default validate0;
+const schema0 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/user.created/2.json","title":"UserCreatedV2","description":"A person signed up and their account exists. Emitted once per user by the account service. Version 2 adds the optional locale and referral code (backward compatible with version 1).","type":"object","additionalProperties":false,"required":["userId","email","name","subscriptionTier"],"properties":{"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"email":{"description":"Verified sign-up email address.","type":"string","format":"email","maxLength":254},"name":{"description":"Display name as the user typed it.","type":"string","minLength":1,"maxLength":200},"subscriptionTier":{"description":"Plan the account starts on.","type":"string","enum":["free","pro","enterprise"]},"marketingOptIn":{"description":"Whether the user agreed to marketing email; absent when the sign-up form did not ask.","type":"boolean"},"locale":{"$ref":"../common/locale.json#/definitions/Locale"},"referralCode":{"description":"Referral code used at sign-up. Absent when the sign-up form had no referral field; null when it had one and the user left it empty.","type":["string","null"],"pattern":"^[A-Z0-9]{6,12}$"}},"examples":[{"userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","email":"ada.lovelace@example.com","name":"Ada Lovelace","subscriptionTier":"free"},{"userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","email":"jean.dupont@example.fr","name":"Jean Dupont","subscriptionTier":"pro","marketingOptIn":true,"locale":"fr-FR","referralCode":"FRIEND2024"},{"userId":"9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d","email":"kenji@example.jp","name":"Kenji Sato","subscriptionTier":"free","locale":"ja","referralCode":null}]};
+const schema2 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
+const schema4 = {"title":"Locale","description":"A BCP 47 language tag restricted to language and optional region, e.g. 'en' or 'en-US'.","type":"string","pattern":"^[a-z]{2}(-[A-Z]{2})?$"};
 const func0 = Object.prototype.hasOwnProperty;
-const func50 = require("ajv/dist/runtime/ucs2length").default;
+const func5 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats2 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 const pattern0 = new RegExp("^[a-z]{2}(-[A-Z]{2})?$", "u");
 const pattern1 = new RegExp("^[A-Z0-9]{6,12}$", "u");
 
-function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://schemas.clone.dev/events/user.created/2.json" */;
 let vErrors = null;
 let errors = 0;
@@ -76,7 +76,7 @@ errors++;
 if(data.userId !== undefined && func0.call(data, "userId")){
 let data0 = data.userId;
 if(typeof data0 === "string"){
-if(func50(data0) > 36){
+if(func5(data0) > 36){
 const err5 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
 if(vErrors === null){
 vErrors = [err5];
@@ -111,7 +111,7 @@ errors++;
 if(data.email !== undefined && func0.call(data, "email")){
 let data1 = data.email;
 if(typeof data1 === "string"){
-if(func50(data1) > 254){
+if(func5(data1) > 254){
 const err8 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -146,7 +146,7 @@ errors++;
 if(data.name !== undefined && func0.call(data, "name")){
 let data2 = data.name;
 if(typeof data2 === "string"){
-if(func50(data2) > 200){
+if(func5(data2) > 200){
 const err11 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -156,7 +156,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(func50(data2) < 1){
+if(func5(data2) < 1){
 const err12 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err12];
@@ -191,7 +191,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!(((data3 === "free") || (data3 === "pro")) || (data3 === "enterprise"))){
-const err15 = {instancePath:instancePath+"/subscriptionTier",schemaPath:"#/properties/subscriptionTier/enum",keyword:"enum",params:{allowedValues: schema11.properties.subscriptionTier.enum},message:"must be equal to one of the allowed values"};
+const err15 = {instancePath:instancePath+"/subscriptionTier",schemaPath:"#/properties/subscriptionTier/enum",keyword:"enum",params:{allowedValues: schema0.properties.subscriptionTier.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -241,7 +241,7 @@ errors++;
 if(data.referralCode !== undefined && func0.call(data, "referralCode")){
 let data6 = data.referralCode;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err19 = {instancePath:instancePath+"/referralCode",schemaPath:"#/properties/referralCode/type",keyword:"type",params:{type: schema11.properties.referralCode.type},message:"must be string,null"};
+const err19 = {instancePath:instancePath+"/referralCode",schemaPath:"#/properties/referralCode/type",keyword:"type",params:{type: schema0.properties.referralCode.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -274,7 +274,7 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate10.errors = vErrors;
+validate0.errors = vErrors;
 return errors === 0;
 }
 

@@ -4,20 +4,20 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
-export const validate = validate10;
-export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/voice_model.trained/1.json","title":"VoiceModelTrainedV1","description":"A user's voice model finished training and is ready for speech synthesis.","type":"object","additionalProperties":false,"required":["voiceModelId","userId","sampleCount","totalSampleDurationSeconds","trainingDurationSeconds","qualityScore","baseModel","languages","artifactUri","trainedAt"],"properties":{"voiceModelId":{"$ref":"../common/ids.json#/definitions/Uuid"},"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"sampleCount":{"description":"Number of audio samples the model was trained on.","type":"integer","minimum":1},"totalSampleDurationSeconds":{"description":"Total length of the training audio, in seconds.","type":"number","minimum":0},"trainingDurationSeconds":{"description":"Wall-clock training time, in seconds.","type":"number","minimum":0},"qualityScore":{"description":"Automatic quality estimate, 0 (unusable) to 1 (indistinguishable from the speaker).","type":"number","minimum":0,"maximum":1},"baseModel":{"description":"Name and version of the base text-to-speech model that was fine-tuned.","type":"string","minLength":1,"maxLength":100},"languages":{"description":"Languages the voice was trained to speak, most used first.","type":"array","items":{"$ref":"../common/locale.json#/definitions/Locale"},"minItems":1,"uniqueItems":true},"evaluationMetrics":{"description":"Named evaluation scores from the training run (metric name to value), e.g. speaker similarity or mean opinion score.","type":"object","additionalProperties":{"type":"number"}},"artifactUri":{"description":"Where the trained model weights are stored.","type":"string","format":"uri"},"trainedAt":{"description":"When training finished (RFC 3339).","type":"string","format":"date-time"}},"examples":[{"voiceModelId":"a3f1e2d4-5b6c-4d7e-8f90-1a2b3c4d5e6f","userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","sampleCount":42,"totalSampleDurationSeconds":1830.5,"trainingDurationSeconds":912.25,"qualityScore":0.87,"baseModel":"xtts-v2.0.3","languages":["en-US"],"artifactUri":"gs://clone-voice-models/6f1c2b9e/a3f1e2d4/model.pt","trainedAt":"2026-11-28T10:15:30.123Z"},{"voiceModelId":"b4e2f3a5-6c7d-4e8f-9a01-2b3c4d5e6f70","userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","sampleCount":120,"totalSampleDurationSeconds":5400,"trainingDurationSeconds":2700,"qualityScore":0.93,"baseModel":"xtts-v2.0.3","languages":["fr-FR","en"],"evaluationMetrics":{"speakerSimilarity":0.91,"meanOpinionScore":4.3,"wordErrorRate":0.04},"artifactUri":"gs://clone-voice-models/3c9d8e7f/b4e2f3a5/model.pt","trainedAt":"2026-11-27T22:01:09Z"}]};
-const schema13 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
-const schema16 = {"title":"Locale","description":"A BCP 47 language tag restricted to language and optional region, e.g. 'en' or 'en-US'.","type":"string","pattern":"^[a-z]{2}(-[A-Z]{2})?$"};
+export const validate = validate0;
+export default validate0;
+const schema0 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/voice_model.trained/1.json","title":"VoiceModelTrainedV1","description":"A user's voice model finished training and is ready for speech synthesis.","type":"object","additionalProperties":false,"required":["voiceModelId","userId","sampleCount","totalSampleDurationSeconds","trainingDurationSeconds","qualityScore","baseModel","languages","artifactUri","trainedAt"],"properties":{"voiceModelId":{"$ref":"../common/ids.json#/definitions/Uuid"},"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"sampleCount":{"description":"Number of audio samples the model was trained on.","type":"integer","minimum":1},"totalSampleDurationSeconds":{"description":"Total length of the training audio, in seconds.","type":"number","minimum":0},"trainingDurationSeconds":{"description":"Wall-clock training time, in seconds.","type":"number","minimum":0},"qualityScore":{"description":"Automatic quality estimate, 0 (unusable) to 1 (indistinguishable from the speaker).","type":"number","minimum":0,"maximum":1},"baseModel":{"description":"Name and version of the base text-to-speech model that was fine-tuned.","type":"string","minLength":1,"maxLength":100},"languages":{"description":"Languages the voice was trained to speak, most used first.","type":"array","items":{"$ref":"../common/locale.json#/definitions/Locale"},"minItems":1,"uniqueItems":true},"evaluationMetrics":{"description":"Named evaluation scores from the training run (metric name to value), e.g. speaker similarity or mean opinion score.","type":"object","additionalProperties":{"type":"number"}},"artifactUri":{"description":"Where the trained model weights are stored.","type":"string","format":"uri"},"trainedAt":{"description":"When training finished (RFC 3339).","type":"string","format":"date-time"}},"examples":[{"voiceModelId":"a3f1e2d4-5b6c-4d7e-8f90-1a2b3c4d5e6f","userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","sampleCount":42,"totalSampleDurationSeconds":1830.5,"trainingDurationSeconds":912.25,"qualityScore":0.87,"baseModel":"xtts-v2.0.3","languages":["en-US"],"artifactUri":"gs://clone-voice-models/6f1c2b9e/a3f1e2d4/model.pt","trainedAt":"2026-11-28T10:15:30.123Z"},{"voiceModelId":"b4e2f3a5-6c7d-4e8f-9a01-2b3c4d5e6f70","userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","sampleCount":120,"totalSampleDurationSeconds":5400,"trainingDurationSeconds":2700,"qualityScore":0.93,"baseModel":"xtts-v2.0.3","languages":["fr-FR","en"],"evaluationMetrics":{"speakerSimilarity":0.91,"meanOpinionScore":4.3,"wordErrorRate":0.04},"artifactUri":"gs://clone-voice-models/3c9d8e7f/b4e2f3a5/model.pt","trainedAt":"2026-11-27T22:01:09Z"}]};
+const schema2 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
+const schema5 = {"title":"Locale","description":"A BCP 47 language tag restricted to language and optional region, e.g. 'en' or 'en-US'.","type":"string","pattern":"^[a-z]{2}(-[A-Z]{2})?$"};
 const func0 = Object.prototype.hasOwnProperty;
-const func57 = require("ajv/dist/runtime/ucs2length").default;
-const func32 = require("ajv/dist/runtime/equal").default;
+const func12 = require("ajv/dist/runtime/ucs2length").default;
+const func23 = require("ajv/dist/runtime/equal").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats4 = require("ajv-formats/dist/formats").fullFormats.uri;
 const formats6 = require("ajv-formats/dist/formats").fullFormats["date-time"];
 const pattern0 = new RegExp("^[a-z]{2}(-[A-Z]{2})?$", "u");
 
-function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://schemas.clone.dev/events/voice_model.trained/1.json" */;
 let vErrors = null;
 let errors = 0;
@@ -123,7 +123,7 @@ vErrors.push(err9);
 errors++;
 }
 for(const key0 of Object.keys(data)){
-if(!(func0.call(schema11.properties, key0))){
+if(!(func0.call(schema0.properties, key0))){
 const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err10];
@@ -137,7 +137,7 @@ errors++;
 if(data.voiceModelId !== undefined && func0.call(data, "voiceModelId")){
 let data0 = data.voiceModelId;
 if(typeof data0 === "string"){
-if(func57(data0) > 36){
+if(func12(data0) > 36){
 const err11 = {instancePath:instancePath+"/voiceModelId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -172,7 +172,7 @@ errors++;
 if(data.userId !== undefined && func0.call(data, "userId")){
 let data1 = data.userId;
 if(typeof data1 === "string"){
-if(func57(data1) > 36){
+if(func12(data1) > 36){
 const err14 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
 if(vErrors === null){
 vErrors = [err14];
@@ -317,7 +317,7 @@ errors++;
 if(data.baseModel !== undefined && func0.call(data, "baseModel")){
 let data6 = data.baseModel;
 if(typeof data6 === "string"){
-if(func57(data6) > 100){
+if(func12(data6) > 100){
 const err26 = {instancePath:instancePath+"/baseModel",schemaPath:"#/properties/baseModel/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err26];
@@ -327,7 +327,7 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(func57(data6) < 1){
+if(func12(data6) < 1){
 const err27 = {instancePath:instancePath+"/baseModel",schemaPath:"#/properties/baseModel/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err27];
@@ -394,7 +394,7 @@ if(i1 > 1){
 outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
-if(func32(data7[i1], data7[j0])){
+if(func23(data7[i1], data7[j0])){
 const err32 = {instancePath:instancePath+"/languages",schemaPath:"#/properties/languages/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
 if(vErrors === null){
 vErrors = [err32];
@@ -509,7 +509,7 @@ vErrors.push(err40);
 }
 errors++;
 }
-validate10.errors = vErrors;
+validate0.errors = vErrors;
 return errors === 0;
 }
 

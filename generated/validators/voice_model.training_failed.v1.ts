@@ -4,18 +4,18 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
-export const validate = validate10;
-export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/voice_model.training_failed/1.json","title":"VoiceModelTrainingFailedV1","description":"An attempt to train a user's voice model failed.","type":"object","additionalProperties":false,"required":["voiceModelId","userId","error","retryable","attempt","nextRetryAt","failedAt"],"properties":{"voiceModelId":{"$ref":"../common/ids.json#/definitions/Uuid"},"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"error":{"$ref":"../common/error.json#/definitions/ErrorDetail"},"retryable":{"description":"Whether trying again may succeed (true for infrastructure faults, false for bad input).","type":"boolean"},"attempt":{"description":"Which attempt failed, starting at 1.","type":"integer","minimum":1},"nextRetryAt":{"description":"When the next attempt is scheduled (RFC 3339), or null when no retry will happen.","type":["string","null"],"format":"date-time"},"failedAt":{"description":"When the attempt failed (RFC 3339).","type":"string","format":"date-time"}},"examples":[{"voiceModelId":"a3f1e2d4-5b6c-4d7e-8f90-1a2b3c4d5e6f","userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","error":{"code":"INSUFFICIENT_AUDIO","message":"Only 94 seconds of usable speech were found; at least 300 seconds are needed.","details":{"usableSeconds":"94","requiredSeconds":"300"}},"retryable":false,"attempt":1,"nextRetryAt":null,"failedAt":"2026-11-28T09:02:11Z"},{"voiceModelId":"b4e2f3a5-6c7d-4e8f-9a01-2b3c4d5e6f70","userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","error":{"code":"GPU_PREEMPTED","message":"The training node was preempted."},"retryable":true,"attempt":2,"nextRetryAt":"2026-11-28T09:12:11Z","failedAt":"2026-11-28T09:02:11Z"}]};
-const schema13 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
-const schema16 = {"title":"ErrorDetail","description":"A machine-readable error code, a human-readable message and optional string details.","type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"description":"Stable, upper snake case error code that consumers can branch on, e.g. INSUFFICIENT_AUDIO.","type":"string","pattern":"^[A-Z][A-Z0-9_]*$","maxLength":64},"message":{"description":"Human-readable explanation; never parse it.","type":"string","minLength":1,"maxLength":2000},"details":{"description":"Extra context as string key/value pairs (e.g. the failing file or provider request id).","type":"object","additionalProperties":{"type":"string","maxLength":1000}}}};
+export const validate = validate0;
+export default validate0;
+const schema0 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://schemas.clone.dev/events/voice_model.training_failed/1.json","title":"VoiceModelTrainingFailedV1","description":"An attempt to train a user's voice model failed.","type":"object","additionalProperties":false,"required":["voiceModelId","userId","error","retryable","attempt","nextRetryAt","failedAt"],"properties":{"voiceModelId":{"$ref":"../common/ids.json#/definitions/Uuid"},"userId":{"$ref":"../common/ids.json#/definitions/Uuid"},"error":{"$ref":"../common/error.json#/definitions/ErrorDetail"},"retryable":{"description":"Whether trying again may succeed (true for infrastructure faults, false for bad input).","type":"boolean"},"attempt":{"description":"Which attempt failed, starting at 1.","type":"integer","minimum":1},"nextRetryAt":{"description":"When the next attempt is scheduled (RFC 3339), or null when no retry will happen.","type":["string","null"],"format":"date-time"},"failedAt":{"description":"When the attempt failed (RFC 3339).","type":"string","format":"date-time"}},"examples":[{"voiceModelId":"a3f1e2d4-5b6c-4d7e-8f90-1a2b3c4d5e6f","userId":"6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10","error":{"code":"INSUFFICIENT_AUDIO","message":"Only 94 seconds of usable speech were found; at least 300 seconds are needed.","details":{"usableSeconds":"94","requiredSeconds":"300"}},"retryable":false,"attempt":1,"nextRetryAt":null,"failedAt":"2026-11-28T09:02:11Z"},{"voiceModelId":"b4e2f3a5-6c7d-4e8f-9a01-2b3c4d5e6f70","userId":"3c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f","error":{"code":"GPU_PREEMPTED","message":"The training node was preempted."},"retryable":true,"attempt":2,"nextRetryAt":"2026-11-28T09:12:11Z","failedAt":"2026-11-28T09:02:11Z"}]};
+const schema2 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-character form, e.g. the id of a user, model, document or conversation.","type":"string","format":"uuid","maxLength":36};
+const schema5 = {"title":"ErrorDetail","description":"A machine-readable error code, a human-readable message and optional string details.","type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"description":"Stable, upper snake case error code that consumers can branch on, e.g. INSUFFICIENT_AUDIO.","type":"string","pattern":"^[A-Z][A-Z0-9_]*$","maxLength":64},"message":{"description":"Human-readable explanation; never parse it.","type":"string","minLength":1,"maxLength":2000},"details":{"description":"Extra context as string key/value pairs (e.g. the failing file or provider request id).","type":"object","additionalProperties":{"type":"string","maxLength":1000}}}};
 const func0 = Object.prototype.hasOwnProperty;
-const func53 = require("ajv/dist/runtime/ucs2length").default;
+const func8 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats4 = require("ajv-formats/dist/formats").fullFormats["date-time"];
 const pattern0 = new RegExp("^[A-Z][A-Z0-9_]*$", "u");
 
-function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://schemas.clone.dev/events/voice_model.training_failed/1.json" */;
 let vErrors = null;
 let errors = 0;
@@ -105,7 +105,7 @@ errors++;
 if(data.voiceModelId !== undefined && func0.call(data, "voiceModelId")){
 let data0 = data.voiceModelId;
 if(typeof data0 === "string"){
-if(func53(data0) > 36){
+if(func8(data0) > 36){
 const err8 = {instancePath:instancePath+"/voiceModelId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -140,7 +140,7 @@ errors++;
 if(data.userId !== undefined && func0.call(data, "userId")){
 let data1 = data.userId;
 if(typeof data1 === "string"){
-if(func53(data1) > 36){
+if(func8(data1) > 36){
 const err11 = {instancePath:instancePath+"/userId",schemaPath:"../common/ids.json#/definitions/Uuid/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -210,7 +210,7 @@ errors++;
 if(data2.code !== undefined && func0.call(data2, "code")){
 let data3 = data2.code;
 if(typeof data3 === "string"){
-if(func53(data3) > 64){
+if(func8(data3) > 64){
 const err17 = {instancePath:instancePath+"/error/code",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/code/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err17];
@@ -245,7 +245,7 @@ errors++;
 if(data2.message !== undefined && func0.call(data2, "message")){
 let data4 = data2.message;
 if(typeof data4 === "string"){
-if(func53(data4) > 2000){
+if(func8(data4) > 2000){
 const err20 = {instancePath:instancePath+"/error/message",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/message/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
 if(vErrors === null){
 vErrors = [err20];
@@ -255,7 +255,7 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(func53(data4) < 1){
+if(func8(data4) < 1){
 const err21 = {instancePath:instancePath+"/error/message",schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err21];
@@ -283,7 +283,7 @@ if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 for(const key2 of Object.keys(data5)){
 let data6 = data5[key2];
 if(typeof data6 === "string"){
-if(func53(data6) > 1000){
+if(func8(data6) > 1000){
 const err23 = {instancePath:instancePath+"/error/details/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"../common/error.json#/definitions/ErrorDetail/properties/details/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
 if(vErrors === null){
 vErrors = [err23];
@@ -369,7 +369,7 @@ errors++;
 if(data.nextRetryAt !== undefined && func0.call(data, "nextRetryAt")){
 let data9 = data.nextRetryAt;
 if((typeof data9 !== "string") && (data9 !== null)){
-const err30 = {instancePath:instancePath+"/nextRetryAt",schemaPath:"#/properties/nextRetryAt/type",keyword:"type",params:{type: schema11.properties.nextRetryAt.type},message:"must be string,null"};
+const err30 = {instancePath:instancePath+"/nextRetryAt",schemaPath:"#/properties/nextRetryAt/type",keyword:"type",params:{type: schema0.properties.nextRetryAt.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -427,7 +427,7 @@ vErrors.push(err34);
 }
 errors++;
 }
-validate10.errors = vErrors;
+validate0.errors = vErrors;
 return errors === 0;
 }
 
