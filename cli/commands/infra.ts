@@ -56,11 +56,13 @@ interface InfraFlags extends CommonResourceFlags {
   allowRecreate?: boolean;
 }
 
-const integer = (name: string) => (value: string): number => {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed)) throw new InfraConfigError(`${name} must be an integer, got '${value}'`);
-  return parsed;
-};
+const integer =
+  (name: string) =>
+  (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed)) throw new InfraConfigError(`${name} must be an integer, got '${value}'`);
+    return parsed;
+  };
 
 export function addCommonResourceOptions(command: Command): Command {
   return command
@@ -118,7 +120,9 @@ export function formatGithub(plan: ResourcePlan): string {
   const lines = plan.actions
     .filter((action) => action.kind !== 'no-op')
     .map((action) => {
-      const details = action.changes.map((change) => `${change.field}: ${JSON.stringify(change.live)} -> ${JSON.stringify(change.desired)}`);
+      const details = action.changes.map(
+        (change) => `${change.field}: ${JSON.stringify(change.live)} -> ${JSON.stringify(change.desired)}`,
+      );
       const level = action.drift ? 'error' : 'warning';
       return `::${level} title=${plan.scope} ${action.kind}::${escape([action.description, ...details].join('\n'))}`;
     });
@@ -148,9 +152,16 @@ export function renderApply(
 
 function addInfraOptions(command: Command): Command {
   return addCommonResourceOptions(command)
-    .option('--subscription-prefix <prefix>', 'subscription id prefix (default: EVENT_BUS_SUBSCRIPTION_PREFIX or clone-sub)')
+    .option(
+      '--subscription-prefix <prefix>',
+      'subscription id prefix (default: EVENT_BUS_SUBSCRIPTION_PREFIX or clone-sub)',
+    )
     .option('--dead-letter-topic <id>', 'dead-letter topic id (default: DEAD_LETTER_TOPIC or clone-dead-letter)')
-    .option('--max-delivery-attempts <n>', 'deliveries before dead-lettering (5-100)', integer('--max-delivery-attempts'))
+    .option(
+      '--max-delivery-attempts <n>',
+      'deliveries before dead-lettering (5-100)',
+      integer('--max-delivery-attempts'),
+    )
     .option('--ack-deadline <seconds>', 'subscription ack deadline (10-600)', integer('--ack-deadline'))
     .option('--min-backoff <seconds>', 'retry policy minimum backoff', integer('--min-backoff'))
     .option('--max-backoff <seconds>', 'retry policy maximum backoff', integer('--max-backoff'))
@@ -178,7 +189,10 @@ export function register(program: Command): void {
 
   addInfraOptions(infra.command('apply'))
     .description('Create and update resources so they match the registry (idempotent)')
-    .option('--allow-recreate', 'delete and recreate subscriptions whose immutable settings drifted (loses unacked messages)')
+    .option(
+      '--allow-recreate',
+      'delete and recreate subscriptions whose immutable settings drifted (loses unacked messages)',
+    )
     .action(async (flags: InfraFlags & { ordering?: boolean }) => {
       const config = infraConfig(withOrdering(flags), await readConfigInput(flags));
       const topology = await readRegistryTopology(flags.registry);

@@ -22,7 +22,14 @@ import {
   type SchemaEncoding,
   type SchemaSyncOptions,
 } from '../../runtime/index.js';
-import { addCommonResourceOptions, FLAG_CHECK, readConfigInput, renderApply, renderPlan, type CommonResourceFlags } from './infra.js';
+import {
+  addCommonResourceOptions,
+  FLAG_CHECK,
+  readConfigInput,
+  renderApply,
+  renderPlan,
+  type CommonResourceFlags,
+} from './infra.js';
 
 interface SchemasFlags extends CommonResourceFlags {
   encoding?: SchemaEncoding;
@@ -52,7 +59,10 @@ export async function loadAvroDefinitions(
     for (const version of event.versions) {
       const schemaFile = join(schemasDir, event.eventType, `${version}.json`);
       const schema = JSON.parse(await readFile(schemaFile, 'utf8')) as unknown;
-      const record = eventAvroSchema({ eventType: event.eventType, version, schema, schemaFile }, { loadRef: index.loadRef });
+      const record = eventAvroSchema(
+        { eventType: event.eventType, version, schema, schemaFile },
+        { loadRef: index.loadRef },
+      );
       definitions.push({ eventType: event.eventType, version, definition: serializeAvroSchema(record) });
     }
   }
@@ -94,7 +104,12 @@ async function reportingFindings(work: () => Promise<number>): Promise<number> {
 
 function addSchemasOptions(command: Command): Command {
   return addCommonResourceOptions(command)
-    .addOption(new Option('--encoding <encoding>', 'message encoding on topics (default: the registry binding, else JSON)').choices(['JSON', 'BINARY']))
+    .addOption(
+      new Option(
+        '--encoding <encoding>',
+        'message encoding on topics (default: the registry binding, else JSON)',
+      ).choices(['JSON', 'BINARY']),
+    )
     .option('--avro-dir <dir>', 'generated Avro definitions, <dir>/<event type>/<version>.avsc', 'generated/avro')
     .option('--schemas-dir <dir>', 'JSON Schemas to convert when generated Avro definitions are missing', 'schemas');
 }

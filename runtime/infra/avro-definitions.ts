@@ -29,13 +29,18 @@ export interface CheckedAvroDefinition {
 
 export function checkAvroDefinition(input: AvroDefinition): CheckedAvroDefinition {
   const canonical = canonicalDefinition(input.definition);
-  if (canonical === undefined) throw new AvroDefinitionError(input.eventType, input.version, 'the Avro definition is not JSON');
+  if (canonical === undefined)
+    throw new AvroDefinitionError(input.eventType, input.version, 'the Avro definition is not JSON');
   const text = typeof input.definition === 'string' ? input.definition : JSON.stringify(input.definition, null, 2);
   let type: avro.Type;
   try {
     type = avro.Type.forSchema(JSON.parse(text) as avro.Schema);
   } catch (error) {
-    throw new AvroDefinitionError(input.eventType, input.version, `not a valid Avro schema: ${(error as Error).message}`);
+    throw new AvroDefinitionError(
+      input.eventType,
+      input.version,
+      `not a valid Avro schema: ${(error as Error).message}`,
+    );
   }
   return { eventType: input.eventType, version: input.version, text, canonical, type };
 }
@@ -57,7 +62,10 @@ export function avroDefinitionsFromCatalog(catalog: EventCatalog): AvroDefinitio
 }
 
 /** Reads `<dir>/<event type>/<version>.avsc` for every version of the topology. */
-export async function readAvroDefinitionFiles(topology: RegistryTopology, directory: string): Promise<AvroDefinition[]> {
+export async function readAvroDefinitionFiles(
+  topology: RegistryTopology,
+  directory: string,
+): Promise<AvroDefinition[]> {
   const definitions: AvroDefinition[] = [];
   for (const event of topology.events) {
     for (const version of event.versions) {

@@ -11,7 +11,9 @@ import {
 import {
   DEAD_LETTER_SUBSCRIPTION_ACK_DEADLINE_SECONDS,
   MANAGED_BY_LABEL,
-  desiredSubscriptionSettings, type DesiredSubscriptionSettings } from './subscription-settings.js';
+  desiredSubscriptionSettings,
+  type DesiredSubscriptionSettings,
+} from './subscription-settings.js';
 
 /** Why a topic or subscription exists; shown in plans. */
 export type ResourceRole = 'event' | 'dead-letter' | 'event-store' | 'replay';

@@ -90,7 +90,10 @@ export async function readLiveInfra(pubsub: PubSub): Promise<LiveInfra> {
   return { topics: liveTopics, subscriptions: liveSubscriptions };
 }
 
-function liveRetryPolicy(retry: { minimumBackoff?: DurationLike | null; maximumBackoff?: DurationLike | null }): RetryPolicyConfig {
+function liveRetryPolicy(retry: {
+  minimumBackoff?: DurationLike | null;
+  maximumBackoff?: DurationLike | null;
+}): RetryPolicyConfig {
   // Pub/Sub's own defaults when a retry policy is set without bounds.
   return {
     minimumBackoffSeconds: durationSeconds(retry.minimumBackoff) ?? 10,

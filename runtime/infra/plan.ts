@@ -57,7 +57,15 @@ export interface ResourcePlan {
 export type ResourcePlanSummary = Record<ResourcePlanActionKind, number>;
 
 export function summarizePlan(plan: ResourcePlan): ResourcePlanSummary {
-  const summary: ResourcePlanSummary = { create: 0, update: 0, commit: 0, delete: 0, recreate: 0, orphan: 0, 'no-op': 0 };
+  const summary: ResourcePlanSummary = {
+    create: 0,
+    update: 0,
+    commit: 0,
+    delete: 0,
+    recreate: 0,
+    orphan: 0,
+    'no-op': 0,
+  };
   for (const action of plan.actions) summary[action.kind] += 1;
   return summary;
 }
@@ -120,7 +128,9 @@ export function formatResourcePlanText(plan: ResourcePlan, options: FormatPlanOp
   const parts = (Object.keys(summary) as ResourcePlanActionKind[])
     .filter((kind) => summary[kind] > 0)
     .map((kind) => `${summary[kind]} ${kind}`);
-  const head = planHasChanges(plan) ? `${plan.scope} plan for project ${plan.projectId}:` : `${plan.scope}: nothing to do for project ${plan.projectId}`;
+  const head = planHasChanges(plan)
+    ? `${plan.scope} plan for project ${plan.projectId}:`
+    : `${plan.scope}: nothing to do for project ${plan.projectId}`;
   return [head, ...lines, `Summary: ${parts.join(', ') || 'no resources'}`].join('\n') + '\n';
 }
 

@@ -66,7 +66,12 @@ export async function applyInfra(options: ApplyInfraOptions): Promise<ApplyInfra
       if (action.resource === 'topic') {
         await applyTopicAction(pubsub, action, topics.get(action.id) as DesiredTopic);
       } else {
-        await applySubscriptionAction(pubsub, desired.projectId, action, subscriptions.get(action.id) as DesiredSubscription);
+        await applySubscriptionAction(
+          pubsub,
+          desired.projectId,
+          action,
+          subscriptions.get(action.id) as DesiredSubscription,
+        );
       }
       applied.push(action);
     }
@@ -98,7 +103,15 @@ export function diffInfra(desired: DesiredInfra, live: LiveInfra): ResourcePlan 
       actions.push(orphan('subscription', subscription.id));
     }
   }
-  const order: Record<ResourcePlanAction['kind'], number> = { create: 0, commit: 0, update: 1, recreate: 2, delete: 3, orphan: 4, 'no-op': 5 };
+  const order: Record<ResourcePlanAction['kind'], number> = {
+    create: 0,
+    commit: 0,
+    update: 1,
+    recreate: 2,
+    delete: 3,
+    orphan: 4,
+    'no-op': 5,
+  };
   const resourceOrder = (action: ResourcePlanAction): number => (action.resource === 'topic' ? 0 : 1);
   actions.sort(
     (a, b) => order[a.kind] - order[b.kind] || resourceOrder(a) - resourceOrder(b) || a.id.localeCompare(b.id),
@@ -112,10 +125,15 @@ function describeTopic(topic: DesiredTopic): string {
 
 function diffTopic(topic: DesiredTopic, live: LiveTopic | undefined): ResourcePlanAction {
   const base = { resource: 'topic' as const, id: topic.id, ...(topic.eventType && { eventType: topic.eventType }) };
-  if (!live) return { ...base, kind: 'create', description: `create ${describeTopic(topic)}`, changes: [], drift: false };
+  if (!live)
+    return { ...base, kind: 'create', description: `create ${describeTopic(topic)}`, changes: [], drift: false };
   const changes: FieldChange[] = [];
   if (topic.messageRetentionSeconds !== undefined && live.messageRetentionSeconds !== topic.messageRetentionSeconds) {
-    changes.push({ field: 'messageRetentionDuration', live: seconds(live.messageRetentionSeconds), desired: seconds(topic.messageRetentionSeconds) });
+    changes.push({
+      field: 'messageRetentionDuration',
+      live: seconds(live.messageRetentionSeconds),
+      desired: seconds(topic.messageRetentionSeconds),
+    });
   }
   if (changes.length === 0) return { ...base, kind: 'no-op', description: describeTopic(topic), changes, drift: false };
   return { ...base, kind: 'update', description: `update ${describeTopic(topic)}`, changes, drift: true };
@@ -149,7 +167,8 @@ function diffSubscription(subscription: DesiredSubscription, live: LiveSubscript
       blockedReason: `${immutable.map((change) => change.field).join(', ')} cannot change on an existing subscription; apply --allow-recreate deletes and recreates it (unacked messages are lost)`,
     };
   }
-  if (mutable.length > 0) return { ...base, kind: 'update', description: `update ${description}`, changes: mutable, drift: true };
+  if (mutable.length > 0)
+    return { ...base, kind: 'update', description: `update ${description}`, changes: mutable, drift: true };
   return { ...base, kind: 'no-op', description, changes: [], drift: false };
 }
 
@@ -166,9 +185,14 @@ export function diffSubscriptionSettings(
 ): { mutable: FieldChange[]; immutable: FieldChange[] } {
   const immutable: FieldChange[] = [];
   const mutable: FieldChange[] = [];
-  if (desired.topicId !== live.topicId) immutable.push({ field: 'topic', live: live.topicId, desired: desired.topicId });
+  if (desired.topicId !== live.topicId)
+    immutable.push({ field: 'topic', live: live.topicId, desired: desired.topicId });
   if (desired.enableMessageOrdering !== live.enableMessageOrdering) {
-    immutable.push({ field: 'enableMessageOrdering', live: live.enableMessageOrdering, desired: desired.enableMessageOrdering });
+    immutable.push({
+      field: 'enableMessageOrdering',
+      live: live.enableMessageOrdering,
+      desired: desired.enableMessageOrdering,
+    });
   }
   if (desired.ackDeadlineSeconds !== live.ackDeadlineSeconds) {
     mutable.push({ field: 'ackDeadlineSeconds', live: live.ackDeadlineSeconds, desired: desired.ackDeadlineSeconds });
@@ -179,7 +203,9 @@ export function diffSubscriptionSettings(
     mutable.push({ field: 'deadLetterPolicy', live: dl(live.deadLetterPolicy), desired: dl(desired.deadLetterPolicy) });
   }
   const retry = (policy: DesiredSubscriptionSettings['retryPolicy']): unknown =>
-    policy ? { minimumBackoff: seconds(policy.minimumBackoffSeconds), maximumBackoff: seconds(policy.maximumBackoffSeconds) } : null;
+    policy
+      ? { minimumBackoff: seconds(policy.minimumBackoffSeconds), maximumBackoff: seconds(policy.maximumBackoffSeconds) }
+      : null;
   if (JSON.stringify(retry(desired.retryPolicy)) !== JSON.stringify(retry(live.retryPolicy))) {
     mutable.push({ field: 'retryPolicy', live: retry(live.retryPolicy), desired: retry(desired.retryPolicy) });
   }

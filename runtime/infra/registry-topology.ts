@@ -125,7 +125,8 @@ export function registryTopologyFromDocument(document: Json, file = 'asyncapi.ya
     const bindingPointer = `${pointer}/bindings/googlepubsub`;
     const retention = isObject(binding) ? binding.messageRetentionDuration : undefined;
     const labels = isObject(binding) && isObject(binding.labels) ? binding.labels : {};
-    const storagePolicy = isObject(binding) && isObject(binding.messageStoragePolicy) ? binding.messageStoragePolicy : {};
+    const storagePolicy =
+      isObject(binding) && isObject(binding.messageStoragePolicy) ? binding.messageStoragePolicy : {};
     const regions = Array.isArray(storagePolicy.allowedPersistenceRegions)
       ? storagePolicy.allowedPersistenceRegions.map(String)
       : undefined;
@@ -190,7 +191,10 @@ export function registryTopologyFromDocument(document: Json, file = 'asyncapi.ya
       }
       const messageType = message['x-event-type'];
       if (messageType !== undefined && messageType !== eventType) {
-        return fail(`${resolvedAt}/x-event-type`, `message says '${String(messageType)}' but its channel is '${eventType}'`);
+        return fail(
+          `${resolvedAt}/x-event-type`,
+          `message says '${String(messageType)}' but its channel is '${eventType}'`,
+        );
       }
       if (versions.includes(version as number)) {
         return fail(`${resolvedAt}/x-event-version`, `${eventType}: version ${String(version)} appears twice`);

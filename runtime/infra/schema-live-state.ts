@@ -37,7 +37,11 @@ function nanos(timestamp: TimestampLike | null | undefined): bigint {
  * Reads a schema and all its revisions. The emulator lists revisions oldest first, the real
  * service newest first: we sort by creation time ourselves.
  */
-export async function readLiveSchema(schemaClient: SchemaClient, projectId: string, schemaId: string): Promise<LiveSchema> {
+export async function readLiveSchema(
+  schemaClient: SchemaClient,
+  projectId: string,
+  schemaId: string,
+): Promise<LiveSchema> {
   const name = schemaName(projectId, schemaId);
   try {
     const [revisions] = await schemaClient.listSchemaRevisions({ name, view: 'FULL' });

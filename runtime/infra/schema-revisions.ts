@@ -21,7 +21,10 @@ export function mapRevisionsToVersions(
   for (const { version, definition } of definitions) {
     const canonical = canonicalDefinition(definition);
     if (canonical === undefined) continue;
-    versionsByCanonical.set(canonical, [...(versionsByCanonical.get(canonical) ?? []), version].sort((a, b) => a - b));
+    versionsByCanonical.set(
+      canonical,
+      [...(versionsByCanonical.get(canonical) ?? []), version].sort((a, b) => a - b),
+    );
   }
   const map = new Map<string, number[]>();
   for (const revision of revisions) {

@@ -85,7 +85,11 @@ export function desiredEventSchemas(options: Omit<SchemaSyncOptions, 'pubsub' | 
     const versions = event.versions.map((version) => {
       const definition = byKey.get(`${event.eventType}@${version}`);
       if (!definition) {
-        throw new AvroDefinitionError(event.eventType, version, 'no Avro definition was given for this version (run `event-bus generate`)');
+        throw new AvroDefinitionError(
+          event.eventType,
+          version,
+          'no Avro definition was given for this version (run `event-bus generate`)',
+        );
       }
       return checkAvroDefinition(definition);
     });
@@ -135,11 +139,17 @@ export async function applySchemaSync(options: SchemaSyncOptions): Promise<Apply
   });
 }
 
-async function planAll(pubsub: PubSub, projectId: string, desired: readonly DesiredEventSchema[]): Promise<EventSchemaPlan[]> {
+async function planAll(
+  pubsub: PubSub,
+  projectId: string,
+  desired: readonly DesiredEventSchema[],
+): Promise<EventSchemaPlan[]> {
   const schemaClient = await pubsub.getSchemaClient();
   const live = await readLiveInfra(pubsub);
   const schemas = await Promise.all(desired.map((event) => readLiveSchema(schemaClient, projectId, event.schemaId)));
-  return desired.map((event, index) => diffEventSchema(event, schemas[index] as LiveSchema, live.topics.get(event.topicId)));
+  return desired.map((event, index) =>
+    diffEventSchema(event, schemas[index] as LiveSchema, live.topics.get(event.topicId)),
+  );
 }
 
 function toResourcePlan(projectId: string, plans: readonly EventSchemaPlan[]): ResourcePlan {
@@ -156,7 +166,11 @@ const versionsLabel = (versions: readonly number[]): string => versions.map((ver
  * creation time); from the first version without a revision after its predecessor's, every
  * later one is committed anew. Revisions matching no registry version (hand edits) are deleted.
  */
-export function diffEventSchema(desired: DesiredEventSchema, live: LiveSchema, liveTopic: LiveTopic | undefined): EventSchemaPlan {
+export function diffEventSchema(
+  desired: DesiredEventSchema,
+  live: LiveSchema,
+  liveTopic: LiveTopic | undefined,
+): EventSchemaPlan {
   const { eventType, schemaId } = desired;
   const supported = desired.versions.filter((version) => version.version >= desired.minSupportedVersion);
   const slotDefinitions: { versions: number[]; definition: CheckedAvroDefinition }[] = [];
@@ -173,7 +187,9 @@ export function diffEventSchema(desired: DesiredEventSchema, live: LiveSchema, l
   for (const slot of slotDefinitions) {
     const revision = broken
       ? undefined
-      : live.revisions.find((candidate) => candidate.canonical === slot.definition.canonical && candidate.createdAtNanos > cursor);
+      : live.revisions.find(
+          (candidate) => candidate.canonical === slot.definition.canonical && candidate.createdAtNanos > cursor,
+        );
     if (revision) cursor = revision.createdAtNanos;
     else broken = true;
     slots.push({ ...slot, ...(revision && { revision }) });
@@ -209,7 +225,11 @@ export function diffEventSchema(desired: DesiredEventSchema, live: LiveSchema, l
       rangeStart !== undefined &&
       revision.createdAtNanos > rangeStart
     ) {
-      deletions.push({ revision, reason: `holds retired ${versionsLabel(versions)} inside the supported range`, drift: true });
+      deletions.push({
+        revision,
+        reason: `holds retired ${versionsLabel(versions)} inside the supported range`,
+        drift: true,
+      });
     } else {
       spare.push(revision);
     }
@@ -222,7 +242,11 @@ export function diffEventSchema(desired: DesiredEventSchema, live: LiveSchema, l
   const roomFor: typeof deletions = [];
   for (const revision of spare) {
     if (total <= MAX_SCHEMA_REVISIONS) break;
-    roomFor.push({ revision, reason: `makes room: Pub/Sub keeps at most ${MAX_SCHEMA_REVISIONS} revisions`, drift: false });
+    roomFor.push({
+      revision,
+      reason: `makes room: Pub/Sub keeps at most ${MAX_SCHEMA_REVISIONS} revisions`,
+      drift: false,
+    });
     total -= 1;
   }
   if (total > MAX_SCHEMA_REVISIONS) throw new SchemaRevisionLimitError(eventType, slots.length, MAX_SCHEMA_REVISIONS);
@@ -307,7 +331,9 @@ export function diffEventSchema(desired: DesiredEventSchema, live: LiveSchema, l
 }
 
 const revisionLabel = (slot: RevisionSlot | undefined): string =>
-  slot?.revision ? `${slot.revision.revisionId} (${versionsLabel(slot.versions)})` : `new revision of ${versionsLabel(slot?.versions ?? [])}`;
+  slot?.revision
+    ? `${slot.revision.revisionId} (${versionsLabel(slot.versions)})`
+    : `new revision of ${versionsLabel(slot?.versions ?? [])}`;
 
 function diffTopicSchemaSettings(
   desired: DesiredEventSchema,
@@ -330,7 +356,8 @@ function diffTopicSchemaSettings(
   const live: Partial<LiveTopicSchemaSettings> = liveTopic.schemaSettings ?? {};
   const changes: FieldChange[] = [];
   const compare = (field: keyof LiveTopicSchemaSettings, wanted: string | undefined, shown: string): void => {
-    if (live[field] !== wanted) changes.push({ field: field === 'schemaId' ? 'schema' : field, live: live[field], desired: shown });
+    if (live[field] !== wanted)
+      changes.push({ field: field === 'schemaId' ? 'schema' : field, live: live[field], desired: shown });
   };
   compare('schemaId', desired.schemaId, desired.schemaId);
   compare('encoding', desired.encoding, desired.encoding);
@@ -339,7 +366,13 @@ function diffTopicSchemaSettings(
   if (changes.length === 0) return undefined;
   const pendingCommit = slots.some((slot) => !slot.revision);
   if (!liveTopic.schemaSettings) {
-    return { ...base, kind: 'update', description: `attach schema ${desired.schemaId} to topic ${desired.topicId} (${desired.encoding}, ${range})`, changes, drift: false };
+    return {
+      ...base,
+      kind: 'update',
+      description: `attach schema ${desired.schemaId} to topic ${desired.topicId} (${desired.encoding}, ${range})`,
+      changes,
+      drift: false,
+    };
   }
   const onlyRange = changes.every((change) => change.field.endsWith('RevisionId'));
   return {
@@ -356,7 +389,12 @@ function diffTopicSchemaSettings(
 
 type SchemaClient = Awaited<ReturnType<PubSub['getSchemaClient']>>;
 
-async function executeSteps(pubsub: PubSub, schemaClient: SchemaClient, projectId: string, plan: EventSchemaPlan): Promise<void> {
+async function executeSteps(
+  pubsub: PubSub,
+  schemaClient: SchemaClient,
+  projectId: string,
+  plan: EventSchemaPlan,
+): Promise<void> {
   const { desired } = plan;
   const name = schemaName(projectId, desired.schemaId);
   const revisionIds = plan.slots.map((slot) => slot.revision?.revisionId);
@@ -380,14 +418,20 @@ async function executeSteps(pubsub: PubSub, schemaClient: SchemaClient, projectI
         } catch (error) {
           // Created meanwhile (a parallel apply): commit instead; the next plan sorts out the rest.
           if (grpcCode(error) !== GRPC_ALREADY_EXISTS) throw error;
-          const [committed] = await schemaClient.commitSchema({ name, schema: { type: 'AVRO', definition: slot.definition.text } });
+          const [committed] = await schemaClient.commitSchema({
+            name,
+            schema: { type: 'AVRO', definition: slot.definition.text },
+          });
           revisionIds[step.slot] = committed.revisionId ?? undefined;
         }
         break;
       }
       case 'commit': {
         const slot = plan.slots[step.slot] as RevisionSlot;
-        const [committed] = await schemaClient.commitSchema({ name, schema: { type: 'AVRO', definition: slot.definition.text } });
+        const [committed] = await schemaClient.commitSchema({
+          name,
+          schema: { type: 'AVRO', definition: slot.definition.text },
+        });
         revisionIds[step.slot] = committed.revisionId ?? undefined;
         break;
       }

@@ -13,7 +13,13 @@ import {
 import { REGISTRY_FILE } from './support.js';
 
 const config = resolveInfraConfig(
-  { projectId: 'p', topicPrefix: 'clone', subscriptionPrefix: 'clone-sub', deadLetterTopic: 'clone-dead-letter', eventStoreTopic: 'clone-event-store' },
+  {
+    projectId: 'p',
+    topicPrefix: 'clone',
+    subscriptionPrefix: 'clone-sub',
+    deadLetterTopic: 'clone-dead-letter',
+    eventStoreTopic: 'clone-event-store',
+  },
   {},
 );
 
@@ -22,9 +28,16 @@ describe('registry topology', () => {
     const topology = await readRegistryTopology(REGISTRY_FILE);
     expect(topology.events).toHaveLength(10);
     const userCreated = topology.events.find((event) => event.eventType === 'user.created');
-    expect(userCreated).toMatchObject({ aggregateType: 'user', ordered: true, messageRetentionSeconds: 604800, minSupportedVersion: 1 });
+    expect(userCreated).toMatchObject({
+      aggregateType: 'user',
+      ordered: true,
+      messageRetentionSeconds: 604800,
+      minSupportedVersion: 1,
+    });
     expect(userCreated?.versions).toEqual([1, 2]);
-    expect(topology.receivers.filter((receiver) => receiver.eventType === 'user.created').map((r) => r.consumer)).toContain('billing');
+    expect(
+      topology.receivers.filter((receiver) => receiver.eventType === 'user.created').map((r) => r.consumer),
+    ).toContain('billing');
   });
 
   it('names the file and JSON pointer of a malformed channel', () => {
@@ -59,9 +72,9 @@ describe('desired state', () => {
       deadLetterPolicy: { deadLetterTopicId: 'clone-dead-letter', maxDeliveryAttempts: 5 },
       retryPolicy: { minimumBackoffSeconds: 10, maximumBackoffSeconds: 600 },
     });
-    expect(desired.subscriptions.find((subscription) => subscription.id === 'clone-dead-letter.all')?.settings.topicId).toBe(
-      'clone-dead-letter',
-    );
+    expect(
+      desired.subscriptions.find((subscription) => subscription.id === 'clone-dead-letter.all')?.settings.topicId,
+    ).toBe('clone-dead-letter');
   });
 
   it('uses configured consumers with their own dead-letter topics, each kept by a subscription', async () => {
@@ -76,9 +89,9 @@ describe('desired state', () => {
 
   it('refuses a consumer of an unknown event type and out-of-range settings', async () => {
     const topology = await readRegistryTopology(REGISTRY_FILE);
-    expect(() => desiredInfraState(topology, { ...config, consumers: [{ name: 'x', events: ['user.deleted'] }] })).toThrow(
-      InfraConfigError,
-    );
+    expect(() =>
+      desiredInfraState(topology, { ...config, consumers: [{ name: 'x', events: ['user.deleted'] }] }),
+    ).toThrow(InfraConfigError);
     expect(() => resolveInfraConfig({ projectId: 'p', maxDeliveryAttempts: 3 }, {})).toThrow(/between 5 and 100/);
     expect(() => resolveInfraConfig({}, {})).toThrow(/GCP_PROJECT_ID/);
   });

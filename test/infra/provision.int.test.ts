@@ -86,9 +86,14 @@ describe('infra provisioning on the emulator', () => {
     const subscriptionId = `${config.subscriptionPrefix}.analytics.conversation.ended`;
     await pubsub.subscription(subscriptionId).setMetadata({
       retryPolicy: { minimumBackoff: { seconds: 1 }, maximumBackoff: { seconds: 5 } },
-      deadLetterPolicy: { deadLetterTopic: `projects/${projectId}/topics/${config.deadLetterTopic}`, maxDeliveryAttempts: 9 },
+      deadLetterPolicy: {
+        deadLetterTopic: `projects/${projectId}/topics/${config.deadLetterTopic}`,
+        maxDeliveryAttempts: 9,
+      },
     });
-    await pubsub.topic(`${config.topicPrefix}.user.created`).setMetadata({ messageRetentionDuration: { seconds: 3600 } });
+    await pubsub
+      .topic(`${config.topicPrefix}.user.created`)
+      .setMetadata({ messageRetentionDuration: { seconds: 3600 } });
 
     const plan = await planInfra({ topology, config, pubsub });
     const pending = plan.actions.filter((action) => action.kind !== 'no-op');
@@ -109,7 +114,9 @@ describe('infra provisioning on the emulator', () => {
     await applyInfra({ topology, config, pubsub });
     const subscriptionId = `${config.subscriptionPrefix}.billing.user.created`;
     await pubsub.subscription(subscriptionId).delete();
-    await pubsub.topic(`${config.topicPrefix}.user.created`).createSubscription(subscriptionId, { enableMessageOrdering: false });
+    await pubsub
+      .topic(`${config.topicPrefix}.user.created`)
+      .createSubscription(subscriptionId, { enableMessageOrdering: false });
 
     const plan = await planInfra({ topology, config, pubsub });
     const drift = plan.actions.find((action) => action.id === subscriptionId);
@@ -124,7 +131,9 @@ describe('infra provisioning on the emulator', () => {
     expect(fixed.enableMessageOrdering).toBe(false);
     expect(fixed.deadLetterPolicy?.maxDeliveryAttempts).toBe(config.maxDeliveryAttempts);
     const still = await planInfra({ topology, config, pubsub });
-    expect(still.actions.filter((action) => action.kind !== 'no-op').map((action) => action.id)).toEqual([subscriptionId]);
+    expect(still.actions.filter((action) => action.kind !== 'no-op').map((action) => action.id)).toEqual([
+      subscriptionId,
+    ]);
 
     const recreated = await applyInfra({ topology, config, pubsub, allowRecreate: true });
     expect(recreated.applied.map((action) => action.id)).toEqual([subscriptionId]);
@@ -152,12 +161,18 @@ describe('infra provisioning on the emulator', () => {
   });
 
   const cliFlags = (prefix: string): string[] => [
-    '--registry', REGISTRY_FILE,
-    '--project', projectId,
-    '--topic-prefix', prefix,
-    '--subscription-prefix', `${prefix}-sub`,
-    '--dead-letter-topic', `${prefix}-dead-letter`,
-    '--event-store-topic', `${prefix}-event-store`,
+    '--registry',
+    REGISTRY_FILE,
+    '--project',
+    projectId,
+    '--topic-prefix',
+    prefix,
+    '--subscription-prefix',
+    `${prefix}-sub`,
+    '--dead-letter-topic',
+    `${prefix}-dead-letter`,
+    '--event-store-topic',
+    `${prefix}-event-store`,
   ];
 
   // Each CLI run starts a process (a few seconds under load): generous timeouts, no timing asserted.
@@ -183,25 +198,29 @@ describe('infra provisioning on the emulator', () => {
     expect(again.stdout).toContain('Applied 0 change(s).');
   });
 
-  it('exits 1 from apply when drift needs --allow-recreate, 2 on bad usage or input', { timeout: 300_000 }, async () => {
-    const prefix = randomPrefix();
-    const config = configFor(prefix);
-    await applyInfra({ topology, config, pubsub });
-    const subscriptionId = `${config.subscriptionPrefix}.billing.user.created`;
-    await pubsub.subscription(subscriptionId).delete();
-    await pubsub.topic(`${prefix}.user.created`).createSubscription(subscriptionId, { enableMessageOrdering: false });
+  it(
+    'exits 1 from apply when drift needs --allow-recreate, 2 on bad usage or input',
+    { timeout: 300_000 },
+    async () => {
+      const prefix = randomPrefix();
+      const config = configFor(prefix);
+      await applyInfra({ topology, config, pubsub });
+      const subscriptionId = `${config.subscriptionPrefix}.billing.user.created`;
+      await pubsub.subscription(subscriptionId).delete();
+      await pubsub.topic(`${prefix}.user.created`).createSubscription(subscriptionId, { enableMessageOrdering: false });
 
-    const flags = cliFlags(prefix);
-    const [blocked, usage, unreadable] = await Promise.all([
-      runCli(['infra', 'apply', ...flags]),
-      runCli(['infra', 'plan', ...flags, '--max-delivery-attempts', '2']),
-      runCli(['infra', 'plan', ...flags, '--registry', 'no-such-registry.yaml']),
-    ]);
-    expect(blocked.exitCode).toBe(1);
-    expect(blocked.stdout).toContain(`Skipped: recreate subscription ${subscriptionId}`);
-    expect(usage.exitCode).toBe(2);
-    expect(usage.stderr).toMatch(/maxDeliveryAttempts must be between 5 and 100/);
-    expect(unreadable.exitCode).toBe(2);
-    expect(unreadable.stderr).toContain('no-such-registry.yaml');
-  });
+      const flags = cliFlags(prefix);
+      const [blocked, usage, unreadable] = await Promise.all([
+        runCli(['infra', 'apply', ...flags]),
+        runCli(['infra', 'plan', ...flags, '--max-delivery-attempts', '2']),
+        runCli(['infra', 'plan', ...flags, '--registry', 'no-such-registry.yaml']),
+      ]);
+      expect(blocked.exitCode).toBe(1);
+      expect(blocked.stdout).toContain(`Skipped: recreate subscription ${subscriptionId}`);
+      expect(usage.exitCode).toBe(2);
+      expect(usage.stderr).toMatch(/maxDeliveryAttempts must be between 5 and 100/);
+      expect(unreadable.exitCode).toBe(2);
+      expect(unreadable.stderr).toContain('no-such-registry.yaml');
+    },
+  );
 });

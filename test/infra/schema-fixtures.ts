@@ -20,7 +20,9 @@ export function withVersions(topology: RegistryTopology, eventType: string, coun
 
 /** The first example payload of one event version's JSON Schema. */
 export function examplePayload(eventType: string, version: number): unknown {
-  const schema = JSON.parse(readFileSync(`${REPO_ROOT}schemas/${eventType}/${version}.json`, 'utf8')) as { examples?: unknown[] };
+  const schema = JSON.parse(readFileSync(`${REPO_ROOT}schemas/${eventType}/${version}.json`, 'utf8')) as {
+    examples?: unknown[];
+  };
   if (!schema.examples?.length) throw new Error(`schemas/${eventType}/${version}.json has no examples`);
   return schema.examples[0];
 }

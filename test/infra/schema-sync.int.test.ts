@@ -120,7 +120,10 @@ describe('schema sync on the emulator', () => {
     for (const event of topology.events) {
       const topicId = `${prefix}.${event.eventType}`;
       for (const version of event.versions) {
-        await expect(publishVersion(topicId, event.eventType, version), `${event.eventType} v${version}`).resolves.toMatch(/\S/);
+        await expect(
+          publishVersion(topicId, event.eventType, version),
+          `${event.eventType} v${version}`,
+        ).resolves.toMatch(/\S/);
       }
       await expect(pubsub.topic(topicId).publishMessage({ data: Buffer.from('{"not":"this event"}') })).rejects.toThrow(
         /INVALID_ARGUMENT/,
@@ -164,36 +167,42 @@ describe('schema sync on the emulator', () => {
     expect(await readTopicPayloadEncoding(pubsub, bare.name.split('/').pop() as string)).toBe('json');
   });
 
-  it('reports a hand-committed revision as drift (--check exits 1) and apply removes it', { timeout: 300_000 }, async () => {
-    const prefix = randomPrefix('s');
-    await applySchemaSync(options(prefix));
-    const schemaId = `${prefix}.face_model.created`;
-    const edited = JSON.parse(String(definitionOf('face_model.created', 1).definition)) as { fields: unknown[] };
-    edited.fields.push({ name: 'handAdded', type: ['null', 'string'], default: null });
-    const client = await pubsub.getSchemaClient();
-    const [commit] = await client.commitSchema({
-      name: `projects/${projectId}/schemas/${schemaId}`,
-      schema: { type: 'AVRO', definition: JSON.stringify(edited) },
-    });
+  it(
+    'reports a hand-committed revision as drift (--check exits 1) and apply removes it',
+    { timeout: 300_000 },
+    async () => {
+      const prefix = randomPrefix('s');
+      await applySchemaSync(options(prefix));
+      const schemaId = `${prefix}.face_model.created`;
+      const edited = JSON.parse(String(definitionOf('face_model.created', 1).definition)) as { fields: unknown[] };
+      edited.fields.push({ name: 'handAdded', type: ['null', 'string'], default: null });
+      const client = await pubsub.getSchemaClient();
+      const [commit] = await client.commitSchema({
+        name: `projects/${projectId}/schemas/${schemaId}`,
+        schema: { type: 'AVRO', definition: JSON.stringify(edited) },
+      });
 
-    const plan = await planSchemaSync(options(prefix));
-    const drift = plan.actions.filter((action) => action.drift);
-    expect(drift.map((action) => [action.kind, action.id])).toEqual([['delete', `${schemaId}@${commit.revisionId}`]]);
+      const plan = await planSchemaSync(options(prefix));
+      const drift = plan.actions.filter((action) => action.drift);
+      expect(drift.map((action) => [action.kind, action.id])).toEqual([['delete', `${schemaId}@${commit.revisionId}`]]);
 
-    const flags = ['--registry', REGISTRY_FILE, '--project', projectId, '--topic-prefix', prefix];
-    const check = await runCli(['schemas', 'plan', ...flags, '--check']);
-    expect(check.exitCode).toBe(1);
-    expect(check.stdout).toContain(`- delete revision ${commit.revisionId} of schema ${schemaId}: it matches no registry version`);
+      const flags = ['--registry', REGISTRY_FILE, '--project', projectId, '--topic-prefix', prefix];
+      const check = await runCli(['schemas', 'plan', ...flags, '--check']);
+      expect(check.exitCode).toBe(1);
+      expect(check.stdout).toContain(
+        `- delete revision ${commit.revisionId} of schema ${schemaId}: it matches no registry version`,
+      );
 
-    const apply = await runCli(['schemas', 'apply', ...flags, '--format', 'json']);
-    expect(apply.exitCode).toBe(0);
-    expect((JSON.parse(apply.stdout) as { applied: unknown[] }).applied).toHaveLength(1);
-    expect(await revisionsOf(schemaId)).not.toContain(commit.revisionId);
+      const apply = await runCli(['schemas', 'apply', ...flags, '--format', 'json']);
+      expect(apply.exitCode).toBe(0);
+      expect((JSON.parse(apply.stdout) as { applied: unknown[] }).applied).toHaveLength(1);
+      expect(await revisionsOf(schemaId)).not.toContain(commit.revisionId);
 
-    const clean = await runCli(['schemas', 'plan', ...flags, '--check']);
-    expect(clean.exitCode).toBe(0);
-    expect(clean.stdout).toContain('schemas: nothing to do');
-  });
+      const clean = await runCli(['schemas', 'plan', ...flags, '--check']);
+      expect(clean.exitCode).toBe(0);
+      expect(clean.stdout).toContain('schemas: nothing to do');
+    },
+  );
 
   it('reports a hand-changed topic encoding and range as drift and puts them back', async () => {
     const prefix = randomPrefix('s');
@@ -214,7 +223,11 @@ describe('schema sync on the emulator', () => {
     expect(drift[0]?.changes.map((change) => change.field)).toEqual(['encoding', 'firstRevisionId']);
     await applySchemaSync(options(prefix));
     const [metadata] = await pubsub.topic(topicId).getMetadata();
-    expect(metadata.schemaSettings).toMatchObject({ encoding: 'JSON', firstRevisionId: revisions[0], lastRevisionId: revisions[1] });
+    expect(metadata.schemaSettings).toMatchObject({
+      encoding: 'JSON',
+      firstRevisionId: revisions[0],
+      lastRevisionId: revisions[1],
+    });
   });
 
   it('retires a version by raising the minimum: the range starts later and the old revision is kept', async () => {

@@ -46,7 +46,11 @@ function revisions(...definitions: object[]): LiveSchemaRevision[] {
   }));
 }
 
-const live = (revs: LiveSchemaRevision[]): LiveSchema => ({ schemaId: 'p.thing.happened', exists: true, revisions: revs });
+const live = (revs: LiveSchemaRevision[]): LiveSchema => ({
+  schemaId: 'p.thing.happened',
+  exists: true,
+  revisions: revs,
+});
 const topic = (first: string, last: string, encoding: 'JSON' | 'BINARY' = 'JSON'): LiveTopic => ({
   id: 'p.thing.happened',
   labels: {},
@@ -61,7 +65,11 @@ describe('diffEventSchema', () => {
   const v3 = record(optional('note'), optional('tag'));
 
   it('plans schema, revisions and topic from nothing', () => {
-    const plan = diffEventSchema(desired([v1, v2]), { schemaId: 'p.thing.happened', exists: false, revisions: [] }, undefined);
+    const plan = diffEventSchema(
+      desired([v1, v2]),
+      { schemaId: 'p.thing.happened', exists: false, revisions: [] },
+      undefined,
+    );
     expect(summary(plan)).toEqual([
       'create create schema p.thing.happened (AVRO) with thing.happened v1 as its first revision',
       'commit commit revision for thing.happened v2 to schema p.thing.happened',
@@ -70,7 +78,15 @@ describe('diffEventSchema', () => {
   });
 
   it('matches revisions by canonical definition, whatever the key order', () => {
-    const reordered: LiveSchemaRevision = { ...revisions(v1)[0]!, definition: JSON.stringify({ fields: [{ type: 'string', name: 'id' }], namespace: 'dev.clone.events', name: 'ThingHappened', type: 'record' }) };
+    const reordered: LiveSchemaRevision = {
+      ...revisions(v1)[0]!,
+      definition: JSON.stringify({
+        fields: [{ type: 'string', name: 'id' }],
+        namespace: 'dev.clone.events',
+        name: 'ThingHappened',
+        type: 'record',
+      }),
+    };
     const plan = diffEventSchema(desired([v1]), live([reordered]), topic('r1', 'r1'));
     expect(plan.actions.map((action) => action.kind)).toEqual(['no-op']);
   });
@@ -100,7 +116,11 @@ describe('diffEventSchema', () => {
 
   it('reports a hand-changed encoding as drift', () => {
     const plan = diffEventSchema(desired([v1]), live(revisions(v1)), topic('r1', 'r1', 'BINARY'));
-    expect(plan.actions[0]).toMatchObject({ kind: 'update', drift: true, changes: [{ field: 'encoding', live: 'BINARY', desired: 'JSON' }] });
+    expect(plan.actions[0]).toMatchObject({
+      kind: 'update',
+      drift: true,
+      changes: [{ field: 'encoding', live: 'BINARY', desired: 'JSON' }],
+    });
   });
 
   it('makes room under the 20-revision limit by deleting revisions of retired versions first', () => {
@@ -109,7 +129,9 @@ describe('diffEventSchema', () => {
     );
     const existing = revisions(...versions.slice(0, 20));
     const plan = diffEventSchema(desired(versions, 2), live(existing), topic('r2', 'r20'));
-    expect(summary(plan)).toContain('delete delete revision r1 of schema p.thing.happened: it makes room: Pub/Sub keeps at most 20 revisions');
+    expect(summary(plan)).toContain(
+      'delete delete revision r1 of schema p.thing.happened: it makes room: Pub/Sub keeps at most 20 revisions',
+    );
     expect(plan.actions.filter((action) => action.kind === 'commit')).toHaveLength(1);
   });
 
@@ -117,16 +139,18 @@ describe('diffEventSchema', () => {
     const versions = Array.from({ length: MAX_SCHEMA_REVISIONS + 1 }, (_, index) =>
       record(...Array.from({ length: index }, (_unused, field) => optional(`f${field}`))),
     );
-    expect(() => diffEventSchema(desired(versions), { schemaId: 'p.thing.happened', exists: false, revisions: [] }, undefined)).toThrow(
-      SchemaRevisionLimitError,
-    );
+    expect(() =>
+      diffEventSchema(desired(versions), { schemaId: 'p.thing.happened', exists: false, revisions: [] }, undefined),
+    ).toThrow(SchemaRevisionLimitError);
   });
 
   it('refuses a new version that does not resolve against the previous one, naming event and versions', () => {
     const breaking = record({ name: 'required', type: 'string' });
     const attempt = (): unknown => diffEventSchema(desired([v1, breaking]), live(revisions(v1)), topic('r1', 'r1'));
     expect(attempt).toThrow(SchemaRevisionIncompatibleError);
-    expect(attempt).toThrow(/thing\.happened: the Avro schema of v2 does not resolve against v1 \(v2 cannot read data written with v1/);
+    expect(attempt).toThrow(
+      /thing\.happened: the Avro schema of v2 does not resolve against v1 \(v2 cannot read data written with v1/,
+    );
   });
 });
 
@@ -138,8 +162,12 @@ describe('Avro definitions', () => {
   });
 
   it('refuses text that is not Avro', () => {
-    expect(() => checkAvroDefinition({ eventType: 't', version: 1, definition: '{"type":"recordd"}' })).toThrow(AvroDefinitionError);
-    expect(() => checkAvroDefinition({ eventType: 't', version: 1, definition: 'nope' })).toThrow(/t v1: the Avro definition is not JSON/);
+    expect(() => checkAvroDefinition({ eventType: 't', version: 1, definition: '{"type":"recordd"}' })).toThrow(
+      AvroDefinitionError,
+    );
+    expect(() => checkAvroDefinition({ eventType: 't', version: 1, definition: 'nope' })).toThrow(
+      /t v1: the Avro definition is not JSON/,
+    );
   });
 
   it('maps revision ids to the versions they hold', () => {
@@ -161,7 +189,11 @@ describe('canonical definitions', () => {
     const a = { type: 'record', name: 'R', doc: 'old words', fields: [{ name: 'doc', type: 'string', doc: 'x' }] };
     const b = { fields: [{ type: 'string', name: 'doc' }], name: 'R', type: 'record', doc: 'new words' };
     expect(canonicalDefinition(JSON.stringify(a, null, 2))).toBe(canonicalDefinition(b));
-    const withDefault = (value: unknown): object => ({ type: 'record', name: 'R', fields: [{ name: 'm', type: { type: 'map', values: 'string' }, default: value }] });
+    const withDefault = (value: unknown): object => ({
+      type: 'record',
+      name: 'R',
+      fields: [{ name: 'm', type: { type: 'map', values: 'string' }, default: value }],
+    });
     expect(canonicalDefinition(withDefault({ doc: 'a' }))).not.toBe(canonicalDefinition(withDefault({ doc: 'b' })));
   });
 });

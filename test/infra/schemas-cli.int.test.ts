@@ -19,7 +19,10 @@ function breakingRegistry(): string {
   });
   mkdirSync(join(root, 'schemas', 'thing.happened'), { recursive: true });
   writeFileSync(join(root, 'schemas', 'thing.happened', '1.json'), JSON.stringify(schema(1, {})));
-  writeFileSync(join(root, 'schemas', 'thing.happened', '2.json'), JSON.stringify(schema(2, { colour: { type: 'string' } })));
+  writeFileSync(
+    join(root, 'schemas', 'thing.happened', '2.json'),
+    JSON.stringify(schema(2, { colour: { type: 'string' } })),
+  );
   writeFileSync(
     join(root, 'asyncapi.yaml'),
     [
@@ -39,27 +42,47 @@ function breakingRegistry(): string {
 }
 
 describe('event-bus schemas', () => {
-  it('reports a version whose Avro schema does not resolve against the previous one as a finding (exit 1)', { timeout: 300_000 }, async () => {
-    const root = breakingRegistry();
-    const flags = [
-      '--registry', join(root, 'asyncapi.yaml'),
-      '--schemas-dir', join(root, 'schemas'),
-      '--avro-dir', join(root, 'no-generated-avro'),
-      '--project', projectId,
-      '--topic-prefix', randomPrefix('s'),
-    ];
-    const plan = await runCli(['schemas', 'plan', ...flags]);
-    expect(plan.exitCode).toBe(1);
-    expect(plan.stdout).toMatch(/^error\[SCHEMA_REVISION_INCOMPATIBLE\]: thing\.happened: the Avro schema of v2 does not resolve against v1/);
+  it(
+    'reports a version whose Avro schema does not resolve against the previous one as a finding (exit 1)',
+    { timeout: 300_000 },
+    async () => {
+      const root = breakingRegistry();
+      const flags = [
+        '--registry',
+        join(root, 'asyncapi.yaml'),
+        '--schemas-dir',
+        join(root, 'schemas'),
+        '--avro-dir',
+        join(root, 'no-generated-avro'),
+        '--project',
+        projectId,
+        '--topic-prefix',
+        randomPrefix('s'),
+      ];
+      const plan = await runCli(['schemas', 'plan', ...flags]);
+      expect(plan.exitCode).toBe(1);
+      expect(plan.stdout).toMatch(
+        /^error\[SCHEMA_REVISION_INCOMPATIBLE\]: thing\.happened: the Avro schema of v2 does not resolve against v1/,
+      );
 
-    const usage = await runCli(['schemas', 'plan', ...flags, '--encoding', 'XML']);
-    expect(usage.exitCode).toBe(2);
-    expect(usage.stderr).toMatch(/--encoding/);
-  });
+      const usage = await runCli(['schemas', 'plan', ...flags, '--encoding', 'XML']);
+      expect(usage.exitCode).toBe(2);
+      expect(usage.stderr).toMatch(/--encoding/);
+    },
+  );
 
   it('annotates pending changes for GitHub with --format github', { timeout: 300_000 }, async () => {
     const prefix = randomPrefix('s');
-    const run = await runCli(['schemas', 'plan', '--project', projectId, '--topic-prefix', prefix, '--format', 'github']);
+    const run = await runCli([
+      'schemas',
+      'plan',
+      '--project',
+      projectId,
+      '--topic-prefix',
+      prefix,
+      '--format',
+      'github',
+    ]);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain(`::warning title=schemas create::create schema ${prefix}.user.created (AVRO)`);
   });

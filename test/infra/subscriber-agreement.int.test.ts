@@ -1,7 +1,13 @@
 import { PubSub } from '@google-cloud/pubsub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventSubscriber } from '../../generated/bus.js';
-import { applyInfra, planInfra, readRegistryTopology, resolveInfraConfig, type RegistryTopology } from '../../runtime/infra/index.js';
+import {
+  applyInfra,
+  planInfra,
+  readRegistryTopology,
+  resolveInfraConfig,
+  type RegistryTopology,
+} from '../../runtime/infra/index.js';
 import { randomPrefix, REGISTRY_FILE } from './support.js';
 
 const projectId = process.env.GCP_PROJECT_ID ?? 'event-bus-test';
@@ -39,7 +45,11 @@ describe('provisioning and the runtime subscriber agree on subscriptions', () =>
       deadLetterTopic: config.deadLetterTopic,
       autoCreate: true,
     });
-    const handle = await subscriber.subscribe({ eventType: 'user.created', consumer: 'billing', handler: () => undefined });
+    const handle = await subscriber.subscribe({
+      eventType: 'user.created',
+      consumer: 'billing',
+      handler: () => undefined,
+    });
     await handle.close();
     await subscriber.close();
 
@@ -51,8 +61,18 @@ describe('provisioning and the runtime subscriber agree on subscriptions', () =>
 
     // ... and a subscription infra apply created is one the subscriber accepts as it is.
     await applyInfra({ topology, config, pubsub });
-    const again = new EventSubscriber({ projectId, topicPrefix: prefix, subscriptionPrefix: `${prefix}-sub`, deadLetterTopic: config.deadLetterTopic, autoCreate: true });
-    const second = await again.subscribe({ eventType: 'conversation.ended', consumer: 'billing', handler: () => undefined });
+    const again = new EventSubscriber({
+      projectId,
+      topicPrefix: prefix,
+      subscriptionPrefix: `${prefix}-sub`,
+      deadLetterTopic: config.deadLetterTopic,
+      autoCreate: true,
+    });
+    const second = await again.subscribe({
+      eventType: 'conversation.ended',
+      consumer: 'billing',
+      handler: () => undefined,
+    });
     await second.close();
     await again.close();
     const after = await planInfra({ topology, config, pubsub });
