@@ -99,36 +99,40 @@ export function envelopeToAttributes(event: AnyEventEnvelope, options: ToAttribu
   };
   if (event.correlationId !== undefined) attributes[CE.correlationid] = event.correlationId;
   if (event.causationId !== undefined) attributes[CE.causationid] = event.causationId;
-  for (const [key, value] of Object.entries(event.metadata ?? {})) {
-    attributes[`${METADATA_ATTRIBUTE_PREFIX}${key}`] = value;
-  }
+  const metadata = event.metadata;
+  if (metadata) for (const key in metadata) attributes[METADATA_ATTRIBUTE_PREFIX + key] = metadata[key]!;
   assertAttributeLimits(event.eventType, attributes);
   return attributes;
 }
 
 export function assertAttributeLimits(eventType: string, attributes: Readonly<Record<string, string>>): void {
-  const entries = Object.entries(attributes);
-  if (entries.length > MAX_ATTRIBUTES) {
-    throw new AttributeLimitError(
-      eventType,
-      `${METADATA_ATTRIBUTE_PREFIX}*`,
-      `makes ${entries.length} attributes; Pub/Sub allows at most ${MAX_ATTRIBUTES} per message (reduce metadata entries)`,
-    );
-  }
-  for (const [key, value] of entries) {
+  let count = 0;
+  for (const key in attributes) {
+    count += 1;
+    const value = attributes[key];
     if (typeof value !== 'string') {
       throw new AttributeLimitError(eventType, key, `must be a string, got ${typeof value}`);
     }
-    if (Buffer.byteLength(key, 'utf8') > MAX_ATTRIBUTE_KEY_BYTES) {
+    // A UTF-16 code unit is at most 3 UTF-8 bytes: only long strings need counting (hot path).
+    if (key.length * 3 > MAX_ATTRIBUTE_KEY_BYTES && Buffer.byteLength(key, 'utf8') > MAX_ATTRIBUTE_KEY_BYTES) {
       throw new AttributeLimitError(eventType, key, `name is longer than ${MAX_ATTRIBUTE_KEY_BYTES} bytes`);
     }
-    if (key.toLowerCase().startsWith('goog')) {
+    if ((key.charCodeAt(0) | 0x20) === 0x67 && key.toLowerCase().startsWith('goog')) {
       throw new AttributeLimitError(eventType, key, `name must not start with 'goog' (reserved by Pub/Sub)`);
     }
-    const bytes = Buffer.byteLength(value, 'utf8');
-    if (bytes > MAX_ATTRIBUTE_VALUE_BYTES) {
-      throw new AttributeLimitError(eventType, key, `value is ${bytes} bytes; Pub/Sub allows at most ${MAX_ATTRIBUTE_VALUE_BYTES}`);
+    if (value.length * 3 > MAX_ATTRIBUTE_VALUE_BYTES) {
+      const bytes = Buffer.byteLength(value, 'utf8');
+      if (bytes > MAX_ATTRIBUTE_VALUE_BYTES) {
+        throw new AttributeLimitError(eventType, key, `value is ${bytes} bytes; Pub/Sub allows at most ${MAX_ATTRIBUTE_VALUE_BYTES}`);
+      }
     }
+  }
+  if (count > MAX_ATTRIBUTES) {
+    throw new AttributeLimitError(
+      eventType,
+      `${METADATA_ATTRIBUTE_PREFIX}*`,
+      `makes ${count} attributes; Pub/Sub allows at most ${MAX_ATTRIBUTES} per message (reduce metadata entries)`,
+    );
   }
 }
 

@@ -1,11 +1,12 @@
-import { lookupEventVersion, lookupEventType, type EventCatalog } from '../catalog.js';
+import { lookupEventVersion, lookupEventType, type EventCatalog, type EventTypeEntry, type EventVersionEntry } from '../catalog.js';
+import type { PayloadCodec } from '../codec/codec.js';
 import { envelopeToAttributes } from '../cloudevents.js';
 import { readEventBusConfig, topicIdFor } from '../config.js';
 import { DEFAULT_BATCHING, DEFAULT_EVENT_SOURCE, MAX_BATCH_BYTES, MAX_BATCH_MESSAGES } from '../defaults.js';
 import type { AnyEventEnvelope, EventMapShape } from '../envelope.js';
 import type { EventPublisherPort, PublishOptions } from '../ports.js';
 import { resolveTransport, type TransportChoice } from '../transport/select.js';
-import type { BatchingOptions, OutgoingMessage, Transport } from '../transport/transport.js';
+import type { BatchingOptions, OutgoingMessage, TopicPublishOptions, Transport } from '../transport/transport.js';
 import { EventValidationError } from '../validation.js';
 import { TopicCodecs, type CodecChoice } from './codec-choice.js';
 import { InvalidEnvelopeError, PublishError, PublishManyError } from './errors.js';
@@ -65,7 +66,12 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
   private readonly source: string;
   private readonly autoCreateTopics: boolean;
   private readonly ensuredTopics = new Map<string, Promise<unknown>>();
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly readyTopics = new Set<string>();
+  private readonly topicIds = new Map<string, string>();
+  private readonly orderedOptions: TopicPublishOptions;
+  private readonly unorderedOptions: TopicPublishOptions;
+  private inFlight = 0;
+  private readonly drained: (() => void)[] = [];
   private readonly counters: PublisherStats = { published: 0, rejected: 0, failed: 0 };
   private closed = false;
 
@@ -82,6 +88,8 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
       maxMilliseconds: options.batching?.maxMilliseconds ?? DEFAULT_BATCHING.maxMilliseconds,
       maxBytes: Math.min(options.batching?.maxBytes ?? DEFAULT_BATCHING.maxBytes, MAX_BATCH_BYTES),
     };
+    this.orderedOptions = { messageOrdering: true, batching: this.batching };
+    this.unorderedOptions = { messageOrdering: false, batching: this.batching };
     this.codecs = new TopicCodecs(options.codec);
     this.source = options.source ?? DEFAULT_EVENT_SOURCE;
     this.autoCreateTopics = options.autoCreateTopics ?? (transport.kind !== 'pubsub' || config.emulatorHost !== undefined);
@@ -101,16 +109,21 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
    * encodes it, maps the envelope onto CloudEvents attributes and publishes.
    * Resolves with the server's message id once the server acked.
    */
-  async publish(event: M[keyof M], options: PublishOptions = {}): Promise<string> {
-    const prepared = await this.prepare(event, options);
-    return this.track(this.send(prepared));
+  publish(event: M[keyof M], options: PublishOptions = {}): Promise<string> {
+    let prepared: PreparedMessage | Promise<PreparedMessage>;
+    try {
+      prepared = this.prepare(event, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return prepared instanceof Promise ? prepared.then((message) => this.send(message)) : this.send(prepared);
   }
 
   /** Validates every event first (none is sent if one is invalid), then publishes them all in batches. */
   async publishMany(events: readonly M[keyof M][], options: PublishOptions = {}): Promise<string[]> {
     const prepared: PreparedMessage[] = [];
     for (const event of events) prepared.push(await this.prepare(event, options));
-    const results = await Promise.allSettled(prepared.map((message) => this.track(this.send(message))));
+    const results = await Promise.allSettled(prepared.map((message) => this.send(message)));
     const failures = results.flatMap((result, index) => (result.status === 'rejected' ? [{ index, error: result.reason as unknown }] : []));
     const ids = results.map((result) => (result.status === 'fulfilled' ? result.value : undefined));
     if (failures.length > 0) throw new PublishManyError(ids, failures);
@@ -121,12 +134,13 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.allSettled([...this.inFlight]);
+    if (this.inFlight > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
     await this.transport.flush();
     if (this.ownsTransport) await this.transport.close();
   }
 
-  private async prepare(event: AnyEventEnvelope, options: PublishOptions): Promise<PreparedMessage> {
+  /** Synchronous on the hot path; a promise only while a codec resolver answers for the first time. */
+  private prepare(event: AnyEventEnvelope, options: PublishOptions): PreparedMessage | Promise<PreparedMessage> {
     try {
       if (this.closed) throw new InvalidEnvelopeError(event.eventType, 'eventType', 'cannot be published: the publisher is closed');
       const entry = lookupEventType(this.catalog, event.eventType);
@@ -134,52 +148,105 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
       assertEnvelope(event);
       const result = version.validate(event.payload);
       if (!result.valid) throw new EventValidationError(event.eventType, event.eventVersion, result.issues);
-      const topic = options.topic ?? topicIdFor(this.topicPrefix, entry.topic);
-      const codec = await this.codecs.forTopic(entry, topic);
-      const data = codec.encode(version, event.payload);
-      const attributes = envelopeToAttributes(event, { source: this.source, dataschema: version.schemaId, encoding: codec.encoding });
-      const ordered = this.enableOrdering && entry.orderingKey === 'aggregateId';
-      return { event, topic, message: { data, attributes, ...(ordered && { orderingKey: event.aggregateId }) } };
+      const topic = options.topic ?? this.defaultTopic(entry);
+      const codec = this.codecs.known(topic);
+      if (codec) return this.encode(event, entry, version, topic, codec);
+      return this.codecs.forTopic(entry, topic).then(
+        (resolved) => this.encode(event, entry, version, topic, resolved),
+        (error: unknown) => {
+          this.counters.rejected += 1;
+          throw error;
+        },
+      );
     } catch (error) {
       this.counters.rejected += 1;
       throw error;
     }
   }
 
-  private async send({ event, topic, message }: PreparedMessage): Promise<string> {
-    if (this.autoCreateTopics) await this.ensureTopic(topic);
+  private encode(
+    event: AnyEventEnvelope,
+    entry: EventTypeEntry,
+    version: EventVersionEntry,
+    topic: string,
+    codec: PayloadCodec,
+  ): PreparedMessage {
     try {
-      const id = await this.transport.publish(topic, message, {
-        messageOrdering: message.orderingKey !== undefined,
-        batching: this.batching,
-      });
-      this.counters.published += 1;
-      return id;
+      const data = codec.encode(version, event.payload);
+      const attributes = envelopeToAttributes(event, { source: this.source, dataschema: version.schemaId, encoding: codec.encoding });
+      const ordered = this.enableOrdering && entry.orderingKey === 'aggregateId';
+      return { event, topic, message: ordered ? { data, attributes, orderingKey: event.aggregateId } : { data, attributes } };
     } catch (error) {
-      this.counters.failed += 1;
-      // The client pauses a key after a failure; resume so the caller can retry it (FACTS.md).
-      if (message.orderingKey !== undefined) this.transport.resumePublishing(topic, message.orderingKey);
-      throw new PublishError(topic, event.eventId, message.orderingKey, error);
+      this.counters.rejected += 1;
+      throw error;
     }
+  }
+
+  private defaultTopic(entry: EventTypeEntry): string {
+    let topic = this.topicIds.get(entry.topic);
+    if (topic === undefined) {
+      topic = topicIdFor(this.topicPrefix, entry.topic);
+      this.topicIds.set(entry.topic, topic);
+    }
+    return topic;
+  }
+
+  private send(prepared: PreparedMessage): Promise<string> {
+    if (this.autoCreateTopics && !this.readyTopics.has(prepared.topic)) {
+      this.inFlight += 1;
+      return this.ensureTopic(prepared.topic).then(
+        () => {
+          this.settled();
+          return this.send(prepared);
+        },
+        (error: unknown) => {
+          this.settled();
+          throw error;
+        },
+      );
+    }
+    const { event, topic, message } = prepared;
+    // Hot path: no async function, one promise chain, the in-flight count kept inline.
+    this.inFlight += 1;
+    let publishing: Promise<string>;
+    try {
+      publishing = this.transport.publish(topic, message, message.orderingKey !== undefined ? this.orderedOptions : this.unorderedOptions);
+    } catch (error) {
+      publishing = Promise.reject(error);
+    }
+    return publishing.then(
+      (id) => {
+        this.counters.published += 1;
+        this.settled();
+        return id;
+      },
+      (error: unknown) => {
+        this.counters.failed += 1;
+        this.settled();
+        // The client pauses a key after a failure; resume so the caller can retry it (FACTS.md).
+        if (message.orderingKey !== undefined) this.transport.resumePublishing(topic, message.orderingKey);
+        throw new PublishError(topic, event.eventId, message.orderingKey, error);
+      },
+    );
   }
 
   private ensureTopic(topic: string): Promise<unknown> {
     let ensured = this.ensuredTopics.get(topic);
     if (!ensured) {
       ensured = this.transport.ensureTopic(topic);
-      ensured.catch(() => this.ensuredTopics.delete(topic));
+      ensured.then(
+        () => this.readyTopics.add(topic),
+        () => this.ensuredTopics.delete(topic),
+      );
       this.ensuredTopics.set(topic, ensured);
     }
     return ensured;
   }
 
-  private track<T>(promise: Promise<T>): Promise<T> {
-    this.inFlight.add(promise);
-    void promise.then(
-      () => this.inFlight.delete(promise),
-      () => this.inFlight.delete(promise),
-    );
-    return promise;
+  /** One publish finished; wakes close() when none is left. */
+  private settled(): void {
+    this.inFlight -= 1;
+    if (this.inFlight === 0 && this.drained.length > 0) for (const resolve of this.drained.splice(0)) resolve();
   }
 }
 

@@ -76,6 +76,7 @@ export class PubSubTransport implements Transport {
   readonly client: PubSub;
   private readonly ownsClient: boolean;
   private readonly topics = new Map<string, Topic>();
+  private readonly topicsByName = new Map<string, Topic[]>();
   private readonly streams = new Set<TransportSubscription>();
 
   constructor(options: PubSubTransportOptions = {}) {
@@ -180,40 +181,41 @@ export class PubSubTransport implements Transport {
   }
 
   /** One Topic object per topic and publish options: it owns the batcher and the key queues. */
-  private topicFor(topic: string, options: TopicPublishOptions = {}): Topic {
-    const cacheKey = JSON.stringify([topic, options.messageOrdering === true, options.batching ?? null]);
+  private topicFor(topic: string, options: TopicPublishOptions): Topic {
+    const batching = options.batching;
+    const cacheKey = batching
+      ? `${topic}\u0000${options.messageOrdering === true}\u0000${batching.maxMessages}\u0000${batching.maxMilliseconds}\u0000${batching.maxBytes}`
+      : `${topic}\u0000${options.messageOrdering === true}`;
     let handle = this.topics.get(cacheKey);
     if (!handle) {
       handle = this.client.topic(topic, {
         messageOrdering: options.messageOrdering === true,
-        ...(options.batching && { batching: { ...options.batching } }),
+        ...(batching && { batching: { ...batching } }),
       });
       this.topics.set(cacheKey, handle);
+      let handles = this.topicsByName.get(topic);
+      if (!handles) this.topicsByName.set(topic, (handles = []));
+      handles.push(handle);
     }
     return handle;
   }
 
-  async publish(topic: string, message: OutgoingMessage, options: TopicPublishOptions = {}): Promise<string> {
+  publish(topic: string, message: OutgoingMessage, options: TopicPublishOptions = {}): Promise<string> {
     const orderingKey = message.orderingKey || undefined;
-    const handle = this.topicFor(topic, { ...options, messageOrdering: options.messageOrdering || orderingKey !== undefined });
-    try {
-      return await handle.publishMessage({
-        data: message.data,
-        attributes: { ...message.attributes },
-        ...(orderingKey !== undefined && { orderingKey }),
-      });
-    } catch (error) {
-      if (grpcCode(error) === GRPC_NOT_FOUND) {
-        throw new TransportError('TOPIC_NOT_FOUND', `Topic '${topic}' does not exist`, { cause: error });
-      }
-      throw error;
-    }
+    const handle = this.topicFor(topic, orderingKey !== undefined && !options.messageOrdering ? { ...options, messageOrdering: true } : options);
+    const attributes = message.attributes as Record<string, string>;
+    return handle.publishMessage(orderingKey !== undefined ? { data: message.data, attributes, orderingKey } : { data: message.data, attributes }).catch(
+      (error: unknown) => {
+        if (grpcCode(error) === GRPC_NOT_FOUND) {
+          throw new TransportError('TOPIC_NOT_FOUND', `Topic '${topic}' does not exist`, { cause: error });
+        }
+        throw error;
+      },
+    );
   }
 
   resumePublishing(topic: string, orderingKey: string): void {
-    for (const [cacheKey, handle] of this.topics) {
-      if ((JSON.parse(cacheKey) as unknown[])[0] === topic) handle.resumePublishing(orderingKey);
-    }
+    for (const handle of this.topicsByName.get(topic) ?? []) handle.resumePublishing(orderingKey);
   }
 
   async flush(): Promise<void> {
