@@ -36,7 +36,7 @@ beforeAll(async () => {
 
 describe('hostile registry', () => {
   it('type-checks with tsc (strict)', async () => {
-    const tsconfig = await writeTsconfig(path.join(out, '..', 'out-tsc'), ['../out/**/*.ts']);
+    const tsconfig = await writeTsconfig(out, ['./**/*.ts']);
     const result = await runTsc(tsconfig);
     expect(result.output).toBe('');
     expect(result.exitCode).toBe(0);
