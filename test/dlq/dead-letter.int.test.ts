@@ -15,7 +15,7 @@ import { idempotent, InMemoryIdempotencyStore } from '../../runtime/idempotency.
 import { PubSubTransport } from '../../runtime/transport/pubsub.js';
 import type { ReceivedMessage } from '../../runtime/transport/transport.js';
 import { repoRoot } from '../support/registry-catalog.js';
-import { uniqueName, userCreated, waitFor, wireMessage } from './support.js';
+import { allSettled, uniqueName, userCreated, waitFor, wireMessage } from './support.js';
 
 const run = promisify(execFile);
 const projectId = process.env.GCP_PROJECT_ID ?? 'event-bus-test';
@@ -128,7 +128,7 @@ describe('dead letters on the Pub/Sub emulator', () => {
     const event = userCreated('Poison Pill');
     await publisher.publish(event);
 
-    await waitFor(() => handled.length === 1, 'the retried event to be handled', 60_000);
+    await waitFor(() => handled.length === 1 && allSettled(handler.counts), 'the retried event to be handled', 60_000);
     expect(attempts.slice(0, 5)).toEqual([1, 2, 3, 4, 5]);
     const [message] = seen;
     expect(message?.decoded).toBe(true);
@@ -242,7 +242,7 @@ describe('dead letters on the Pub/Sub emulator', () => {
     const event = userCreated();
     await transport.publish(topic, wireMessage(catalog, event));
 
-    await waitFor(() => onRetryTopic.length === 1, 'the retry on the retry topic', 90_000);
+    await waitFor(() => onRetryTopic.length === 1 && allSettled(handler.counts), 'the retry on the retry topic', 90_000);
     expect(seen[0]).toMatchObject({
       decoded: true,
       eventId: event.eventId,
@@ -317,7 +317,7 @@ describe('dead letters on the Pub/Sub emulator', () => {
     await publisher.publishMany(events);
 
     await waitFor(
-      () => handledRuns.size + handler.counts.discarded + handler.counts.parked === 500,
+      () => handledRuns.size + handler.counts.discarded + handler.counts.parked === 500 && allSettled(handler.counts),
       'every event to be handled, discarded or parked',
       120_000,
     );

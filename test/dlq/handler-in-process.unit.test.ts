@@ -10,7 +10,7 @@ import type { DeadLetterDecision } from '../../runtime/dlq/decisions.js';
 import type { DeadLetterMessage } from '../../runtime/dlq/message.js';
 import { InProcessTransport } from '../../runtime/transport/in-process.js';
 import type { ReceivedMessage } from '../../runtime/transport/transport.js';
-import { uniqueName, userCreated, waitFor, wireMessage } from './support.js';
+import { allSettled, uniqueName, userCreated, waitFor, wireMessage } from './support.js';
 
 interface Setup {
   transport: InProcessTransport;
@@ -97,7 +97,7 @@ describe('DeadLetterQueueHandler on the in-process transport', () => {
     const event = userCreated('Poison Ivy');
     await setup.transport.publish(setup.topic, wireMessage(catalog, event));
 
-    await waitFor(() => setup.handled.length === 1, 'the retried event to be handled');
+    await waitFor(() => setup.handled.length === 1 && allSettled(handler.counts), 'the retried event to be handled');
     const [message] = seen;
     expect(message?.decoded).toBe(true);
     if (!message?.decoded) return;
@@ -282,7 +282,7 @@ describe('DeadLetterQueueHandler on the in-process transport', () => {
         'event-bus-delivery-attempt': '1',
       },
     });
-    await waitFor(() => setup.handled.length === 1, 'the retry to be handled');
+    await waitFor(() => setup.handled.length === 1 && allSettled(handler.counts), 'the retry to be handled');
     expect(seen[0]).toMatchObject({ failureCode: 'UNKNOWN_EVENT_VERSION', sourceTopic: setup.topic, deliveryAttempts: 1 });
     // The subscriber's publish drops the ordering key: the retry restores the aggregate id.
     expect(setup.handled[0]!.orderingKey).toBe(wire.orderingKey);

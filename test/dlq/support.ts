@@ -32,6 +32,11 @@ export function wireMessage(catalog: EventCatalog, event: AnyEventEnvelope): Out
   };
 }
 
+/** True when every dead letter the handler received has been decided (its effect is durable or it was nacked). */
+export function allSettled(counts: { received: number; retried: number; parked: number; discarded: number; nacked: number }): boolean {
+  return counts.received === counts.retried + counts.parked + counts.discarded + counts.nacked;
+}
+
 /** Polls until `check` returns true; fails with `what` after `timeoutMs`. */
 export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
