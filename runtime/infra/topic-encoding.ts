@@ -1,5 +1,7 @@
 import type { PubSub } from '@google-cloud/pubsub';
-import type { PayloadEncoding } from '../codec/codec.js';
+import type { EventTypeEntry } from '../catalog.js';
+import { createAvroCodec } from '../codec/avro.js';
+import { jsonCodec, type PayloadCodec, type PayloadEncoding } from '../codec/codec.js';
 import { SCHEMA_ENCODING_ATTRIBUTE } from './schema-revisions.js';
 
 /**
@@ -28,4 +30,19 @@ export function payloadEncodingOfMessage(attributes: Readonly<Record<string, str
   const encoding = attributes[SCHEMA_ENCODING_ATTRIBUTE];
   if (encoding === undefined) return 'json';
   return encoding === 'BINARY' ? 'avro-binary' : 'avro-json';
+}
+
+/** The runtime codec that writes `encoding`. */
+export function codecForEncoding(encoding: PayloadEncoding): PayloadCodec {
+  return encoding === 'json' ? jsonCodec : createAvroCodec(encoding);
+}
+
+/**
+ * A publisher codec resolver (`codec` option of the runtime publisher) that asks each topic
+ * once which encoding its schema settings require.
+ */
+export function codecFromTopicSchema(
+  pubsub: PubSub,
+): (entry: EventTypeEntry, topicId: string) => Promise<PayloadCodec> {
+  return async (_entry, topicId) => codecForEncoding(await readTopicPayloadEncoding(pubsub, topicId));
 }

@@ -9,6 +9,7 @@ import {
   SCHEMA_REVISION_ATTRIBUTE,
   SchemaRevisionVersions,
   payloadEncodingOfMessage,
+  codecFromTopicSchema,
   readTopicPayloadEncoding,
   type AvroDefinition,
   type RegistryTopology,
@@ -163,6 +164,10 @@ describe('schema sync on the emulator', () => {
     }
     expect(payloadEncodingOfMessage((received.get('1') as Message).attributes)).toBe('avro-json');
     expect(await readTopicPayloadEncoding(pubsub, topicId)).toBe('avro-json');
+    const codec = await codecFromTopicSchema(pubsub)(undefined as never, topicId);
+    expect(codec.encoding).toBe('avro-json');
+    const data = codec.encode(versionEntry(definitionOf('user.created', 2)), examplePayload('user.created', 2));
+    await expect(pubsub.topic(topicId).publishMessage({ data })).resolves.toMatch(/\S/);
     const [bare] = await pubsub.createTopic(`${prefix}.bare`);
     expect(await readTopicPayloadEncoding(pubsub, bare.name.split('/').pop() as string)).toBe('json');
   });
