@@ -12,6 +12,8 @@ export const DEAD_LETTER_ATTRIBUTES = {
   /** Stable error code: PAYLOAD_DECODE_FAILED, UNKNOWN_EVENT_TYPE, UNKNOWN_EVENT_VERSION, EVENT_VALIDATION_FAILED, MISSING_ATTRIBUTES, INVALID_ATTRIBUTES, UNSUPPORTED_CONTENT_TYPE, HANDLER_FAILED. */
   errorCode: 'event-bus-error-code',
   sourceSubscription: 'event-bus-source-subscription',
+  /** Topic the source subscription reads (where a retry goes back to). */
+  sourceTopic: 'event-bus-source-topic',
   sourceMessageId: 'event-bus-source-message-id',
   /** Delivery attempt on which it was dead-lettered. */
   deliveryAttempt: 'event-bus-delivery-attempt',
@@ -37,14 +39,15 @@ function truncateUtf8(text: string, maxBytes: number): string {
 
 export function deadLetterAttributes(
   message: ReceivedMessage,
-  subscription: string,
+  source: { subscription: string; topic: string },
   errorCode: string,
   reason: string,
 ): Record<string, string> {
   const added: Record<string, string> = {
     [DEAD_LETTER_ATTRIBUTES.reason]: truncateUtf8(reason, MAX_ATTRIBUTE_VALUE_BYTES),
     [DEAD_LETTER_ATTRIBUTES.errorCode]: errorCode,
-    [DEAD_LETTER_ATTRIBUTES.sourceSubscription]: subscription,
+    [DEAD_LETTER_ATTRIBUTES.sourceSubscription]: source.subscription,
+    [DEAD_LETTER_ATTRIBUTES.sourceTopic]: source.topic,
     [DEAD_LETTER_ATTRIBUTES.sourceMessageId]: message.id,
     [DEAD_LETTER_ATTRIBUTES.deliveryAttempt]: String(message.deliveryAttempt),
     [DEAD_LETTER_ATTRIBUTES.deadLetteredAt]: new Date().toISOString(),

@@ -395,7 +395,7 @@ class ActiveSubscription implements EventSubscription {
     try {
       await this.init.transport.publish(this.deadLetterTopic, {
         data: message.data,
-        attributes: deadLetterAttributes(message, this.subscription, errorCode, reason),
+        attributes: deadLetterAttributes(message, { subscription: this.subscription, topic: this.topic }, errorCode, reason),
       });
     } catch (error) {
       this.count('deadLetterFailures');

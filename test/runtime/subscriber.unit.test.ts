@@ -160,6 +160,7 @@ describe('EventSubscriber', () => {
     for (const letter of deadLetters) {
       expect(letter.attributes[DEAD_LETTER_ATTRIBUTES.reason]!.length).toBeGreaterThan(0);
       expect(letter.attributes[DEAD_LETTER_ATTRIBUTES.sourceSubscription]).toBe(handle.subscription);
+      expect(letter.attributes[DEAD_LETTER_ATTRIBUTES.sourceTopic]).toBe(handle.topic);
     }
     const validation = deadLetters.find((message) => message.attributes[DEAD_LETTER_ATTRIBUTES.errorCode] === 'EVENT_VALIDATION_FAILED');
     expect(validation!.attributes[DEAD_LETTER_ATTRIBUTES.reason]).toContain("'/userId'");
