@@ -243,6 +243,14 @@ function nameEverything(model: RegistryModel): RegistryModel {
   const bases = new NameScope();
   const facadeMembers = new NameScope();
   const typeNames = new Map<string, string>();
+  // Module file names must differ even on case-insensitive file systems.
+  const moduleStems = new Set<string>();
+  const claimModuleStem = (stem: string): string => {
+    let candidate = stem;
+    for (let suffix = 2; moduleStems.has(candidate.toLowerCase()); suffix += 1) candidate = `${stem}~${suffix}`;
+    moduleStems.add(candidate.toLowerCase());
+    return candidate;
+  };
   for (const event of model.events) {
     const base = bases.claim(event.eventType, 'pascal', 'Event');
     event.names.event = topLevel.claimIdentifier(`${base}Event`);
@@ -252,7 +260,7 @@ function nameEverything(model: RegistryModel): RegistryModel {
       version.names.payload = topLevel.claimIdentifier(`${base}V${version.version}Payload`);
       version.names.event = topLevel.claimIdentifier(`${base}V${version.version}Event`);
       version.names.validator = topLevel.claimIdentifier(`validate${base}V${version.version}`);
-      version.names.validatorModule = `${safeFileStem(event.eventType)}.v${version.version}`;
+      version.names.validatorModule = claimModuleStem(`${safeFileStem(event.eventType)}.v${version.version}`);
       typeNames.set(`${version.schemaFile}#`, version.names.payload);
     }
   }
