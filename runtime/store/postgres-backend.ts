@@ -128,28 +128,26 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
       // The lock comes first and assigns no transaction id; the id is assigned at the insert.
       await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${streamLockKey(stream)})`);
       // A new statement, so a new snapshot: it sees every append committed before we got the lock.
-      const { rows: versionRows } = await client.query<{ v: string | null }>(
-        'SELECT max(stream_version) AS v FROM store_events WHERE aggregate_type = $1 AND aggregate_id = $2',
-        [stream.aggregateType, stream.aggregateId],
-      );
-      const current = versionRows[0]?.v == null ? EMPTY_STREAM_VERSION : Number(versionRows[0].v);
-      assertExpectedVersion(stream, current, options.expectedVersion);
-      const { rows } = await client.query<{ global_position: string }>(
-        `WITH input AS (
+      // It reads the version and inserts in one round trip; the expected version is checked
+      // below, before COMMIT, and a mismatch rolls the insert back.
+      const { rows } = await client.query<{ current_version: string; last_position: string }>(
+        `WITH cur AS (
+           SELECT coalesce(max(stream_version), 0) AS v FROM store_events WHERE aggregate_type = $1 AND aggregate_id = $2
+         ), input AS (
            SELECT * FROM unnest($3::text[], $4::text[], $5::int[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[])
              WITH ORDINALITY AS t(event_id, event_type, event_version, occurred_at, occurred_at_ts, correlation_id, causation_id, payload, metadata, n)
          ), inserted AS (
            INSERT INTO store_events (event_id, aggregate_type, aggregate_id, stream_version, event_type, event_version,
              occurred_at, occurred_at_ts, correlation_id, causation_id, payload, metadata)
-           SELECT event_id, $1, $2, $12::bigint + n, event_type, event_version, occurred_at, occurred_at_ts,
+           SELECT event_id, $1, $2, cur.v + n, event_type, event_version, occurred_at, occurred_at_ts,
              correlation_id, causation_id, payload::jsonb, metadata::jsonb
-           FROM input ORDER BY n
+           FROM input, cur ORDER BY n
            RETURNING global_position, recorded_at
          ), outboxed AS (
            INSERT INTO store_outbox (global_position, recorded_at)
-           SELECT global_position, recorded_at FROM inserted WHERE $13::boolean
+           SELECT global_position, recorded_at FROM inserted WHERE $12::boolean
          )
-         SELECT global_position FROM inserted ORDER BY global_position`,
+         SELECT (SELECT v FROM cur) AS current_version, (SELECT max(global_position) FROM inserted) AS last_position`,
         [
           stream.aggregateType,
           stream.aggregateId,
@@ -162,12 +160,13 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
           events.map((event) => event.causationId ?? null),
           events.map((event) => JSON.stringify(event.payload)),
           events.map((event) => JSON.stringify(event.metadata ?? {})),
-          current,
           options.outbox,
         ],
       );
+      const current = Number(rows[0]!.current_version);
+      assertExpectedVersion(stream, current, options.expectedVersion);
       await client.query('COMMIT');
-      return { nextExpectedVersion: current + events.length, lastGlobalPosition: Number(rows.at(-1)?.global_position) };
+      return { nextExpectedVersion: current + events.length, lastGlobalPosition: Number(rows[0]!.last_position) };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw this.translateError(stream, events, options, error);
