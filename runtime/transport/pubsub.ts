@@ -40,7 +40,8 @@ export function createPubSubClient(options: PubSubClientOptions = {}): PubSub {
   const projectId = options.projectId ?? config.projectId ?? (emulatorHost ? 'event-bus-local' : undefined);
   return new PubSub({
     ...(projectId !== undefined && { projectId }),
-    ...(emulatorHost !== undefined && { apiEndpoint: emulatorHost, emulatorMode: true }),
+    // universeDomain: without it google-auth asks the GCE metadata server (MetadataLookupWarning).
+    ...(emulatorHost !== undefined && { apiEndpoint: emulatorHost, emulatorMode: true, universeDomain: 'googleapis.com' }),
     ...options.clientConfig,
   });
 }

@@ -2,7 +2,6 @@
  * End to end on Google's Pub/Sub emulator: typed publish and subscribe through the runtime,
  * ordering under redelivery, dead letters, and counts that show nothing is lost.
  */
-import { PubSub } from '@google-cloud/pubsub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEAD_LETTER_ATTRIBUTES,
@@ -10,6 +9,7 @@ import {
   EventSubscriber as RuntimeEventSubscriber,
   EventValidationError,
   PubSubTransport,
+  createPubSubClient,
   deadLetterSubscriptionIdFor,
   idempotent,
   type AnyEventEnvelope,
@@ -266,7 +266,7 @@ describe('runtime on the Pub/Sub emulator', () => {
     });
     const letters = readDeadLetters(deadLetterTopic);
     // Raw bytes through the plain client, as a misbehaving producer would send them.
-    const raw = new PubSub({ projectId: process.env.GCP_PROJECT_ID! });
+    const raw = createPubSubClient({ projectId: process.env.GCP_PROJECT_ID! });
     const rawTopic = raw.topic(`${topicPrefix}.conversation.started`);
     const publishedGood: string[] = [];
     const sends: Promise<unknown>[] = [];
