@@ -138,18 +138,18 @@ export class DeadLetterQueueHandler<M extends EventMapShape = EventMapShape> {
         // A retry to a missing topic would fail forever; consumers subscribe to it (docs/dead-letters.md).
         if (this.options.retryTopic !== undefined) await channel.ensureTopic(this.options.retryTopic);
       }
+      this.consumer = await channel.consume(
+        this.deadLetterSubscription,
+        (delivery) => this.handleDelivery(delivery, handler),
+        {
+          maxMessages: this.options.flowControl?.maxMessages ?? DEFAULT_DLQ_MAX_MESSAGES,
+          onError: (error) => this.onError(error),
+        },
+      );
     } catch (error) {
       await this.close();
       throw error;
     }
-    this.consumer = await channel.consume(
-      this.deadLetterSubscription,
-      (delivery) => this.handleDelivery(delivery, handler),
-      {
-        maxMessages: this.options.flowControl?.maxMessages ?? DEFAULT_DLQ_MAX_MESSAGES,
-        onError: (error) => this.onError(error),
-      },
-    );
   }
 
   /** Stops pulling, waits for in-flight messages to settle, and closes what it opened. */

@@ -8,6 +8,9 @@ import { catalog, type EventMap } from '../../generated/index.js';
 import { DeadLetterQueueHandler, type DeadLetterHandlerFn } from '../../runtime/dlq/handler.js';
 import type { DeadLetterDecision } from '../../runtime/dlq/decisions.js';
 import type { DeadLetterMessage } from '../../runtime/dlq/message.js';
+import type { ParkedMessageRepository } from '../../runtime/dlq/repository/parked-message.js';
+import { SqliteParkedMessageRepository } from '../../runtime/dlq/repository/sqlite-repository.js';
+import { openSqlite } from '../../runtime/store/database.js';
 import { InProcessTransport } from '../../runtime/transport/in-process.js';
 import type { ReceivedMessage } from '../../runtime/transport/transport.js';
 import { allSettled, uniqueName, userCreated, waitFor, wireMessage } from './support.js';
@@ -64,7 +67,14 @@ afterEach(async () => {
 
 async function startHandler(
   decide: DeadLetterHandlerFn<EventMap>,
-  options: { maxRetries?: number; retryTopic?: string; handlerTimeoutMs?: number } = {},
+  options: {
+    maxRetries?: number;
+    retryTopic?: string;
+    handlerTimeoutMs?: number;
+    repository?: ParkedMessageRepository;
+    ensureSubscription?: boolean;
+    onError?: (error: unknown) => void;
+  } = {},
 ): Promise<{ handler: DeadLetterQueueHandler<EventMap>; seen: DeadLetterMessage<EventMap>[]; errors: unknown[] }> {
   const seen: DeadLetterMessage<EventMap>[] = [];
   const errors: unknown[] = [];
@@ -74,9 +84,13 @@ async function startHandler(
     deadLetterTopic: setup.deadLetterTopic,
     deadLetterSubscription: setup.deadLetterSubscription,
     maxRetries: options.maxRetries ?? 3,
-    sqlite: ':memory:',
+    ...(options.repository ? { repository: options.repository } : { sqlite: ':memory:' }),
+    ...(options.ensureSubscription !== undefined && { ensureSubscription: options.ensureSubscription }),
     actor: 'dlq-test',
-    onError: (error) => errors.push(error),
+    onError: (error) => {
+      errors.push(error);
+      options.onError?.(error);
+    },
     ...(options.retryTopic !== undefined && { retryTopic: options.retryTopic }),
     ...(options.handlerTimeoutMs !== undefined && { handlerTimeoutMs: options.handlerTimeoutMs }),
   });
@@ -237,6 +251,42 @@ describe('DeadLetterQueueHandler on the in-process transport', () => {
     await waitFor(() => handler.counts.discarded === 1, 'the retry after the timeout');
     expect(handler.counts.nacked).toBe(1);
     expect(errors[0]).toMatchObject({ code: 'DLQ_HANDLER_TIMEOUT' });
+  });
+
+  it('does not ack a park until the row is committed: a failed write is retried, and parks once', async () => {
+    const repository = new SqliteParkedMessageRepository({ db: openSqlite(':memory:'), closeDatabase: true });
+    await repository.migrate();
+    let failures = 1;
+    const flaky: ParkedMessageRepository = Object.assign(Object.create(repository) as ParkedMessageRepository, {
+      park: (...args: Parameters<ParkedMessageRepository['park']>) => {
+        if (failures-- > 0) return Promise.reject(new Error('database is locked'));
+        return repository.park(...args);
+      },
+    });
+    const { handler, errors } = await startHandler(() => 'manual', { repository: flaky });
+    await setup.transport.publish(setup.topic, wireMessage(catalog, userCreated()));
+    await waitFor(() => handler.counts.parked === 1, 'the park after the failed write');
+    expect(handler.counts).toMatchObject({ received: 2, nacked: 1, parked: 1 });
+    expect((errors[0] as Error).message).toBe('database is locked');
+    expect(await repository.list({ status: 'all' })).toHaveLength(1);
+    await handler.close();
+    await repository.close();
+  });
+
+  it('does not ack a retry until the publish succeeded', async () => {
+    const retryTopic = uniqueName('late-retry');
+    await setup.transport.ensureSubscription(setup.deadLetterSubscription, { topic: setup.deadLetterTopic });
+    const { handler, errors } = await startHandler(() => 'retry', {
+      retryTopic,
+      ensureSubscription: false,
+      // The retry topic appears only after the first publish failed.
+      onError: () => void setup.transport.ensureTopic(retryTopic).then(() => setup.transport.ensureSubscription(`${retryTopic}.sub`, { topic: retryTopic })),
+    });
+    await setup.transport.publish(setup.topic, wireMessage(catalog, userCreated()));
+    await waitFor(() => handler.counts.retried === 1, 'the retry after the topic exists');
+    expect(errors[0]).toMatchObject({ code: 'TOPIC_NOT_FOUND' });
+    expect(handler.counts.nacked).toBeGreaterThanOrEqual(1);
+    expect(await handler.parked.audit({ action: 'retry' })).toHaveLength(1);
   });
 
   it('nacks an answer that is not a decision', async () => {
