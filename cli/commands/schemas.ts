@@ -78,12 +78,16 @@ async function syncOptions(flags: SchemasFlags): Promise<SchemaSyncOptions> {
   });
   const topology = await readRegistryTopology(flags.registry);
   const definitions = await loadAvroDefinitions(topology, flags.avroDir, flags.schemasDir);
+  // The config file may also carry schema-only settings.
+  const schemaFile = fromFile as { encoding?: SchemaEncoding; minSupportedVersions?: Record<string, number> };
+  const encoding = flags.encoding ?? schemaFile.encoding;
   return {
     topology,
     definitions,
     projectId: config.projectId,
     topicPrefix: config.topicPrefix,
-    ...(flags.encoding && { encoding: flags.encoding }),
+    ...(encoding && { encoding }),
+    ...(schemaFile.minSupportedVersions && { minSupportedVersions: schemaFile.minSupportedVersions }),
   };
 }
 

@@ -56,6 +56,9 @@ export interface InfraConfig {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/** Project id on the emulator when none is configured (the runtime's createPubSubClient uses the same). */
+export const EMULATOR_DEFAULT_PROJECT_ID = 'event-bus-local';
+
 /** Hard limits Pub/Sub enforces; checked here so plan fails before any request is made. */
 export const INFRA_LIMITS = {
   maxDeliveryAttempts: { min: MIN_DELIVERY_ATTEMPTS, max: MAX_DELIVERY_ATTEMPTS },
@@ -73,7 +76,13 @@ type Env = Readonly<Record<string, string | undefined>>;
  * `EVENT_BUS_REPLAY_SUBSCRIPTION`) over the defaults, then checks Pub/Sub's limits.
  */
 export function resolveInfraConfig(input: InfraConfigInput = {}, env: Env = process.env): InfraConfig {
-  const projectId = input.projectId ?? env.GCP_PROJECT_ID ?? env.GOOGLE_CLOUD_PROJECT;
+  // On the emulator the runtime's client defaults to 'event-bus-local' (createPubSubClient): same here,
+  // so `infra apply` provisions the project a local publisher and subscriber use.
+  const projectId =
+    input.projectId ??
+    env.GCP_PROJECT_ID ??
+    env.GOOGLE_CLOUD_PROJECT ??
+    (env.PUBSUB_EMULATOR_HOST ? EMULATOR_DEFAULT_PROJECT_ID : undefined);
   if (!projectId) {
     throw new InfraConfigError('No project id: pass projectId (--project) or set GCP_PROJECT_ID');
   }

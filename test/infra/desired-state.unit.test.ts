@@ -94,6 +94,13 @@ describe('desired state', () => {
     ).toThrow(InfraConfigError);
     expect(() => resolveInfraConfig({ projectId: 'p', maxDeliveryAttempts: 3 }, {})).toThrow(/between 5 and 100/);
     expect(() => resolveInfraConfig({}, {})).toThrow(/GCP_PROJECT_ID/);
+    expect(resolveInfraConfig({}, { PUBSUB_EMULATOR_HOST: '127.0.0.1:8085' }).projectId).toBe('event-bus-local');
+    expect(resolveInfraConfig({}, { GCP_PROJECT_ID: 'from-env', EVENT_BUS_TOPIC_PREFIX: 'x' })).toMatchObject({
+      projectId: 'from-env',
+      topicPrefix: 'x',
+      deadLetterTopic: 'clone-dead-letter',
+      eventStoreTopic: 'clone-event-store',
+    });
   });
 
   it('plans creation of everything against an empty project and prints one line per action', async () => {
