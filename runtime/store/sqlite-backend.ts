@@ -30,6 +30,9 @@ import type {
 const EVENT_COLUMNS = `global_position, event_id, aggregate_type, aggregate_id, stream_version, event_type, event_version,
   occurred_at, recorded_at, correlation_id, causation_id, payload, metadata`;
 
+/** Rows per multi-row INSERT (13 parameters each, well under SQLite's parameter limit). */
+const INSERT_CHUNK_ROWS = 100;
+
 export interface SqliteBackendOptions {
   /** Apply the store's migrations on open (the embedded default does). */
   migrate?: boolean;
@@ -76,18 +79,18 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
   readonly kind = 'sqlite' as const;
   private closed = false;
   private readonly statements;
+  /** Multi-row INSERTs by row count: one statement per chunk instead of one per event. */
+  private readonly insertEvents = new Map<number, BetterSqlite3.Statement>();
 
   constructor(readonly db: BetterSqlite3.Database) {
     this.statements = {
       streamVersion: db.prepare<[string, string], { v: number | null }>(
         'SELECT max(stream_version) AS v FROM store_events WHERE aggregate_type = ? AND aggregate_id = ?',
       ),
-      insertEvent: db.prepare(
-        `INSERT INTO store_events (event_id, aggregate_type, aggregate_id, stream_version, event_type, event_version,
-           occurred_at, occurred_at_ms, recorded_at, correlation_id, causation_id, payload, metadata)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      insertOutboxRange: db.prepare(
+        `INSERT INTO store_outbox (global_position, recorded_at)
+         SELECT global_position, recorded_at FROM store_events WHERE global_position BETWEEN ? AND ?`,
       ),
-      insertOutbox: db.prepare('INSERT INTO store_outbox (global_position, recorded_at) VALUES (?, ?)'),
       positionExists: db.prepare<[number], { one: number }>('SELECT 1 AS one FROM store_events WHERE global_position = ?'),
       existingIds: (count: number) =>
         db.prepare<string[], { event_id: string }>(
@@ -118,31 +121,40 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
     this.assertOpen();
     assertAppendableBatch(stream, events);
     const occurredMillis = events.map(occurredAtMillis);
-    const { streamVersion, insertEvent, insertOutbox } = this.statements;
+    const { streamVersion, insertOutboxRange } = this.statements;
     const append = this.db.transaction((): AppendToStreamResult => {
       const current = streamVersion.get(stream.aggregateType, stream.aggregateId)?.v ?? EMPTY_STREAM_VERSION;
       assertExpectedVersion(stream, current, options.expectedVersion);
       const recordedAt = new Date().toISOString();
+      let firstGlobalPosition = 0;
       let lastGlobalPosition = 0;
-      events.forEach((event, index) => {
-        const info = insertEvent.run(
-          event.eventId,
-          stream.aggregateType,
-          stream.aggregateId,
-          current + index + 1,
-          event.eventType,
-          event.eventVersion,
-          event.occurredAt,
-          occurredMillis[index],
-          recordedAt,
-          event.correlationId ?? null,
-          event.causationId ?? null,
-          JSON.stringify(event.payload),
-          JSON.stringify(event.metadata ?? {}),
-        );
+      for (let start = 0; start < events.length; start += INSERT_CHUNK_ROWS) {
+        const chunk = events.slice(start, start + INSERT_CHUNK_ROWS);
+        const values: unknown[] = [];
+        chunk.forEach((event, offset) => {
+          const index = start + offset;
+          values.push(
+            event.eventId,
+            stream.aggregateType,
+            stream.aggregateId,
+            current + index + 1,
+            event.eventType,
+            event.eventVersion,
+            event.occurredAt,
+            occurredMillis[index],
+            recordedAt,
+            event.correlationId ?? null,
+            event.causationId ?? null,
+            JSON.stringify(event.payload),
+            JSON.stringify(event.metadata ?? {}),
+          );
+        });
+        const info = this.insertEventsStatement(chunk.length).run(...values);
         lastGlobalPosition = Number(info.lastInsertRowid);
-        if (options.outbox) insertOutbox.run(lastGlobalPosition, recordedAt);
-      });
+        // Under the write lock the rows of one statement get consecutive positions.
+        if (start === 0) firstGlobalPosition = lastGlobalPosition - chunk.length + 1;
+      }
+      if (options.outbox) insertOutboxRange.run(firstGlobalPosition, lastGlobalPosition);
       return { nextExpectedVersion: current + events.length, lastGlobalPosition };
     });
     try {
@@ -151,6 +163,19 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
       if (isUniqueViolation(error)) throw this.duplicateError(events, error);
       throw error;
     }
+  }
+
+  private insertEventsStatement(rows: number): BetterSqlite3.Statement {
+    let statement = this.insertEvents.get(rows);
+    if (!statement) {
+      statement = this.db.prepare(
+        `INSERT INTO store_events (event_id, aggregate_type, aggregate_id, stream_version, event_type, event_version,
+           occurred_at, occurred_at_ms, recorded_at, correlation_id, causation_id, payload, metadata)
+         VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      );
+      this.insertEvents.set(rows, statement);
+    }
+    return statement;
   }
 
   private duplicateError(events: readonly AnyEventEnvelope[], cause: unknown): DuplicateEventIdError {
