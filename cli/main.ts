@@ -1,42 +1,41 @@
 /**
  * The `event-bus` command tree, declared in one place. Each verb lives in its own module
- * under cli/commands/ and exports `register(program)`.
+ * under cli/commands/ and exports `register(program)`. Only the verb being run is imported
+ * (the others pull in the AsyncAPI parser, the Pub/Sub client or database drivers), so a
+ * command starts fast; `--help` without a verb loads them all to list them.
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT_USAGE } from './exit-codes.js';
-import { register as registerGenerate } from './commands/generate.js';
-import { register as registerCheck } from './commands/check.js';
-import { register as registerDiff } from './commands/diff.js';
-import { register as registerSchemas } from './commands/schemas.js';
-import { register as registerInfra } from './commands/infra.js';
-import { register as registerStore } from './commands/store.js';
-import { register as registerDlq } from './commands/dlq.js';
-import { register as registerReplay } from './commands/replay.js';
-import { register as registerDemo } from './commands/demo.js';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+const verbs: Record<string, () => Promise<{ register: Register }>> = {
+  generate: () => import('./commands/generate.js'),
+  check: () => import('./commands/check.js'),
+  diff: () => import('./commands/diff.js'),
+  schemas: () => import('./commands/schemas.js'),
+  infra: () => import('./commands/infra.js'),
+  store: () => import('./commands/store.js'),
+  dlq: () => import('./commands/dlq.js'),
+  replay: () => import('./commands/replay.js'),
+  demo: () => import('./commands/demo.js'),
+};
+
+export async function buildProgram(verb?: string): Promise<Command> {
   const program = new Command('event-bus')
     .description('Event schema registry, typed SDK generator and Pub/Sub runtime tools')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [
-    registerGenerate,
-    registerCheck,
-    registerDiff,
-    registerSchemas,
-    registerInfra,
-    registerStore,
-    registerDlq,
-    registerReplay,
-    registerDemo,
-  ]) {
+  const selected = verb !== undefined && Object.hasOwn(verbs, verb) ? [verb] : Object.keys(verbs);
+  for (const name of selected) {
+    const { register } = await verbs[name]!();
     register(program);
   }
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv[2]);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
