@@ -42,27 +42,7 @@ export function durationSeconds(duration: DurationLike | null | undefined): numb
 
 /** Lists every topic and subscription of the client's project with its settings (two paged calls). */
 export async function readLiveInfra(pubsub: PubSub): Promise<LiveInfra> {
-  const [[topics], [subscriptions]] = await Promise.all([pubsub.getTopics(), pubsub.getSubscriptions()]);
-  const liveTopics = new Map<string, LiveTopic>();
-  for (const topic of topics) {
-    const metadata = topic.metadata ?? {};
-    const id = resourceIdOf(topic.name);
-    const retention = durationSeconds(metadata.messageRetentionDuration);
-    const schema = metadata.schemaSettings;
-    liveTopics.set(id, {
-      id,
-      labels: { ...metadata.labels },
-      ...(retention !== undefined && { messageRetentionSeconds: retention }),
-      ...(schema?.schema && {
-        schemaSettings: {
-          schemaId: resourceIdOf(schema.schema),
-          encoding: String(schema.encoding ?? 'ENCODING_UNSPECIFIED') as LiveTopicSchemaSettings['encoding'],
-          firstRevisionId: schema.firstRevisionId ?? '',
-          lastRevisionId: schema.lastRevisionId ?? '',
-        },
-      }),
-    });
-  }
+  const [topics, [subscriptions]] = await Promise.all([readLiveTopics(pubsub), pubsub.getSubscriptions()]);
   const liveSubscriptions = new Map<string, LiveSubscription>();
   for (const subscription of subscriptions) {
     const metadata = subscription.metadata ?? {};
@@ -87,7 +67,33 @@ export async function readLiveInfra(pubsub: PubSub): Promise<LiveInfra> {
       },
     });
   }
-  return { topics: liveTopics, subscriptions: liveSubscriptions };
+  return { topics, subscriptions: liveSubscriptions };
+}
+
+/** Lists every topic of the client's project with its settings. */
+export async function readLiveTopics(pubsub: PubSub): Promise<Map<string, LiveTopic>> {
+  const [topics] = await pubsub.getTopics();
+  const liveTopics = new Map<string, LiveTopic>();
+  for (const topic of topics) {
+    const metadata = topic.metadata ?? {};
+    const id = resourceIdOf(topic.name);
+    const retention = durationSeconds(metadata.messageRetentionDuration);
+    const schema = metadata.schemaSettings;
+    liveTopics.set(id, {
+      id,
+      labels: { ...metadata.labels },
+      ...(retention !== undefined && { messageRetentionSeconds: retention }),
+      ...(schema?.schema && {
+        schemaSettings: {
+          schemaId: resourceIdOf(schema.schema),
+          encoding: String(schema.encoding ?? 'ENCODING_UNSPECIFIED') as LiveTopicSchemaSettings['encoding'],
+          firstRevisionId: schema.firstRevisionId ?? '',
+          lastRevisionId: schema.lastRevisionId ?? '',
+        },
+      }),
+    });
+  }
+  return liveTopics;
 }
 
 function liveRetryPolicy(retry: {

@@ -50,16 +50,21 @@ export interface SchemaRevisionVersionsOptions {
  */
 export class SchemaRevisionVersions {
   private cache: Map<string, number[]> | undefined;
+  /** Ids still unknown after a refresh (deleted revisions, other schemas): not re-read per message. */
+  private readonly misses = new Set<string>();
 
   constructor(private readonly options: SchemaRevisionVersionsOptions) {}
 
   /**
    * The event version written with `revisionId`, or undefined when no registry version has that
-   * definition. When versions share one Avro definition the newest is returned: the bytes decode
-   * identically with any of them.
+   * definition (or the revision is gone). When versions share one Avro definition the newest is
+   * returned: the bytes decode identically with any of them.
    */
   async versionOf(revisionId: string): Promise<number | undefined> {
-    if (!this.cache?.has(revisionId)) await this.refresh();
+    if (!this.cache?.has(revisionId) && !this.misses.has(revisionId)) {
+      await this.refresh();
+      if (!this.cache?.has(revisionId)) this.misses.add(revisionId);
+    }
     return this.cache?.get(revisionId)?.at(-1);
   }
 
@@ -69,9 +74,11 @@ export class SchemaRevisionVersions {
     return revisionId ? this.versionOf(revisionId) : undefined;
   }
 
+  /** Re-reads the schema's revisions (after a sync committed new ones). */
   async refresh(): Promise<void> {
     const schemaClient = await this.options.pubsub.getSchemaClient();
     const live = await readLiveSchema(schemaClient, this.options.projectId, this.options.schemaId);
     this.cache = mapRevisionsToVersions(live.revisions, this.options.definitions);
+    this.misses.clear();
   }
 }

@@ -2,7 +2,7 @@ import type { PubSub } from '@google-cloud/pubsub';
 import { checkAvroDefinition, type AvroDefinition, type CheckedAvroDefinition } from './avro-definitions.js';
 import { assertRevisionsResolve } from './avro-resolution.js';
 import { AvroDefinitionError, InfraConfigError, SchemaRevisionLimitError } from './errors.js';
-import { readLiveInfra, type LiveTopic, type LiveTopicSchemaSettings } from './live-state.js';
+import { readLiveTopics, type LiveTopic, type LiveTopicSchemaSettings } from './live-state.js';
 import type { FieldChange, ResourcePlan, ResourcePlanAction } from './plan.js';
 import { GRPC_ALREADY_EXISTS, grpcCode, withPubSub } from './pubsub-client.js';
 import type { RegistryTopology } from './registry-topology.js';
@@ -145,11 +145,9 @@ async function planAll(
   desired: readonly DesiredEventSchema[],
 ): Promise<EventSchemaPlan[]> {
   const schemaClient = await pubsub.getSchemaClient();
-  const live = await readLiveInfra(pubsub);
+  const topics = await readLiveTopics(pubsub);
   const schemas = await Promise.all(desired.map((event) => readLiveSchema(schemaClient, projectId, event.schemaId)));
-  return desired.map((event, index) =>
-    diffEventSchema(event, schemas[index] as LiveSchema, live.topics.get(event.topicId)),
-  );
+  return desired.map((event, index) => diffEventSchema(event, schemas[index] as LiveSchema, topics.get(event.topicId)));
 }
 
 function toResourcePlan(projectId: string, plans: readonly EventSchemaPlan[]): ResourcePlan {

@@ -162,6 +162,8 @@ describe('schema sync on the emulator', () => {
       expect(message.attributes[SCHEMA_REVISION_ATTRIBUTE]).toMatch(/\S/);
       expect(await lookup.versionOfAttributes(message.attributes)).toBe(Number(version));
     }
+    expect(await lookup.versionOf('deadbeef')).toBeUndefined();
+    expect(await lookup.versionOf('deadbeef')).toBeUndefined();
     expect(payloadEncodingOfMessage((received.get('1') as Message).attributes)).toBe('avro-json');
     expect(await readTopicPayloadEncoding(pubsub, topicId)).toBe('avro-json');
     const codec = await codecFromTopicSchema(pubsub)(undefined as never, topicId);
