@@ -32,3 +32,16 @@ describe('golden fixture', () => {
     }
   }, 60_000);
 });
+
+describe('catalog extras seam', () => {
+  it('writes per-version extras (e.g. avroSchema) as literals into the catalog entry', async () => {
+    const files = await renderRegistry({
+      input: path.join(GOLDEN, 'asyncapi.yaml'),
+      runtimeImport: FIXTURE_RUNTIME_IMPORT,
+      extendVersion: (version) => ({ avroSchema: { type: 'record', name: `${version.names.payload}`, fields: [], doc: '*/ "x" ${y}' } }),
+    });
+    const catalog = files.get('catalog.ts')!;
+    expect(catalog).toContain(`avroSchema: { type: 'record', name: 'OrderPlacedV1Payload', fields: [], doc: '*/ "x" \${y}' },`);
+    expect(catalog.match(/avroSchema:/g)).toHaveLength(3);
+  }, 60_000);
+});
