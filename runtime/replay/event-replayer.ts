@@ -38,7 +38,7 @@ export interface ReplayProgress {
   readonly processed: number;
   /** Events in the range when the replay started. */
   readonly total: number;
-  /** Global position of the last event processed (resume with readAll({ after })). */
+  /** Global position of the last event processed: pass it as `after` to resume an interrupted replay. */
   readonly lastPosition: number;
   /** occurredAt of the last event processed. */
   readonly lastOccurredAt: string | null;
@@ -54,6 +54,8 @@ export interface ReplayOptions<M extends EventMapShape> {
   onProgress?: (progress: ReplayProgress) => void;
   /** Stops between events; the promise rejects with ReplayAbortedError. */
   signal?: AbortSignal;
+  /** Resume after this event (a previous replay's `lastPosition`); default: from the start of the range. */
+  after?: number;
 }
 
 export interface RepublishOptions<M extends EventMapShape> extends ReplayOptions<M> {
@@ -133,7 +135,7 @@ export class EventReplayer<M extends EventMapShape = EventMapShape, V extends Ve
     to: Date,
     options: ReplayOptions<M>,
     /** Processes a page in order; returns how many it processed (fewer: aborted). */
-    process: (events: StoredEvent<M[keyof M]>[]) => Promise<number>,
+    handlePage: (events: StoredEvent<M[keyof M]>[]) => Promise<number>,
   ): Promise<ReplayProgress> {
     if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) throw new InvalidReplayRangeError(from, to);
     const filter: EventFilter = {
@@ -145,13 +147,13 @@ export class EventReplayer<M extends EventMapShape = EventMapShape, V extends Ve
     };
     const backend = await this.store.getBackend();
     const total = await backend.countEvents(filter);
-    let progress: ReplayProgress = { processed: 0, total, lastPosition: 0, lastOccurredAt: null };
-    let after = 0;
+    let after = options.after ?? 0;
+    let progress: ReplayProgress = { processed: 0, total, lastPosition: after, lastOccurredAt: null };
     for (;;) {
       const read = { ...filter, after, limit: this.batchSize };
       const page = (this.upcast ? await this.store.readAll(read) : await backend.readAll(read)) as ReadAllResult<M[keyof M]>;
       if (page.events.length > 0) {
-        const handled = await process(page.events);
+        const handled = await handlePage(page.events);
         if (handled > 0) {
           const last = page.events[handled - 1]!;
           const processed = progress.processed + handled;

@@ -105,7 +105,14 @@ describe('EventReplayer (SQLite file, the spec call)', () => {
       }, { signal: controller.signal })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ReplayAbortedError);
-    expect((error as ReplayAbortedError).progress.processed).toBe(3);
+    const stoppedAt = (error as ReplayAbortedError).progress;
+    expect(stoppedAt.processed).toBe(3);
+    // Resuming after the last processed event replays the rest, and nothing twice.
+    const all: string[] = [];
+    await replayer.replayTimeRange(new Date('2024-01-01'), new Date('2024-02-01'), (event) => void all.push(event.eventId));
+    const rest: string[] = [];
+    await replayer.replayTimeRange(new Date('2024-01-01'), new Date('2024-02-01'), (event) => void rest.push(event.eventId), { after: stoppedAt.lastPosition });
+    expect(rest).toEqual(all.slice(3));
   });
 
   it('republishes the range to the replay topic through the publisher port', async () => {
