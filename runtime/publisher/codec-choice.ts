@@ -1,5 +1,7 @@
 import type { EventTypeEntry } from '../catalog.js';
 import { jsonCodec, type PayloadCodec } from '../codec/codec.js';
+import { EventBusError } from '../errors.js';
+import type { Transport } from '../transport/transport.js';
 
 /** Picks the codec for a topic, e.g. from its Pub/Sub schema settings; called once per topic. */
 export type CodecResolver = (entry: EventTypeEntry, topic: string) => PayloadCodec | Promise<PayloadCodec>;
@@ -32,4 +34,40 @@ export class TopicCodecs {
     }
     return codec;
   }
+}
+
+export interface SchemaSettingsCodecs {
+  /** For topics without a schema. Default: jsonCodec. */
+  json?: PayloadCodec;
+  /** For topics whose Avro schema uses JSON encoding (e.g. createAvroCodec('avro-json')). */
+  avroJson?: PayloadCodec;
+  /** For topics whose Avro schema uses BINARY encoding (e.g. createAvroCodec('avro-binary')). */
+  avroBinary?: PayloadCodec;
+}
+
+export class CodecUnavailableError extends EventBusError {
+  constructor(
+    readonly topic: string,
+    reason: string,
+  ) {
+    super('CODEC_UNAVAILABLE', `No codec for topic '${topic}': ${reason}`);
+  }
+}
+
+/**
+ * A resolver that reads each topic's Pub/Sub schema settings once and picks the matching codec:
+ * no schema -> JSON, Avro with JSON encoding -> avroJson, with BINARY encoding -> avroBinary.
+ * A topic that does not exist yet is treated as schema-less (it will be created without one).
+ */
+export function codecFromSchemaSettings(transport: Transport, codecs: SchemaSettingsCodecs): CodecResolver {
+  return async (_entry, topic) => {
+    const description = await transport.describeTopic(topic);
+    const encoding = description?.schema?.encoding;
+    if (encoding === undefined) return codecs.json ?? jsonCodec;
+    const codec = encoding === 'BINARY' ? codecs.avroBinary : codecs.avroJson;
+    if (!codec) {
+      throw new CodecUnavailableError(topic, `its schema ${description!.schema!.schema} uses ${encoding} encoding and no ${encoding === 'BINARY' ? 'avroBinary' : 'avroJson'} codec was given`);
+    }
+    return codec;
+  };
 }

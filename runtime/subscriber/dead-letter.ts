@@ -20,6 +20,9 @@ export const DEAD_LETTER_ATTRIBUTES = {
   deadLetteredAt: 'event-bus-dead-lettered-at',
   /** RFC 3339 publish time of the original message. */
   sourcePublishTime: 'event-bus-source-publish-time',
+  /** The source topic's schema revision and encoding (Pub/Sub's googclient_* attributes, which may not be republished). */
+  sourceSchemaRevisionId: 'event-bus-source-schema-revision-id',
+  sourceSchemaEncoding: 'event-bus-source-schema-encoding',
 } as const;
 
 /** Attributes Pub/Sub itself adds when it forwards after maxDeliveryAttempts (FACTS.md). */
@@ -53,8 +56,15 @@ export function deadLetterAttributes(
     [DEAD_LETTER_ATTRIBUTES.deadLetteredAt]: new Date().toISOString(),
     [DEAD_LETTER_ATTRIBUTES.sourcePublishTime]: message.publishTime.toISOString(),
   };
-  // Keep the original attributes, dropping the last ones if the 100-attribute limit would be hit.
-  const original = Object.entries(message.attributes).filter(([key]) => !(key in added));
+  const revision = message.attributes.googclient_schemarevisionid;
+  const encoding = message.attributes.googclient_schemaencoding;
+  if (revision !== undefined) added[DEAD_LETTER_ATTRIBUTES.sourceSchemaRevisionId] = revision;
+  if (encoding !== undefined) added[DEAD_LETTER_ATTRIBUTES.sourceSchemaEncoding] = encoding;
+  // Keep the original attributes, except Pub/Sub's reserved goog* ones (a publish may not carry
+  // them), dropping the last ones if the 100-attribute limit would be hit.
+  const original = Object.entries(message.attributes).filter(
+    ([key]) => !(key in added) && !key.toLowerCase().startsWith('goog'),
+  );
   const room = MAX_ATTRIBUTES - Object.keys(added).length;
   return { ...Object.fromEntries(original.slice(0, room)), ...added };
 }

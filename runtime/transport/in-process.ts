@@ -7,6 +7,7 @@ import {
   type StreamOptions,
   type SubscriptionDescription,
   type SubscriptionSettings,
+  type TopicDescription,
   type Transport,
   type TransportSubscription,
 } from './transport.js';
@@ -94,6 +95,11 @@ export class InProcessTransport implements Transport {
 
   async topicExists(topic: string): Promise<boolean> {
     return this.topics.has(topic);
+  }
+
+  /** In-process topics carry no Pub/Sub schema: payloads are whatever the publisher's codec wrote. */
+  async describeTopic(topic: string): Promise<TopicDescription | undefined> {
+    return this.topics.has(topic) ? { name: topic } : undefined;
   }
 
   async deleteTopic(topic: string): Promise<void> {

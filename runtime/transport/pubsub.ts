@@ -9,6 +9,7 @@ import {
   type StreamOptions,
   type SubscriptionDescription,
   type SubscriptionSettings,
+  type TopicDescription,
   type TopicPublishOptions,
   type Transport,
   type TransportSubscription,
@@ -102,6 +103,21 @@ export class PubSubTransport implements Transport {
   async topicExists(topic: string): Promise<boolean> {
     const [exists] = await this.client.topic(topic).exists();
     return exists;
+  }
+
+  async describeTopic(topic: string): Promise<TopicDescription | undefined> {
+    let metadata;
+    try {
+      [metadata] = await this.client.topic(topic).getMetadata();
+    } catch (error) {
+      if (grpcCode(error) === GRPC_NOT_FOUND) return undefined;
+      throw error;
+    }
+    const settings = metadata.schemaSettings;
+    if (!settings?.schema) return { name: topic };
+    // The enum arrives as its name, or as a number from some client paths (JSON = 1, BINARY = 2).
+    const encoding = settings.encoding === 'BINARY' || settings.encoding === 2 ? 'BINARY' : 'JSON';
+    return { name: topic, schema: { schema: settings.schema, encoding } };
   }
 
   async deleteTopic(topic: string): Promise<void> {

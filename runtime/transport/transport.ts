@@ -54,6 +54,13 @@ export interface SubscriptionDescription extends SubscriptionSettings {
   name: string;
 }
 
+/** A topic's Pub/Sub schema binding, as far as the publisher's codec choice cares. */
+export interface TopicDescription {
+  name: string;
+  /** Absent when the topic has no schema (plain JSON). */
+  schema?: { schema: string; encoding: 'JSON' | 'BINARY' };
+}
+
 export interface FlowControlOptions {
   /** Messages handed to the listener and not yet acked or nacked. */
   maxMessages?: number;
@@ -102,6 +109,8 @@ export interface Transport {
   ensureSubscription(subscription: string, settings: SubscriptionSettings): Promise<boolean>;
   topicExists(topic: string): Promise<boolean>;
   describeSubscription(subscription: string): Promise<SubscriptionDescription | undefined>;
+  /** The topic and its schema settings; undefined when it does not exist. */
+  describeTopic(topic: string): Promise<TopicDescription | undefined>;
   deleteTopic(topic: string): Promise<void>;
   deleteSubscription(subscription: string): Promise<void>;
   /** Resolves with the server's message id once the server acked the publish. */

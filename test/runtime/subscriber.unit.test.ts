@@ -151,7 +151,11 @@ describe('EventSubscriber', () => {
       { case: 'UNKNOWN_EVENT_VERSION', data: Buffer.from(JSON.stringify(valid.payload)), attributes: { ...attributesOf(valid), 'ce-eventversion': '42' } },
       { case: 'UNKNOWN_EVENT_TYPE', data: Buffer.from(JSON.stringify(valid.payload)), attributes: { ...attributesOf(valid), 'ce-type': 'user.vanished' } },
       { case: 'EVENT_VALIDATION_FAILED', data: Buffer.from(JSON.stringify({ userId: 'nope' })), attributes: attributesOf(valid) },
-      { case: 'UNSUPPORTED_CONTENT_TYPE', data: Buffer.from('{}'), attributes: { ...attributesOf(valid), 'ce-datacontenttype': 'text/plain' } },
+      {
+        case: 'UNSUPPORTED_CONTENT_TYPE',
+        data: Buffer.from('{}'),
+        attributes: { ...attributesOf(valid), 'ce-datacontenttype': 'text/plain', googclient_schemarevisionid: 'rev-1', googclient_schemaencoding: 'JSON' },
+      },
     ];
     for (const message of raw) await transport.publish(topic, { data: message.data, attributes: message.attributes });
     await publisher.publish(valid);
@@ -162,6 +166,9 @@ describe('EventSubscriber', () => {
       expect(letter.attributes[DEAD_LETTER_ATTRIBUTES.sourceSubscription]).toBe(handle.subscription);
       expect(letter.attributes[DEAD_LETTER_ATTRIBUTES.sourceTopic]).toBe(handle.topic);
     }
+    const unsupported = deadLetters.find((message) => message.attributes[DEAD_LETTER_ATTRIBUTES.errorCode] === 'UNSUPPORTED_CONTENT_TYPE')!;
+    expect(unsupported.attributes).toMatchObject({ [DEAD_LETTER_ATTRIBUTES.sourceSchemaRevisionId]: 'rev-1', [DEAD_LETTER_ATTRIBUTES.sourceSchemaEncoding]: 'JSON' });
+    expect(Object.keys(unsupported.attributes).filter((key) => key.startsWith('goog'))).toEqual([]);
     const validation = deadLetters.find((message) => message.attributes[DEAD_LETTER_ATTRIBUTES.errorCode] === 'EVENT_VALIDATION_FAILED');
     expect(validation!.attributes[DEAD_LETTER_ATTRIBUTES.reason]).toContain("'/userId'");
     expect(validation!.data.toString()).toBe(JSON.stringify({ userId: 'nope' }));
