@@ -41,6 +41,12 @@ export class SchemaStore {
       .sort((a, b) => (a.relativeFile < b.relativeFile ? -1 : a.relativeFile > b.relativeFile ? 1 : 0));
   }
 
+  /** A loaded schema file by its `$id` (e.g. a `RefLoader` for the Avro converter), if loaded. */
+  findById(id: string): JsonSchema | undefined {
+    for (const schema of this.files.values()) if (schema.$id === id) return schema;
+    return undefined;
+  }
+
   /** `file` and every file its `$ref`s reach, transitively, sorted by relative path. */
   reachableFiles(file: string): JsonSchema[] {
     const seen = new Set<string>([file]);
