@@ -1,6 +1,7 @@
 /** Opening the PostgreSQL store: migrations as a deploy step, concurrent runners, the spec call with databaseUrl. */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../cli/main.js';
 import {
   EventStore,
   StoreNotMigratedError,
@@ -40,6 +41,36 @@ describe('PostgreSQL store setup', () => {
     expect(reports.reduce((sum, report) => sum + report.alreadyApplied, 0)).toBe(2);
     expect(await runMigrations(handles[0]!, [storeMigrations])).toEqual({ applied: [], alreadyApplied: 1 });
     await Promise.all(handles.map(closeDatabase));
+  });
+
+  it('event-bus store migrate and stats on PostgreSQL, through the real command tree', async () => {
+    const schema = freshSchema();
+    const run = async (...args: string[]) => {
+      let stdout = '';
+      const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        stdout += chunk.toString();
+        return true;
+      });
+      try {
+        return { code: await main(['node', 'event-bus', ...args]), stdout };
+      } finally {
+        out.mockRestore();
+        process.exitCode = undefined;
+      }
+    };
+    const migrate = await run('store', 'migrate', '--database-url', databaseUrl(), '--schema', schema, '--format', 'json');
+    expect(migrate.code).toBe(0);
+    expect(JSON.parse(migrate.stdout).applied.map((m: { component: string }) => m.component)).toEqual(['store', 'dlq']);
+    expect((await run('store', 'migrate', '--database-url', databaseUrl(), '--schema', schema)).stdout).toMatch(/0 applied, 2 already applied\n$/);
+
+    const eventStore = new EventStore<TestEventMap>({ catalog, databaseUrl: databaseUrl(), postgresSchema: schema, eventStoreTopic: 'clone-event-store' });
+    const sessionId = randomUUID();
+    await eventStore.appendToStream({ aggregateType: 'conversation_session', aggregateId: sessionId }, turns(catalog, sessionId, 3));
+    await eventStore.close();
+    const stats = await run('store', 'stats', '--database-url', databaseUrl(), '--schema', schema, '--format', 'json');
+    expect(stats.code).toBe(0);
+    expect(JSON.parse(stats.stdout)).toMatchObject({ events: 3, streams: 1, outbox: { pending: 3, sent: 0 } });
+    expect(JSON.parse(stats.stdout).database).not.toContain('@'); // no credentials in output
   });
 
   it('without migrate, an unmigrated database is a clear typed error naming the fix', async () => {
