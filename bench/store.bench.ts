@@ -61,12 +61,26 @@ function sqliteFloor(backend: SqliteEventStoreBackend): PlainFloor {
     global_position INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, aggregate_type TEXT NOT NULL,
     aggregate_id TEXT NOT NULL, stream_version INTEGER NOT NULL, event_type TEXT NOT NULL, event_version INTEGER NOT NULL,
     occurred_at TEXT NOT NULL, occurred_at_ms INTEGER NOT NULL, recorded_at TEXT NOT NULL, payload TEXT NOT NULL, metadata TEXT NOT NULL)`);
-  const insert = db.prepare(`INSERT INTO bench_plain (event_id, aggregate_type, aggregate_id, stream_version, event_type, event_version,
+  const insert =
+    db.prepare(`INSERT INTO bench_plain (event_id, aggregate_type, aggregate_id, stream_version, event_type, event_version,
     occurred_at, occurred_at_ms, recorded_at, payload, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const row = (event: AnyTurn, version: number) =>
-    insert.run(event.eventId, event.aggregateType, event.aggregateId, version, event.eventType, event.eventVersion,
-      event.occurredAt, Date.parse(event.occurredAt), new Date().toISOString(), JSON.stringify(event.payload), JSON.stringify(event.metadata));
-  const batch = db.transaction((events: readonly AnyTurn[], firstVersion: number) => events.forEach((event, i) => row(event, firstVersion + i)));
+    insert.run(
+      event.eventId,
+      event.aggregateType,
+      event.aggregateId,
+      version,
+      event.eventType,
+      event.eventVersion,
+      event.occurredAt,
+      Date.parse(event.occurredAt),
+      new Date().toISOString(),
+      JSON.stringify(event.payload),
+      JSON.stringify(event.metadata),
+    );
+  const batch = db.transaction((events: readonly AnyTurn[], firstVersion: number) =>
+    events.forEach((event, i) => row(event, firstVersion + i)),
+  );
   return {
     insertOne: async (event, version) => void row(event, version),
     insertBatch: async (events, firstVersion) => batch(events, firstVersion),
@@ -81,8 +95,18 @@ async function postgresFloor(backend: PostgresEventStoreBackend): Promise<PlainF
     payload jsonb NOT NULL, metadata jsonb NOT NULL)`);
   const sql = `INSERT INTO bench_plain (event_id, aggregate_type, aggregate_id, stream_version, event_type, event_version,
     occurred_at, occurred_at_ts, payload, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
-  const params = (event: AnyTurn, version: number) => [event.eventId, event.aggregateType, event.aggregateId, version, event.eventType,
-    event.eventVersion, event.occurredAt, new Date(event.occurredAt), JSON.stringify(event.payload), JSON.stringify(event.metadata)];
+  const params = (event: AnyTurn, version: number) => [
+    event.eventId,
+    event.aggregateType,
+    event.aggregateId,
+    version,
+    event.eventType,
+    event.eventVersion,
+    event.occurredAt,
+    new Date(event.occurredAt),
+    JSON.stringify(event.payload),
+    JSON.stringify(event.metadata),
+  ];
   return {
     insertOne: async (event, version) => void (await backend.pool.query(sql, params(event, version))),
     insertBatch: async (events, firstVersion) => {
@@ -141,10 +165,18 @@ async function benchBackend(name: string, backend: EventStoreBackend, floor: Pla
   const appendSingle = await eventsPerSecond(SINGLE_APPENDS, async () => {
     for (const [i, event] of events.entries()) {
       const stream = streams[i % streams.length]!;
-      stream.version = (await store.appendEvent(event as never, { expectedVersion: stream.version })).nextExpectedVersion;
+      stream.version = (
+        await store.appendEvent(event as never, { expectedVersion: stream.version })
+      ).nextExpectedVersion;
     }
   });
-  rows.push({ backend: name, measure: 'appendEvent, 1 event per call (events/s)', value: fmt(appendSingle), baseline: `${fmt(plainSingle)} (plain INSERT, autocommit)`, ratio: (plainSingle / appendSingle).toFixed(2) + '×' });
+  rows.push({
+    backend: name,
+    measure: 'appendEvent, 1 event per call (events/s)',
+    value: fmt(appendSingle),
+    baseline: `${fmt(plainSingle)} (plain INSERT, autocommit)`,
+    ratio: (plainSingle / appendSingle).toFixed(2) + '×',
+  });
 
   // Batched appends: 100 events per call, one stream per batch.
   const batches = Array.from({ length: BATCHES }, () => {
@@ -156,10 +188,20 @@ async function benchBackend(name: string, backend: EventStoreBackend, floor: Pla
   });
   const appendBatched = await eventsPerSecond(BATCHES * BATCH_SIZE, async () => {
     for (const batch of batches) {
-      await store.appendToStream({ aggregateType: 'conversation_session', aggregateId: batch[0]!.aggregateId }, batch as never[], { expectedVersion: 'no_stream' });
+      await store.appendToStream(
+        { aggregateType: 'conversation_session', aggregateId: batch[0]!.aggregateId },
+        batch as never[],
+        { expectedVersion: 'no_stream' },
+      );
     }
   });
-  rows.push({ backend: name, measure: `appendToStream, ${BATCH_SIZE} events per call (events/s)`, value: fmt(appendBatched), baseline: `${fmt(plainBatched)} (${BATCH_SIZE} plain INSERTs in one transaction)`, ratio: (plainBatched / appendBatched).toFixed(2) + '×' });
+  rows.push({
+    backend: name,
+    measure: `appendToStream, ${BATCH_SIZE} events per call (events/s)`,
+    value: fmt(appendBatched),
+    baseline: `${fmt(plainBatched)} (${BATCH_SIZE} plain INSERTs in one transaction)`,
+    ratio: (plainBatched / appendBatched).toFixed(2) + '×',
+  });
 
   // The same without outbox rows: how much of the gap is the second row per event.
   const withoutOutbox = new EventStore({ catalog, backend, outbox: false });
@@ -169,15 +211,28 @@ async function benchBackend(name: string, backend: EventStoreBackend, floor: Pla
   });
   const appendBatchedNoOutbox = await eventsPerSecond(BATCHES * BATCH_SIZE, async () => {
     for (const batch of moreBatches) {
-      await withoutOutbox.appendToStream({ aggregateType: 'conversation_session', aggregateId: batch[0]!.aggregateId }, batch as never[], { expectedVersion: 'no_stream' });
+      await withoutOutbox.appendToStream(
+        { aggregateType: 'conversation_session', aggregateId: batch[0]!.aggregateId },
+        batch as never[],
+        { expectedVersion: 'no_stream' },
+      );
     }
   });
-  rows.push({ backend: name, measure: `appendToStream, ${BATCH_SIZE} per call, outbox off (events/s)`, value: fmt(appendBatchedNoOutbox), baseline: `${fmt(plainBatched)} (same floor)`, ratio: (plainBatched / appendBatchedNoOutbox).toFixed(2) + '×' });
+  rows.push({
+    backend: name,
+    measure: `appendToStream, ${BATCH_SIZE} per call, outbox off (events/s)`,
+    value: fmt(appendBatchedNoOutbox),
+    baseline: `${fmt(plainBatched)} (same floor)`,
+    ratio: (plainBatched / appendBatchedNoOutbox).toFixed(2) + '×',
+  });
 
   // Reconstruct a 10,000-event stream.
   const long = randomUUID();
   for (let from = 0; from < STREAM_LENGTH; from += 1000) {
-    await store.appendToStream({ aggregateType: 'conversation_session', aggregateId: long }, Array.from({ length: 1000 }, (_, i) => turn(long, from + i)) as never[]);
+    await store.appendToStream(
+      { aggregateType: 'conversation_session', aggregateId: long },
+      Array.from({ length: 1000 }, (_, i) => turn(long, from + i)) as never[],
+    );
   }
   const reducer = (state: { turns: number; tokens: number }, event: { payload: unknown }) => ({
     turns: state.turns + 1,
@@ -190,13 +245,22 @@ async function benchBackend(name: string, backend: EventStoreBackend, floor: Pla
     return performance.now() - start;
   });
   await store.reconstructState(long, 'conversation_session', reducer, initial); // writes the snapshot at 10,000
-  await store.appendToStream({ aggregateType: 'conversation_session', aggregateId: long }, Array.from({ length: 10 }, (_, i) => turn(long, STREAM_LENGTH + i)) as never[]);
+  await store.appendToStream(
+    { aggregateType: 'conversation_session', aggregateId: long },
+    Array.from({ length: 10 }, (_, i) => turn(long, STREAM_LENGTH + i)) as never[],
+  );
   const withSnapshot = await median(RECONSTRUCT_ROUNDS, async () => {
     const start = performance.now();
     await store.reconstructState(long, 'conversation_session', reducer, initial);
     return performance.now() - start;
   });
-  rows.push({ backend: name, measure: `reconstructState, ${STREAM_LENGTH.toLocaleString('en-US')}-event stream, from a snapshot + 10 events (ms)`, value: withSnapshot.toFixed(1), baseline: `${noSnapshot.toFixed(1)} ms (no snapshot: all ${STREAM_LENGTH.toLocaleString('en-US')} events)`, ratio: (noSnapshot / withSnapshot).toFixed(0) + '× faster' });
+  rows.push({
+    backend: name,
+    measure: `reconstructState, ${STREAM_LENGTH.toLocaleString('en-US')}-event stream, from a snapshot + 10 events (ms)`,
+    value: withSnapshot.toFixed(1),
+    baseline: `${noSnapshot.toFixed(1)} ms (no snapshot: all ${STREAM_LENGTH.toLocaleString('en-US')} events)`,
+    ratio: (noSnapshot / withSnapshot).toFixed(0) + '× faster',
+  });
   return rows;
 }
 
@@ -216,7 +280,13 @@ async function main(): Promise<void> {
   const schema = `store_bench_${randomUUID().slice(0, 8)}`;
   const postgres = await openPostgresBackend({ databaseUrl: url, postgresSchema: schema });
   try {
-    rows.push(...(await benchBackend(`PostgreSQL 15 (${server ? 'throwaway, fsync=off' : 'DATABASE_URL'})`, postgres, await postgresFloor(postgres))));
+    rows.push(
+      ...(await benchBackend(
+        `PostgreSQL 15 (${server ? 'throwaway, fsync=off' : 'DATABASE_URL'})`,
+        postgres,
+        await postgresFloor(postgres),
+      )),
+    );
     await postgres.pool.query(`DROP SCHEMA ${schema} CASCADE`);
   } finally {
     await postgres.close();

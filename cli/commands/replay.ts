@@ -40,7 +40,8 @@ interface ReplayFlags extends DatabaseFlags {
 
 function parseTime(flag: string, value: string): Date {
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new UsageError(`${flag} '${value}' is not a date or timestamp (e.g. 2024-01-31 or 2024-01-31T12:00:00Z)`);
+  if (Number.isNaN(date.getTime()))
+    throw new UsageError(`${flag} '${value}' is not a date or timestamp (e.g. 2024-01-31 or 2024-01-31T12:00:00Z)`);
   return date;
 }
 
@@ -49,10 +50,14 @@ class UsageError extends Error {}
 /** The generated SDK's catalog (republishing validates every event against it). */
 async function loadGeneratedCatalog(): Promise<EventCatalog> {
   try {
-    const generated = (await import(new URL('../../generated/catalog.js', import.meta.url).href)) as { catalog: EventCatalog };
+    const generated = (await import(new URL('../../generated/catalog.js', import.meta.url).href)) as {
+      catalog: EventCatalog;
+    };
     return generated.catalog;
   } catch (error) {
-    throw new UsageError(`--republish needs the generated SDK (run \`event-bus generate\`): ${(error as Error).message}`);
+    throw new UsageError(
+      `--republish needs the generated SDK (run \`event-bus generate\`): ${(error as Error).message}`,
+    );
   }
 }
 
@@ -72,7 +77,8 @@ export async function runReplay(flags: ReplayFlags): Promise<number> {
       upcast: flags.republish === true,
     });
     const onProgress = flags.progress
-      ? (progress: ReplayProgress) => process.stderr.write(`replay: ${progress.processed}/${progress.total} (position ${progress.lastPosition})\n`)
+      ? (progress: ReplayProgress) =>
+          process.stderr.write(`replay: ${progress.processed}/${progress.total} (position ${progress.lastPosition})\n`)
       : undefined;
     const options: ReplayOptions<EventMapShape> = {
       ...(flags.type !== undefined && { eventTypes: flags.type }),
@@ -85,9 +91,14 @@ export async function runReplay(flags: ReplayFlags): Promise<number> {
       const result = await replayer.republishTimeRange(from, to, { ...options, publisher });
       process.stdout.write(`republished ${result.processed} event(s) to ${replayer.replayTopic}\n`);
     } else {
-      await replayer.replayTimeRange(from, to, (event) => {
-        process.stdout.write(`${JSON.stringify(event)}\n`);
-      }, options);
+      await replayer.replayTimeRange(
+        from,
+        to,
+        (event) => {
+          process.stdout.write(`${JSON.stringify(event)}\n`);
+        },
+        options,
+      );
     }
     return EXIT_OK;
   } catch (error) {

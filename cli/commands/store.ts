@@ -82,18 +82,24 @@ function fail(error: unknown): number {
 export async function runMigrate(flags: MigrateFlags): Promise<number> {
   const unknown = flags.component.filter((name) => !Object.hasOwn(KNOWN_MIGRATION_SETS, name));
   if (unknown.length > 0) {
-    process.stderr.write(`event-bus: unknown component(s) ${unknown.join(', ')} (known: ${Object.keys(KNOWN_MIGRATION_SETS).join(', ')})\n`);
+    process.stderr.write(
+      `event-bus: unknown component(s) ${unknown.join(', ')} (known: ${Object.keys(KNOWN_MIGRATION_SETS).join(', ')})\n`,
+    );
     return EXIT_USAGE;
   }
   let handle: DatabaseHandle | undefined;
   try {
     const target = resolveDatabaseTarget(databaseOptionsOf(flags));
     handle = await openDatabase(target);
-    const report = await runMigrations(handle, flags.component.map((name) => KNOWN_MIGRATION_SETS[name]!));
+    const report = await runMigrations(
+      handle,
+      flags.component.map((name) => KNOWN_MIGRATION_SETS[name]!),
+    );
     if (flags.format === 'json') {
       process.stdout.write(`${JSON.stringify({ database: describeTarget(target), ...report })}\n`);
     } else {
-      for (const migration of report.applied) process.stdout.write(`applied ${migration.component}/${migration.name}\n`);
+      for (const migration of report.applied)
+        process.stdout.write(`applied ${migration.component}/${migration.name}\n`);
       process.stdout.write(
         `${describeTarget(target)}: ${report.applied.length} applied, ${report.alreadyApplied} already applied\n`,
       );
@@ -115,7 +121,8 @@ interface StoreStats {
 }
 
 async function readStats(handle: DatabaseHandle): Promise<Omit<StoreStats, 'database'>> {
-  const eventsSql = 'SELECT count(*) AS events, count(DISTINCT aggregate_type || \'/\' || aggregate_id) AS streams FROM store_events';
+  const eventsSql =
+    "SELECT count(*) AS events, count(DISTINCT aggregate_type || '/' || aggregate_id) AS streams FROM store_events";
   const outboxSql = `SELECT count(*) FILTER (WHERE sent_at IS NULL) AS pending, count(*) FILTER (WHERE sent_at IS NOT NULL) AS sent,
     min(recorded_at) FILTER (WHERE sent_at IS NULL) AS oldest FROM store_outbox`;
   const migrationsSql = `SELECT component, version, name FROM ${MIGRATIONS_TABLE} ORDER BY component, version`;
@@ -135,7 +142,11 @@ async function readStats(handle: DatabaseHandle): Promise<Omit<StoreStats, 'data
   return {
     events: Number(events.events),
     streams: Number(events.streams),
-    outbox: { pending: Number(outbox.pending), sent: Number(outbox.sent), oldestPendingRecordedAt: outbox.oldest?.toISOString() ?? null },
+    outbox: {
+      pending: Number(outbox.pending),
+      sent: Number(outbox.sent),
+      oldestPendingRecordedAt: outbox.oldest?.toISOString() ?? null,
+    },
     migrations,
   };
 }
@@ -168,7 +179,9 @@ export async function runStats(flags: StatsFlags): Promise<number> {
 
 export function register(program: Command): void {
   const store = program.command('store').description("The event store's database: migrations and statistics");
-  addDatabaseOptions(store.command('migrate').description('Apply versioned migrations (store, dlq); re-running is a no-op'))
+  addDatabaseOptions(
+    store.command('migrate').description('Apply versioned migrations (store, dlq); re-running is a no-op'),
+  )
     .option(FLAG_COMPONENT, 'components whose migrations to apply', Object.keys(KNOWN_MIGRATION_SETS))
     .addOption(new Option(FLAG_FORMAT, 'output format').choices(['text', 'json']).default('text'))
     .action(async (flags: MigrateFlags) => {

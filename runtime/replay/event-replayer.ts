@@ -20,8 +20,10 @@ export const DEFAULT_REPLAY_BATCH_SIZE = 500;
 /** Suffix of the default replay topic: `${eventStoreTopic}${suffix}`. */
 export const REPLAY_TOPIC_SUFFIX = '-replay';
 
-export interface EventReplayerOptions<V extends VersionedEventMapShape = VersionedEventMapShape>
-  extends Omit<EventStoreOptions<V>, 'snapshotInterval' | 'outbox'> {
+export interface EventReplayerOptions<V extends VersionedEventMapShape = VersionedEventMapShape> extends Omit<
+  EventStoreOptions<V>,
+  'snapshotInterval' | 'outbox'
+> {
   /** Subscription (on the replay topic) that consumers of republished events read from. */
   replaySubscription?: string;
   /** Topic republishTimeRange publishes to; default EVENT_BUS_REPLAY_TOPIC, then `${eventStoreTopic}-replay`. */
@@ -68,17 +70,26 @@ export type ReplayHandler<E> = (event: E) => Promise<void> | void;
 
 export class ReplayAbortedError extends EventBusError {
   constructor(readonly progress: ReplayProgress) {
-    super('REPLAY_ABORTED', `Replay aborted after ${progress.processed} of ${progress.total} events (last position ${progress.lastPosition})`);
+    super(
+      'REPLAY_ABORTED',
+      `Replay aborted after ${progress.processed} of ${progress.total} events (last position ${progress.lastPosition})`,
+    );
   }
 }
 
 export class InvalidReplayRangeError extends EventBusError {
   constructor(from: Date, to: Date) {
-    super('REPLAY_INVALID_RANGE', `Replay range must satisfy from < to with valid dates (got ${String(from)} .. ${String(to)})`);
+    super(
+      'REPLAY_INVALID_RANGE',
+      `Replay range must satisfy from < to with valid dates (got ${String(from)} .. ${String(to)})`,
+    );
   }
 }
 
-export class EventReplayer<M extends EventMapShape = EventMapShape, V extends VersionedEventMapShape = VersionedEventMapShape> {
+export class EventReplayer<
+  M extends EventMapShape = EventMapShape,
+  V extends VersionedEventMapShape = VersionedEventMapShape,
+> {
   readonly replayTopic: string;
   readonly replaySubscription: string | undefined;
   private readonly store: EventStore<M, V>;
@@ -93,7 +104,9 @@ export class EventReplayer<M extends EventMapShape = EventMapShape, V extends Ve
     this.ownsStore = store === undefined;
     this.replaySubscription = replaySubscription;
     this.replayTopic =
-      replayTopic ?? process.env.EVENT_BUS_REPLAY_TOPIC ?? `${options.eventStoreTopic ?? DEFAULT_EVENT_STORE_TOPIC}${REPLAY_TOPIC_SUFFIX}`;
+      replayTopic ??
+      process.env.EVENT_BUS_REPLAY_TOPIC ??
+      `${options.eventStoreTopic ?? DEFAULT_EVENT_STORE_TOPIC}${REPLAY_TOPIC_SUFFIX}`;
     this.batchSize = batchSize ?? DEFAULT_REPLAY_BATCH_SIZE;
     this.upcast = upcast ?? true;
   }
@@ -137,7 +150,8 @@ export class EventReplayer<M extends EventMapShape = EventMapShape, V extends Ve
     /** Processes a page in order; returns how many it processed (fewer: aborted). */
     handlePage: (events: StoredEvent<M[keyof M]>[]) => Promise<number>,
   ): Promise<ReplayProgress> {
-    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) throw new InvalidReplayRangeError(from, to);
+    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to)
+      throw new InvalidReplayRangeError(from, to);
     const filter: EventFilter = {
       occurredFrom: from,
       occurredTo: to,
@@ -151,14 +165,21 @@ export class EventReplayer<M extends EventMapShape = EventMapShape, V extends Ve
     let progress: ReplayProgress = { processed: 0, total, lastPosition: after, lastOccurredAt: null };
     for (;;) {
       const read = { ...filter, after, limit: this.batchSize };
-      const page = (this.upcast ? await this.store.readAll(read) : await backend.readAll(read)) as ReadAllResult<M[keyof M]>;
+      const page = (this.upcast ? await this.store.readAll(read) : await backend.readAll(read)) as ReadAllResult<
+        M[keyof M]
+      >;
       if (page.events.length > 0) {
         const handled = await handlePage(page.events);
         if (handled > 0) {
           const last = page.events[handled - 1]!;
           const processed = progress.processed + handled;
           // Events committed into the range after the count make processed exceed the first total.
-          progress = { processed, total: Math.max(total, processed), lastPosition: last.position.globalPosition, lastOccurredAt: last.occurredAt };
+          progress = {
+            processed,
+            total: Math.max(total, processed),
+            lastPosition: last.position.globalPosition,
+            lastOccurredAt: last.occurredAt,
+          };
           options.onProgress?.(progress);
         }
         if (handled < page.events.length) throw new ReplayAbortedError(progress);

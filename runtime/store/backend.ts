@@ -23,7 +23,11 @@ export interface EventStoreBackend {
   readonly kind: 'sqlite' | 'postgres';
 
   /** Appends atomically; throws ExpectedVersionConflictError / DuplicateEventIdError and writes nothing. */
-  appendToStream(stream: StreamId, events: readonly AnyEventEnvelope[], options: BackendAppendOptions): Promise<AppendToStreamResult>;
+  appendToStream(
+    stream: StreamId,
+    events: readonly AnyEventEnvelope[],
+    options: BackendAppendOptions,
+  ): Promise<AppendToStreamResult>;
   readStream(stream: StreamId, options?: ReadStreamOptions): Promise<ReadStreamResult>;
   /** Events after a cursor in the global order, never skipping one that commits later (gap-safe). */
   readAll(options?: ReadAllOptions): Promise<ReadAllResult>;

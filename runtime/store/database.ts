@@ -28,7 +28,12 @@ export interface DatabaseOptions {
 
 export type DatabaseTarget =
   | { readonly kind: 'sqlite'; readonly path: string }
-  | { readonly kind: 'postgres'; readonly connectionString: string; readonly schema?: string; readonly poolMax: number };
+  | {
+      readonly kind: 'postgres';
+      readonly connectionString: string;
+      readonly schema?: string;
+      readonly poolMax: number;
+    };
 
 export type DatabaseHandle =
   | { readonly kind: 'sqlite'; readonly db: BetterSqlite3.Database }

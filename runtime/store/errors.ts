@@ -53,7 +53,11 @@ export class DuplicateEventIdError extends EventStoreError {
     readonly eventId: string,
     options?: { cause?: unknown },
   ) {
-    super(StoreErrorCode.DuplicateEventId, `An event with id '${eventId}' is already stored; nothing was written`, options);
+    super(
+      StoreErrorCode.DuplicateEventId,
+      `An event with id '${eventId}' is already stored; nothing was written`,
+      options,
+    );
   }
 }
 

@@ -78,7 +78,10 @@ export interface AggregateStreamResult<S> {
   readonly eventsApplied: number;
 }
 
-export class EventStore<M extends EventMapShape = EventMapShape, V extends VersionedEventMapShape = VersionedEventMapShape> {
+export class EventStore<
+  M extends EventMapShape = EventMapShape,
+  V extends VersionedEventMapShape = VersionedEventMapShape,
+> {
   readonly catalog: EventCatalog;
   readonly projectId: string | undefined;
   readonly eventStoreTopic: string | undefined;
@@ -119,7 +122,11 @@ export class EventStore<M extends EventMapShape = EventMapShape, V extends Versi
 
   /** Appends one event to its aggregate's stream (expected version: ANY unless given). */
   async appendEvent(event: M[keyof M], options: AppendToStreamOptions = {}): Promise<AppendToStreamResult> {
-    return this.appendToStream({ aggregateType: event.aggregateType, aggregateId: event.aggregateId }, [event], options);
+    return this.appendToStream(
+      { aggregateType: event.aggregateType, aggregateId: event.aggregateId },
+      [event],
+      options,
+    );
   }
 
   /** Appends events of one stream atomically: all or nothing. */

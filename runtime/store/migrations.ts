@@ -86,7 +86,8 @@ export function loadMigrations(set: MigrationSet, kind: DatabaseHandle['kind']):
   const migrations: Migration[] = [...(set.migrations?.[kind] ?? [])];
   if (set.dir !== undefined) {
     const dir = join(set.dir, kind);
-    if (!existsSync(dir)) throw new MigrationError(set.component, dir, `directory not found (expected ${kind}/NNNN-name.sql files)`);
+    if (!existsSync(dir))
+      throw new MigrationError(set.component, dir, `directory not found (expected ${kind}/NNNN-name.sql files)`);
     for (const file of readdirSync(dir).sort()) {
       if (!file.endsWith('.sql')) continue;
       const match = MIGRATION_FILE.exec(file);

@@ -18,7 +18,8 @@ export const DEFAULT_RELAY_LEASE_MILLISECONDS = 30_000;
 export const DEFAULT_RELAY_POLL_INTERVAL_MILLISECONDS = 200;
 
 /** Anything that can hand over a backend: an EventStore or a backend itself. */
-export type OutboxSource = EventStoreBackend | { getBackend(): Promise<EventStoreBackend>; readonly eventStoreTopic?: string | undefined };
+export type OutboxSource =
+  EventStoreBackend | { getBackend(): Promise<EventStoreBackend>; readonly eventStoreTopic?: string | undefined };
 
 export interface OutboxRelayOptions {
   store: OutboxSource;
@@ -80,7 +81,10 @@ export class OutboxRelay {
 
   constructor(options: OutboxRelayOptions) {
     this.options = options;
-    this.topic = options.topic ?? (isBackend(options.store) ? undefined : options.store.eventStoreTopic) ?? DEFAULT_EVENT_STORE_TOPIC;
+    this.topic =
+      options.topic ??
+      (isBackend(options.store) ? undefined : options.store.eventStoreTopic) ??
+      DEFAULT_EVENT_STORE_TOPIC;
     this.batchSize = options.batchSize ?? DEFAULT_RELAY_BATCH_SIZE;
     this.leaseMilliseconds = options.leaseMilliseconds ?? DEFAULT_RELAY_LEASE_MILLISECONDS;
     this.pollIntervalMilliseconds = options.pollIntervalMilliseconds ?? DEFAULT_RELAY_POLL_INTERVAL_MILLISECONDS;
@@ -196,7 +200,8 @@ export class OutboxRelay {
   /** What is still waiting in the outbox, and how old the oldest waiting event is. */
   async stats(): Promise<OutboxRelayStats> {
     const stats = await (await this.backend()).outboxStats();
-    const lagMilliseconds = stats.oldestPendingRecordedAt === null ? 0 : Math.max(0, Date.now() - Date.parse(stats.oldestPendingRecordedAt));
+    const lagMilliseconds =
+      stats.oldestPendingRecordedAt === null ? 0 : Math.max(0, Date.now() - Date.parse(stats.oldestPendingRecordedAt));
     return { ...stats, lagMilliseconds };
   }
 }

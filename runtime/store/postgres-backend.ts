@@ -21,7 +21,13 @@ import {
 } from './errors.js';
 import { assertExpectedVersion, EMPTY_STREAM_VERSION } from './expected-version.js';
 import { runMigrations, storeMigrations } from './migrations.js';
-import { assertAppendableBatch, DEFAULT_READ_ALL_LIMIT, occurredAtMillis, rowToStoredEvent, type EventRow } from './rows.js';
+import {
+  assertAppendableBatch,
+  DEFAULT_READ_ALL_LIMIT,
+  occurredAtMillis,
+  rowToStoredEvent,
+  type EventRow,
+} from './rows.js';
 import type {
   AppendToStreamResult,
   BackendAppendOptions,
@@ -51,7 +57,8 @@ export async function openPostgresBackend(
   backendOptions: PostgresBackendOptions = {},
 ): Promise<PostgresEventStoreBackend> {
   const target = resolveDatabaseTarget({ ...options, sqlite: undefined });
-  if (target.kind !== 'postgres') throw new StoreConfigurationError('PostgreSQL backend needs databaseUrl or DATABASE_URL');
+  if (target.kind !== 'postgres')
+    throw new StoreConfigurationError('PostgreSQL backend needs databaseUrl or DATABASE_URL');
   const pool = createPgPool(target);
   pool.on('error', () => undefined);
   try {
@@ -64,7 +71,8 @@ export async function openPostgresBackend(
       await runMigrations({ kind: 'postgres', pool }, [storeMigrations]);
     } else {
       const { rows } = await pool.query<{ found: string | null }>("SELECT to_regclass('store_events')::text AS found");
-      if (!rows[0]?.found) throw new StoreNotMigratedError(target.schema === undefined ? 'this database' : `schema '${target.schema}'`);
+      if (!rows[0]?.found)
+        throw new StoreNotMigratedError(target.schema === undefined ? 'this database' : `schema '${target.schema}'`);
     }
   } catch (error) {
     await pool.end();

@@ -47,14 +47,17 @@ export function rowToStoredEvent(row: EventRow, parseJson: boolean): StoredEvent
 export function occurredAtMillis(event: AnyEventEnvelope): number {
   const millis = Date.parse(event.occurredAt);
   if (Number.isNaN(millis)) {
-    throw new InvalidAppendError(`Event '${event.eventId}' (${event.eventType}): occurredAt '${event.occurredAt}' is not a timestamp`);
+    throw new InvalidAppendError(
+      `Event '${event.eventId}' (${event.eventType}): occurredAt '${event.occurredAt}' is not a timestamp`,
+    );
   }
   return millis;
 }
 
 /** Checks that a batch is non-empty, all of `stream`, and has no duplicate ids. */
 export function assertAppendableBatch(stream: StreamId, events: readonly AnyEventEnvelope[]): void {
-  if (events.length === 0) throw new InvalidAppendError(`Nothing to append to stream '${stream.aggregateType}/${stream.aggregateId}'`);
+  if (events.length === 0)
+    throw new InvalidAppendError(`Nothing to append to stream '${stream.aggregateType}/${stream.aggregateId}'`);
   const ids = new Set<string>();
   for (const event of events) {
     if (event.aggregateType !== stream.aggregateType || event.aggregateId !== stream.aggregateId) {

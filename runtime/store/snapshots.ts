@@ -13,7 +13,11 @@ export const DEFAULT_SNAPSHOT_INTERVAL = 0;
  * see helpers the reducer calls or values it closes over: pass `reducerVersion` explicitly when
  * those can change (docs/event-store.md, decision 0053).
  */
-export function deriveReducerVersion(reducer: (...args: never[]) => unknown, initialState: unknown, eventVersions: string): string {
+export function deriveReducerVersion(
+  reducer: (...args: never[]) => unknown,
+  initialState: unknown,
+  eventVersions: string,
+): string {
   const digest = createHash('sha256')
     .update(reducer.toString())
     .update('\u0000')

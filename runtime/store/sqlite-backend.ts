@@ -11,7 +11,13 @@ import { openSqlite } from './database.js';
 import { DuplicateEventIdError, StoreClosedError, UnknownPositionError } from './errors.js';
 import { assertExpectedVersion, EMPTY_STREAM_VERSION } from './expected-version.js';
 import { runMigrations, storeMigrations } from './migrations.js';
-import { assertAppendableBatch, DEFAULT_READ_ALL_LIMIT, occurredAtMillis, rowToStoredEvent, type EventRow } from './rows.js';
+import {
+  assertAppendableBatch,
+  DEFAULT_READ_ALL_LIMIT,
+  occurredAtMillis,
+  rowToStoredEvent,
+  type EventRow,
+} from './rows.js';
 import type {
   AppendToStreamResult,
   BackendAppendOptions,
@@ -39,7 +45,10 @@ export interface SqliteBackendOptions {
 }
 
 /** Opens `path` (':memory:' for a private in-memory database) and migrates it. */
-export async function openSqliteBackend(path: string, options: SqliteBackendOptions = {}): Promise<SqliteEventStoreBackend> {
+export async function openSqliteBackend(
+  path: string,
+  options: SqliteBackendOptions = {},
+): Promise<SqliteEventStoreBackend> {
   const db = openSqlite(path);
   if (options.migrate ?? true) await runMigrations({ kind: 'sqlite', db }, [storeMigrations]);
   return new SqliteEventStoreBackend(db);
@@ -81,6 +90,8 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
   private readonly statements;
   /** Multi-row INSERTs by row count: one statement per chunk instead of one per event. */
   private readonly insertEvents = new Map<number, BetterSqlite3.Statement>();
+  /** Statements whose text depends on the filters, prepared once per distinct text. */
+  private readonly preparedByText = new Map<string, BetterSqlite3.Statement>();
 
   constructor(readonly db: BetterSqlite3.Database) {
     this.statements = {
@@ -91,7 +102,9 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
         `INSERT INTO store_outbox (global_position, recorded_at)
          SELECT global_position, recorded_at FROM store_events WHERE global_position BETWEEN ? AND ?`,
       ),
-      positionExists: db.prepare<[number], { one: number }>('SELECT 1 AS one FROM store_events WHERE global_position = ?'),
+      positionExists: db.prepare<[number], { one: number }>(
+        'SELECT 1 AS one FROM store_events WHERE global_position = ?',
+      ),
       existingIds: (count: number) =>
         db.prepare<string[], { event_id: string }>(
           `SELECT event_id FROM store_events WHERE event_id IN (${Array.from({ length: count }, () => '?').join(', ')})`,
@@ -165,6 +178,15 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
     }
   }
 
+  private prepared<Row>(sql: string): BetterSqlite3.Statement<unknown[], Row> {
+    let statement = this.preparedByText.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.preparedByText.set(sql, statement);
+    }
+    return statement as BetterSqlite3.Statement<unknown[], Row>;
+  }
+
   private insertEventsStatement(rows: number): BetterSqlite3.Statement {
     let statement = this.insertEvents.get(rows);
     if (!statement) {
@@ -190,13 +212,11 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
     const to = options.to ?? Number.MAX_SAFE_INTEGER;
     // One read transaction: the slice and the stream's version come from the same snapshot.
     const read = this.db.transaction(() => {
-      const rows = this.db
-        .prepare<[string, string, number, number], EventRow>(
-          `SELECT ${EVENT_COLUMNS} FROM store_events
+      const rows = this.prepared<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM store_events
            WHERE aggregate_type = ? AND aggregate_id = ? AND stream_version >= ? AND stream_version <= ?
            ORDER BY stream_version`,
-        )
-        .all(stream.aggregateType, stream.aggregateId, from, to);
+      ).all(stream.aggregateType, stream.aggregateId, from, to);
       const currentVersion =
         this.statements.streamVersion.get(stream.aggregateType, stream.aggregateId)?.v ?? EMPTY_STREAM_VERSION;
       return { rows, currentVersion };
@@ -217,11 +237,9 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
     const params: unknown[] = [after];
     const where = filterSql(options, params);
     params.push(limit);
-    const rows = this.db
-      .prepare<unknown[], EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM store_events WHERE global_position > ?${where} ORDER BY global_position LIMIT ?`,
-      )
-      .all(...params);
+    const rows = this.prepared<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM store_events WHERE global_position > ?${where} ORDER BY global_position LIMIT ?`,
+    ).all(...params);
     const events = rows.map((row) => rowToStoredEvent(row, true));
     return {
       events,
@@ -234,9 +252,7 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
     this.assertOpen();
     const params: unknown[] = [];
     const where = filterSql(filter, params);
-    const row = this.db
-      .prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM store_events WHERE 1${where}`)
-      .get(...params);
+    const row = this.prepared<{ n: number }>(`SELECT count(*) AS n FROM store_events WHERE 1${where}`).get(...params);
     return row?.n ?? 0;
   }
 
@@ -287,7 +303,10 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
            ORDER BY global_position`,
         )
         .all(...claimed.map((row) => row.global_position));
-      return rows.map((row) => ({ event: rowToStoredEvent(row, true), attempts: attempts.get(Number(row.global_position)) ?? 1 }));
+      return rows.map((row) => ({
+        event: rowToStoredEvent(row, true),
+        attempts: attempts.get(Number(row.global_position)) ?? 1,
+      }));
     });
     return claim.immediate();
   }

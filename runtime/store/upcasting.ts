@@ -16,7 +16,40 @@ import type { StoredEvent } from './types.js';
 export type VersionedEventMapShape = { [eventType: string]: { [version: number]: AnyEventEnvelope } };
 
 /** Successor of a small version number, at the type level (Next[1] = 2). */
-type Next = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32];
+type Next = [
+  1,
+  2,
+  3,
+  4,
+  5,
+  6,
+  7,
+  8,
+  9,
+  10,
+  11,
+  12,
+  13,
+  14,
+  15,
+  16,
+  17,
+  18,
+  19,
+  20,
+  21,
+  22,
+  23,
+  24,
+  25,
+  26,
+  27,
+  28,
+  29,
+  30,
+  31,
+  32,
+];
 
 /** One step: turns a payload of version N into version N + 1. */
 export type Upcaster<FromPayload, ToPayload> = (payload: FromPayload, event: AnyEventEnvelope) => ToPayload;
@@ -30,7 +63,9 @@ type PayloadOf<E> = E extends { readonly payload: infer P } ? P : never;
  */
 export type UpcasterMap<V extends VersionedEventMapShape = VersionedEventMapShape> = {
   readonly [T in keyof V]?: {
-    readonly [N in keyof V[T] as N extends keyof Next ? (Next[N] extends keyof V[T] ? N : never) : never]?: N extends keyof Next
+    readonly [
+      N in keyof V[T] as N extends keyof Next ? (Next[N] extends keyof V[T] ? N : never) : never
+    ]?: N extends keyof Next
       ? Next[N] extends keyof V[T]
         ? Upcaster<PayloadOf<V[T][N]>, PayloadOf<V[T][Next[N]]>>
         : never
@@ -38,7 +73,9 @@ export type UpcasterMap<V extends VersionedEventMapShape = VersionedEventMapShap
   };
 };
 
-type LooseUpcasters = Readonly<Record<string, Readonly<Record<number, Upcaster<unknown, unknown> | undefined>> | undefined>>;
+type LooseUpcasters = Readonly<
+  Record<string, Readonly<Record<number, Upcaster<unknown, unknown> | undefined>> | undefined>
+>;
 
 /** Returns a function that brings a stored event to its type's current version. */
 export function createUpcaster(

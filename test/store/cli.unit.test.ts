@@ -54,14 +54,28 @@ describe('event-bus store / replay', () => {
   it('replay prints the range as NDJSON in global order; stats counts events and outbox', async () => {
     const eventStore = new EventStore<TestEventMap>({ catalog, sqlite, eventStoreTopic: 'clone-event-store' });
     const sessionId = randomUUID();
-    const inRange = [1, 2, 3].map((day) => turnCompleted(catalog, sessionId, day, { occurredAt: new Date(Date.UTC(2024, 0, day)) }));
+    const inRange = [1, 2, 3].map((day) =>
+      turnCompleted(catalog, sessionId, day, { occurredAt: new Date(Date.UTC(2024, 0, day)) }),
+    );
     for (const event of inRange) await eventStore.appendEvent(event);
     await eventStore.appendEvent(turnCompleted(catalog, sessionId, 40, { occurredAt: new Date(Date.UTC(2024, 1, 9)) }));
     await eventStore.close();
 
-    const replayed = await run('replay', '--sqlite', sqlite, '--from', '2024-01-01', '--to', '2024-01-31', '--progress');
+    const replayed = await run(
+      'replay',
+      '--sqlite',
+      sqlite,
+      '--from',
+      '2024-01-01',
+      '--to',
+      '2024-01-31',
+      '--progress',
+    );
     expect(replayed.code).toBe(0);
-    const lines = replayed.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { eventId: string; position: { streamVersion: number } });
+    const lines = replayed.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { eventId: string; position: { streamVersion: number } });
     expect(lines.map((line) => line.eventId)).toEqual(inRange.map((event) => event.eventId));
     expect(lines.map((line) => line.position.streamVersion)).toEqual([1, 2, 3]);
     expect(replayed.stderr).toBe('replay: 3/3 (position 3)\n');
@@ -79,6 +93,9 @@ describe('event-bus store / replay', () => {
     expect(badUrl.code).toBe(2);
     expect(badUrl.stderr).toContain('STORE_CONFIGURATION');
     const badComponent = await run('store', 'migrate', '--sqlite', sqlite, '--component', 'nope');
-    expect(badComponent).toMatchObject({ code: 2, stderr: 'event-bus: unknown component(s) nope (known: store, dlq)\n' });
+    expect(badComponent).toMatchObject({
+      code: 2,
+      stderr: 'event-bus: unknown component(s) nope (known: store, dlq)\n',
+    });
   });
 });

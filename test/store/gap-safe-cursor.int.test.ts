@@ -38,7 +38,10 @@ function delayedCommitPool(pool: pg.Pool, maxDelayMilliseconds: number): pg.Pool
   });
 }
 
-async function readEverythingAfter(backend: PostgresEventStoreBackend, after: number): Promise<{ events: StoredEvent[]; last: number }> {
+async function readEverythingAfter(
+  backend: PostgresEventStoreBackend,
+  after: number,
+): Promise<{ events: StoredEvent[]; last: number }> {
   const events: StoredEvent[] = [];
   for (;;) {
     const page = await backend.readAll({ after, limit: 500 });
@@ -86,15 +89,22 @@ describe('PostgreSQL readAll is gap-safe', () => {
     const slowPosition = Number(rows[0]!.global_position);
 
     // The fast writer commits a later position first.
-    const fast = await backend.appendToStream({ aggregateType: 'conversation_session', aggregateId: fastStream }, [fastEvent!], {
-      expectedVersion: 'no_stream',
-      outbox: false,
-    });
+    const fast = await backend.appendToStream(
+      { aggregateType: 'conversation_session', aggregateId: fastStream },
+      [fastEvent!],
+      {
+        expectedVersion: 'no_stream',
+        outbox: false,
+      },
+    );
     expect(fast.lastGlobalPosition).toBeGreaterThan(slowPosition);
 
     // A plain cursor reads the fast event and moves past the slow one's position.
     const naiveQuery = `SELECT event_id, global_position FROM store_events WHERE global_position > $1 AND aggregate_id = ANY($2) ORDER BY global_position`;
-    const naiveFirst = await admin.query<{ event_id: string; global_position: string }>(naiveQuery, [start, [slowStream, fastStream]]);
+    const naiveFirst = await admin.query<{ event_id: string; global_position: string }>(naiveQuery, [
+      start,
+      [slowStream, fastStream],
+    ]);
     expect(naiveFirst.rows.map((row) => row.event_id)).toEqual([fastEvent!.eventId]);
     const naiveCursor = Number(naiveFirst.rows.at(-1)!.global_position);
 
@@ -136,10 +146,14 @@ describe('PostgreSQL readAll is gap-safe', () => {
       for (let i = 0; i < appendsPerWriter; i++) {
         const stream = streams[i % streams.length]!;
         const batch = turns(catalog, stream, 1 + (i % 3), i * 10);
-        const result = await writerBackend.appendToStream({ aggregateType: 'conversation_session', aggregateId: stream }, batch, {
-          expectedVersion: 'any',
-          outbox: false,
-        });
+        const result = await writerBackend.appendToStream(
+          { aggregateType: 'conversation_session', aggregateId: stream },
+          batch,
+          {
+            expectedVersion: 'any',
+            outbox: false,
+          },
+        );
         commitOrder.push(result.lastGlobalPosition);
         for (const event of batch) written.add(event.eventId);
       }

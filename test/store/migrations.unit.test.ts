@@ -42,11 +42,15 @@ describe('migration runner (SQLite)', () => {
     const db = memory();
     const first = await runMigrations(db, [storeMigrations]);
     expect(first.applied.map((m) => `${m.component}/${m.version}`)).toEqual(['store/1']);
-    const tables = db.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'store_%' ORDER BY name").all();
+    const tables = db.db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'store_%' ORDER BY name")
+      .all();
     expect(tables).toEqual([{ name: 'store_events' }, { name: 'store_outbox' }, { name: 'store_snapshots' }]);
     const second = await runMigrations(db, [storeMigrations]);
     expect(second).toEqual({ applied: [], alreadyApplied: 1 });
-    const recorded = db.db.prepare('SELECT component, version, name, length(checksum) AS len FROM event_bus_migrations').all();
+    const recorded = db.db
+      .prepare('SELECT component, version, name, length(checksum) AS len FROM event_bus_migrations')
+      .all();
     expect(recorded).toEqual([{ component: 'store', version: 1, name: '0001-events-snapshots-outbox.sql', len: 64 }]);
   });
 
@@ -84,18 +88,29 @@ describe('migration runner (SQLite)', () => {
     expect(error).toBeInstanceOf(MigrationError);
     expect((error as Error).message).toContain('y/0002-broken.sql');
     expect(db.db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").all()).toEqual([]);
-    expect(db.db.prepare('SELECT version FROM event_bus_migrations WHERE component = ?').all('y')).toEqual([{ version: 1 }]);
+    expect(db.db.prepare('SELECT version FROM event_bus_migrations WHERE component = ?').all('y')).toEqual([
+      { version: 1 },
+    ]);
   });
 
   it('names bad file names, duplicate versions and a missing directory', () => {
-    expect(() => loadMigrations({ component: 'z', dir: componentDir({ 'first.sql': '' }) }, 'sqlite')).toThrow(/0001-description\.sql/);
-    expect(() => loadMigrations({ component: 'z', dir: componentDir({ '0001-a.sql': '', '1-b.sql': '' }) }, 'sqlite')).toThrow(/version 1 is used twice/);
+    expect(() => loadMigrations({ component: 'z', dir: componentDir({ 'first.sql': '' }) }, 'sqlite')).toThrow(
+      /0001-description\.sql/,
+    );
+    expect(() =>
+      loadMigrations({ component: 'z', dir: componentDir({ '0001-a.sql': '', '1-b.sql': '' }) }, 'sqlite'),
+    ).toThrow(/version 1 is used twice/);
     expect(() => loadMigrations({ component: 'z', dir: join(tempDir(), 'nowhere') }, 'sqlite')).toThrow(MigrationError);
   });
 
   it('accepts inline migrations per backend', async () => {
     const db = memory();
-    const report = await runMigrations(db, [{ component: 'inline', migrations: { sqlite: [{ version: 1, name: 'one', sql: 'CREATE TABLE inline_one (id INTEGER);' }] } }]);
+    const report = await runMigrations(db, [
+      {
+        component: 'inline',
+        migrations: { sqlite: [{ version: 1, name: 'one', sql: 'CREATE TABLE inline_one (id INTEGER);' }] },
+      },
+    ]);
     expect(report.applied).toEqual([{ component: 'inline', version: 1, name: 'one' }]);
   });
 });
@@ -103,9 +118,21 @@ describe('migration runner (SQLite)', () => {
 describe('where the events live', () => {
   const cases = [
     { options: {}, env: {}, expected: { kind: 'sqlite', path: DEFAULT_SQLITE_PATH } },
-    { options: { sqlite: ':memory:' }, env: { DATABASE_URL: 'postgres://x@h/db' }, expected: { kind: 'sqlite', path: ':memory:' } },
-    { options: {}, env: { DATABASE_URL: 'postgres://x@h/db' }, expected: { kind: 'postgres', connectionString: 'postgres://x@h/db' } },
-    { options: { databaseUrl: 'postgresql://y@h/db', postgresSchema: 'tenant_a' }, env: {}, expected: { kind: 'postgres', connectionString: 'postgresql://y@h/db', schema: 'tenant_a' } },
+    {
+      options: { sqlite: ':memory:' },
+      env: { DATABASE_URL: 'postgres://x@h/db' },
+      expected: { kind: 'sqlite', path: ':memory:' },
+    },
+    {
+      options: {},
+      env: { DATABASE_URL: 'postgres://x@h/db' },
+      expected: { kind: 'postgres', connectionString: 'postgres://x@h/db' },
+    },
+    {
+      options: { databaseUrl: 'postgresql://y@h/db', postgresSchema: 'tenant_a' },
+      env: {},
+      expected: { kind: 'postgres', connectionString: 'postgresql://y@h/db', schema: 'tenant_a' },
+    },
   ] as const;
   for (const { options, env, expected } of cases) {
     it(`${JSON.stringify(options)} with env ${JSON.stringify(env)} -> ${expected.kind}`, () => {
@@ -115,6 +142,8 @@ describe('where the events live', () => {
 
   it('refuses a connection string that is not PostgreSQL and a schema that is not an identifier', () => {
     expect(() => resolveDatabaseTarget({ databaseUrl: 'mysql://h/db' }, {})).toThrow(StoreConfigurationError);
-    expect(() => resolveDatabaseTarget({ databaseUrl: 'postgres://h/db', postgresSchema: 'x; DROP TABLE y' }, {})).toThrow(StoreConfigurationError);
+    expect(() =>
+      resolveDatabaseTarget({ databaseUrl: 'postgres://h/db', postgresSchema: 'x; DROP TABLE y' }, {}),
+    ).toThrow(StoreConfigurationError);
   });
 });

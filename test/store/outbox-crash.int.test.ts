@@ -17,7 +17,9 @@ const schema = randomSchemaName('store_outbox');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const relayChild = fileURLToPath(new URL('./support/relay-child.ts', import.meta.url));
 
-function runRelayChild(env: Record<string, string>): Promise<{ signal: NodeJS.Signals | null; code: number | null; output: string }> {
+function runRelayChild(
+  env: Record<string, string>,
+): Promise<{ signal: NodeJS.Signals | null; code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', relayChild], {
       env: { ...process.env, ...env },
@@ -57,7 +59,10 @@ describe('transactional outbox survives a relay crash (PostgreSQL + Pub/Sub emul
   });
   afterAll(async () => {
     await subscription?.close().catch(() => undefined);
-    await pubsub?.topic(topicId).delete().catch(() => undefined);
+    await pubsub
+      ?.topic(topicId)
+      .delete()
+      .catch(() => undefined);
     await pubsub?.close();
     await backend?.close();
     await dropSchema(schema);
@@ -70,12 +75,20 @@ describe('transactional outbox survives a relay crash (PostgreSQL + Pub/Sub emul
       const sessionId = randomUUID();
       const events = turns(catalog, sessionId, 15);
       // Two commits per stream: outbox rows are written in the events' own transactions.
-      await eventStore.appendToStream({ aggregateType: 'conversation_session', aggregateId: sessionId }, events.slice(0, 7), {
-        expectedVersion: 'no_stream',
-      });
-      await eventStore.appendToStream({ aggregateType: 'conversation_session', aggregateId: sessionId }, events.slice(7), {
-        expectedVersion: 7,
-      });
+      await eventStore.appendToStream(
+        { aggregateType: 'conversation_session', aggregateId: sessionId },
+        events.slice(0, 7),
+        {
+          expectedVersion: 'no_stream',
+        },
+      );
+      await eventStore.appendToStream(
+        { aggregateType: 'conversation_session', aggregateId: sessionId },
+        events.slice(7),
+        {
+          expectedVersion: 7,
+        },
+      );
       appended.push(...events.map((event) => event.eventId));
     }
     expect((await backend.outboxStats()).pending).toBe(90);
@@ -97,7 +110,11 @@ describe('transactional outbox survives a relay crash (PostgreSQL + Pub/Sub emul
     relay.start();
     try {
       // Bounded wait for the dead relay's lease to lapse and the restarted relay to finish.
-      for (let i = 0; i < 1200 && ((await relay.stats()).pending > 0 || appended.some((id) => !received.has(id))); i++) {
+      for (
+        let i = 0;
+        i < 1200 && ((await relay.stats()).pending > 0 || appended.some((id) => !received.has(id)));
+        i++
+      ) {
         await sleep(50);
       }
     } finally {

@@ -38,7 +38,10 @@ describe('OutboxRelay (SQLite, publisher port)', () => {
   it('publishes every appended event once, in append order, as the envelope that was stored', async () => {
     const sessionId = randomUUID();
     const events = turns(catalog, sessionId, 7);
-    await eventStore.appendToStream({ aggregateType: 'conversation_session', aggregateId: sessionId }, events.slice(0, 3));
+    await eventStore.appendToStream(
+      { aggregateType: 'conversation_session', aggregateId: sessionId },
+      events.slice(0, 3),
+    );
     await eventStore.appendToStream({ aggregateType: 'conversation_session', aggregateId: sessionId }, events.slice(3));
     const publisher = new RecordingPublisher();
     const relay = new OutboxRelay({ store: eventStore, publisher, batchSize: 4 });
@@ -71,7 +74,9 @@ describe('OutboxRelay (SQLite, publisher port)', () => {
     publisher.failWhen = () => false;
     expect(await relay.relayOnce()).toEqual({ claimed: 2, published: 2, failed: 0 });
     expect(relay.metrics()).toMatchObject({ published: 5, failed: 2, retried: 2 });
-    expect(new Set(publisher.published.map(({ event }) => event.eventId))).toEqual(new Set(events.map((event) => event.eventId)));
+    expect(new Set(publisher.published.map(({ event }) => event.eventId))).toEqual(
+      new Set(events.map((event) => event.eventId)),
+    );
   });
 
   it('after a crash between commit and publish, a new relay publishes what the dead one claimed', async () => {
@@ -94,7 +99,10 @@ describe('OutboxRelay (SQLite, publisher port)', () => {
     const relay = new OutboxRelay({ store: backend, publisher, topic: 't', pollIntervalMilliseconds: 5 });
     relay.start();
     const sessionId = randomUUID();
-    await eventStore.appendToStream({ aggregateType: 'conversation_session', aggregateId: sessionId }, turns(catalog, sessionId, 3));
+    await eventStore.appendToStream(
+      { aggregateType: 'conversation_session', aggregateId: sessionId },
+      turns(catalog, sessionId, 3),
+    );
     while ((await relay.stats()).pending > 0) await new Promise((resolve) => setTimeout(resolve, 5));
     await relay.stop();
     expect(publisher.published.map(({ event }) => event.aggregateId)).toEqual([sessionId, sessionId, sessionId]);
@@ -104,7 +112,10 @@ describe('OutboxRelay (SQLite, publisher port)', () => {
     const quiet = new EventStore<TestEventMap>({ catalog, backend });
     const before = await backend.outboxStats();
     const sessionId = randomUUID();
-    await quiet.appendToStream({ aggregateType: 'conversation_session', aggregateId: sessionId }, turns(catalog, sessionId, 2));
+    await quiet.appendToStream(
+      { aggregateType: 'conversation_session', aggregateId: sessionId },
+      turns(catalog, sessionId, 2),
+    );
     expect(await backend.outboxStats()).toEqual(before);
   });
 });

@@ -4,7 +4,13 @@ import { Duration, PubSub, type Message, type Subscription } from '@google-cloud
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventPublisher, EventReplayer, type EventCatalog } from '../../runtime/index.js';
 import { EventStore, type PostgresEventStoreBackend } from '../../runtime/store/index.js';
-import { storeTestCatalog, turnCompleted, turnCompletedV1, type TestEventMap, type TestVersionedEventMap } from './support/fixtures.js';
+import {
+  storeTestCatalog,
+  turnCompleted,
+  turnCompletedV1,
+  type TestEventMap,
+  type TestVersionedEventMap,
+} from './support/fixtures.js';
 import { dropSchema, openTestBackend, randomSchemaName } from './support/postgres.js';
 
 const schema = randomSchemaName('store_replay');
@@ -39,7 +45,10 @@ describe('EventReplayer.republishTimeRange (PostgreSQL + Pub/Sub emulator)', () 
   });
   afterAll(async () => {
     await subscription?.close().catch(() => undefined);
-    await pubsub?.topic(replayTopic).delete().catch(() => undefined);
+    await pubsub
+      ?.topic(replayTopic)
+      .delete()
+      .catch(() => undefined);
     await pubsub?.close();
     await backend?.close();
     await dropSchema(schema);
@@ -49,7 +58,9 @@ describe('EventReplayer.republishTimeRange (PostgreSQL + Pub/Sub emulator)', () 
     const eventStore = new EventStore<TestEventMap>({ catalog, backend });
     const sessionId = randomUUID();
     const stream = { aggregateType: 'conversation_session', aggregateId: sessionId };
-    const inRange = [3, 4, 5].map((day) => turnCompleted(catalog, sessionId, day, { occurredAt: new Date(Date.UTC(2024, 0, day)) }));
+    const inRange = [3, 4, 5].map((day) =>
+      turnCompleted(catalog, sessionId, day, { occurredAt: new Date(Date.UTC(2024, 0, day)) }),
+    );
     await eventStore.appendToStream(stream, inRange);
     const legacy = { ...turnCompletedV1(sessionId, 6), occurredAt: new Date(Date.UTC(2024, 0, 6)).toISOString() };
     await backend.appendToStream(stream, [legacy], { expectedVersion: 3, outbox: false });

@@ -49,7 +49,9 @@ describe('SQLite: 8 writer threads on separate connections', () => {
       expect(results.filter((result) => result.won.includes(round))).toHaveLength(1);
     }
     const race = await setup.readStream({ aggregateType: 'conversation_session', aggregateId: raceStream });
-    expect(race.events.map((event) => event.position.streamVersion)).toEqual(Array.from({ length: rounds }, (_, i) => i + 1));
+    expect(race.events.map((event) => event.position.streamVersion)).toEqual(
+      Array.from({ length: rounds }, (_, i) => i + 1),
+    );
     race.events.forEach((event, round) => {
       const winner = results.findIndex((result) => result.won.includes(round));
       expect(event.metadata.writer).toBe(String(winner));

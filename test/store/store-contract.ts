@@ -21,7 +21,12 @@ import {
   type StoredEvent,
   type StreamId,
 } from '../../runtime/store/index.js';
-import { EventValidationError, isEventBusError, type AnyEventEnvelope, type EventCatalog } from '../../runtime/index.js';
+import {
+  EventValidationError,
+  isEventBusError,
+  type AnyEventEnvelope,
+  type EventCatalog,
+} from '../../runtime/index.js';
 import {
   conversationStarted,
   storeTestCatalog,
@@ -42,7 +47,10 @@ export interface StoreContractOptions {
 
 const session = (): StreamId => ({ aggregateType: 'conversation_session', aggregateId: randomUUID() });
 
-async function expectRejection<T extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => T): Promise<T> {
+async function expectRejection<T extends Error>(
+  promise: Promise<unknown>,
+  type: new (...args: never[]) => T,
+): Promise<T> {
   const error = await promise.then(
     () => undefined,
     (caught: unknown) => caught,
@@ -57,9 +65,16 @@ interface Tally {
   lastTurn: number;
 }
 const initialTally: Tally = { turns: 0, tokens: 0, lastTurn: -1 };
-const tallyReducer = (state: Tally, event: StoredEvent<TestEventMap['conversation.turn_completed'] | TestEventMap['conversation.started']>): Tally =>
+const tallyReducer = (
+  state: Tally,
+  event: StoredEvent<TestEventMap['conversation.turn_completed'] | TestEventMap['conversation.started']>,
+): Tally =>
   event.eventType === 'conversation.turn_completed'
-    ? { turns: state.turns + 1, tokens: state.tokens + event.payload.tokenUsage.totalTokens, lastTurn: event.payload.turnIndex }
+    ? {
+        turns: state.turns + 1,
+        tokens: state.tokens + event.payload.tokenUsage.totalTokens,
+        lastTurn: event.payload.turnIndex,
+      }
     : state;
 
 export function runStoreContract(
@@ -112,7 +127,10 @@ export function runStoreContract(
 
       it('reads a slice by from/to version and reports the whole stream version', async () => {
         const stream = session();
-        await backend.appendToStream(stream, turns(catalog, stream.aggregateId, 5), { expectedVersion: NO_STREAM, outbox: false });
+        await backend.appendToStream(stream, turns(catalog, stream.aggregateId, 5), {
+          expectedVersion: NO_STREAM,
+          outbox: false,
+        });
         const slice = await backend.readStream(stream, { from: 2, to: 4 });
         expect(slice.events.map((event) => event.position.streamVersion)).toEqual([2, 3, 4]);
         expect(slice.currentVersion).toBe(5);
@@ -127,7 +145,10 @@ export function runStoreContract(
 
       it('continues a stream with the version the last append returned', async () => {
         const stream = session();
-        const first = await backend.appendToStream(stream, turns(catalog, stream.aggregateId, 2), { expectedVersion: NO_STREAM, outbox: false });
+        const first = await backend.appendToStream(stream, turns(catalog, stream.aggregateId, 2), {
+          expectedVersion: NO_STREAM,
+          outbox: false,
+        });
         const second = await backend.appendToStream(stream, turns(catalog, stream.aggregateId, 3, 2), {
           expectedVersion: first.nextExpectedVersion,
           outbox: false,
@@ -138,7 +159,12 @@ export function runStoreContract(
     });
 
     describe('expected versions', () => {
-      const cases: { name: string; existing: number; expected: number | 'no_stream' | 'stream_exists' | 'any'; ok: boolean }[] = [
+      const cases: {
+        name: string;
+        existing: number;
+        expected: number | 'no_stream' | 'stream_exists' | 'any';
+        ok: boolean;
+      }[] = [
         { name: 'NO_STREAM on a new stream', existing: 0, expected: NO_STREAM, ok: true },
         { name: 'NO_STREAM on an existing stream', existing: 2, expected: NO_STREAM, ok: false },
         { name: 'STREAM_EXISTS on a new stream', existing: 0, expected: STREAM_EXISTS, ok: false },
@@ -154,7 +180,10 @@ export function runStoreContract(
         it(`${testCase.ok ? 'accepts' : 'rejects'} ${testCase.name}${testCase.ok ? '' : ' and writes nothing'}`, async () => {
           const stream = session();
           if (testCase.existing > 0) {
-            await backend.appendToStream(stream, turns(catalog, stream.aggregateId, testCase.existing), { expectedVersion: NO_STREAM, outbox: false });
+            await backend.appendToStream(stream, turns(catalog, stream.aggregateId, testCase.existing), {
+              expectedVersion: NO_STREAM,
+              outbox: false,
+            });
           }
           const append = backend.appendToStream(stream, turns(catalog, stream.aggregateId, 3, 10), {
             expectedVersion: testCase.expected,
@@ -166,7 +195,11 @@ export function runStoreContract(
             const error = await append.catch((caught: unknown) => caught);
             expect(isExpectedVersionConflictError(error)).toBe(true);
             expect(isEventBusError(error, StoreErrorCode.ExpectedVersionConflict)).toBe(true);
-            expect(error).toMatchObject({ currentVersion: testCase.existing, expectedVersion: testCase.expected, stream });
+            expect(error).toMatchObject({
+              currentVersion: testCase.existing,
+              expectedVersion: testCase.expected,
+              stream,
+            });
             expect((await backend.readStream(stream)).currentVersion).toBe(testCase.existing);
           }
         });
@@ -179,7 +212,10 @@ export function runStoreContract(
         const [first] = turns(catalog, stream.aggregateId, 1);
         await backend.appendToStream(stream, [first!], { expectedVersion: ANY, outbox: false });
         const batch = [...turns(catalog, stream.aggregateId, 2, 1), first!];
-        const error = await expectRejection(backend.appendToStream(stream, batch, { expectedVersion: ANY, outbox: true }), DuplicateEventIdError);
+        const error = await expectRejection(
+          backend.appendToStream(stream, batch, { expectedVersion: ANY, outbox: true }),
+          DuplicateEventIdError,
+        );
         expect(error.code).toBe(StoreErrorCode.DuplicateEventId);
         expect(error.eventId).toBe(first!.eventId);
         expect((await backend.readStream(stream)).currentVersion).toBe(1);
@@ -189,15 +225,25 @@ export function runStoreContract(
         const stream = session();
         const other = session();
         await expectRejection(
-          backend.appendToStream(stream, [...turns(catalog, stream.aggregateId, 1), ...turns(catalog, other.aggregateId, 1)], {
-            expectedVersion: ANY,
-            outbox: false,
-          }),
+          backend.appendToStream(
+            stream,
+            [...turns(catalog, stream.aggregateId, 1), ...turns(catalog, other.aggregateId, 1)],
+            {
+              expectedVersion: ANY,
+              outbox: false,
+            },
+          ),
           InvalidAppendError,
         );
-        await expectRejection(backend.appendToStream(stream, [], { expectedVersion: ANY, outbox: false }), InvalidAppendError);
+        await expectRejection(
+          backend.appendToStream(stream, [], { expectedVersion: ANY, outbox: false }),
+          InvalidAppendError,
+        );
         const [event] = turns(catalog, stream.aggregateId, 1);
-        await expectRejection(backend.appendToStream(stream, [event!, event!], { expectedVersion: ANY, outbox: false }), InvalidAppendError);
+        await expectRejection(
+          backend.appendToStream(stream, [event!, event!], { expectedVersion: ANY, outbox: false }),
+          InvalidAppendError,
+        );
         expect((await backend.readStream(stream)).streamExists).toBe(false);
         expect((await backend.readStream(other)).streamExists).toBe(false);
       });
@@ -227,7 +273,9 @@ export function runStoreContract(
         expect(mine.map((event) => event.eventId)).toEqual(appended);
         // Within a stream, global order follows stream order.
         for (const stream of streams) {
-          const versions = mine.filter((event) => event.aggregateId === stream.aggregateId).map((event) => event.position.streamVersion);
+          const versions = mine
+            .filter((event) => event.aggregateId === stream.aggregateId)
+            .map((event) => event.position.streamVersion);
           expect(versions).toEqual([1, 2, 3, 4, 5, 6]);
         }
       });
@@ -251,7 +299,11 @@ export function runStoreContract(
         expect(all.events).toHaveLength(4);
         const onlyTurns = await backend.readAll({ ...byId, eventTypes: ['conversation.turn_completed'] });
         expect(onlyTurns.events.map((event) => event.position.streamVersion)).toEqual([2, 3, 4]);
-        const range = await backend.readAll({ ...byId, occurredFrom: new Date(base + day), occurredTo: new Date(base + 3 * day) });
+        const range = await backend.readAll({
+          ...byId,
+          occurredFrom: new Date(base + day),
+          occurredTo: new Date(base + 3 * day),
+        });
         expect(range.events.map((event) => event.position.streamVersion)).toEqual([2, 3]);
         expect(await backend.countEvents({ ...byId, occurredFrom: new Date(base + day) })).toBe(3);
         expect((await backend.readAll({ ...byId, eventTypes: [] })).events).toEqual([]);
@@ -268,9 +320,17 @@ export function runStoreContract(
         const stream = session();
         await backend.writeSnapshot({ stream, reducerVersion: 'r1', streamVersion: 10, state: { turns: 10 } });
         await backend.writeSnapshot({ stream, reducerVersion: 'r1', streamVersion: 5, state: { turns: 5 } });
-        await backend.writeSnapshot({ stream, reducerVersion: 'r2', streamVersion: 3, state: { turns: 3, nested: [1, { a: null }] } });
+        await backend.writeSnapshot({
+          stream,
+          reducerVersion: 'r2',
+          streamVersion: 3,
+          state: { turns: 3, nested: [1, { a: null }] },
+        });
         expect(await backend.readSnapshot(stream, 'r1')).toMatchObject({ streamVersion: 10, state: { turns: 10 } });
-        expect(await backend.readSnapshot(stream, 'r2')).toMatchObject({ streamVersion: 3, state: { turns: 3, nested: [1, { a: null }] } });
+        expect(await backend.readSnapshot(stream, 'r2')).toMatchObject({
+          streamVersion: 3,
+          state: { turns: 3, nested: [1, { a: null }] },
+        });
         expect(await backend.readSnapshot(stream, 'r3')).toBeUndefined();
         await backend.writeSnapshot({ stream, reducerVersion: 'r1', streamVersion: 20, state: { turns: 20 } });
         expect(await backend.readSnapshot(stream, 'r1')).toMatchObject({ streamVersion: 20, state: { turns: 20 } });
@@ -283,7 +343,9 @@ export function runStoreContract(
         const stream = session();
         const events = turns(catalog, stream.aggregateId, 5);
         await backend.appendToStream(stream, events, { expectedVersion: NO_STREAM, outbox: true });
-        await backend.appendToStream(session(), turns(catalog, randomUUID(), 1), { expectedVersion: NO_STREAM, outbox: false }).catch(() => undefined);
+        await backend
+          .appendToStream(session(), turns(catalog, randomUUID(), 1), { expectedVersion: NO_STREAM, outbox: false })
+          .catch(() => undefined);
 
         const first = await backend.claimOutbox({ limit: 3, leaseMs: 60_000 });
         expect(first.map((entry) => entry.event.eventId)).toEqual(events.slice(0, 3).map((event) => event.eventId));
@@ -294,7 +356,10 @@ export function runStoreContract(
         expect(await backend.claimOutbox({ limit: 10, leaseMs: 60_000 })).toEqual([]);
 
         await backend.markOutboxSent(first.map((entry) => entry.event.position.globalPosition));
-        await backend.releaseOutbox(second.map((entry) => entry.event.position.globalPosition), 'publish failed: test');
+        await backend.releaseOutbox(
+          second.map((entry) => entry.event.position.globalPosition),
+          'publish failed: test',
+        );
         const stats = await backend.outboxStats();
         expect(stats.pending).toBe(2);
         expect(stats.oldestPendingRecordedAt).not.toBeNull();
@@ -310,7 +375,10 @@ export function runStoreContract(
       it('hands an entry whose lease expired to the next claimer (a relay that died)', async () => {
         await drainOutbox(backend);
         const stream = session();
-        await backend.appendToStream(stream, turns(catalog, stream.aggregateId, 2), { expectedVersion: NO_STREAM, outbox: true });
+        await backend.appendToStream(stream, turns(catalog, stream.aggregateId, 2), {
+          expectedVersion: NO_STREAM,
+          outbox: true,
+        });
         const dead = await backend.claimOutbox({ limit: 10, leaseMs: 1 });
         expect(dead).toHaveLength(2);
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -322,9 +390,15 @@ export function runStoreContract(
       it('writes no outbox rows when the append fails', async () => {
         await drainOutbox(backend);
         const stream = session();
-        await backend.appendToStream(stream, turns(catalog, stream.aggregateId, 1), { expectedVersion: NO_STREAM, outbox: false });
+        await backend.appendToStream(stream, turns(catalog, stream.aggregateId, 1), {
+          expectedVersion: NO_STREAM,
+          outbox: false,
+        });
         await backend
-          .appendToStream(stream, turns(catalog, stream.aggregateId, 2, 1), { expectedVersion: NO_STREAM, outbox: true })
+          .appendToStream(stream, turns(catalog, stream.aggregateId, 2, 1), {
+            expectedVersion: NO_STREAM,
+            outbox: true,
+          })
           .catch(() => undefined);
         expect((await backend.outboxStats()).pending).toBe(0);
       });
@@ -344,7 +418,10 @@ export function runStoreContract(
 
       it('refuses an event whose aggregate type is not its event type’s', async () => {
         const eventStore = store();
-        const event = { ...userCreatedV2(catalog), aggregateType: 'conversation_session' } as unknown as TestEventMap['user.created'];
+        const event = {
+          ...userCreatedV2(catalog),
+          aggregateType: 'conversation_session',
+        } as unknown as TestEventMap['user.created'];
         await expectRejection(eventStore.appendEvent(event), InvalidAppendError);
       });
 
@@ -353,7 +430,9 @@ export function runStoreContract(
         const user = userCreatedV2(catalog);
         expect((await eventStore.appendEvent(user)).nextExpectedVersion).toBe(1);
         const again = userCreatedV2(catalog, user.aggregateId);
-        const error = await eventStore.appendEvent(again, { expectedVersion: NO_STREAM }).catch((caught: unknown) => caught);
+        const error = await eventStore
+          .appendEvent(again, { expectedVersion: NO_STREAM })
+          .catch((caught: unknown) => caught);
         expect(isExpectedVersionConflictError(error)).toBe(true);
       });
 
@@ -365,18 +444,38 @@ export function runStoreContract(
           },
         });
         const legacyUser = userCreatedV1();
-        await backend.appendToStream({ aggregateType: 'user', aggregateId: legacyUser.aggregateId }, [legacyUser], { expectedVersion: NO_STREAM, outbox: false });
+        await backend.appendToStream({ aggregateType: 'user', aggregateId: legacyUser.aggregateId }, [legacyUser], {
+          expectedVersion: NO_STREAM,
+          outbox: false,
+        });
         const read = await eventStore.readStream({ aggregateType: 'user', aggregateId: legacyUser.aggregateId });
         expect(read.events[0]?.eventVersion).toBe(2);
-        expect(read.events[0]?.payload).toEqual({ ...(legacyUser.payload as object), locale: 'en', referralCode: null });
+        expect(read.events[0]?.payload).toEqual({
+          ...(legacyUser.payload as object),
+          locale: 'en',
+          referralCode: null,
+        });
         // Stored as written: the backend still holds version 1.
-        expect((await backend.readStream({ aggregateType: 'user', aggregateId: legacyUser.aggregateId })).events[0]?.eventVersion).toBe(1);
+        expect(
+          (await backend.readStream({ aggregateType: 'user', aggregateId: legacyUser.aggregateId })).events[0]
+            ?.eventVersion,
+        ).toBe(1);
 
         const stream = session();
         await eventStore.appendToStream(stream, [conversationStarted(catalog, stream.aggregateId)]);
-        await backend.appendToStream(stream, [turnCompletedV1(stream.aggregateId, 0, 40)], { expectedVersion: 1, outbox: false });
-        await eventStore.appendToStream(stream, [turnCompleted(catalog, stream.aggregateId, 1, { totalTokens: 2 })], { expectedVersion: 2 });
-        const state = await eventStore.reconstructState(stream.aggregateId, 'conversation_session', tallyReducer, initialTally);
+        await backend.appendToStream(stream, [turnCompletedV1(stream.aggregateId, 0, 40)], {
+          expectedVersion: 1,
+          outbox: false,
+        });
+        await eventStore.appendToStream(stream, [turnCompleted(catalog, stream.aggregateId, 1, { totalTokens: 2 })], {
+          expectedVersion: 2,
+        });
+        const state = await eventStore.reconstructState(
+          stream.aggregateId,
+          'conversation_session',
+          tallyReducer,
+          initialTally,
+        );
         expect(state).toEqual({ turns: 2, tokens: 42, lastTurn: 1 });
         const all = await eventStore.readAll({ aggregateId: stream.aggregateId });
         expect(all.events.map((event) => [event.eventType, event.eventVersion])).toEqual([
@@ -388,16 +487,28 @@ export function runStoreContract(
 
       it('names the missing step when no upcaster bridges a stored version', async () => {
         const legacyUser = userCreatedV1();
-        await backend.appendToStream({ aggregateType: 'user', aggregateId: legacyUser.aggregateId }, [legacyUser], { expectedVersion: NO_STREAM, outbox: false });
-        const error = await expectRejection(store().readStream({ aggregateType: 'user', aggregateId: legacyUser.aggregateId }), MissingUpcasterError);
+        await backend.appendToStream({ aggregateType: 'user', aggregateId: legacyUser.aggregateId }, [legacyUser], {
+          expectedVersion: NO_STREAM,
+          outbox: false,
+        });
+        const error = await expectRejection(
+          store().readStream({ aggregateType: 'user', aggregateId: legacyUser.aggregateId }),
+          MissingUpcasterError,
+        );
         expect(error).toMatchObject({ eventType: 'user.created', fromVersion: 1, currentVersion: 2 });
       });
 
       it('rejects an upcaster whose output does not match the current schema', async () => {
         const legacyUser = userCreatedV1();
-        await backend.appendToStream({ aggregateType: 'user', aggregateId: legacyUser.aggregateId }, [legacyUser], { expectedVersion: NO_STREAM, outbox: false });
+        await backend.appendToStream({ aggregateType: 'user', aggregateId: legacyUser.aggregateId }, [legacyUser], {
+          expectedVersion: NO_STREAM,
+          outbox: false,
+        });
         const broken = store({ upcasters: { 'user.created': { 1: (v1: object) => ({ ...v1, locale: 42 }) } } });
-        const error = await expectRejection(broken.readStream({ aggregateType: 'user', aggregateId: legacyUser.aggregateId }), EventValidationError);
+        const error = await expectRejection(
+          broken.readStream({ aggregateType: 'user', aggregateId: legacyUser.aggregateId }),
+          EventValidationError,
+        );
         expect(error.issues[0]?.instancePath).toBe('/locale');
       });
 
@@ -415,8 +526,18 @@ export function runStoreContract(
                 await withSnapshots.appendToStream(stream, turns(catalog, stream.aggregateId, size, turnIndex));
                 turnIndex += size;
                 // Fold after every batch, so snapshots are written and then built upon.
-                const snapshotted = await withSnapshots.aggregateStream(stream.aggregateId, 'conversation_session', tallyReducer, initialTally);
-                const plain = await withoutSnapshots.reconstructState(stream.aggregateId, 'conversation_session', tallyReducer, initialTally);
+                const snapshotted = await withSnapshots.aggregateStream(
+                  stream.aggregateId,
+                  'conversation_session',
+                  tallyReducer,
+                  initialTally,
+                );
+                const plain = await withoutSnapshots.reconstructState(
+                  stream.aggregateId,
+                  'conversation_session',
+                  tallyReducer,
+                  initialTally,
+                );
                 expect(snapshotted.state).toEqual(plain);
                 expect(snapshotted.currentVersion).toBe(turnIndex);
               }
@@ -430,10 +551,20 @@ export function runStoreContract(
         const eventStore = store({ snapshotInterval: 10 });
         const stream = session();
         await eventStore.appendToStream(stream, turns(catalog, stream.aggregateId, 25));
-        const first = await eventStore.aggregateStream(stream.aggregateId, 'conversation_session', tallyReducer, initialTally);
+        const first = await eventStore.aggregateStream(
+          stream.aggregateId,
+          'conversation_session',
+          tallyReducer,
+          initialTally,
+        );
         expect(first).toMatchObject({ currentVersion: 25, snapshotVersion: 0, eventsApplied: 25 });
         await eventStore.appendToStream(stream, turns(catalog, stream.aggregateId, 3, 25));
-        const second = await eventStore.aggregateStream(stream.aggregateId, 'conversation_session', tallyReducer, initialTally);
+        const second = await eventStore.aggregateStream(
+          stream.aggregateId,
+          'conversation_session',
+          tallyReducer,
+          initialTally,
+        );
         expect(second).toMatchObject({ currentVersion: 28, snapshotVersion: 25, eventsApplied: 3 });
         expect(second.state.turns).toBe(28);
       });
@@ -442,15 +573,37 @@ export function runStoreContract(
         const eventStore = store({ snapshotInterval: 2 });
         const stream = session();
         await eventStore.appendToStream(stream, turns(catalog, stream.aggregateId, 4));
-        const counted = await eventStore.reconstructState(stream.aggregateId, 'conversation_session', tallyReducer, initialTally);
+        const counted = await eventStore.reconstructState(
+          stream.aggregateId,
+          'conversation_session',
+          tallyReducer,
+          initialTally,
+        );
         expect(counted.turns).toBe(4);
         // Same initial state, different logic: the derived reducer version differs.
-        const doubled = (state: Tally, event: StoredEvent): Tally => ({ ...state, turns: state.turns + 2, lastTurn: event.position.streamVersion });
-        const result = await eventStore.aggregateStream(stream.aggregateId, 'conversation_session', doubled, initialTally);
+        const doubled = (state: Tally, event: StoredEvent): Tally => ({
+          ...state,
+          turns: state.turns + 2,
+          lastTurn: event.position.streamVersion,
+        });
+        const result = await eventStore.aggregateStream(
+          stream.aggregateId,
+          'conversation_session',
+          doubled,
+          initialTally,
+        );
         expect(result).toMatchObject({ snapshotVersion: 0, state: { turns: 8 } });
         // An explicit reducer version shared by two reducers does share the snapshot (the documented trade-off).
-        await eventStore.reconstructState(stream.aggregateId, 'conversation_session', tallyReducer, initialTally, { reducerVersion: 'tally@1' });
-        const shared = await eventStore.aggregateStream(stream.aggregateId, 'conversation_session', doubled, initialTally, { reducerVersion: 'tally@1' });
+        await eventStore.reconstructState(stream.aggregateId, 'conversation_session', tallyReducer, initialTally, {
+          reducerVersion: 'tally@1',
+        });
+        const shared = await eventStore.aggregateStream(
+          stream.aggregateId,
+          'conversation_session',
+          doubled,
+          initialTally,
+          { reducerVersion: 'tally@1' },
+        );
         expect(shared).toMatchObject({ snapshotVersion: 4, eventsApplied: 0, state: { turns: 4 } });
       });
     });
@@ -469,7 +622,10 @@ export function runStoreContract(
           const attempts = await Promise.allSettled(
             writers.map((writer, index) =>
               writer
-                .appendToStream(stream, turns(catalog, stream.aggregateId, 2, version * 100 + index * 10), { expectedVersion: version * 2, outbox: false })
+                .appendToStream(stream, turns(catalog, stream.aggregateId, 2, version * 100 + index * 10), {
+                  expectedVersion: version * 2,
+                  outbox: false,
+                })
                 .then(() => index),
             ),
           );
@@ -481,11 +637,15 @@ export function runStoreContract(
         }
         const read = await backend.readStream(stream);
         expect(read.currentVersion).toBe(20);
-        expect(read.events.map((event) => event.position.streamVersion)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+        expect(read.events.map((event) => event.position.streamVersion)).toEqual(
+          Array.from({ length: 20 }, (_, i) => i + 1),
+        );
         // Each version pair was written by that round's winner (turn index encodes the writer).
         read.events.forEach((event, index) => {
           const round = Math.floor(index / 2);
-          expect(Math.floor(((event.payload as { turnIndex: number }).turnIndex - round * 100) / 10)).toBe(winners[round]);
+          expect(Math.floor(((event.payload as { turnIndex: number }).turnIndex - round * 100) / 10)).toBe(
+            winners[round],
+          );
         });
       });
 

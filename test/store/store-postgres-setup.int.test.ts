@@ -58,14 +58,33 @@ describe('PostgreSQL store setup', () => {
         process.exitCode = undefined;
       }
     };
-    const migrate = await run('store', 'migrate', '--database-url', databaseUrl(), '--schema', schema, '--format', 'json');
+    const migrate = await run(
+      'store',
+      'migrate',
+      '--database-url',
+      databaseUrl(),
+      '--schema',
+      schema,
+      '--format',
+      'json',
+    );
     expect(migrate.code).toBe(0);
     expect(JSON.parse(migrate.stdout).applied.map((m: { component: string }) => m.component)).toEqual(['store', 'dlq']);
-    expect((await run('store', 'migrate', '--database-url', databaseUrl(), '--schema', schema)).stdout).toMatch(/0 applied, 2 already applied\n$/);
+    expect((await run('store', 'migrate', '--database-url', databaseUrl(), '--schema', schema)).stdout).toMatch(
+      /0 applied, 2 already applied\n$/,
+    );
 
-    const eventStore = new EventStore<TestEventMap>({ catalog, databaseUrl: databaseUrl(), postgresSchema: schema, eventStoreTopic: 'clone-event-store' });
+    const eventStore = new EventStore<TestEventMap>({
+      catalog,
+      databaseUrl: databaseUrl(),
+      postgresSchema: schema,
+      eventStoreTopic: 'clone-event-store',
+    });
     const sessionId = randomUUID();
-    await eventStore.appendToStream({ aggregateType: 'conversation_session', aggregateId: sessionId }, turns(catalog, sessionId, 3));
+    await eventStore.appendToStream(
+      { aggregateType: 'conversation_session', aggregateId: sessionId },
+      turns(catalog, sessionId, 3),
+    );
     await eventStore.close();
     const stats = await run('store', 'stats', '--database-url', databaseUrl(), '--schema', schema, '--format', 'json');
     expect(stats.code).toBe(0);
@@ -74,7 +93,11 @@ describe('PostgreSQL store setup', () => {
   });
 
   it('without migrate, an unmigrated database is a clear typed error naming the fix', async () => {
-    const eventStore = new EventStore<TestEventMap>({ catalog, databaseUrl: databaseUrl(), postgresSchema: freshSchema() });
+    const eventStore = new EventStore<TestEventMap>({
+      catalog,
+      databaseUrl: databaseUrl(),
+      postgresSchema: freshSchema(),
+    });
     const error = await eventStore.getBackend().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StoreNotMigratedError);
     expect((error as Error).message).toContain('event-bus store migrate');

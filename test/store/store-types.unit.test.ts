@@ -12,7 +12,9 @@ type SessionEvent = EventsOfAggregate<EventMap, 'conversation_session'>;
 
 describe('event store types (generated EventMap / VersionedEventMap)', () => {
   it('a reducer for conversation_session sees exactly the conversation events', () => {
-    expectTypeOf<SessionEvent['eventType']>().toEqualTypeOf<'conversation.started' | 'conversation.turn_completed' | 'conversation.ended'>();
+    expectTypeOf<SessionEvent['eventType']>().toEqualTypeOf<
+      'conversation.started' | 'conversation.turn_completed' | 'conversation.ended'
+    >();
     expectTypeOf<EventsOfAggregate<EventMap, 'user'>['eventType']>().toEqualTypeOf<'user.created'>();
   });
 
@@ -39,10 +41,15 @@ describe('event store types (generated EventMap / VersionedEventMap)', () => {
   it('reconstructState is typed by the aggregate; appendEvent takes current-version events only', async () => {
     const catalog = await storeTestCatalog();
     const eventStore = new EventStore<EventMap, VersionedEventMap>({ catalog, sqlite: ':memory:' });
-    const turns = await eventStore.reconstructState('id', 'conversation_session', (count: number, event) => {
-      expectTypeOf(event).toEqualTypeOf<StoredEvent<SessionEvent>>();
-      return event.eventType === 'conversation.turn_completed' ? count + event.payload.tokenUsage.totalTokens : count;
-    }, 0);
+    const turns = await eventStore.reconstructState(
+      'id',
+      'conversation_session',
+      (count: number, event) => {
+        expectTypeOf(event).toEqualTypeOf<StoredEvent<SessionEvent>>();
+        return event.eventType === 'conversation.turn_completed' ? count + event.payload.tokenUsage.totalTokens : count;
+      },
+      0,
+    );
     expect(turns).toBe(0);
     // @ts-expect-error 'voice' is not an aggregate type of the registry
     await eventStore.reconstructState('id', 'voice', (state: number) => state, 0).catch(() => undefined);

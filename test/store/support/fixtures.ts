@@ -1,6 +1,11 @@
 /** Events and a catalog for the store tests, built from the real registry (schemas/**). */
 import { randomUUID } from 'node:crypto';
-import { createEventFactory, type AnyEventEnvelope, type EventCatalog, type EventEnvelope } from '../../../runtime/index.js';
+import {
+  createEventFactory,
+  type AnyEventEnvelope,
+  type EventCatalog,
+  type EventEnvelope,
+} from '../../../runtime/index.js';
 import { loadRegistryCatalog } from '../../support/registry-catalog.js';
 
 let catalogPromise: Promise<EventCatalog> | undefined;
@@ -27,7 +32,13 @@ export interface TurnCompletedV1 {
   turnIndex: number;
   userText: string;
   cloneText: string;
-  latency: { totalMs: number; speechToTextMs: number | null; retrievalMs: number; generationMs: number; textToSpeechMs: number };
+  latency: {
+    totalMs: number;
+    speechToTextMs: number | null;
+    retrievalMs: number;
+    generationMs: number;
+    textToSpeechMs: number;
+  };
   tokenUsage: { promptTokens: number; completionTokens: number; totalTokens: number };
   citedDocumentIds: string[];
   completedAt: string;
@@ -50,7 +61,12 @@ export interface ConversationStartedV1 {
 export type TestEventMap = {
   'user.created': EventEnvelope<'user.created', UserCreatedV2, 2, 'user'>;
   'conversation.started': EventEnvelope<'conversation.started', ConversationStartedV1, 1, 'conversation_session'>;
-  'conversation.turn_completed': EventEnvelope<'conversation.turn_completed', TurnCompletedV2, 2, 'conversation_session'>;
+  'conversation.turn_completed': EventEnvelope<
+    'conversation.turn_completed',
+    TurnCompletedV2,
+    2,
+    'conversation_session'
+  >;
 };
 
 /** And for the generator's VersionedEventMap (event type -> version -> envelope). */
@@ -68,7 +84,11 @@ export type TestVersionedEventMap = {
 
 export const createTestEvent = (catalog: EventCatalog) => createEventFactory<TestEventMap>(catalog);
 
-export function userCreatedV2(catalog: EventCatalog, userId: string = randomUUID(), overrides: Partial<UserCreatedV2> = {}) {
+export function userCreatedV2(
+  catalog: EventCatalog,
+  userId: string = randomUUID(),
+  overrides: Partial<UserCreatedV2> = {},
+) {
   return createTestEvent(catalog)('user.created', userId, 'user', {
     userId,
     email: 'ada.lovelace@example.com',
@@ -88,7 +108,13 @@ export function userCreatedV1(userId: string = randomUUID(), overrides: Partial<
     aggregateId: userId,
     aggregateType: 'user',
     occurredAt: new Date().toISOString(),
-    payload: { userId, email: 'grace@hopper.example.org', name: 'Grace Hopper', subscriptionTier: 'enterprise', ...overrides },
+    payload: {
+      userId,
+      email: 'grace@hopper.example.org',
+      name: 'Grace Hopper',
+      subscriptionTier: 'enterprise',
+      ...overrides,
+    },
     metadata: { producer: 'legacy-accounts' },
   };
 }
@@ -117,7 +143,13 @@ function turnPayload(sessionId: string, turnIndex: number, totalTokens: number):
     turnIndex,
     userText: `question ${turnIndex}`,
     cloneText: `answer ${turnIndex}`,
-    latency: { totalMs: 1000 + turnIndex, speechToTextMs: null, retrievalMs: 10, generationMs: 900, textToSpeechMs: 90 },
+    latency: {
+      totalMs: 1000 + turnIndex,
+      speechToTextMs: null,
+      retrievalMs: 10,
+      generationMs: 900,
+      textToSpeechMs: 90,
+    },
     tokenUsage: { promptTokens: totalTokens - 1, completionTokens: 1, totalTokens },
     citedDocumentIds: [],
     completedAt: new Date().toISOString(),
@@ -158,5 +190,7 @@ export function turnCompletedV1(sessionId: string, turnIndex: number, totalToken
 
 /** Turns of one session, for streams of any length. */
 export function turns(catalog: EventCatalog, sessionId: string, count: number, startIndex = 0) {
-  return Array.from({ length: count }, (_, i) => turnCompleted(catalog, sessionId, startIndex + i, { totalTokens: 10 + ((startIndex + i) % 7) }));
+  return Array.from({ length: count }, (_, i) =>
+    turnCompleted(catalog, sessionId, startIndex + i, { totalTokens: 10 + ((startIndex + i) % 7) }),
+  );
 }

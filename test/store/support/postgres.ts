@@ -5,7 +5,8 @@ import { openPostgresBackend, type PostgresEventStoreBackend } from '../../../ru
 
 export function databaseUrl(): string {
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set: run this file as an .int test so the global setup starts PostgreSQL');
+  if (!url)
+    throw new Error('DATABASE_URL is not set: run this file as an .int test so the global setup starts PostgreSQL');
   return url;
 }
 
@@ -15,7 +16,10 @@ export function randomSchemaName(prefix: string): string {
 
 /** Opens a backend in `schema` (created and migrated on first open). */
 export function openTestBackend(schema: string, poolMax = 10): Promise<PostgresEventStoreBackend> {
-  return openPostgresBackend({ databaseUrl: databaseUrl(), postgresSchema: schema, postgresPoolMax: poolMax }, { migrate: true });
+  return openPostgresBackend(
+    { databaseUrl: databaseUrl(), postgresSchema: schema, postgresPoolMax: poolMax },
+    { migrate: true },
+  );
 }
 
 export async function dropSchema(schema: string): Promise<void> {

@@ -4,7 +4,12 @@
  * i.e. between publish and marking the outbox rows sent: no cleanup, no finally blocks.
  * Env: DATABASE_URL, STORE_SCHEMA, RELAY_TOPIC, CRASH_AFTER_ACKS, PUBSUB_EMULATOR_HOST, GCP_PROJECT_ID.
  */
-import { EventPublisher, type AnyEventEnvelope, type EventPublisherPort, type PublishOptions } from '../../../runtime/index.js';
+import {
+  EventPublisher,
+  type AnyEventEnvelope,
+  type EventPublisherPort,
+  type PublishOptions,
+} from '../../../runtime/index.js';
 import { OutboxRelay, openPostgresBackend } from '../../../runtime/store/index.js';
 import { loadRegistryCatalog } from '../../support/registry-catalog.js';
 
@@ -15,7 +20,10 @@ const env = (name: string): string => {
 };
 
 const catalog = await loadRegistryCatalog();
-const backend = await openPostgresBackend({ databaseUrl: env('DATABASE_URL'), postgresSchema: env('STORE_SCHEMA') }, { migrate: false });
+const backend = await openPostgresBackend(
+  { databaseUrl: env('DATABASE_URL'), postgresSchema: env('STORE_SCHEMA') },
+  { migrate: false },
+);
 const inner = new EventPublisher({ catalog, projectId: env('GCP_PROJECT_ID') });
 const crashAfterAcks = Number(env('CRASH_AFTER_ACKS'));
 let acks = 0;

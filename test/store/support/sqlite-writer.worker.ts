@@ -61,10 +61,14 @@ let conflicts = 0;
 for (let round = 0; round < data.rounds; round++) {
   barrier();
   try {
-    await backend.appendToStream(stream(data.raceStream), [event(data.raceStream, `round ${round} writer ${data.writer}`)], {
-      expectedVersion: round,
-      outbox: false,
-    });
+    await backend.appendToStream(
+      stream(data.raceStream),
+      [event(data.raceStream, `round ${round} writer ${data.writer}`)],
+      {
+        expectedVersion: round,
+        outbox: false,
+      },
+    );
     won.push(round);
   } catch (error) {
     if (!isExpectedVersionConflictError(error)) throw error;
@@ -80,7 +84,10 @@ for (let i = 0; i < data.retryEvents; i++) {
   for (;;) {
     const { currentVersion } = await backend.readStream(stream(data.retryStream), { from: Number.MAX_SAFE_INTEGER });
     try {
-      await backend.appendToStream(stream(data.retryStream), [next], { expectedVersion: currentVersion, outbox: false });
+      await backend.appendToStream(stream(data.retryStream), [next], {
+        expectedVersion: currentVersion,
+        outbox: false,
+      });
       appended.push(next.eventId);
       break;
     } catch (error) {
