@@ -31,9 +31,18 @@ import {
 } from './scalar.js';
 import type { SchemaNode } from './resolver.js';
 
+/**
+ * Pairs nested deeper than this are compared later, from the top, instead of on the call stack:
+ * a chain of a thousand distinct definitions (A.children → B → C → …) would otherwise overflow it
+ * (600 nested pairs measured fine). Past this depth the verdict is approximate (see compareRoots).
+ */
+const MAX_DEPTH = 400;
+
 export class DiffEngine implements DiffContext {
   private readonly memo = new Map<object, Map<object, Difference[]>>();
   private readonly inProgress = new Map<object, Set<object>>();
+  private readonly deferred: Array<[SchemaNode, SchemaNode]> = [];
+  private depth = 0;
   /** Pairs actually compared (not served from the memo): a measure of the work done. */
   comparisons = 0;
 
@@ -51,6 +60,21 @@ export class DiffEngine implements DiffContext {
     return node.doc.owner.deref(node);
   }
 
+  /**
+   * The whole comparison of two root schemas: `compare`, then every pair deferred for depth,
+   * until none is left. A deferred pair counts as compatible where an enclosing decision
+   * (a oneOf match, a partially open content model, `not`) needed its verdict, like a cycle does.
+   */
+  compareRoots(original: SchemaNode, update: SchemaNode): Difference[] {
+    let out = this.compare(original, update);
+    while (this.deferred.length > 0) {
+      const [o, u] = this.deferred.shift()!;
+      if (isJsonObject(o.value) && isJsonObject(u.value) && this.memo.get(o.value)?.has(u.value)) continue;
+      out = out.concat(this.compare(o, u));
+    }
+    return unique(out);
+  }
+
   compare(original: SchemaNode | undefined, update: SchemaNode | undefined): Difference[] {
     if (!original && !update) return [];
     if (!original) return [{ rule: 'SCHEMA_ADDED', update: locate(update!) }];
@@ -65,15 +89,23 @@ export class DiffEngine implements DiffContext {
     if (cached) return cached;
     let open = this.inProgress.get(oKey);
     if (open?.has(uKey)) return []; // recursive cycle: compatible unless something else says otherwise
+    if (this.depth >= MAX_DEPTH) {
+      this.deferred.push([o, u]);
+      return [];
+    }
     if (!open) this.inProgress.set(oKey, (open = new Set()));
     open.add(uKey);
+    this.depth += 1;
     try {
-      const result = this.comparePair(o, u);
+      // Shared definitions reach a pair by many paths: keep each difference once, so result sizes
+      // stay bounded by the distinct differences instead of multiplying with the paths.
+      const result = unique(this.comparePair(o, u));
       let row = this.memo.get(oKey);
       if (!row) this.memo.set(oKey, (row = new Map()));
       row.set(uKey, result);
       return result;
     } finally {
+      this.depth -= 1;
       open.delete(uKey);
     }
   }
@@ -114,4 +146,10 @@ export class DiffEngine implements DiffContext {
     if (oCombinators.length > 0 || uCombinators.length > 0) out.push(...compareCombinators(this, original, update));
     return out;
   }
+}
+
+/** Drops repeated difference objects (the same memoized result reached along several paths). */
+function unique(differences: Difference[]): Difference[] {
+  if (differences.length < 2) return differences;
+  return [...new Set(differences)];
 }

@@ -78,7 +78,7 @@ export function diffSchemas(
   for (const direction of directionsOf(options.mode)) {
     const engine = new DiffEngine(options.policy);
     const differences =
-      direction === 'backward' ? engine.compare(oldSchema, newSchema) : engine.compare(newSchema, oldSchema);
+      direction === 'backward' ? engine.compareRoots(oldSchema, newSchema) : engine.compareRoots(newSchema, oldSchema);
     comparisons += engine.comparisons;
     for (const difference of differences) {
       findings.push(toFinding(textOf, locator, difference, direction, options));
