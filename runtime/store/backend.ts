@@ -44,6 +44,8 @@ export interface EventStoreBackend {
   /** Gives claimed entries back (publish failed), counting the attempt and keeping the error. */
   releaseOutbox(globalPositions: readonly number[], error: string): Promise<void>;
   outboxStats(): Promise<OutboxStats>;
+  /** Deletes entries marked sent before `sentBefore`; returns how many. The events stay. */
+  pruneOutbox(sentBefore: Date): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -197,6 +197,11 @@ export class OutboxRelay {
     };
   }
 
+  /** Deletes outbox entries sent more than `olderThanMilliseconds` ago (the events stay); returns how many. */
+  async pruneSent(olderThanMilliseconds: number): Promise<number> {
+    return (await this.backend()).pruneOutbox(new Date(Date.now() - olderThanMilliseconds));
+  }
+
   /** What is still waiting in the outbox, and how old the oldest waiting event is. */
   async stats(): Promise<OutboxRelayStats> {
     const stats = await (await this.backend()).outboxStats();

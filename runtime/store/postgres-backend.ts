@@ -352,6 +352,14 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
     };
   }
 
+  async pruneOutbox(sentBefore: Date): Promise<number> {
+    this.assertOpen();
+    const result = await this.pool.query('DELETE FROM store_outbox WHERE sent_at IS NOT NULL AND sent_at < $1', [
+      sentBefore,
+    ]);
+    return result.rowCount ?? 0;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

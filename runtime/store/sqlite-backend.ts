@@ -345,6 +345,14 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
     return { pending: row?.pending ?? 0, sent: row?.sent ?? 0, oldestPendingRecordedAt: row?.oldest ?? null };
   }
 
+  async pruneOutbox(sentBefore: Date): Promise<number> {
+    this.assertOpen();
+    const info = this.db
+      .prepare('DELETE FROM store_outbox WHERE sent_at IS NOT NULL AND sent_at < ?')
+      .run(sentBefore.toISOString());
+    return info.changes;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -387,6 +387,23 @@ export function runStoreContract(
         await backend.markOutboxSent(next.map((entry) => entry.event.position.globalPosition));
       });
 
+      it('prunes sent entries only, and keeps the events', async () => {
+        await drainOutbox(backend);
+        const stream = session();
+        await backend.appendToStream(stream, turns(catalog, stream.aggregateId, 3), {
+          expectedVersion: NO_STREAM,
+          outbox: true,
+        });
+        const [first] = await backend.claimOutbox({ limit: 1, leaseMs: 60_000 });
+        await backend.markOutboxSent([first!.event.position.globalPosition]);
+        const before = await backend.outboxStats();
+        expect(await backend.pruneOutbox(new Date(Date.now() - 60_000))).toBe(0);
+        expect(await backend.pruneOutbox(new Date(Date.now() + 60_000))).toBe(before.sent);
+        expect(await backend.outboxStats()).toMatchObject({ pending: 2, sent: 0 });
+        expect((await backend.readStream(stream)).currentVersion).toBe(3);
+        await drainOutbox(backend);
+      });
+
       it('writes no outbox rows when the append fails', async () => {
         await drainOutbox(backend);
         const stream = session();
