@@ -12,8 +12,8 @@ export interface Roles {
   update: string;
 }
 
-function show(value: JsonValue | undefined): string {
-  if (value === undefined) return 'absent';
+function show(value: JsonValue | undefined, absent = 'absent'): string {
+  if (value === undefined) return absent;
   const text = JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
@@ -50,11 +50,11 @@ const FIXED: Record<string, (d: Difference, r: Roles) => string> = {
   SCHEMA_REMOVED: (_d, r) =>
     `The ${r.update} schema no longer constrains a place the ${r.original} schema constrained.`,
   TYPE_EXTENDED: (d, r) =>
-    `type is ${show(d.originalValue)} in the ${r.original} schema and ${show(d.updateValue)} in the ${r.update} schema, which is wider.`,
+    `type is ${show(d.originalValue, 'any')} in the ${r.original} schema and ${show(d.updateValue, 'any')} in the ${r.update} schema, which is wider.`,
   TYPE_NARROWED: (d, r) =>
-    `type is ${show(d.originalValue)} in the ${r.original} schema and ${show(d.updateValue)} in the ${r.update} schema, which is narrower.`,
+    `type is ${show(d.originalValue, 'any')} in the ${r.original} schema and ${show(d.updateValue, 'any')} in the ${r.update} schema, which is narrower.`,
   TYPE_CHANGED: (d, r) =>
-    `type is ${show(d.originalValue)} in the ${r.original} schema and ${show(d.updateValue)} in the ${r.update} schema, which has no common ground with it.`,
+    `type is ${show(d.originalValue, 'any')} in the ${r.original} schema and ${show(d.updateValue, 'any')} in the ${r.update} schema, which has no common ground with it.`,
   PATTERN_CHANGED: (d, r) =>
     `pattern is ${show(d.originalValue)} in the ${r.original} schema and ${show(d.updateValue)} in the ${r.update} schema.`,
   FORMAT_CHANGED: (d, r) =>
@@ -167,11 +167,11 @@ const FIXED: Record<string, (d: Difference, r: Roles) => string> = {
   UNIQUE_ITEMS_ADDED: (_d, r) => `The ${r.update} schema requires unique items; the ${r.original} schema did not.`,
   UNIQUE_ITEMS_REMOVED: (_d, r) => `The ${r.update} schema no longer requires unique items.`,
   ENUM_ARRAY_EXTENDED: (d, r) =>
-    `Allowed values are ${show(d.originalValue)} in the ${r.original} schema and ${show(d.updateValue)} in the ${r.update} schema, a superset.`,
+    `Allowed values are ${show(d.originalValue, 'any')} in the ${r.original} schema and ${show(d.updateValue, 'any')} in the ${r.update} schema, a superset.`,
   ENUM_ARRAY_NARROWED: (d, r) =>
-    `Allowed values are ${show(d.originalValue)} in the ${r.original} schema and ${show(d.updateValue)} in the ${r.update} schema, a subset.`,
+    `Allowed values are ${show(d.originalValue, 'any')} in the ${r.original} schema and ${show(d.updateValue, 'any')} in the ${r.update} schema, a subset.`,
   ENUM_ARRAY_CHANGED: (d, r) =>
-    `Allowed values are ${show(d.originalValue)} in the ${r.original} schema and ${show(d.updateValue)} in the ${r.update} schema.`,
+    `Allowed values are ${show(d.originalValue, 'any')} in the ${r.original} schema and ${show(d.updateValue, 'any')} in the ${r.update} schema.`,
   COMBINED_TYPE_EXTENDED: (d, r) =>
     `The combination loosens to ${d.subject ?? 'a weaker criterion'} in the ${r.update} schema.`,
   COMBINED_TYPE_CHANGED: (d, r) =>
