@@ -21,7 +21,7 @@ import {
 } from '../lock.js';
 import { DiskSource, GitSource } from '../sources.js';
 import { diffSchemas, MODES, type CompatibilityMode } from '../diff/modes.js';
-import type { Policy } from '../diff/rules.js';
+import { POLICIES, type Policy } from '../diff/rules.js';
 import { SchemaResolver, type SchemaNode, type TextSource } from '../diff/resolver.js';
 import { validateAsyncApi } from './asyncapi.js';
 import { checkGeneratedFresh } from './generated.js';
@@ -211,7 +211,17 @@ function checkCompatibility(
       ),
     );
   }
-  const policy: Policy = 'STRICT';
+  let policy: Policy = 'STRICT';
+  if ((POLICIES as readonly string[]).includes(eventType.policy)) policy = eventType.policy as Policy;
+  else {
+    findings.push(
+      atAsyncApi(
+        `${eventType.pointer}/x-compatibility-policy`,
+        'COMPATIBILITY_POLICY_INVALID',
+        `${eventType.type}: x-compatibility-policy "${eventType.policy}" is not one of ${POLICIES.join(', ')}; checking as STRICT.`,
+      ),
+    );
+  }
   if (mode === 'NONE') return findings;
   const sorted = [...versions].sort((a, b) => a.version - b.version);
   for (let i = 1; i < sorted.length; i += 1) {

@@ -26,6 +26,8 @@ export interface RegistryEventType {
   mode: string;
   modeDeclared: boolean;
   reason: string | undefined;
+  /** `x-compatibility-policy` as written (STRICT or LENIENT), default STRICT. */
+  policy: string;
   /** Pointer of the channel in asyncapi.yaml. */
   pointer: string;
   versions: RegistryVersion[];
@@ -112,6 +114,7 @@ export function readRegistryIndex(source: TextSource, root: string): RegistryInd
       mode: typeof declared === 'string' ? declared : 'BACKWARD',
       modeDeclared: declared !== undefined,
       reason: typeof channel['x-compatibility-reason'] === 'string' ? channel['x-compatibility-reason'] : undefined,
+      policy: typeof channel['x-compatibility-policy'] === 'string' ? channel['x-compatibility-policy'] : 'STRICT',
       pointer,
       versions,
     });

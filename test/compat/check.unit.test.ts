@@ -165,6 +165,30 @@ describe('event-bus check', { timeout: 180_000 }, () => {
     expect(summary(withReason.findings)).toEqual([]);
   });
 
+  it('applies a channel policy: LENIENT accepts an optional property on an open object', async () => {
+    const dir = copyRegistry();
+    editJson(dir, 'schemas/conversation.turn_completed/1.json', (schema) => {
+      delete schema.additionalProperties;
+    });
+    editJson(dir, 'schemas/conversation.turn_completed/2.json', (schema) => {
+      delete schema.additionalProperties;
+    });
+    const strict = await checkRegistry({ root: dir, ...fast });
+    expect(new Set(summary(strict.findings).map((finding) => finding.rule))).toEqual(
+      new Set(['OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL']),
+    );
+    editYaml(dir, (document) =>
+      document.setIn(['channels', 'conversationTurnCompleted', 'x-compatibility-policy'], 'LENIENT'),
+    );
+    expect(summary((await checkRegistry({ root: dir, ...fast })).findings)).toEqual([]);
+    editYaml(dir, (document) =>
+      document.setIn(['channels', 'conversationTurnCompleted', 'x-compatibility-policy'], 'LAX'),
+    );
+    expect(summary((await checkRegistry({ root: dir, ...fast })).findings).map((finding) => finding.rule)).toContain(
+      'COMPATIBILITY_POLICY_INVALID',
+    );
+  });
+
   it('rejects an unknown mode', async () => {
     const dir = copyRegistry();
     editYaml(dir, (document) => document.setIn(['channels', 'conversationEnded', 'x-compatibility'], 'SIDEWAYS'));
