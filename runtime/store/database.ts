@@ -4,8 +4,9 @@
  * production. The DLQ and other components reuse this to share one database with the store.
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { StoreConfigurationError } from './errors.js';
 
@@ -68,10 +69,18 @@ export function assertSqlIdentifier(name: string, what: string): void {
   }
 }
 
+/**
+ * better-sqlite3 is a native module: load it on first use, so importing the runtime (to publish,
+ * say) does not need the SQLite binding.
+ */
+const requireModule = createRequire(import.meta.url);
+let sqliteConstructor: typeof BetterSqlite3 | undefined;
+
 /** Opens a SQLite connection tuned for an append-mostly event log (WAL, busy timeout). */
 export function openSqlite(path: string): BetterSqlite3.Database {
   if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
-  const db = new BetterSqlite3(path);
+  sqliteConstructor ??= requireModule('better-sqlite3') as typeof BetterSqlite3;
+  const db = new sqliteConstructor(path);
   db.pragma(`busy_timeout = ${DEFAULT_SQLITE_BUSY_TIMEOUT_MS}`);
   if (path !== ':memory:') {
     db.pragma('journal_mode = WAL');
