@@ -73,7 +73,7 @@ function isFalse(ctx: DiffContext, node: SchemaNode | undefined): boolean {
 
 export function compareObject(ctx: DiffContext, original: SchemaNode, update: SchemaNode): Difference[] {
   const out: Difference[] = [];
-  compareRequired(original, update, out);
+  compareRequired(ctx, original, update, out);
   compareProperties(ctx, original, update, out);
   comparePatternProperties(ctx, original, update, out);
   compareDependencies(ctx, original, update, out);
@@ -83,7 +83,7 @@ export function compareObject(ctx: DiffContext, original: SchemaNode, update: Sc
   return out;
 }
 
-function compareRequired(original: SchemaNode, update: SchemaNode, out: Difference[]): void {
+function compareRequired(ctx: DiffContext, original: SchemaNode, update: SchemaNode, out: Difference[]): void {
   const o = objectOf(original);
   const u = objectOf(update);
   const oProps = propertiesOf(o);
@@ -105,8 +105,7 @@ function compareRequired(original: SchemaNode, update: SchemaNode, out: Differen
         update: has(uProps, name) ? locate(update, 'properties', name) : locate(update),
       });
     } else {
-      const schema = uProps[name];
-      const withDefault = isJsonObject(schema) && has(schema, 'default');
+      const withDefault = has(uProps, name) && hasDefault(ctx, ctx.child(update, 'properties', name));
       out.push({
         rule: withDefault ? 'REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED' : 'REQUIRED_ATTRIBUTE_ADDED',
         subject: name,

@@ -285,6 +285,16 @@ describe('event-bus check', { timeout: 180_000 }, () => {
     expect(existsSync(join(dir, 'schemas'))).toBe(true);
   });
 
+  it('exits 2 when the base ref does not exist', async () => {
+    const dir = copyRegistry();
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    const { io, err } = captured();
+    expect(await runCheck({ root: dir, format: 'text', generated: false, base: 'no-such-ref' }, io)).toBe(2);
+    expect(err.join('')).toMatch(
+      /^event-bus check: .*git ls-tree -r --name-only no-such-ref -- \. failed: fatal: Not a valid object name no-such-ref\n$/,
+    );
+  });
+
   it('runs as the real command with exit code 1 on findings', () => {
     const dir = copyRegistry();
     editJson(dir, 'schemas/conversation.turn_completed/2.json', (schema) => {
