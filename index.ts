@@ -4,4 +4,10 @@ export * from './runtime/index.js';
 export * from './generated/index.js';
 // Both export these names: the root offers the ones bound to this registry's catalog
 // (`new EventPublisher({ projectId })`); the generic classes stay at '@clone/event-bus/runtime'.
-export { EventPublisher, EventSubscriber } from './generated/index.js';
+export {
+  DeadLetterQueueHandler,
+  EventPublisher,
+  EventReplayer,
+  EventStore,
+  EventSubscriber,
+} from './generated/index.js';

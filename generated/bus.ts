@@ -8,14 +8,21 @@ import {
   type PublishOptions,
   type SubscribeOptions,
   type SubscriptionHandle,
+  DeadLetterQueueHandler as RuntimeDeadLetterQueueHandler,
   EventPublisher as RuntimeEventPublisher,
+  EventReplayer as RuntimeEventReplayer,
+  EventStore as RuntimeEventStore,
   EventSubscriber as RuntimeEventSubscriber,
+  type DeadLetterQueueHandlerOptions,
   type EventPublisherOptions,
+  type EventReplayerOptions,
+  type EventStoreOptions,
   type EventSubscriberOptions,
 } from '../runtime/index.js';
 import { catalog, createEvent } from './catalog.js';
 import type {
   EventMap,
+  VersionedEventMap,
   ConversationEndedEvent,
   ConversationEndedPayload,
   ConversationStartedEvent,
@@ -262,6 +269,27 @@ export class EventPublisher extends RuntimeEventPublisher<EventMap> {
 /** The runtime's Pub/Sub subscriber, bound to this registry's catalog. */
 export class EventSubscriber extends RuntimeEventSubscriber<EventMap> {
   constructor(options: EventSubscriberOptions = {}) {
+    super({ ...options, catalog });
+  }
+}
+
+/** The event store (SQLite by default, PostgreSQL by `databaseUrl`), bound to this registry's catalog. */
+export class EventStore extends RuntimeEventStore<EventMap, VersionedEventMap> {
+  constructor(options: EventStoreOptions<VersionedEventMap> = {}) {
+    super({ ...options, catalog });
+  }
+}
+
+/** Replays stored events of a time range, bound to this registry's catalog. */
+export class EventReplayer extends RuntimeEventReplayer<EventMap, VersionedEventMap> {
+  constructor(options: EventReplayerOptions<VersionedEventMap> = {}) {
+    super({ ...options, catalog });
+  }
+}
+
+/** Retries, discards or parks dead letters, bound to this registry's catalog. */
+export class DeadLetterQueueHandler extends RuntimeDeadLetterQueueHandler<EventMap> {
+  constructor(options: DeadLetterQueueHandlerOptions = {}) {
     super({ ...options, catalog });
   }
 }

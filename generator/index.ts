@@ -9,6 +9,7 @@ import { buildModel, type EventVersionModel, type RegistryModel } from './model.
 import { parseRegistry, type ParsedRegistry } from './parse.js';
 import { GENERATED_HEADER, renderFiles } from './render.js';
 import { checkSchemaFiles, compileStandaloneValidator } from './validators.js';
+import { avroDefinitionPath, avroVersionExtension, serializeAvroSchema } from './avro/index.js';
 
 export * from './errors.js';
 export type { RegistryModel, EventTypeModel, EventVersionModel, NamedDefinitionModel } from './model.js';
@@ -35,6 +36,11 @@ export interface GenerateOptions {
    * version's catalog entry. Must be deterministic.
    */
   extendVersion?: (version: EventVersionModel, model: RegistryModel) => Record<string, unknown> | undefined;
+  /**
+   * Convert every event version to its Pub/Sub Avro schema: written to `avro/<type>/<n>.avsc` and
+   * to the catalog's `avroSchema` (default true). A schema Avro cannot represent is an error.
+   */
+  avro?: boolean;
 }
 
 export interface GenerateResult {
@@ -48,15 +54,24 @@ export interface GenerateResult {
 
 /** Renders the SDK for a registry as `relative path → formatted source`, writing nothing. */
 export async function renderRegistry(
-  options: Pick<GenerateOptions, 'input' | 'runtimeImport' | 'bindRuntimeClasses' | 'extendVersion'> & { parsed?: ParsedRegistry } = {},
+  options: Pick<GenerateOptions, 'input' | 'runtimeImport' | 'bindRuntimeClasses' | 'extendVersion' | 'avro'> & {
+    parsed?: ParsedRegistry;
+  } = {},
 ): Promise<Map<string, string>> {
   const parsed = options.parsed ?? (await parseRegistry(options.input ?? DEFAULT_INPUT));
   const model = buildModel(parsed);
   checkSchemaFiles(model);
   const standaloneCode = new Map<string, string>();
+  const avroFiles = new Map<string, string>();
+  const toAvro = options.avro === false ? undefined : avroVersionExtension();
   for (const event of model.events) {
     for (const version of event.versions) {
       standaloneCode.set(version.schemaFile, compileStandaloneValidator(model, version));
+      if (toAvro) {
+        const { avroSchema } = toAvro(version, model);
+        version.extras.avroSchema = avroSchema;
+        avroFiles.set(avroDefinitionPath(version.eventType, version.version), serializeAvroSchema(avroSchema));
+      }
       const extras = options.extendVersion?.(version, model);
       if (extras) Object.assign(version.extras, extras);
     }
@@ -73,7 +88,8 @@ export async function renderRegistry(
     // spend most of the generation time on them (decision 0021).
     formatted.set(file, file.startsWith('validators/') ? source : await formatSource(source));
   }
-  return formatted;
+  for (const [file, definition] of avroFiles) formatted.set(file, definition);
+  return new Map([...formatted].sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0)));
 }
 
 export async function generate(options: GenerateOptions = {}): Promise<GenerateResult> {
@@ -98,17 +114,23 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
 }
 
 /**
- * Files under `out` that the generator owns: sources carrying the generated header. Anything
- * else a user put there is left alone (and not reported).
+ * Files under `out` that the generator owns: sources carrying the generated header, and the
+ * Avro definitions under avro/. Anything else a user put there is left alone (and not reported).
  */
 async function listGeneratedFiles(out: string): Promise<string[]> {
   const entries = await readdir(out, { recursive: true, withFileTypes: true }).catch(() => []);
   const files: string[] = [];
   for (const entry of entries) {
-    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    if (!entry.isFile()) continue;
     const absolute = path.join(entry.parentPath, entry.name);
+    const relative = path.relative(out, absolute).split(path.sep).join('/');
+    if (relative.startsWith('avro/') && relative.endsWith('.avsc')) {
+      files.push(relative);
+      continue;
+    }
+    if (!entry.name.endsWith('.ts')) continue;
     const head = await readFile(absolute, 'utf8').then((text) => text.slice(0, GENERATED_HEADER.length));
-    if (head === GENERATED_HEADER) files.push(path.relative(out, absolute).split(path.sep).join('/'));
+    if (head === GENERATED_HEADER) files.push(relative);
   }
   return files.sort();
 }

@@ -16,7 +16,7 @@ export interface CreateEventFn<M extends EventMapShape> {
     payload: M[T]['payload'],
     options?: CreateEventOptions,
   ): M[T];
-  <E extends M[keyof M]>(
+  <E extends M[keyof M] = never>(
     eventType: E['eventType'],
     aggregateId: string,
     aggregateType: E['aggregateType'],

@@ -34,7 +34,7 @@ export type AnyEventEnvelope = EventEnvelope<string, unknown, number, string>;
 
 /**
  * The shape of a generated event map: event type -> its current-version envelope type.
- * Generated code declares `interface EventMap { 'user.created': UserCreatedEvent; ... }`.
+ * Generated code declares `type EventMap = { 'user.created': UserCreatedEvent; ... }` (a type alias, so it has an index signature).
  */
 export type EventMapShape = { [eventType: string]: AnyEventEnvelope };
 

@@ -14,12 +14,14 @@ import {
   formatDiagnostic,
   generate,
 } from '../../generator/index.js';
+import { isEventBusError } from '../../runtime/errors.js';
 
 export const FLAG_INPUT = '--input <file>';
 export const FLAG_OUT = '--out <dir>';
 export const FLAG_CHECK = '--check';
 export const FLAG_RUNTIME_IMPORT = '--runtime-import <specifier>';
 export const FLAG_NO_RUNTIME_CLASSES = '--no-runtime-classes';
+export const FLAG_NO_AVRO = '--no-avro';
 
 export interface GenerateFlags {
   input: string;
@@ -27,6 +29,7 @@ export interface GenerateFlags {
   check?: boolean;
   runtimeImport: string;
   runtimeClasses: boolean;
+  avro?: boolean;
 }
 
 export function register(program: Command): void {
@@ -36,8 +39,19 @@ export function register(program: Command): void {
     .option(FLAG_INPUT, 'AsyncAPI document of the registry', DEFAULT_INPUT)
     .option(FLAG_OUT, 'output directory', DEFAULT_OUT)
     .option(FLAG_CHECK, 'write nothing; exit 1 listing stale, missing or extra files')
-    .option(FLAG_RUNTIME_IMPORT, "module the generated code imports the runtime from (e.g. '@clone/event-bus/runtime')", DEFAULT_RUNTIME_IMPORT)
-    .option(FLAG_NO_RUNTIME_CLASSES, 'do not emit EventPublisher/EventSubscriber bound to the catalog (for runtimes without those classes)')
+    .option(
+      FLAG_RUNTIME_IMPORT,
+      "module the generated code imports the runtime from (e.g. '@clone/event-bus/runtime')",
+      DEFAULT_RUNTIME_IMPORT,
+    )
+    .option(
+      FLAG_NO_RUNTIME_CLASSES,
+      'do not emit EventPublisher/EventSubscriber bound to the catalog (for runtimes without those classes)',
+    )
+    .option(
+      FLAG_NO_AVRO,
+      'do not convert payload schemas to Pub/Sub Avro schemas (registries without schema-bound topics)',
+    )
     .action(async (flags: GenerateFlags) => {
       process.exitCode = await run(flags);
     });
@@ -51,6 +65,7 @@ export async function run(flags: GenerateFlags): Promise<number> {
       check: flags.check === true,
       runtimeImport: flags.runtimeImport,
       bindRuntimeClasses: flags.runtimeClasses,
+      avro: flags.avro,
     });
     if (flags.check) {
       if (result.stale.length === 0) {
@@ -71,7 +86,8 @@ export async function run(flags: GenerateFlags): Promise<number> {
       process.stderr.write(`event-bus: ${error.file} is not a valid AsyncAPI document\n`);
       return EXIT_USAGE;
     }
-    if (error instanceof GeneratorError) {
+    // Generator errors and Avro conversion errors name the schema file and JSON pointer.
+    if (error instanceof GeneratorError || isEventBusError(error)) {
       process.stderr.write(`event-bus: ${error.message}\n`);
       return EXIT_USAGE;
     }
