@@ -142,7 +142,9 @@ export class EventSubscriber<M extends EventMapShape = EventMapShape> implements
 
   /** Totals over every subscription of this subscriber (closed ones included). */
   get stats(): Readonly<SubscriberStats> {
-    return { ...this.totals };
+    let inFlight = 0;
+    for (const active of this.subscriptions) inFlight += active.stats.inFlight;
+    return { ...this.totals, inFlight };
   }
 
   /** Subscription id used for an event type (and consumer). */

@@ -251,6 +251,7 @@ describe('EventSubscriber', () => {
     });
     await publisher.publish(exampleEvent(catalog, 'user.created', 'u-5'));
     await waitUntil(() => started, 'the handler to start');
+    expect(subscriber.stats.inFlight).toBe(1);
     await subscriber.close();
     expect(finished).toBe(true);
     expect(handle.stats.acked).toBe(1);
