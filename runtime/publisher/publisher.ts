@@ -134,8 +134,10 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.inFlight > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
+    // Send what sits in batches now rather than after maxMilliseconds, then wait for the acks.
+    const drained = this.inFlight > 0 ? new Promise<void>((resolve) => this.drained.push(resolve)) : undefined;
     await this.transport.flush();
+    await drained;
     if (this.ownsTransport) await this.transport.close();
   }
 
