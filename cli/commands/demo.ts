@@ -1,14 +1,26 @@
+/**
+ * `event-bus demo`: runs the product spec's snippets end to end (see cli/demo/scenario.ts).
+ * No services needed: the in-process transport and the embedded SQLite store (its file under
+ * .event-bus/ in the working directory). With PUBSUB_EMULATOR_HOST set, Pub/Sub is the emulator.
+ */
 import type { Command } from 'commander';
-import { EXIT_USAGE } from '../exit-codes.js';
+import { EXIT_OK } from '../exit-codes.js';
 
-// Placeholder until the 'demo' verb lands; its owner replaces this file.
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .action(() => {
-      process.stderr.write("event-bus: 'demo' is not implemented yet\n");
-      process.exitCode = EXIT_USAGE;
+    .description("Run the spec's publish, subscribe, store, replay and dead-letter snippets end to end")
+    .action(async () => {
+      const emulator = process.env.PUBSUB_EMULATOR_HOST;
+      // The spec's snippets pass a projectId, which selects Pub/Sub (decision 0030); without an
+      // emulator the demo runs them on the in-process transport instead.
+      if (!emulator) process.env.EVENT_BUS_TRANSPORT ??= 'in-process';
+      const transport = process.env.EVENT_BUS_TRANSPORT ?? 'pubsub';
+      process.stdout.write(
+        `demo: transport ${transport === 'in-process' ? 'in-process' : `Pub/Sub emulator at ${emulator}`}, store SQLite (.event-bus/events.db)\n`,
+      );
+      const { runDemo } = await import('../demo/scenario.js');
+      await runDemo({ log: (line) => process.stdout.write(`demo: ${line}\n`) });
+      process.exitCode = EXIT_OK;
     });
 }

@@ -1,0 +1,49 @@
+/**
+ * `npm run demo` on the embedded defaults: the spec's snippets end to end on the in-process
+ * transport and a SQLite store in a scratch working directory.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runDemo } from '../../cli/demo/scenario.js';
+
+const previousCwd = process.cwd();
+const scratch = mkdtempSync(join(tmpdir(), 'event-bus-demo-'));
+
+beforeAll(() => {
+  process.env.EVENT_BUS_TRANSPORT = 'in-process';
+  process.chdir(scratch);
+});
+
+afterAll(() => {
+  process.chdir(previousCwd);
+  delete process.env.EVENT_BUS_TRANSPORT;
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+it('runs publish, validation, store, replay and dead letters end to end', async () => {
+  const lines: string[] = [];
+  await runDemo({ log: (line) => lines.push(line), timeoutMs: 20_000 });
+  expect(lines[0]).toBe('registry: 10 event types');
+  expect(lines).toContainEqual(
+    expect.stringMatching(/^published user\.created v2 \(message .+\); the subscriber handled it$/),
+  );
+  expect(lines).toContain(
+    `refused at publish: user.created v2 payload is invalid: '/email' must match format "email"; '/subscriptionTier' must be equal to one of the allowed values`,
+  );
+  const state = lines.find((line) => line.startsWith('reconstructed session: '));
+  expect(JSON.parse(state!.slice('reconstructed session: '.length))).toMatchObject({
+    status: 'ended',
+    turns: 12,
+    totalTokens: 12_000,
+    endReason: 'user_ended',
+  });
+  expect(lines).toContain('reconstructed again from its snapshot: same state');
+  expect(lines).toContain(
+    'replayed this session: 1 × conversation.started, 12 × conversation.turn_completed, 1 × conversation.ended',
+  );
+  expect(lines).toContainEqual(expect.stringMatching(/^failed event: document\.processed after 5 attempts/));
+  expect(lines).toContainEqual(expect.stringMatching(/^discarded and audited: document\.processed [0-9a-f-]{36}$/));
+  expect(lines.at(-1)).toBe('done');
+});
