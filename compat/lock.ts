@@ -1,5 +1,5 @@
 /**
- * The released-versions lock (`schemas/registry.lock.json`): for every released event version,
+ * The released-versions lock (`registry.lock.json`): for every released event version,
  * the sha256 of the canonical JSON (sorted keys, no whitespace) of its schema file and of each
  * shared file it reaches through `$ref`. Formatting-only edits keep the hash; any other edit to a
  * released version, or to a shared definition it uses, is a finding.
@@ -10,7 +10,7 @@ import { canonicalJson, isJsonObject, sha256Hex } from './json.js';
 import { parseJsonText } from './parse.js';
 import type { SchemaDocument, SchemaResolver, TextSource } from './diff/resolver.js';
 
-export const LOCK_FILE = 'schemas/registry.lock.json';
+export const LOCK_FILE = 'registry.lock.json';
 export const LOCK_ALGORITHM = 'sha256 of canonical JSON (object keys sorted, no whitespace)';
 
 export interface LockedVersion {

@@ -67,10 +67,10 @@ export function register(program: Command): void {
     .option(FLAG_BASE, 'also compare with the registry at this git ref (e.g. origin/main)')
     .addOption(new Option(FLAG_FORMAT, 'output format').choices([...FORMATS]).default('text'))
     .option(FLAG_ROOT, 'registry root holding asyncapi.yaml, schemas/ and generated/', '.')
-    .option(FLAG_UPDATE_LOCK, 'record every version not yet in schemas/registry.lock.json as released')
+    .option(FLAG_UPDATE_LOCK, 'record every version not yet in registry.lock.json as released')
     .option(FLAG_NO_GENERATED, 'skip the generated/ freshness check')
     .option(FLAG_ALL, 'also print compatible findings')
-    .option(FLAG_LOCK, 'released-versions lock, relative to the root (default schemas/registry.lock.json)')
+    .option(FLAG_LOCK, 'released-versions lock, relative to the root (default registry.lock.json)')
     .action(async (flags: CheckFlags) => {
       process.exitCode = await runCheck(flags);
     });

@@ -38,7 +38,7 @@ export interface CheckOptions {
   generated?: boolean;
   /** Validate asyncapi.yaml with @asyncapi/parser (default true). */
   asyncapi?: boolean;
-  /** Registry-relative path of the lock; default schemas/registry.lock.json. */
+  /** Registry-relative path of the lock; default registry.lock.json. */
   lockFile?: string;
 }
 

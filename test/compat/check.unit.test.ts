@@ -26,7 +26,7 @@ function copyRegistry(): string {
   temporary.push(dir);
   cpSync(join(repoRoot, 'asyncapi.yaml'), join(dir, 'asyncapi.yaml'));
   cpSync(join(repoRoot, 'schemas'), join(dir, 'schemas'), { recursive: true });
-  rmSync(join(dir, 'schemas', 'registry.lock.json'), { force: true });
+  rmSync(join(dir, 'registry.lock.json'), { force: true });
   return dir;
 }
 
@@ -85,7 +85,7 @@ describe('event-bus check', { timeout: 180_000 }, () => {
     const first = await checkRegistry({ root: dir, ...fast, updateLock: true });
     expect(summary(first.findings)).toEqual([]);
     expect(first.locked).toContain('user.created v2');
-    const lock = JSON.parse(readFileSync(join(dir, 'schemas', 'registry.lock.json'), 'utf8')) as {
+    const lock = JSON.parse(readFileSync(join(dir, 'registry.lock.json'), 'utf8')) as {
       versions: Record<string, Record<string, { file: string; sha256: string; dependencies: Record<string, string> }>>;
     };
     expect(lock.versions['user.created']!['1']!.file).toBe('schemas/user.created/1.json');
@@ -274,10 +274,10 @@ describe('event-bus check', { timeout: 180_000 }, () => {
 
   it('exits 2 on an unreadable lock or a missing asyncapi.yaml', async () => {
     const dir = copyRegistry();
-    writeFileSync(join(dir, 'schemas', 'registry.lock.json'), '{ "versions": ');
+    writeFileSync(join(dir, 'registry.lock.json'), '{ "versions": ');
     const { io, err } = captured();
     expect(await runCheck({ root: dir, format: 'text', generated: false }, io)).toBe(2);
-    expect(err.join('')).toBe('event-bus check: schemas/registry.lock.json: invalid JSON: unexpected end of input\n');
+    expect(err.join('')).toBe('event-bus check: registry.lock.json: invalid JSON: unexpected end of input\n');
     rmSync(join(dir, 'asyncapi.yaml'));
     const second = captured();
     expect(await runCheck({ root: dir, format: 'text', generated: false }, second.io)).toBe(2);
