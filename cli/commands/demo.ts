@@ -15,6 +15,8 @@ export function register(program: Command): void {
       // The spec's snippets pass a projectId, which selects Pub/Sub (decision 0030); without an
       // emulator the demo runs them on the in-process transport instead.
       if (!emulator) process.env.EVENT_BUS_TRANSPORT ??= 'in-process';
+      // The demo shows the embedded store; a DATABASE_URL meant for a service is not touched.
+      delete process.env.DATABASE_URL;
       const transport = process.env.EVENT_BUS_TRANSPORT ?? 'pubsub';
       process.stdout.write(
         `demo: transport ${transport === 'in-process' ? 'in-process' : `Pub/Sub emulator at ${emulator}`}, store SQLite (.event-bus/events.db)\n`,

@@ -1,6 +1,7 @@
 import { lookupEventType, lookupEventVersion, type EventCatalog } from '../catalog.js';
 import { attributesToHeaders, headersToEnvelope } from '../cloudevents.js';
 import { jsonCodec, type PayloadCodec } from '../codec/codec.js';
+import { createAvroCodec } from '../codec/avro.js';
 import { assertResourceId, deadLetterSubscriptionIdFor, readEventBusConfig, subscriptionIdFor, topicIdFor } from '../config.js';
 import {
   DEFAULT_ACK_DEADLINE_SECONDS,
@@ -39,7 +40,10 @@ export interface EventSubscriberOptions {
   consumer?: string;
   /** 'pubsub' | 'in-process' | a Transport instance (shareable with a publisher). */
   transport?: TransportChoice;
-  /** Codecs by encoding, chosen per message from `ce-datacontenttype`. Default: [jsonCodec]. */
+  /**
+   * Codecs by encoding, chosen per message from `ce-datacontenttype`. Default: plain JSON, Avro JSON
+   * and Avro binary, so a subscriber reads whatever a topic's schema settings made publishers write.
+   */
   codecs?: readonly PayloadCodec[];
   /** Default for subscribe(): DEAD_LETTER_TOPIC, then 'clone-dead-letter'. */
   deadLetterTopic?: string;
@@ -137,7 +141,7 @@ export class EventSubscriber<M extends EventMapShape = EventMapShape> implements
       enableMessageOrdering: options.enableMessageOrdering ?? true,
       autoCreate: options.autoCreate ?? (transport.kind !== 'pubsub' || config.emulatorHost !== undefined),
     };
-    this.codecs = new Map((options.codecs ?? [jsonCodec]).map((codec) => [codec.encoding, codec]));
+    this.codecs = new Map((options.codecs ?? [jsonCodec, createAvroCodec('avro-json'), createAvroCodec('avro-binary')]).map((codec) => [codec.encoding, codec]));
   }
 
   /** Totals over every subscription of this subscriber (closed ones included). */

@@ -9,16 +9,20 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runDemo } from '../../cli/demo/scenario.js';
 
 const previousCwd = process.cwd();
+const previousEnv = { ...process.env };
 const scratch = mkdtempSync(join(tmpdir(), 'event-bus-demo-'));
 
 beforeAll(() => {
+  // What `event-bus demo` sets up when no emulator is given: in-process transport, embedded store
+  // (the integration project's global setup may have exported service addresses).
   process.env.EVENT_BUS_TRANSPORT = 'in-process';
+  delete process.env.DATABASE_URL;
   process.chdir(scratch);
 });
 
 afterAll(() => {
   process.chdir(previousCwd);
-  delete process.env.EVENT_BUS_TRANSPORT;
+  process.env = previousEnv;
   rmSync(scratch, { recursive: true, force: true });
 });
 
