@@ -19,8 +19,10 @@ import {
   type RequeueResolution,
   type Resolution,
 } from './parked-message.js';
+import { createRowMappers, type Row } from './rows.js';
 
-type Row = Record<string, unknown>;
+// pg parses jsonb columns itself.
+const { toParkedMessage, toAuditEntry } = createRowMappers((value) => value);
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
 export interface PostgresParkedMessageRepositoryOptions {
@@ -48,9 +50,10 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
   }
 
   async migrate(): Promise<void> {
-    await runMigrations({ kind: 'postgres', pool: this.pool, ...(this.schema !== undefined && { schema: this.schema }) }, [
-      dlqMigrations,
-    ]);
+    await runMigrations(
+      { kind: 'postgres', pool: this.pool, ...(this.schema !== undefined && { schema: this.schema }) },
+      [dlqMigrations],
+    );
   }
 
   async park(message: NewParkedMessage, audit: NewAuditEntry): Promise<{ parkedId: string; created: boolean }> {
@@ -106,9 +109,10 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
 
   async get(parkedId: string): Promise<ParkedMessage | undefined> {
     if (!isUuid(parkedId)) return undefined;
-    const { rows } = await this.pool.query(`SELECT * FROM ${this.table('event_bus_dlq_parked_messages')} WHERE parked_id = $1`, [
-      parkedId,
-    ]);
+    const { rows } = await this.pool.query(
+      `SELECT * FROM ${this.table('event_bus_dlq_parked_messages')} WHERE parked_id = $1`,
+      [parkedId],
+    );
     return rows[0] ? toParkedMessage(rows[0] as Row) : undefined;
   }
 
@@ -153,7 +157,13 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
   }
 
   async claimForRequeue(parkedId: string, options: { includeStuck?: boolean } = {}): Promise<ParkedMessage> {
-    return this.transition(parkedId, options.includeStuck ? ['parked', 'requeuing'] : ['parked'], 'requeuing', 'requeue', async () => {});
+    return this.transition(
+      parkedId,
+      options.includeStuck ? ['parked', 'requeuing'] : ['parked'],
+      'requeuing',
+      'requeue',
+      async () => {},
+    );
   }
 
   async releaseRequeueClaim(parkedId: string): Promise<void> {
@@ -270,12 +280,17 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
       );
       const row = rows[0] as Row | undefined;
       if (!row) throw new ParkedMessageNotFoundError(parkedId);
-      if (!from.includes(row.status as ParkedStatus)) throw new ParkedMessageStateError(parkedId, String(row.status), operation);
-      await client.query(`UPDATE ${this.table('event_bus_dlq_parked_messages')} SET status = $1 WHERE parked_id = $2`, [to, parkedId]);
-      await andThen(client, toParkedMessage(row));
-      const updated = await client.query(`SELECT * FROM ${this.table('event_bus_dlq_parked_messages')} WHERE parked_id = $1`, [
+      if (!from.includes(row.status as ParkedStatus))
+        throw new ParkedMessageStateError(parkedId, String(row.status), operation);
+      await client.query(`UPDATE ${this.table('event_bus_dlq_parked_messages')} SET status = $1 WHERE parked_id = $2`, [
+        to,
         parkedId,
       ]);
+      await andThen(client, toParkedMessage(row));
+      const updated = await client.query(
+        `SELECT * FROM ${this.table('event_bus_dlq_parked_messages')} WHERE parked_id = $1`,
+        [parkedId],
+      );
       return toParkedMessage(updated.rows[0] as Row);
     });
   }
@@ -303,60 +318,4 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
 
 function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}
-
-function optionalString(value: unknown): string | undefined {
-  return value === null || value === undefined ? undefined : String(value);
-}
-
-function optionalDate(value: unknown): Date | undefined {
-  return value === null || value === undefined ? undefined : new Date(value as string | Date);
-}
-
-function toParkedMessage(row: Row): ParkedMessage {
-  return {
-    parkedId: String(row.parked_id),
-    deadLetterMessageId: String(row.dead_letter_message_id),
-    eventId: optionalString(row.event_id),
-    eventType: optionalString(row.event_type),
-    eventVersion: row.event_version === null ? undefined : Number(row.event_version),
-    aggregateId: optionalString(row.aggregate_id),
-    sourceTopic: optionalString(row.source_topic),
-    sourceSubscription: optionalString(row.source_subscription),
-    originTopic: optionalString(row.origin_topic),
-    failureCode: String(row.failure_code),
-    failureReason: String(row.failure_reason),
-    parkReason: row.park_reason as ParkedMessage['parkReason'],
-    parkNote: optionalString(row.park_note),
-    deliveryAttempts: Number(row.delivery_attempts),
-    retryCount: Number(row.retry_count),
-    firstFailedAt: new Date(row.first_failed_at as Date),
-    lastFailedAt: new Date(row.last_failed_at as Date),
-    parkedAt: new Date(row.parked_at as Date),
-    parkedBy: String(row.parked_by),
-    data: row.data as Buffer,
-    attributes: row.attributes as Record<string, string>,
-    orderingKey: optionalString(row.ordering_key),
-    status: row.status as ParkedStatus,
-    resolvedAt: optionalDate(row.resolved_at),
-    resolvedBy: optionalString(row.resolved_by),
-    resolutionReason: optionalString(row.resolution_reason),
-    requeueTopic: optionalString(row.requeue_topic),
-    requeueMessageId: optionalString(row.requeue_message_id),
-  };
-}
-
-function toAuditEntry(row: Row): AuditEntry {
-  return {
-    auditId: Number(row.audit_id),
-    action: row.action as AuditEntry['action'],
-    deadLetterMessageId: optionalString(row.dead_letter_message_id),
-    parkedId: optionalString(row.parked_id),
-    eventId: optionalString(row.event_id),
-    eventType: optionalString(row.event_type),
-    actor: String(row.actor),
-    reason: optionalString(row.reason),
-    at: new Date(row.at as Date),
-    details: row.details as Record<string, unknown>,
-  };
 }

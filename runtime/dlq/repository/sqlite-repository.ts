@@ -19,8 +19,10 @@ import {
   type RequeueResolution,
   type Resolution,
 } from './parked-message.js';
+import { createRowMappers, type Row } from './rows.js';
 
-type Row = Record<string, unknown>;
+// SQLite keeps JSON columns as text.
+const { toParkedMessage, toAuditEntry } = createRowMappers((value) => JSON.parse(String(value)));
 
 export interface SqliteParkedMessageRepositoryOptions {
   /** An open better-sqlite3 database (see the store's `openSqlite`). */
@@ -44,50 +46,52 @@ export class SqliteParkedMessageRepository implements ParkedMessageRepository {
   }
 
   async park(message: NewParkedMessage, audit: NewAuditEntry): Promise<{ parkedId: string; created: boolean }> {
-    return this.db.transaction(() => {
-      const inserted = this.db
-        .prepare(
-          `INSERT INTO event_bus_dlq_parked_messages (
+    return this.db
+      .transaction(() => {
+        const inserted = this.db
+          .prepare(
+            `INSERT INTO event_bus_dlq_parked_messages (
              parked_id, dead_letter_message_id, event_id, event_type, event_version, aggregate_id,
              source_topic, source_subscription, origin_topic, failure_code, failure_reason,
              park_reason, park_note, delivery_attempts, retry_count, first_failed_at, last_failed_at,
              parked_at, parked_by, data, attributes, ordering_key)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (dead_letter_message_id) DO NOTHING`,
-        )
-        .run(
-          message.parkedId,
-          message.deadLetterMessageId,
-          message.eventId ?? null,
-          message.eventType ?? null,
-          message.eventVersion ?? null,
-          message.aggregateId ?? null,
-          message.sourceTopic ?? null,
-          message.sourceSubscription ?? null,
-          message.originTopic ?? null,
-          message.failureCode,
-          message.failureReason,
-          message.parkReason,
-          message.parkNote ?? null,
-          message.deliveryAttempts,
-          message.retryCount,
-          message.firstFailedAt.toISOString(),
-          message.lastFailedAt.toISOString(),
-          message.parkedAt.toISOString(),
-          message.parkedBy,
-          message.data,
-          JSON.stringify(message.attributes),
-          message.orderingKey ?? null,
-        );
-      if (inserted.changes === 0) {
-        const existing = this.db
-          .prepare('SELECT parked_id FROM event_bus_dlq_parked_messages WHERE dead_letter_message_id = ?')
-          .get(message.deadLetterMessageId) as { parked_id: string };
-        return { parkedId: existing.parked_id, created: false };
-      }
-      this.insertAudit({ ...audit, parkedId: message.parkedId });
-      return { parkedId: message.parkedId, created: true };
-    }).immediate();
+          )
+          .run(
+            message.parkedId,
+            message.deadLetterMessageId,
+            message.eventId ?? null,
+            message.eventType ?? null,
+            message.eventVersion ?? null,
+            message.aggregateId ?? null,
+            message.sourceTopic ?? null,
+            message.sourceSubscription ?? null,
+            message.originTopic ?? null,
+            message.failureCode,
+            message.failureReason,
+            message.parkReason,
+            message.parkNote ?? null,
+            message.deliveryAttempts,
+            message.retryCount,
+            message.firstFailedAt.toISOString(),
+            message.lastFailedAt.toISOString(),
+            message.parkedAt.toISOString(),
+            message.parkedBy,
+            message.data,
+            JSON.stringify(message.attributes),
+            message.orderingKey ?? null,
+          );
+        if (inserted.changes === 0) {
+          const existing = this.db
+            .prepare('SELECT parked_id FROM event_bus_dlq_parked_messages WHERE dead_letter_message_id = ?')
+            .get(message.deadLetterMessageId) as { parked_id: string };
+          return { parkedId: existing.parked_id, created: false };
+        }
+        this.insertAudit({ ...audit, parkedId: message.parkedId });
+        return { parkedId: message.parkedId, created: true };
+      })
+      .immediate();
   }
 
   async recordAudit(entry: NewAuditEntry): Promise<boolean> {
@@ -95,7 +99,8 @@ export class SqliteParkedMessageRepository implements ParkedMessageRepository {
   }
 
   async get(parkedId: string): Promise<ParkedMessage | undefined> {
-    const row = this.db.prepare('SELECT * FROM event_bus_dlq_parked_messages WHERE parked_id = ?').get(parkedId) as Row | undefined;
+    const row = this.db.prepare('SELECT * FROM event_bus_dlq_parked_messages WHERE parked_id = ?').get(parkedId) as
+      Row | undefined;
     return row ? toParkedMessage(row) : undefined;
   }
 
@@ -148,12 +153,20 @@ export class SqliteParkedMessageRepository implements ParkedMessageRepository {
   }
 
   async claimForRequeue(parkedId: string, options: { includeStuck?: boolean } = {}): Promise<ParkedMessage> {
-    return this.transition(parkedId, options.includeStuck ? ['parked', 'requeuing'] : ['parked'], 'requeuing', 'requeue', () => {});
+    return this.transition(
+      parkedId,
+      options.includeStuck ? ['parked', 'requeuing'] : ['parked'],
+      'requeuing',
+      'requeue',
+      () => {},
+    );
   }
 
   async releaseRequeueClaim(parkedId: string): Promise<void> {
     this.db
-      .prepare("UPDATE event_bus_dlq_parked_messages SET status = 'parked' WHERE parked_id = ? AND status = 'requeuing'")
+      .prepare(
+        "UPDATE event_bus_dlq_parked_messages SET status = 'parked' WHERE parked_id = ? AND status = 'requeuing'",
+      )
       .run(parkedId);
   }
 
@@ -165,7 +178,14 @@ export class SqliteParkedMessageRepository implements ParkedMessageRepository {
              SET resolved_at = ?, resolved_by = ?, resolution_reason = ?, requeue_topic = ?, requeue_message_id = ?
            WHERE parked_id = ?`,
         )
-        .run(resolution.at.toISOString(), resolution.actor, resolution.reason ?? null, resolution.topic, resolution.messageId, parkedId);
+        .run(
+          resolution.at.toISOString(),
+          resolution.actor,
+          resolution.reason ?? null,
+          resolution.topic,
+          resolution.messageId,
+          parkedId,
+        );
       this.insertAudit({
         action: 'requeue',
         deadLetterMessageId: message.deadLetterMessageId,
@@ -223,7 +243,9 @@ export class SqliteParkedMessageRepository implements ParkedMessageRepository {
     }
     params.push(filter.limit ?? DEFAULT_AUDIT_LIMIT);
     const rows = this.db
-      .prepare(`SELECT * FROM event_bus_dlq_audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY audit_id LIMIT ?`)
+      .prepare(
+        `SELECT * FROM event_bus_dlq_audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY audit_id LIMIT ?`,
+      )
       .all(...params) as Row[];
     return rows.map(toAuditEntry);
   }
@@ -240,15 +262,18 @@ export class SqliteParkedMessageRepository implements ParkedMessageRepository {
     operation: string,
     andThen: (message: ParkedMessage) => void,
   ): ParkedMessage {
-    return this.db.transaction(() => {
-      const select = this.db.prepare('SELECT * FROM event_bus_dlq_parked_messages WHERE parked_id = ?');
-      const row = select.get(parkedId) as Row | undefined;
-      if (!row) throw new ParkedMessageNotFoundError(parkedId);
-      if (!from.includes(row.status as ParkedStatus)) throw new ParkedMessageStateError(parkedId, String(row.status), operation);
-      this.db.prepare('UPDATE event_bus_dlq_parked_messages SET status = ? WHERE parked_id = ?').run(to, parkedId);
-      andThen(toParkedMessage(row));
-      return toParkedMessage(select.get(parkedId) as Row);
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const select = this.db.prepare('SELECT * FROM event_bus_dlq_parked_messages WHERE parked_id = ?');
+        const row = select.get(parkedId) as Row | undefined;
+        if (!row) throw new ParkedMessageNotFoundError(parkedId);
+        if (!from.includes(row.status as ParkedStatus))
+          throw new ParkedMessageStateError(parkedId, String(row.status), operation);
+        this.db.prepare('UPDATE event_bus_dlq_parked_messages SET status = ? WHERE parked_id = ?').run(to, parkedId);
+        andThen(toParkedMessage(row));
+        return toParkedMessage(select.get(parkedId) as Row);
+      })
+      .immediate();
   }
 
   private insertAudit(entry: NewAuditEntry): boolean {
@@ -271,60 +296,4 @@ export class SqliteParkedMessageRepository implements ParkedMessageRepository {
       );
     return result.changes > 0;
   }
-}
-
-function optionalString(value: unknown): string | undefined {
-  return value === null || value === undefined ? undefined : String(value);
-}
-
-function optionalDate(value: unknown): Date | undefined {
-  return value === null || value === undefined ? undefined : new Date(String(value));
-}
-
-function toParkedMessage(row: Row): ParkedMessage {
-  return {
-    parkedId: String(row.parked_id),
-    deadLetterMessageId: String(row.dead_letter_message_id),
-    eventId: optionalString(row.event_id),
-    eventType: optionalString(row.event_type),
-    eventVersion: row.event_version === null ? undefined : Number(row.event_version),
-    aggregateId: optionalString(row.aggregate_id),
-    sourceTopic: optionalString(row.source_topic),
-    sourceSubscription: optionalString(row.source_subscription),
-    originTopic: optionalString(row.origin_topic),
-    failureCode: String(row.failure_code),
-    failureReason: String(row.failure_reason),
-    parkReason: row.park_reason as ParkedMessage['parkReason'],
-    parkNote: optionalString(row.park_note),
-    deliveryAttempts: Number(row.delivery_attempts),
-    retryCount: Number(row.retry_count),
-    firstFailedAt: new Date(String(row.first_failed_at)),
-    lastFailedAt: new Date(String(row.last_failed_at)),
-    parkedAt: new Date(String(row.parked_at)),
-    parkedBy: String(row.parked_by),
-    data: row.data as Buffer,
-    attributes: JSON.parse(String(row.attributes)) as Record<string, string>,
-    orderingKey: optionalString(row.ordering_key),
-    status: row.status as ParkedStatus,
-    resolvedAt: optionalDate(row.resolved_at),
-    resolvedBy: optionalString(row.resolved_by),
-    resolutionReason: optionalString(row.resolution_reason),
-    requeueTopic: optionalString(row.requeue_topic),
-    requeueMessageId: optionalString(row.requeue_message_id),
-  };
-}
-
-function toAuditEntry(row: Row): AuditEntry {
-  return {
-    auditId: Number(row.audit_id),
-    action: row.action as AuditEntry['action'],
-    deadLetterMessageId: optionalString(row.dead_letter_message_id),
-    parkedId: optionalString(row.parked_id),
-    eventId: optionalString(row.event_id),
-    eventType: optionalString(row.event_type),
-    actor: String(row.actor),
-    reason: optionalString(row.reason),
-    at: new Date(String(row.at)),
-    details: JSON.parse(String(row.details)) as Record<string, unknown>,
-  };
 }

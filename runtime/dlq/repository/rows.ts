@@ -1,0 +1,73 @@
+/**
+ * Row → model mapping shared by the SQLite and PostgreSQL repositories. The tables are the
+ * same; the drivers differ only in how JSON columns come back (pg parses jsonb, SQLite
+ * returns text), so each repository passes its JSON reader.
+ */
+import type { AuditEntry, ParkedMessage, ParkedStatus } from './parked-message.js';
+
+export type Row = Record<string, unknown>;
+
+export interface RowMappers {
+  toParkedMessage(row: Row): ParkedMessage;
+  toAuditEntry(row: Row): AuditEntry;
+}
+
+function optionalString(value: unknown): string | undefined {
+  return value === null || value === undefined ? undefined : String(value);
+}
+
+// pg returns Date objects, SQLite ISO text: the Date constructor takes both without loss.
+function date(value: unknown): Date {
+  return new Date(value as string | Date);
+}
+
+function optionalDate(value: unknown): Date | undefined {
+  return value === null || value === undefined ? undefined : date(value);
+}
+
+export function createRowMappers(readJson: (value: unknown) => unknown): RowMappers {
+  return {
+    toParkedMessage: (row) => ({
+      parkedId: String(row.parked_id),
+      deadLetterMessageId: String(row.dead_letter_message_id),
+      eventId: optionalString(row.event_id),
+      eventType: optionalString(row.event_type),
+      eventVersion: row.event_version === null ? undefined : Number(row.event_version),
+      aggregateId: optionalString(row.aggregate_id),
+      sourceTopic: optionalString(row.source_topic),
+      sourceSubscription: optionalString(row.source_subscription),
+      originTopic: optionalString(row.origin_topic),
+      failureCode: String(row.failure_code),
+      failureReason: String(row.failure_reason),
+      parkReason: row.park_reason as ParkedMessage['parkReason'],
+      parkNote: optionalString(row.park_note),
+      deliveryAttempts: Number(row.delivery_attempts),
+      retryCount: Number(row.retry_count),
+      firstFailedAt: date(row.first_failed_at),
+      lastFailedAt: date(row.last_failed_at),
+      parkedAt: date(row.parked_at),
+      parkedBy: String(row.parked_by),
+      data: row.data as Buffer,
+      attributes: readJson(row.attributes) as Record<string, string>,
+      orderingKey: optionalString(row.ordering_key),
+      status: row.status as ParkedStatus,
+      resolvedAt: optionalDate(row.resolved_at),
+      resolvedBy: optionalString(row.resolved_by),
+      resolutionReason: optionalString(row.resolution_reason),
+      requeueTopic: optionalString(row.requeue_topic),
+      requeueMessageId: optionalString(row.requeue_message_id),
+    }),
+    toAuditEntry: (row) => ({
+      auditId: Number(row.audit_id),
+      action: row.action as AuditEntry['action'],
+      deadLetterMessageId: optionalString(row.dead_letter_message_id),
+      parkedId: optionalString(row.parked_id),
+      eventId: optionalString(row.event_id),
+      eventType: optionalString(row.event_type),
+      actor: String(row.actor),
+      reason: optionalString(row.reason),
+      at: date(row.at),
+      details: readJson(row.details) as Record<string, unknown>,
+    }),
+  };
+}
