@@ -6,7 +6,7 @@ import {
   type EventPublisherPort,
   type EventSubscriberPort,
   type PublishOptions,
-  type SubscribeOptions,
+  type EventSubscribeOptions,
   type SubscriptionHandle,
   DeadLetterQueueHandler as RuntimeDeadLetterQueueHandler,
   EventPublisher as RuntimeEventPublisher,
@@ -57,7 +57,7 @@ export interface PublishEventOptions extends CreateEventOptions, PublishOptions 
 }
 
 /** Subscription options of `bus.on.<event>(handler, options)`. */
-export type OnEventOptions = Omit<SubscribeOptions<EventMap[keyof EventMap]>, 'eventType' | 'handler'>;
+export type OnEventOptions = Omit<EventSubscribeOptions<EventMap[keyof EventMap]>, 'eventType' | 'handler'>;
 
 /** One typed method per event type: `bus.publish.userCreated(payload, { aggregateId })`, `bus.on.userCreated(handler)`. */
 export interface EventBus {

@@ -24,6 +24,7 @@ export const catalog: EventCatalog = {
       aggregateType: 'conversation_session',
       topic: 'conversation.ended',
       orderingKey: 'aggregateId',
+      payloadEncoding: 'avro-json',
       currentVersion: 1,
       description: 'A conversation with a clone ended.',
       versions: {
@@ -84,6 +85,7 @@ export const catalog: EventCatalog = {
       aggregateType: 'conversation_session',
       topic: 'conversation.started',
       orderingKey: 'aggregateId',
+      payloadEncoding: 'avro-json',
       currentVersion: 1,
       description: "Someone started a conversation with a user's clone.",
       versions: {
@@ -127,6 +129,7 @@ export const catalog: EventCatalog = {
       aggregateType: 'conversation_session',
       topic: 'conversation.turn_completed',
       orderingKey: 'aggregateId',
+      payloadEncoding: 'avro-json',
       currentVersion: 2,
       description: 'The clone answered one turn of a conversation.',
       versions: {
@@ -279,6 +282,7 @@ export const catalog: EventCatalog = {
       aggregateType: 'document',
       topic: 'document.processed',
       orderingKey: 'aggregateId',
+      payloadEncoding: 'avro-json',
       currentVersion: 1,
       description: 'A knowledge document was parsed, chunked and embedded.',
       versions: {
@@ -326,6 +330,7 @@ export const catalog: EventCatalog = {
       aggregateType: 'document',
       topic: 'document.processing_failed',
       orderingKey: 'aggregateId',
+      payloadEncoding: 'avro-json',
       currentVersion: 1,
       description: 'Processing a knowledge document failed at one pipeline stage.',
       versions: {
@@ -388,6 +393,7 @@ export const catalog: EventCatalog = {
       aggregateType: 'face_model',
       topic: 'face_model.created',
       orderingKey: 'aggregateId',
+      payloadEncoding: 'avro-json',
       currentVersion: 1,
       description: "A user's face model was built from their photos.",
       versions: {
@@ -436,6 +442,7 @@ export const catalog: EventCatalog = {
       aggregateType: 'face_model',
       topic: 'face_model.creation_failed',
       orderingKey: 'aggregateId',
+      payloadEncoding: 'avro-json',
       currentVersion: 1,
       description: "Building a user's face model failed.",
       versions: {
@@ -495,6 +502,7 @@ export const catalog: EventCatalog = {
       aggregateType: 'user',
       topic: 'user.created',
       orderingKey: 'aggregateId',
+      payloadEncoding: 'avro-json',
       currentVersion: 2,
       description: 'A person signed up and their account exists.',
       versions: {
@@ -581,6 +589,7 @@ export const catalog: EventCatalog = {
       aggregateType: 'voice_model',
       topic: 'voice_model.trained',
       orderingKey: 'aggregateId',
+      payloadEncoding: 'avro-json',
       currentVersion: 1,
       description: "A user's voice model finished training and can synthesise speech.",
       versions: {
@@ -638,6 +647,7 @@ export const catalog: EventCatalog = {
       aggregateType: 'voice_model',
       topic: 'voice_model.training_failed',
       orderingKey: 'aggregateId',
+      payloadEncoding: 'avro-json',
       currentVersion: 1,
       description: "An attempt to train a user's voice model failed.",
       versions: {

@@ -65,6 +65,8 @@ export async function renderRegistry(
   const avroFiles = new Map<string, string>();
   const toAvro = options.avro === false ? undefined : avroVersionExtension();
   for (const event of model.events) {
+    // Without Avro schemas there is nothing to encode Avro with: the topic carries plain JSON.
+    if (!toAvro) event.payloadEncoding = 'json';
     for (const version of event.versions) {
       standaloneCode.set(version.schemaFile, compileStandaloneValidator(model, version));
       if (toAvro) {

@@ -40,6 +40,8 @@ export interface EventTypeModel {
   /** Channel address: the topic id without the deployment prefix. */
   topic: string;
   orderingKey: OrderingKey;
+  /** From the googlepubsub binding's schemaSettings.encoding: the topic carries Avro; else plain JSON. */
+  payloadEncoding: 'json' | 'avro-json' | 'avro-binary';
   /** `x-compatibility` of the channel, for the compatibility check. */
   compatibility?: string;
   title?: string;
@@ -194,6 +196,7 @@ export function buildModel(parsed: ParsedRegistry): RegistryModel {
       aggregateType: aggregateType as string,
       topic: eventType,
       orderingKey: orderingRaw === 'aggregateId' ? 'aggregateId' : null,
+      payloadEncoding: payloadEncodingOf(channel),
       ...(typeof compatibility === 'string' && { compatibility }),
       ...(typeof channel.title === 'string' && { title: channel.title }),
       ...(description !== undefined && { description }),
@@ -358,4 +361,13 @@ export function safeFileStem(text: string): string {
 
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The channel binding's schemaSettings.encoding: JSON → Avro JSON, BINARY → Avro binary, none → plain JSON. */
+function payloadEncodingOf(channel: Record<string, unknown>): EventTypeModel['payloadEncoding'] {
+  const bindings = channel.bindings as { googlepubsub?: { schemaSettings?: { encoding?: unknown } } } | undefined;
+  const encoding = bindings?.googlepubsub?.schemaSettings?.encoding;
+  if (encoding === 'BINARY') return 'avro-binary';
+  if (encoding === 'JSON') return 'avro-json';
+  return 'json';
 }

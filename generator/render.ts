@@ -153,6 +153,7 @@ export function renderFiles(model: RegistryModel, options: RenderOptions): Map<s
         aggregateType: event.aggregateType,
         topic: event.topic,
         orderingKey: event.orderingKey,
+        payloadEncoding: event.payloadEncoding,
         currentVersion: event.currentVersion,
         description: event.description ?? '',
         versions: event.versions.map((version) => ({

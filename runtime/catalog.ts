@@ -1,5 +1,6 @@
 import { EventBusError } from './errors.js';
 import { EventValidationError, type PayloadValidator } from './validation.js';
+import type { PayloadEncoding } from './codec/codec.js';
 
 /** One version of one event type, as the generator describes it. */
 export interface EventVersionEntry {
@@ -24,6 +25,12 @@ export interface EventTypeEntry {
   readonly orderingKey: 'aggregateId' | null;
   /** Version new events are created with. */
   readonly currentVersion: number;
+  /**
+   * How publishers encode payloads on this event's topic, from the channel binding's
+   * `schemaSettings`: Avro JSON or binary when the topic is bound to an Avro schema, plain JSON
+   * otherwise (the default when absent). `event-bus schemas plan --check` keeps the live topic in step.
+   */
+  readonly payloadEncoding?: PayloadEncoding;
   readonly versions: Readonly<Record<number, EventVersionEntry>>;
   readonly description?: string;
 }

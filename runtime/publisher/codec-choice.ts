@@ -1,20 +1,36 @@
 import type { EventTypeEntry } from '../catalog.js';
-import { jsonCodec, type PayloadCodec } from '../codec/codec.js';
+import { jsonCodec, type PayloadCodec, type PayloadEncoding } from '../codec/codec.js';
+import { createAvroCodec } from '../codec/avro.js';
 import { EventBusError } from '../errors.js';
 import type { Transport } from '../transport/transport.js';
 
 /** Picks the codec for a topic, e.g. from its Pub/Sub schema settings; called once per topic. */
 export type CodecResolver = (entry: EventTypeEntry, topic: string) => PayloadCodec | Promise<PayloadCodec>;
 
-/** One codec for every topic, or a resolver per topic. Default: plain JSON. */
+/** One codec for every topic, or a resolver per topic. Default: `codecFromCatalog()`. */
 export type CodecChoice = PayloadCodec | CodecResolver;
+
+/**
+ * The default resolver: each event type's `payloadEncoding` from the catalog, i.e. the registry's
+ * channel binding (Avro JSON on this registry's schema-bound topics; plain JSON when absent). It
+ * asks the broker nothing, so publishers need no permission beyond publishing.
+ */
+export function codecFromCatalog(
+  codecs: Readonly<Record<PayloadEncoding, PayloadCodec>> = {
+    json: jsonCodec,
+    'avro-json': createAvroCodec('avro-json'),
+    'avro-binary': createAvroCodec('avro-binary'),
+  },
+): CodecResolver {
+  return (entry) => codecs[entry.payloadEncoding ?? 'json'];
+}
 
 /** Caches the codec per topic so a resolver that asks the broker runs once. */
 export class TopicCodecs {
   private readonly byTopic = new Map<string, Promise<PayloadCodec>>();
   private readonly resolved = new Map<string, PayloadCodec>();
 
-  constructor(private readonly choice: CodecChoice = jsonCodec) {}
+  constructor(private readonly choice: CodecChoice = codecFromCatalog()) {}
 
   /** The codec without waiting, when one codec serves every topic or the resolver already answered. */
   known(topic: string): PayloadCodec | undefined {

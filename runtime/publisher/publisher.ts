@@ -22,7 +22,10 @@ export interface EventPublisherOptions {
   batching?: BatchingOptions;
   /** 'pubsub' | 'in-process' | a Transport instance (shareable with a subscriber). */
   transport?: TransportChoice;
-  /** Payload codec, or a resolver per topic (e.g. by its schema settings). Default: plain JSON. */
+  /**
+   * Payload codec, or a resolver per topic. Default: the catalog's `payloadEncoding` per event type
+   * (`codecFromCatalog`); `codecFromSchemaSettings` asks the broker instead.
+   */
   codec?: CodecChoice;
   /** CloudEvents `source` attribute. */
   source?: string;
