@@ -1,5 +1,4 @@
 import type { PubSub } from '@google-cloud/pubsub';
-import type { EventTypeEntry } from '../catalog.js';
 import { createAvroCodec } from '../codec/avro.js';
 import { jsonCodec, type PayloadCodec, type PayloadEncoding } from '../codec/codec.js';
 import { SCHEMA_ENCODING_ATTRIBUTE } from './schema-revisions.js';
@@ -7,7 +6,7 @@ import { SCHEMA_ENCODING_ATTRIBUTE } from './schema-revisions.js';
 /**
  * How message data must be encoded on a topic, read from its schema settings: no schema →
  * plain JSON; an Avro schema → Avro JSON or Avro binary, as the topic's `encoding` says.
- * Publishers use it to pick their codec (a topic with a schema rejects plain JSON).
+ * `codecFromSchemaSettings` (runtime/publisher) does the same through the transport for publishers.
  */
 export async function readTopicPayloadEncoding(pubsub: PubSub, topicId: string): Promise<PayloadEncoding> {
   const [metadata] = await pubsub.topic(topicId).getMetadata();
@@ -35,14 +34,4 @@ export function payloadEncodingOfMessage(attributes: Readonly<Record<string, str
 /** The runtime codec that writes `encoding`. */
 export function codecForEncoding(encoding: PayloadEncoding): PayloadCodec {
   return encoding === 'json' ? jsonCodec : createAvroCodec(encoding);
-}
-
-/**
- * A publisher codec resolver (`codec` option of the runtime publisher) that asks each topic
- * once which encoding its schema settings require.
- */
-export function codecFromTopicSchema(
-  pubsub: PubSub,
-): (entry: EventTypeEntry, topicId: string) => Promise<PayloadCodec> {
-  return async (_entry, topicId) => codecForEncoding(await readTopicPayloadEncoding(pubsub, topicId));
 }

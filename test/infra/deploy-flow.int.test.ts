@@ -1,19 +1,16 @@
 import { PubSub } from '@google-cloud/pubsub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../../generated/catalog.js';
-import type { EventCatalog, EventTypeEntry } from '../../runtime/catalog.js';
 import { jsonCodec } from '../../runtime/codec/codec.js';
 import { createEventFactory } from '../../runtime/create-event.js';
 import {
   applyInfra,
   applySchemaSync,
-  codecFromTopicSchema,
   planHasChanges,
   planInfra,
   planSchemaSync,
   readRegistryTopology,
   resolveInfraConfig,
-  type AvroDefinition,
 } from '../../runtime/infra/index.js';
 import { EventPublisher } from '../../runtime/publisher/index.js';
 import { registryDefinitions, examplePayload } from './schema-fixtures.js';
@@ -29,22 +26,6 @@ beforeAll(() => {
 afterAll(async () => {
   await pubsub.close();
 });
-
-/** The generated catalog with each version's Avro definition attached (until the generator wires it in). */
-function catalogWithAvro(definitions: readonly AvroDefinition[]): EventCatalog {
-  const events: Record<string, EventTypeEntry> = {};
-  for (const [eventType, entry] of Object.entries(catalog.events)) {
-    const versions = Object.fromEntries(
-      Object.values(entry.versions).map((version) => {
-        const definition = definitions.find((d) => d.eventType === eventType && d.version === version.version);
-        const avroSchema = definition && JSON.parse(String(definition.definition));
-        return [version.version, { ...version, avroSchema: version.avroSchema ?? avroSchema }];
-      }),
-    );
-    events[eventType] = { ...entry, versions };
-  }
-  return { events };
-}
 
 describe('deploying the registry, then publishing through the runtime', () => {
   it('after infra and schema apply, the typed publisher gets every event type through schema validation', async () => {
@@ -69,18 +50,16 @@ describe('deploying the registry, then publishing through the runtime', () => {
     expect(planHasChanges(await planSchemaSync(schemaOptions))).toBe(false);
     expect(planHasChanges(await planInfra({ topology, config, pubsub }))).toBe(false);
 
-    const withAvro = catalogWithAvro(definitions);
-    const createEvent = createEventFactory(withAvro);
+    const createEvent = createEventFactory(catalog);
     const publisher = new EventPublisher({
-      catalog: withAvro,
+      catalog: catalog,
       projectId,
       topicPrefix: prefix,
       enableOrdering: true,
       autoCreateTopics: false,
-      codec: codecFromTopicSchema(pubsub),
     });
     try {
-      for (const entry of Object.values(withAvro.events)) {
+      for (const entry of Object.values(catalog.events)) {
         const event = createEvent(
           entry.eventType,
           `agg-${prefix}`,
@@ -95,7 +74,7 @@ describe('deploying the registry, then publishing through the runtime', () => {
 
     // Plain JSON is not what a JSON-encoded Avro topic takes when an optional field is absent.
     const plain = new EventPublisher({
-      catalog: withAvro,
+      catalog: catalog,
       projectId,
       topicPrefix: prefix,
       autoCreateTopics: false,

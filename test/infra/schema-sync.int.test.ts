@@ -9,7 +9,7 @@ import {
   SCHEMA_REVISION_ATTRIBUTE,
   SchemaRevisionVersions,
   payloadEncodingOfMessage,
-  codecFromTopicSchema,
+  codecForEncoding,
   readTopicPayloadEncoding,
   type AvroDefinition,
   type RegistryTopology,
@@ -166,7 +166,7 @@ describe('schema sync on the emulator', () => {
     expect(await lookup.versionOf('deadbeef')).toBeUndefined();
     expect(payloadEncodingOfMessage((received.get('1') as Message).attributes)).toBe('avro-json');
     expect(await readTopicPayloadEncoding(pubsub, topicId)).toBe('avro-json');
-    const codec = await codecFromTopicSchema(pubsub)(undefined as never, topicId);
+    const codec = codecForEncoding(await readTopicPayloadEncoding(pubsub, topicId));
     expect(codec.encoding).toBe('avro-json');
     const data = codec.encode(versionEntry(definitionOf('user.created', 2)), examplePayload('user.created', 2));
     await expect(pubsub.topic(topicId).publishMessage({ data })).resolves.toMatch(/\S/);
