@@ -82,7 +82,10 @@ export function codecFromSchemaSettings(transport: Transport, codecs: SchemaSett
     if (encoding === undefined) return codecs.json ?? jsonCodec;
     const codec = encoding === 'BINARY' ? codecs.avroBinary : codecs.avroJson;
     if (!codec) {
-      throw new CodecUnavailableError(topic, `its schema ${description!.schema!.schema} uses ${encoding} encoding and no ${encoding === 'BINARY' ? 'avroBinary' : 'avroJson'} codec was given`);
+      throw new CodecUnavailableError(
+        topic,
+        `its schema ${description!.schema!.schema} uses ${encoding} encoding and no ${encoding === 'BINARY' ? 'avroBinary' : 'avroJson'} codec was given`,
+      );
     }
     return codec;
   };
