@@ -122,15 +122,7 @@ export async function checkRegistry(options: CheckOptions): Promise<CheckReport>
                 'SCHEMA_FILE_MISSING',
                 `${eventType.type} v${version.version}: ${version.file} does not exist.`,
               )
-            : {
-                file: version.file,
-                line: 1,
-                column: 1,
-                rule: 'SCHEMA_UNREADABLE',
-                message: error.message,
-                pointer: '',
-                compatible: false,
-              },
+            : unreadableSchema(error, version.file),
         );
       }
     }
@@ -233,15 +225,7 @@ function checkCompatibility(
         result = diffSchemas(locator, target.node, candidate.node, { mode, policy });
       } catch (error) {
         if (!(error instanceof CompatInputError)) throw error;
-        findings.push({
-          file: error.file,
-          line: 1,
-          column: 1,
-          rule: 'SCHEMA_UNREADABLE',
-          message: error.message,
-          pointer: error.pointer ?? '',
-          compatible: false,
-        });
+        findings.push(unreadableSchema(error));
         continue;
       }
       for (const finding of result.findings) {
@@ -256,6 +240,19 @@ function checkCompatibility(
     }
   }
   return findings;
+}
+
+/** A schema file that cannot be read or resolved: a finding at the file (and pointer) it names. */
+function unreadableSchema(error: CompatInputError, file = error.file): Finding {
+  return {
+    file,
+    line: 1,
+    column: 1,
+    rule: 'SCHEMA_UNREADABLE',
+    message: error.message,
+    pointer: file === error.file ? (error.pointer ?? '') : '',
+    compatible: false,
+  };
 }
 
 function splitKey(key: string): [string, string] {
@@ -278,15 +275,7 @@ function currentEntries(
         entries.set(`${eventType.type}#${version.version}`, lockEntryFor(resolver, root, resolve(root, version.file)));
       } catch (error) {
         if (!(error instanceof CompatInputError)) throw error;
-        findings.push({
-          file: error.file,
-          line: 1,
-          column: 1,
-          rule: 'SCHEMA_UNREADABLE',
-          message: error.message,
-          pointer: error.pointer ?? '',
-          compatible: false,
-        });
+        findings.push(unreadableSchema(error));
       }
     }
   }
