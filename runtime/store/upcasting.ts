@@ -6,7 +6,6 @@
 import { assertValidPayload, lookupEventType, type EventCatalog } from '../catalog.js';
 import type { AnyEventEnvelope } from '../envelope.js';
 import { MissingUpcasterError } from './errors.js';
-import type { StoredEvent } from './types.js';
 
 /**
  * Envelope type of every version of every event type, the generator's `VersionedEventMap`:
@@ -77,13 +76,13 @@ type LooseUpcasters = Readonly<
   Record<string, Readonly<Record<number, Upcaster<unknown, unknown> | undefined>> | undefined>
 >;
 
-/** Returns a function that brings a stored event to its type's current version. */
+/** Returns a function that brings an event (stored or received) to its type's current version. */
 export function createUpcaster(
   catalog: EventCatalog,
   upcasters: UpcasterMap = {},
-): <E extends StoredEvent>(event: E) => E {
+): <E extends AnyEventEnvelope>(event: E) => E {
   const loose = upcasters as LooseUpcasters;
-  return <E extends StoredEvent>(event: E): E => {
+  return <E extends AnyEventEnvelope>(event: E): E => {
     const currentVersion = lookupEventType(catalog, event.eventType).currentVersion;
     if (event.eventVersion >= currentVersion) return event;
     const steps = Object.hasOwn(loose, event.eventType) ? loose[event.eventType] : undefined;

@@ -2,7 +2,13 @@ import { lookupEventType, lookupEventVersion, type EventCatalog } from '../catal
 import { attributesToHeaders, headersToEnvelope } from '../cloudevents.js';
 import { jsonCodec, type PayloadCodec } from '../codec/codec.js';
 import { createAvroCodec } from '../codec/avro.js';
-import { assertResourceId, deadLetterSubscriptionIdFor, readEventBusConfig, subscriptionIdFor, topicIdFor } from '../config.js';
+import {
+  assertResourceId,
+  deadLetterSubscriptionIdFor,
+  readEventBusConfig,
+  subscriptionIdFor,
+  topicIdFor,
+} from '../config.js';
 import {
   DEFAULT_ACK_DEADLINE_SECONDS,
   DEFAULT_CLOSE_TIMEOUT_MILLISECONDS,
@@ -25,6 +31,7 @@ import type {
   TransportSubscription,
 } from '../transport/transport.js';
 import { EventValidationError } from '../validation.js';
+import { createUpcaster, type UpcasterMap } from '../store/upcasting.js';
 import { deadLetterAttributes } from './dead-letter.js';
 import { OrderedDispatch, type Outcome } from './ordered-dispatch.js';
 import { emptyStats, type SubscriberStats } from './stats.js';
@@ -62,6 +69,12 @@ export interface EventSubscriberOptions {
    * missing. Default: true on the in-process transport and the emulator; false on real Pub/Sub.
    */
   autoCreate?: boolean;
+  /**
+   * Upcasters (as the event store takes them) that bring older event versions to the current one
+   * before the handler sees them. Without them a handler receives each event as it was written.
+   * A version with no upcaster path is dead-lettered (`STORE_MISSING_UPCASTER`).
+   */
+  upcasters?: UpcasterMap;
   /** How long close() lets the client flush acks and nacks. Default 5000. */
   closeTimeoutMilliseconds?: number;
   /** How long later messages of a key wait for a nacked one to come back. Default 60 000. */
@@ -119,6 +132,7 @@ export class EventSubscriber<M extends EventMapShape = EventMapShape> implements
     autoCreate: boolean;
   };
   private readonly codecs: ReadonlyMap<string, PayloadCodec>;
+  private readonly upcast: ((event: AnyEventEnvelope) => AnyEventEnvelope) | undefined;
   private readonly subscriptions = new Set<ActiveSubscription>();
   private readonly totals = emptyStats();
   private closed = false;
@@ -141,7 +155,13 @@ export class EventSubscriber<M extends EventMapShape = EventMapShape> implements
       enableMessageOrdering: options.enableMessageOrdering ?? true,
       autoCreate: options.autoCreate ?? (transport.kind !== 'pubsub' || config.emulatorHost !== undefined),
     };
-    this.codecs = new Map((options.codecs ?? [jsonCodec, createAvroCodec('avro-json'), createAvroCodec('avro-binary')]).map((codec) => [codec.encoding, codec]));
+    this.codecs = new Map(
+      (options.codecs ?? [jsonCodec, createAvroCodec('avro-json'), createAvroCodec('avro-binary')]).map((codec) => [
+        codec.encoding,
+        codec,
+      ]),
+    );
+    this.upcast = options.upcasters && createUpcaster(this.catalog, options.upcasters);
   }
 
   /** Totals over every subscription of this subscriber (closed ones included). */
@@ -167,7 +187,11 @@ export class EventSubscriber<M extends EventMapShape = EventMapShape> implements
       : this.subscriptionFor(options.eventType, options.consumer);
     const deadLetterTopic = assertResourceId('topic', options.deadLetterTopic ?? this.defaults.deadLetterTopic);
     const maxDeliveryAttempts = options.maxDeliveryAttempts ?? this.defaults.maxDeliveryAttempts;
-    if (!Number.isInteger(maxDeliveryAttempts) || maxDeliveryAttempts < MIN_DELIVERY_ATTEMPTS || maxDeliveryAttempts > MAX_DELIVERY_ATTEMPTS) {
+    if (
+      !Number.isInteger(maxDeliveryAttempts) ||
+      maxDeliveryAttempts < MIN_DELIVERY_ATTEMPTS ||
+      maxDeliveryAttempts > MAX_DELIVERY_ATTEMPTS
+    ) {
       throw new SubscriberError(
         'INVALID_OPTIONS',
         `${options.eventType}: maxDeliveryAttempts must be an integer from ${MIN_DELIVERY_ATTEMPTS} to ${MAX_DELIVERY_ATTEMPTS} (Pub/Sub's range), got ${maxDeliveryAttempts}`,
@@ -192,6 +216,7 @@ export class EventSubscriber<M extends EventMapShape = EventMapShape> implements
       transport: this.transport,
       catalog: this.catalog,
       codecs: this.codecs,
+      upcast: this.upcast,
       eventType: options.eventType,
       topic,
       subscription,
@@ -235,6 +260,7 @@ interface ActiveSubscriptionInit {
   transport: Transport;
   catalog: EventCatalog;
   codecs: ReadonlyMap<string, PayloadCodec>;
+  upcast: ((event: AnyEventEnvelope) => AnyEventEnvelope) | undefined;
   eventType: string;
   topic: string;
   subscription: string;
@@ -346,7 +372,11 @@ class ActiveSubscription implements EventSubscription {
       // wait for another backoff: the subscriber forwards it itself (decision 0033).
       if (message.deliveryAttempt >= this.init.maxDeliveryAttempts) {
         const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        return this.deadLetter(message, isEventBusError(error) ? error.code : HANDLER_FAILED, `handler failed on attempt ${message.deliveryAttempt}: ${reason}`);
+        return this.deadLetter(
+          message,
+          isEventBusError(error) ? error.code : HANDLER_FAILED,
+          `handler failed on attempt ${message.deliveryAttempt}: ${reason}`,
+        );
       }
       message.nack();
       this.count('nacked');
@@ -363,7 +393,11 @@ class ActiveSubscription implements EventSubscription {
     try {
       headers = attributesToHeaders(message.attributes);
     } catch (error) {
-      throw new Unhandleable((error as EventBusError).code ?? 'MISSING_ATTRIBUTES', (error as Error).message, 'invalid');
+      throw new Unhandleable(
+        (error as EventBusError).code ?? 'MISSING_ATTRIBUTES',
+        (error as Error).message,
+        'invalid',
+      );
     }
     if (headers.eventType !== this.eventType && Object.hasOwn(this.init.catalog.events, headers.eventType)) {
       return 'other-type';
@@ -386,14 +420,29 @@ class ActiveSubscription implements EventSubscription {
     try {
       payload = codec.decode(version, message.data);
     } catch (error) {
-      throw new Unhandleable(isEventBusError(error) ? error.code : 'PAYLOAD_DECODE_FAILED', (error as Error).message, 'invalid');
+      throw new Unhandleable(
+        isEventBusError(error) ? error.code : 'PAYLOAD_DECODE_FAILED',
+        (error as Error).message,
+        'invalid',
+      );
     }
     const result = version.validate(payload);
     if (!result.valid) {
       const invalid = new EventValidationError(headers.eventType, headers.eventVersion, result.issues);
       throw new Unhandleable(invalid.code, invalid.message, 'invalid');
     }
-    return headersToEnvelope(headers, payload);
+    const envelope = headersToEnvelope(headers, payload);
+    if (!this.init.upcast) return envelope;
+    try {
+      return this.init.upcast(envelope);
+    } catch (error) {
+      // A missing upcaster or an upcast that fails the current schema cannot succeed on redelivery.
+      throw new Unhandleable(
+        isEventBusError(error) ? error.code : 'UPCAST_FAILED',
+        (error as Error).message,
+        'invalid',
+      );
+    }
   }
 
   /** Publishes to the dead-letter topic, then acks; if that publish fails the message is nacked. */
@@ -401,12 +450,21 @@ class ActiveSubscription implements EventSubscription {
     try {
       await this.init.transport.publish(this.deadLetterTopic, {
         data: message.data,
-        attributes: deadLetterAttributes(message, { subscription: this.subscription, topic: this.topic }, errorCode, reason),
+        attributes: deadLetterAttributes(
+          message,
+          { subscription: this.subscription, topic: this.topic },
+          errorCode,
+          reason,
+        ),
       });
     } catch (error) {
       this.count('deadLetterFailures');
       this.init.onError(
-        new SubscriberError('DEAD_LETTER_FAILED', `Could not dead-letter message ${message.id} to '${this.deadLetterTopic}': ${(error as Error).message}`, { cause: error }),
+        new SubscriberError(
+          'DEAD_LETTER_FAILED',
+          `Could not dead-letter message ${message.id} to '${this.deadLetterTopic}': ${(error as Error).message}`,
+          { cause: error },
+        ),
       );
       message.nack();
       this.count('nacked');
