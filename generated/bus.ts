@@ -267,8 +267,8 @@ export class EventPublisher extends RuntimeEventPublisher<EventMap> {
 }
 
 /** The runtime's Pub/Sub subscriber, bound to this registry's catalog. */
-export class EventSubscriber extends RuntimeEventSubscriber<EventMap> {
-  constructor(options: EventSubscriberOptions = {}) {
+export class EventSubscriber extends RuntimeEventSubscriber<EventMap, VersionedEventMap> {
+  constructor(options: EventSubscriberOptions<VersionedEventMap> = {}) {
     super({ ...options, catalog });
   }
 }

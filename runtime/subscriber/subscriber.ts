@@ -31,12 +31,13 @@ import type {
   TransportSubscription,
 } from '../transport/transport.js';
 import { EventValidationError } from '../validation.js';
-import { createUpcaster, type UpcasterMap } from '../store/upcasting.js';
+import { createUpcaster, type UpcasterMap, type VersionedEventMapShape } from '../store/upcasting.js';
 import { deadLetterAttributes } from './dead-letter.js';
 import { OrderedDispatch, type Outcome } from './ordered-dispatch.js';
 import { emptyStats, type SubscriberStats } from './stats.js';
 
-export interface EventSubscriberOptions {
+/** `V`: the generated versioned event map, which types `upcasters`. */
+export interface EventSubscriberOptions<V extends VersionedEventMapShape = VersionedEventMapShape> {
   /** GCP project; defaults to GCP_PROJECT_ID. Configuring one selects the Pub/Sub transport (decision 0030). */
   projectId?: string;
   /** Topic ids are `${topicPrefix}.${topic}`; defaults to EVENT_BUS_TOPIC_PREFIX, then 'clone'. */
@@ -74,7 +75,7 @@ export interface EventSubscriberOptions {
    * before the handler sees them. Without them a handler receives each event as it was written.
    * A version with no upcaster path is dead-lettered (`STORE_MISSING_UPCASTER`).
    */
-  upcasters?: UpcasterMap;
+  upcasters?: UpcasterMap<V>;
   /** How long close() lets the client flush acks and nacks. Default 5000. */
   closeTimeoutMilliseconds?: number;
   /** How long later messages of a key wait for a nacked one to come back. Default 60 000. */
@@ -115,13 +116,16 @@ const HANDLER_FAILED = 'HANDLER_FAILED';
  * Subscribes handlers to event types. Every message is decoded and validated before a handler
  * sees it; messages that can never succeed go to the dead-letter topic with the reason.
  */
-export class EventSubscriber<M extends EventMapShape = EventMapShape> implements EventSubscriberPort<M> {
+export class EventSubscriber<
+  M extends EventMapShape = EventMapShape,
+  V extends VersionedEventMapShape = VersionedEventMapShape,
+> implements EventSubscriberPort<M> {
   readonly transport: Transport;
   readonly topicPrefix: string;
   readonly subscriptionPrefix: string;
   private readonly catalog: EventCatalog;
   private readonly ownsTransport: boolean;
-  private readonly options: EventSubscriberOptions;
+  private readonly options: EventSubscriberOptions<V>;
   private readonly defaults: {
     deadLetterTopic: string;
     maxDeliveryAttempts: number;
@@ -137,7 +141,7 @@ export class EventSubscriber<M extends EventMapShape = EventMapShape> implements
   private readonly totals = emptyStats();
   private closed = false;
 
-  constructor(options: EventSubscriberOptions & { catalog: EventCatalog }) {
+  constructor(options: EventSubscriberOptions<V> & { catalog: EventCatalog }) {
     const config = readEventBusConfig(options.env);
     const { transport, owned } = resolveTransport(options.transport, config, options.projectId);
     this.transport = transport;
@@ -161,7 +165,7 @@ export class EventSubscriber<M extends EventMapShape = EventMapShape> implements
         codec,
       ]),
     );
-    this.upcast = options.upcasters && createUpcaster(this.catalog, options.upcasters);
+    this.upcast = options.upcasters && createUpcaster(this.catalog, options.upcasters as UpcasterMap);
   }
 
   /** Totals over every subscription of this subscriber (closed ones included). */

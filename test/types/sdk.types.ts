@@ -82,7 +82,7 @@ createEvent('user.created', userId, 'user', { ...payload, nickname: 'ada' });
 // @ts-expect-error explicit event type with a payload of another event
 createEvent<UserCreatedEvent>('user.created', userId, 'user', { conversationId: userId });
 // Wrong aggregate type / another event's payload without an explicit type argument: see
-// create-event-overloads.types.mts (needs a runtime change, reported to the lead).
+// create-event-overloads.types.mts.
 
 // Typed facades over the runtime's ports.
 const publisher: EventPublisherPort = { publish: async () => 'message-id' };
@@ -108,4 +108,13 @@ const currentVersion: number = catalog.events['user.created']!.currentVersion;
 const eventPublisher = new EventPublisher({ projectId: 'demo', topicPrefix: 'clone', enableOrdering: true });
 const eventSubscriber = new EventSubscriber({ projectId: 'demo' });
 
-export { shape, validator, currentVersion, eventPublisher, eventSubscriber };
+// Subscriber upcasters are typed from the versioned map: v1 payload in, v2 payload out.
+const upcastingSubscriber = new EventSubscriber({
+  upcasters: { 'user.created': { 1: (v1) => ({ ...v1, locale: 'en' }) } },
+});
+// @ts-expect-error there is no user.created v3 to upcast v2 into
+new EventSubscriber({ upcasters: { 'user.created': { 2: (v2) => v2 } } });
+// @ts-expect-error an upcaster must return the next version's payload
+new EventSubscriber({ upcasters: { 'user.created': { 1: (v1) => ({ ...v1, subscriptionTier: 'gold' }) } } });
+
+export { shape, validator, currentVersion, eventPublisher, eventSubscriber, upcastingSubscriber };
