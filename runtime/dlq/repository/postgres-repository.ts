@@ -19,7 +19,7 @@ import {
   type RequeueResolution,
   type Resolution,
 } from './parked-message.js';
-import { createRowMappers, type Row } from './rows.js';
+import { createRowMappers, resolutionAudit, type Row } from './rows.js';
 
 // pg parses jsonb columns itself.
 const { toParkedMessage, toAuditEntry } = createRowMappers((value) => value);
@@ -182,17 +182,7 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
          WHERE parked_id = $6`,
         [resolution.at, resolution.actor, resolution.reason ?? null, resolution.topic, resolution.messageId, parkedId],
       );
-      await this.insertAudit(client, {
-        action: 'requeue',
-        deadLetterMessageId: message.deadLetterMessageId,
-        parkedId,
-        eventId: message.eventId,
-        eventType: message.eventType,
-        actor: resolution.actor,
-        reason: resolution.reason,
-        at: resolution.at,
-        details: { topic: resolution.topic, messageId: resolution.messageId },
-      });
+      await this.insertAudit(client, resolutionAudit('requeue', message, resolution));
     });
   }
 
@@ -202,17 +192,7 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
         `UPDATE ${this.table('event_bus_dlq_parked_messages')} SET resolved_at = $1, resolved_by = $2, resolution_reason = $3 WHERE parked_id = $4`,
         [resolution.at, resolution.actor, resolution.reason ?? null, parkedId],
       );
-      await this.insertAudit(client, {
-        action: 'discard-parked',
-        deadLetterMessageId: message.deadLetterMessageId,
-        parkedId,
-        eventId: message.eventId,
-        eventType: message.eventType,
-        actor: resolution.actor,
-        reason: resolution.reason,
-        at: resolution.at,
-        details: {},
-      });
+      await this.insertAudit(client, resolutionAudit('discard-parked', message, resolution));
     });
   }
 

@@ -3,7 +3,14 @@
  * same; the drivers differ only in how JSON columns come back (pg parses jsonb, SQLite
  * returns text), so each repository passes its JSON reader.
  */
-import type { AuditEntry, ParkedMessage, ParkedStatus } from './parked-message.js';
+import type {
+  AuditEntry,
+  NewAuditEntry,
+  ParkedMessage,
+  ParkedStatus,
+  RequeueResolution,
+  Resolution,
+} from './parked-message.js';
 
 export type Row = Record<string, unknown>;
 
@@ -69,5 +76,24 @@ export function createRowMappers(readJson: (value: unknown) => unknown): RowMapp
       at: date(row.at),
       details: readJson(row.details) as Record<string, unknown>,
     }),
+  };
+}
+
+/** The audit entry a person's requeue or discard of a parked message writes, on either backend. */
+export function resolutionAudit(
+  action: 'requeue' | 'discard-parked',
+  message: ParkedMessage,
+  resolution: Resolution | RequeueResolution,
+): NewAuditEntry {
+  return {
+    action,
+    deadLetterMessageId: message.deadLetterMessageId,
+    parkedId: message.parkedId,
+    eventId: message.eventId,
+    eventType: message.eventType,
+    actor: resolution.actor,
+    reason: resolution.reason,
+    at: resolution.at,
+    details: 'topic' in resolution ? { topic: resolution.topic, messageId: resolution.messageId } : {},
   };
 }

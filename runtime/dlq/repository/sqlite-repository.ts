@@ -19,7 +19,7 @@ import {
   type RequeueResolution,
   type Resolution,
 } from './parked-message.js';
-import { createRowMappers, type Row } from './rows.js';
+import { createRowMappers, resolutionAudit, type Row } from './rows.js';
 
 // SQLite keeps JSON columns as text.
 const { toParkedMessage, toAuditEntry } = createRowMappers((value) => JSON.parse(String(value)));
@@ -186,17 +186,7 @@ export class SqliteParkedMessageRepository implements ParkedMessageRepository {
           resolution.messageId,
           parkedId,
         );
-      this.insertAudit({
-        action: 'requeue',
-        deadLetterMessageId: message.deadLetterMessageId,
-        parkedId,
-        eventId: message.eventId,
-        eventType: message.eventType,
-        actor: resolution.actor,
-        reason: resolution.reason,
-        at: resolution.at,
-        details: { topic: resolution.topic, messageId: resolution.messageId },
-      });
+      this.insertAudit(resolutionAudit('requeue', message, resolution));
     });
   }
 
@@ -207,17 +197,7 @@ export class SqliteParkedMessageRepository implements ParkedMessageRepository {
           'UPDATE event_bus_dlq_parked_messages SET resolved_at = ?, resolved_by = ?, resolution_reason = ? WHERE parked_id = ?',
         )
         .run(resolution.at.toISOString(), resolution.actor, resolution.reason ?? null, parkedId);
-      this.insertAudit({
-        action: 'discard-parked',
-        deadLetterMessageId: message.deadLetterMessageId,
-        parkedId,
-        eventId: message.eventId,
-        eventType: message.eventType,
-        actor: resolution.actor,
-        reason: resolution.reason,
-        at: resolution.at,
-        details: {},
-      });
+      this.insertAudit(resolutionAudit('discard-parked', message, resolution));
     });
   }
 
