@@ -7,7 +7,7 @@
 import avro from 'avsc';
 import type { EventVersionEntry } from '../catalog.js';
 import { EventBusError } from '../errors.js';
-import { PayloadDecodeError, type PayloadCodec } from './codec.js';
+import { jsonCodec, PayloadDecodeError, type PayloadCodec, type PayloadEncoding } from './codec.js';
 
 /** Field attribute: the JSON property may be absent; Avro null on that field means "absent". */
 export const AVRO_JSON_OPTIONAL_ATTRIBUTE = 'x-json-optional';
@@ -463,4 +463,9 @@ export function createAvroCodec(encoding: AvroEncoding): AvroPayloadCodec {
     decode: (writer, data) => decodeWith(writer, writer, data),
     decodeAs: decodeWith,
   };
+}
+
+/** One codec per encoding: what publishers encode with and subscribers decode with by default. */
+export function payloadCodecs(): Readonly<Record<PayloadEncoding, PayloadCodec>> {
+  return { json: jsonCodec, 'avro-json': createAvroCodec('avro-json'), 'avro-binary': createAvroCodec('avro-binary') };
 }

@@ -1,6 +1,6 @@
 import type { EventTypeEntry } from '../catalog.js';
 import { jsonCodec, type PayloadCodec, type PayloadEncoding } from '../codec/codec.js';
-import { createAvroCodec } from '../codec/avro.js';
+import { payloadCodecs } from '../codec/avro.js';
 import { EventBusError } from '../errors.js';
 import type { Transport } from '../transport/transport.js';
 
@@ -16,11 +16,7 @@ export type CodecChoice = PayloadCodec | CodecResolver;
  * asks the broker nothing, so publishers need no permission beyond publishing.
  */
 export function codecFromCatalog(
-  codecs: Readonly<Record<PayloadEncoding, PayloadCodec>> = {
-    json: jsonCodec,
-    'avro-json': createAvroCodec('avro-json'),
-    'avro-binary': createAvroCodec('avro-binary'),
-  },
+  codecs: Readonly<Record<PayloadEncoding, PayloadCodec>> = payloadCodecs(),
 ): CodecResolver {
   return (entry) => codecs[entry.payloadEncoding ?? 'json'];
 }

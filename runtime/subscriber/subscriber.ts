@@ -1,7 +1,7 @@
 import { lookupEventType, lookupEventVersion, type EventCatalog } from '../catalog.js';
 import { attributesToHeaders, headersToEnvelope } from '../cloudevents.js';
-import { jsonCodec, type PayloadCodec } from '../codec/codec.js';
-import { createAvroCodec } from '../codec/avro.js';
+import type { PayloadCodec } from '../codec/codec.js';
+import { payloadCodecs } from '../codec/avro.js';
 import {
   assertResourceId,
   deadLetterSubscriptionIdFor,
@@ -159,12 +159,7 @@ export class EventSubscriber<
       enableMessageOrdering: options.enableMessageOrdering ?? true,
       autoCreate: options.autoCreate ?? (transport.kind !== 'pubsub' || config.emulatorHost !== undefined),
     };
-    this.codecs = new Map(
-      (options.codecs ?? [jsonCodec, createAvroCodec('avro-json'), createAvroCodec('avro-binary')]).map((codec) => [
-        codec.encoding,
-        codec,
-      ]),
-    );
+    this.codecs = new Map((options.codecs ?? Object.values(payloadCodecs())).map((codec) => [codec.encoding, codec]));
     this.upcast = options.upcasters && createUpcaster(this.catalog, options.upcasters as UpcasterMap);
   }
 
