@@ -15,6 +15,5 @@ export * from './transport/index.js';
 export * from './publisher/index.js';
 export * from './subscriber/index.js';
 export * from './store/index.js';
-export * from './infra/index.js';
 export * from './replay/index.js';
 export * from './dlq/index.js';

@@ -10,7 +10,7 @@ import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes.js';
 import { readEventBusConfig } from '../../runtime/config.js';
 import { TransportDeadLetterChannel } from '../../runtime/dlq/channel.js';
 import { DeadLetterConfigError } from '../../runtime/dlq/errors.js';
-import { ParkedMessages } from '../../runtime/dlq/parked-messages.js';
+import { ParkedMessages } from '../../ops/dlq/parked-messages.js';
 import { openParkedMessageRepository } from '../../runtime/dlq/repository/open-repository.js';
 import {
   AUDIT_ACTIONS,

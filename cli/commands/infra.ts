@@ -21,7 +21,7 @@ import {
   type InfraConfigInput,
   type ResourcePlan,
   type ResourcePlanAction,
-} from '../../runtime/infra/index.js';
+} from '../../ops/infra/index.js';
 
 export const FLAG_REGISTRY = '--registry <file>';
 export const FLAG_PROJECT = '--project <id>';

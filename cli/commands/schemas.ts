@@ -9,9 +9,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes.js';
+import { isEventBusError } from '../../runtime/errors.js';
 import {
   applySchemaSync,
-  isEventBusError,
   planHasChanges,
   planSchemaSync,
   readAvroDefinitionFiles,
@@ -21,7 +21,7 @@ import {
   type RegistryTopology,
   type SchemaEncoding,
   type SchemaSyncOptions,
-} from '../../runtime/index.js';
+} from '../../ops/infra/index.js';
 import {
   addCommonResourceOptions,
   FLAG_CHECK,

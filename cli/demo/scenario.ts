@@ -17,6 +17,7 @@ import {
   type EventsOfAggregate,
   type UserCreatedEvent,
 } from '../../index.js';
+import { parkedMessagesOf } from '../../ops/dlq/index.js';
 
 type ConversationSessionEvent = EventsOfAggregate<EventMap, 'conversation_session'>;
 
@@ -212,7 +213,7 @@ export async function runDemo({ log, timeoutMs = 60_000 }: DemoOptions): Promise
   await publisher.publish(documentEvent);
   await waitFor(() => failed.includes(documentEvent.eventId), 'the dead letter to reach the handler', timeoutMs);
   await waitFor(() => dlqHandler.counts.discarded >= 1, 'the dead letter to be discarded', timeoutMs);
-  const [audit] = await dlqHandler.parked.audit({ action: 'discard', eventType: 'document.processed' });
+  const [audit] = await parkedMessagesOf(dlqHandler).audit({ action: 'discard', eventType: 'document.processed' });
   log(`discarded and audited: ${audit ? `${audit.eventType} ${audit.eventId}` : 'no audit entry'}`);
 
   await Promise.all([dlqHandler.close(), subscriber.close()]);

@@ -19,7 +19,6 @@ import {
   type OriginalEventDecoder,
 } from './message.js';
 import { catalogDecoder, catalogTopicFor } from './original-event.js';
-import { ParkedMessages } from './parked-messages.js';
 import { openParkedMessageRepository, type DeadLetterDatabaseOptions } from './repository/open-repository.js';
 import type { ParkedMessageRepository } from './repository/parked-message.js';
 import type { ConsumerHandle, DeadLetterChannel, RawDelivery, Settlement } from './transport-port.js';
@@ -80,6 +79,13 @@ export interface DeadLetterCounts {
  * the message in the database. The message is acked only after the decision's side effect is
  * durable (publish acked by the server, row committed).
  */
+/** See DeadLetterQueueHandler.operatorContext. */
+export interface DeadLetterOperatorContext {
+  readonly repository: ParkedMessageRepository;
+  readonly channel: DeadLetterChannel;
+  readonly actor: string;
+}
+
 export class DeadLetterQueueHandler<M extends EventMapShape = EventMapShape> {
   readonly counts: DeadLetterCounts = { received: 0, retried: 0, parked: 0, parkedRetriesExhausted: 0, discarded: 0, nacked: 0 };
   private readonly catalog: EventCatalog;
@@ -97,7 +103,6 @@ export class DeadLetterQueueHandler<M extends EventMapShape = EventMapShape> {
   private ownsChannel = false;
   private repository: ParkedMessageRepository | undefined;
   private consumer: ConsumerHandle | undefined;
-  private parkedMessages: ParkedMessages | undefined;
 
   constructor(options: DeadLetterQueueHandlerOptions & { catalog: EventCatalog }) {
     const { catalog, ...rest } = options;
@@ -118,10 +123,15 @@ export class DeadLetterQueueHandler<M extends EventMapShape = EventMapShape> {
       options.onError ?? ((error) => console.error('event-bus dlq:', error instanceof Error ? error.message : error));
   }
 
-  /** Operating parked messages (list/show/requeue/discard) on this handler's database and transport. */
-  get parked(): ParkedMessages {
-    if (!this.parkedMessages) throw new DeadLetterConfigError('parked', 'call startProcessing() first');
-    return this.parkedMessages;
+  /**
+   * What operator tooling needs to act on this handler's parked messages once processing has
+   * started: its database, its transport and its actor. `parkedMessagesOf(handler)` (entry point
+   * './dlq', module ops/dlq) builds list/show/requeue/discard/audit on it; the runtime itself has
+   * no operator verbs (decision 0002).
+   */
+  get operatorContext(): DeadLetterOperatorContext {
+    if (!this.repository || !this.channel) throw new DeadLetterConfigError('operatorContext', 'call startProcessing() first');
+    return { repository: this.repository, channel: this.channel, actor: this.actor };
   }
 
   /** Subscribes and starts handling; resolves once messages are flowing to `handler`. */
@@ -132,7 +142,6 @@ export class DeadLetterQueueHandler<M extends EventMapShape = EventMapShape> {
     this.ownsChannel = owned;
     try {
       this.repository = await openParkedMessageRepository(this.options);
-      this.parkedMessages = new ParkedMessages({ repository: this.repository, channel, actor: this.actor });
       if (this.options.ensureSubscription !== false) {
         await channel.ensureSubscription(this.deadLetterTopic, this.deadLetterSubscription);
         // A retry to a missing topic would fail forever; consumers subscribe to it (docs/dead-letters.md).

@@ -37,14 +37,6 @@ export {
   RETRY_COUNT,
   RETRY_FOR_SUBSCRIPTION,
 } from './attributes.js';
-export {
-  ParkedMessages,
-  requeueMessage,
-  type OperatorAction,
-  type ParkedMessagesOptions,
-  type RequeueAction,
-  type RequeueResult,
-} from './parked-messages.js';
 export { catalogDecoder } from './original-event.js';
 export { TransportDeadLetterChannel, type DeadLetterTransportOptions } from './channel.js';
 export type { DeadLetterChannel, RawDelivery, Settlement } from './transport-port.js';

@@ -16,6 +16,7 @@ import { PubSubTransport } from '../../runtime/transport/pubsub.js';
 import type { ReceivedMessage } from '../../runtime/transport/transport.js';
 import { repoRoot } from '../support/registry-catalog.js';
 import { allSettled, uniqueName, userCreated, waitFor, wireMessage } from './support.js';
+import { parkedMessagesOf } from '../../ops/dlq/index.js';
 
 const run = promisify(execFile);
 const projectId = process.env.GCP_PROJECT_ID ?? 'event-bus-test';
@@ -144,7 +145,7 @@ describe('dead letters on the Pub/Sub emulator', () => {
     expect(message.failureReason).toContain('consumer bug');
     expect(handled[0]).toEqual(event);
     expect(handler.counts).toMatchObject({ received: 1, retried: 1, parked: 0, discarded: 0 });
-    const audit = await handler.parked.audit({ action: 'retry' });
+    const audit = await parkedMessagesOf(handler).audit({ action: 'retry' });
     expect(audit.map((entry) => entry.eventId)).toEqual([event.eventId]);
   });
 
@@ -162,7 +163,7 @@ describe('dead letters on the Pub/Sub emulator', () => {
     await publisher.publish(event);
 
     await waitFor(() => handler.counts.discarded === 1, 'the discard', 60_000);
-    const audit = await handler.parked.audit({ action: 'discard' });
+    const audit = await parkedMessagesOf(handler).audit({ action: 'discard' });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({
       eventId: event.eventId,
@@ -172,7 +173,7 @@ describe('dead letters on the Pub/Sub emulator', () => {
       details: { failureCode: 'HANDLER_FAILED', deliveryAttempts: 5 },
     });
     expect(audit[0]!.at.getTime()).toBeGreaterThanOrEqual(before.getTime());
-    expect(await handler.parked.list({ status: 'all' })).toEqual([]);
+    expect(await parkedMessagesOf(handler).list({ status: 'all' })).toEqual([]);
   });
 
   it('a manual park is requeued by `event-bus dlq requeue` and then handled', async () => {
@@ -191,7 +192,7 @@ describe('dead letters on the Pub/Sub emulator', () => {
     await publisher.publish(event);
     await waitFor(() => handler.counts.parked === 1, 'the park', 60_000);
 
-    const [parked] = await handler.parked.list({ eventType: 'user.created' });
+    const [parked] = await parkedMessagesOf(handler).list({ eventType: 'user.created' });
     expect(parked).toMatchObject({ eventId: event.eventId, parkReason: 'manual', status: 'parked' });
 
     broken = false;
@@ -204,8 +205,8 @@ describe('dead letters on the Pub/Sub emulator', () => {
 
     await waitFor(() => handled.length === 1, 'the requeued event to be handled', 60_000);
     expect(handled[0]).toEqual(event);
-    expect(await handler.parked.show(parked!.parkedId)).toMatchObject({ status: 'requeued', resolvedBy: 'ops@example.com', resolutionReason: 'CRM is back' });
-    const audit = await handler.parked.audit({ parkedId: parked!.parkedId });
+    expect(await parkedMessagesOf(handler).show(parked!.parkedId)).toMatchObject({ status: 'requeued', resolvedBy: 'ops@example.com', resolutionReason: 'CRM is back' });
+    const audit = await parkedMessagesOf(handler).audit({ parkedId: parked!.parkedId });
     expect(audit.map((entry) => [entry.action, entry.actor, entry.reason])).toEqual([
       ['park', 'dlq-int-test', 'wait for the CRM'],
       ['requeue', 'ops@example.com', 'CRM is back'],
@@ -279,7 +280,7 @@ describe('dead letters on the Pub/Sub emulator', () => {
     expect(message.failureCode).toBe('PAYLOAD_DECODE_FAILED');
     expect(message.decodeFailure.code).toBe('PAYLOAD_DECODE_FAILED');
     expect(message.originalEvent.data.toString('utf8')).toBe(garbage.toString('utf8'));
-    const [parked] = await handler.parked.list();
+    const [parked] = await parkedMessagesOf(handler).list();
     expect(parked!.data.equals(garbage)).toBe(true);
     expect(parked!.failureCode).toBe('PAYLOAD_DECODE_FAILED');
     expect(handled).toEqual([]);
@@ -321,8 +322,8 @@ describe('dead letters on the Pub/Sub emulator', () => {
       'every event to be handled, discarded or parked',
       120_000,
     );
-    const discarded = (await handler.parked.audit({ action: 'discard' })).map((entry) => entry.eventId!);
-    const parked = (await handler.parked.list({ limit: 1000 })).map((message) => message.eventId!);
+    const discarded = (await parkedMessagesOf(handler).audit({ action: 'discard' })).map((entry) => entry.eventId!);
+    const parked = (await parkedMessagesOf(handler).list({ limit: 1000 })).map((message) => message.eventId!);
     expect(handledRuns.size).toBe(470);
     expect(discarded).toHaveLength(15);
     expect(parked).toHaveLength(15);
@@ -334,7 +335,7 @@ describe('dead letters on the Pub/Sub emulator', () => {
     expect([...handledRuns.values()].every((runs) => runs === 1)).toBe(true);
     expect(handler.counts).toMatchObject({ retried: 20, discarded: 15, parked: 15, parkedRetriesExhausted: 0 });
     // The durable counts agree (what `event-bus dlq stats` prints).
-    expect(await handler.parked.countAuditByAction()).toEqual({ retry: 20, park: 15, discard: 15, requeue: 0, 'discard-parked': 0 });
+    expect(await parkedMessagesOf(handler).countAuditByAction()).toEqual({ retry: 20, park: 15, discard: 15, requeue: 0, 'discard-parked': 0 });
     expect(discarded.every((id) => fate.get(id) === 'discard')).toBe(true);
     expect(parked.every((id) => fate.get(id) === 'manual')).toBe(true);
   });

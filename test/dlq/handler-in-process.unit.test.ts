@@ -11,6 +11,7 @@ import type { DeadLetterMessage } from '../../runtime/dlq/message.js';
 import type { ParkedMessageRepository } from '../../runtime/dlq/repository/parked-message.js';
 import { SqliteParkedMessageRepository } from '../../runtime/dlq/repository/sqlite-repository.js';
 import { openSqlite } from '../../runtime/store/database.js';
+import { parkedMessagesOf } from '../../ops/dlq/index.js';
 import { InProcessTransport } from '../../runtime/transport/in-process.js';
 import type { ReceivedMessage } from '../../runtime/transport/transport.js';
 import { allSettled, uniqueName, userCreated, waitFor, wireMessage } from './support.js';
@@ -132,7 +133,7 @@ describe('DeadLetterQueueHandler on the in-process transport', () => {
     expect(retried.attributes['event-bus-retry-for-subscription']).toBe(setup.subscription);
     expect(retried.attributes.CloudPubSubDeadLetterSourceDeliveryCount).toBeUndefined();
     expect(handler.counts).toMatchObject({ received: 1, retried: 1, parked: 0, discarded: 0, nacked: 0 });
-    const audit = await handler.parked.audit({ action: 'retry' });
+    const audit = await parkedMessagesOf(handler).audit({ action: 'retry' });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ eventId: event.eventId, actor: 'dlq-test', details: { topic: setup.topic, retryCount: 1 } });
   });
@@ -146,7 +147,7 @@ describe('DeadLetterQueueHandler on the in-process transport', () => {
     expect(seen.map((message) => message.retryCount)).toEqual([0, 1, 2]);
     expect(seen[2]!.firstFailureTime).toEqual(seen[0]!.lastFailureTime);
     expect(handler.counts).toMatchObject({ retried: 2, parked: 1, parkedRetriesExhausted: 1 });
-    const [parked] = await handler.parked.list({ eventType: 'user.created' });
+    const [parked] = await parkedMessagesOf(handler).list({ eventType: 'user.created' });
     expect(parked).toMatchObject({
       eventId: event.eventId,
       eventVersion: event.eventVersion,
@@ -187,11 +188,11 @@ describe('DeadLetterQueueHandler on the in-process transport', () => {
     await setup.transport.publish(setup.topic, wireMessage(catalog, event));
 
     await waitFor(() => handler.counts.discarded === 1, 'the discard');
-    const audit = await handler.parked.audit({ action: 'discard' });
+    const audit = await parkedMessagesOf(handler).audit({ action: 'discard' });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ eventId: event.eventId, eventType: 'user.created', actor: 'dlq-test', reason: 'test account' });
     expect(audit[0]!.at.getTime()).toBeGreaterThanOrEqual(before.getTime());
-    expect(await handler.parked.list({ status: 'all' })).toEqual([]);
+    expect(await parkedMessagesOf(handler).list({ status: 'all' })).toEqual([]);
   });
 
   it('parks on manual, and a requeue goes back through the source topic and is handled', async () => {
@@ -200,13 +201,13 @@ describe('DeadLetterQueueHandler on the in-process transport', () => {
     await setup.transport.publish(setup.topic, wireMessage(catalog, event));
     await waitFor(() => handler.counts.parked === 1, 'the park');
 
-    const [parked] = await handler.parked.list();
+    const [parked] = await parkedMessagesOf(handler).list();
     expect(parked).toMatchObject({ parkReason: 'manual', parkNote: 'check the email', eventId: event.eventId });
     // A publish that fails leaves the message parked.
-    await expect(handler.parked.requeue(parked!.parkedId, { topic: 'no-such-topic' })).rejects.toMatchObject({ code: 'TOPIC_NOT_FOUND' });
-    expect((await handler.parked.show(parked!.parkedId)).status).toBe('parked');
+    await expect(parkedMessagesOf(handler).requeue(parked!.parkedId, { topic: 'no-such-topic' })).rejects.toMatchObject({ code: 'TOPIC_NOT_FOUND' });
+    expect((await parkedMessagesOf(handler).show(parked!.parkedId)).status).toBe('parked');
     setup.broken.value = false;
-    const result = await handler.parked.requeue(parked!.parkedId, { actor: 'alice', reason: 'consumer fixed' });
+    const result = await parkedMessagesOf(handler).requeue(parked!.parkedId, { actor: 'alice', reason: 'consumer fixed' });
     expect(result.topic).toBe(setup.topic);
 
     await waitFor(() => setup.handled.length === 1, 'the requeued event to be handled');
@@ -216,8 +217,8 @@ describe('DeadLetterQueueHandler on the in-process transport', () => {
       'event-bus-requeue-count': '1',
     });
     expect(setup.handled[0]!.attributes['event-bus-retry-count']).toBeUndefined();
-    expect((await handler.parked.show(parked!.parkedId)).status).toBe('requeued');
-    const audit = await handler.parked.audit({ parkedId: parked!.parkedId });
+    expect((await parkedMessagesOf(handler).show(parked!.parkedId)).status).toBe('requeued');
+    const audit = await parkedMessagesOf(handler).audit({ parkedId: parked!.parkedId });
     expect(audit.map((entry) => [entry.action, entry.actor])).toEqual([
       ['park', 'dlq-test'],
       ['requeue', 'alice'],
@@ -286,7 +287,7 @@ describe('DeadLetterQueueHandler on the in-process transport', () => {
     await waitFor(() => handler.counts.retried === 1, 'the retry after the topic exists');
     expect(errors[0]).toMatchObject({ code: 'TOPIC_NOT_FOUND' });
     expect(handler.counts.nacked).toBeGreaterThanOrEqual(1);
-    expect(await handler.parked.audit({ action: 'retry' })).toHaveLength(1);
+    expect(await parkedMessagesOf(handler).audit({ action: 'retry' })).toHaveLength(1);
   });
 
   it('nacks an answer that is not a decision', async () => {
@@ -311,7 +312,7 @@ describe('DeadLetterQueueHandler on the in-process transport', () => {
     expect(message.decodeFailure.code).toBe('PAYLOAD_DECODE_FAILED');
     expect(Buffer.compare(message.originalEvent.data, garbage)).toBe(0);
     expect(message.originalEvent.attributes['ce-id']).toBe(event.eventId);
-    const [parked] = await handler.parked.list();
+    const [parked] = await parkedMessagesOf(handler).list();
     expect(Buffer.compare(parked!.data, garbage)).toBe(0);
     expect(parked!.failureCode).toBe('MAX_DELIVERY_ATTEMPTS_EXCEEDED');
   });
@@ -344,7 +345,7 @@ describe('DeadLetterQueueHandler on the in-process transport', () => {
     const { handler } = await startHandler(() => 'retry');
     await setup.transport.publish(setup.deadLetterTopic, { data: Buffer.from('?'), attributes: { origin: 'unknown' } });
     await waitFor(() => handler.counts.parked === 1, 'the park');
-    const [parked] = await handler.parked.list();
+    const [parked] = await parkedMessagesOf(handler).list();
     expect(parked).toMatchObject({ parkReason: 'unroutable', eventType: undefined });
     expect(parked!.parkNote).toContain('source topic is unknown');
   });

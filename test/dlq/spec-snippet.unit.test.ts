@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { catalog, EventPublisher, EventSubscriber, type EventMap } from '../../generated/index.js';
 import { DeadLetterQueueHandler as RuntimeDeadLetterQueueHandler, type DeadLetterQueueHandlerOptions } from '../../runtime/dlq/handler.js';
 import { userCreated, waitFor } from './support.js';
+import { parkedMessagesOf } from '../../ops/dlq/index.js';
 
 /** What the generator emits next to EventPublisher / EventSubscriber. */
 class DeadLetterQueueHandler extends RuntimeDeadLetterQueueHandler<EventMap> {
@@ -66,7 +67,7 @@ it("runs the spec's DeadLetterQueueHandler snippet as written", async () => {
   try {
     await waitFor(() => dlqHandler.counts.discarded === 1, 'the dead letter to be discarded');
     expect(log).toHaveBeenCalledWith('Failed event:', event);
-    const [entry] = await dlqHandler.parked.audit({ action: 'discard' });
+    const [entry] = await parkedMessagesOf(dlqHandler).audit({ action: 'discard' });
     expect(entry).toMatchObject({ eventId: event.eventId, details: { deliveryAttempts: 5, failureCode: 'HANDLER_FAILED' } });
   } finally {
     log.mockRestore();

@@ -11,7 +11,7 @@ import {
   planSchemaSync,
   readRegistryTopology,
   resolveInfraConfig,
-} from '../../runtime/infra/index.js';
+} from '../../ops/infra/index.js';
 import { EventPublisher } from '../../runtime/publisher/index.js';
 import { registryDefinitions, examplePayload } from './schema-fixtures.js';
 import { randomPrefix, REGISTRY_FILE } from './support.js';

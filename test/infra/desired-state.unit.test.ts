@@ -9,7 +9,7 @@ import {
   RegistryTopologyError,
   resolveInfraConfig,
   type LiveInfra,
-} from '../../runtime/infra/index.js';
+} from '../../ops/infra/index.js';
 import { REGISTRY_FILE } from './support.js';
 
 const config = resolveInfraConfig(

@@ -9,7 +9,7 @@ import {
   resolveInfraConfig,
   type InfraConfig,
   type RegistryTopology,
-} from '../../runtime/infra/index.js';
+} from '../../ops/infra/index.js';
 import { randomPrefix, REGISTRY_FILE, runCli } from './support.js';
 
 const projectId = process.env.GCP_PROJECT_ID ?? 'event-bus-test';

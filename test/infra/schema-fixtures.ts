@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { EventVersionEntry } from '../../runtime/catalog.js';
-import type { AvroDefinition, RegistryTopology } from '../../runtime/infra/index.js';
+import type { AvroDefinition, RegistryTopology } from '../../ops/infra/index.js';
 import { loadAvroDefinitions } from '../../cli/commands/schemas.js';
 import { REPO_ROOT } from './support.js';
 

@@ -14,7 +14,7 @@ import {
   type AvroDefinition,
   type RegistryTopology,
   type SchemaSyncOptions,
-} from '../../runtime/infra/index.js';
+} from '../../ops/infra/index.js';
 import { examplePayload, registryDefinitions, versionEntry, withVersions } from './schema-fixtures.js';
 import { randomPrefix, REGISTRY_FILE, runCli } from './support.js';
 

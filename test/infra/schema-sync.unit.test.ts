@@ -13,7 +13,7 @@ import {
   type LiveSchema,
   type LiveSchemaRevision,
   type LiveTopic,
-} from '../../runtime/infra/index.js';
+} from '../../ops/infra/index.js';
 
 const record = (...extra: object[]): object => ({
   type: 'record',
@@ -185,7 +185,7 @@ describe('Avro definitions', () => {
 
 describe('canonical definitions', () => {
   it('ignore key order, whitespace and doc, but not defaults', async () => {
-    const { canonicalDefinition } = await import('../../runtime/infra/index.js');
+    const { canonicalDefinition } = await import('../../ops/infra/index.js');
     const a = { type: 'record', name: 'R', doc: 'old words', fields: [{ name: 'doc', type: 'string', doc: 'x' }] };
     const b = { fields: [{ type: 'string', name: 'doc' }], name: 'R', type: 'record', doc: 'new words' };
     expect(canonicalDefinition(JSON.stringify(a, null, 2))).toBe(canonicalDefinition(b));

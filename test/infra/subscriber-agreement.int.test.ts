@@ -7,7 +7,7 @@ import {
   readRegistryTopology,
   resolveInfraConfig,
   type RegistryTopology,
-} from '../../runtime/infra/index.js';
+} from '../../ops/infra/index.js';
 import { randomPrefix, REGISTRY_FILE } from './support.js';
 
 const projectId = process.env.GCP_PROJECT_ID ?? 'event-bus-test';

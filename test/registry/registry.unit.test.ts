@@ -233,7 +233,7 @@ describe('registry conventions', () => {
         expect(operation.channel).toEqual({ $ref: `#/channels/${channel.key}` });
         expect(operation.messages).toEqual(messageRefs);
         if (action === 'receive') {
-          // One subscription per named consumer (runtime/infra reads this list).
+          // One subscription per named consumer (ops/infra reads this list).
           const consumers = operation['x-consumers'] as string[];
           expect(consumers.length, channel.key).toBeGreaterThan(0);
           for (const consumer of consumers) expect(consumer).toMatch(/^[a-z][a-z0-9-]{2,}$/);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import avro from 'avsc';
-import type { EventCatalog } from '../catalog.js';
+import type { EventCatalog } from '../../runtime/catalog.js';
 import { canonicalDefinition } from './canonical-json.js';
 import { AvroDefinitionError } from './errors.js';
 import type { RegistryTopology } from './registry-topology.js';

@@ -8,7 +8,7 @@ import {
   DEFAULT_TOPIC_PREFIX,
   MAX_DELIVERY_ATTEMPTS,
   MIN_DELIVERY_ATTEMPTS,
-} from '../defaults.js';
+} from '../../runtime/defaults.js';
 import { InfraConfigError } from './errors.js';
 
 /** Exponential backoff between redeliveries of a nacked message (Pub/Sub `retryPolicy`). */

@@ -1,6 +1,6 @@
 import type { PubSub } from '@google-cloud/pubsub';
-import { createAvroCodec } from '../codec/avro.js';
-import { jsonCodec, type PayloadCodec, type PayloadEncoding } from '../codec/codec.js';
+import { createAvroCodec } from '../../runtime/codec/avro.js';
+import { jsonCodec, type PayloadCodec, type PayloadEncoding } from '../../runtime/codec/codec.js';
 import { SCHEMA_ENCODING_ATTRIBUTE } from './schema-revisions.js';
 
 /**

@@ -1,7 +1,7 @@
 import { hostname, userInfo } from 'node:os';
-import { REQUEUE_COUNT, REQUEUED_FROM, RETRY_COUNT, RETRY_FOR_SUBSCRIPTION } from './attributes.js';
-import { withoutPerFailureAttributes } from './decisions.js';
-import { NoRouteError, ParkedMessageNotFoundError } from './errors.js';
+import { REQUEUE_COUNT, REQUEUED_FROM, RETRY_COUNT, RETRY_FOR_SUBSCRIPTION } from '../../runtime/dlq/attributes.js';
+import { withoutPerFailureAttributes } from '../../runtime/dlq/decisions.js';
+import { NoRouteError, ParkedMessageNotFoundError } from '../../runtime/dlq/errors.js';
 import type {
   AuditAction,
   AuditEntry,
@@ -10,8 +10,8 @@ import type {
   ParkedMessageFilter,
   ParkedMessageRepository,
   ParkedStatus,
-} from './repository/parked-message.js';
-import type { DeadLetterChannel, OutgoingMessage } from './transport-port.js';
+} from '../../runtime/dlq/repository/parked-message.js';
+import type { DeadLetterChannel, OutgoingMessage } from '../../runtime/dlq/transport-port.js';
 
 export interface ParkedMessagesOptions {
   readonly repository: ParkedMessageRepository;

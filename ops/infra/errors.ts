@@ -1,4 +1,4 @@
-import { EventBusError } from '../errors.js';
+import { EventBusError } from '../../runtime/errors.js';
 
 /** A configuration value for provisioning or schema sync is missing or malformed. */
 export class InfraConfigError extends EventBusError {

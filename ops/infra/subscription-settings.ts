@@ -1,6 +1,6 @@
 import type { SubscriptionMetadata } from '@google-cloud/pubsub';
 import type { RetryPolicyConfig } from './config.js';
-import type { SubscriptionSettings as TransportSubscriptionSettings } from '../transport/transport.js';
+import type { SubscriptionSettings as TransportSubscriptionSettings } from '../../runtime/transport/transport.js';
 import { topicName } from './resource-names.js';
 
 /**

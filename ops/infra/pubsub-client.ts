@@ -1,5 +1,5 @@
 import type { PubSub } from '@google-cloud/pubsub';
-import { createPubSubClient } from '../transport/pubsub.js';
+import { createPubSubClient } from '../../runtime/transport/pubsub.js';
 
 /**
  * A client for the management calls, built by the runtime's one client factory (explicit

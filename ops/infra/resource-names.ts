@@ -1,4 +1,4 @@
-import { assertResourceId, deadLetterSubscriptionIdFor, subscriptionIdFor, topicIdFor } from '../config.js';
+import { assertResourceId, deadLetterSubscriptionIdFor, subscriptionIdFor, topicIdFor } from '../../runtime/config.js';
 import { InvalidSchemaIdError } from './errors.js';
 
 /**
