@@ -15,6 +15,16 @@ export default defineConfig({
       },
       {
         test: {
+          // Tests that run tsc, the generator or the CLI as a child process: seconds each, so they
+          // stay out of the fast unit tier (`npm run test:unit`); `npm test` runs them.
+          name: 'tools',
+          include: ['test/**/*.tools.test.ts'],
+          sequence: { groupOrder: 0 },
+          testTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'int',
           include: ['test/**/*.int.test.ts'],
           sequence: { groupOrder: 1 },

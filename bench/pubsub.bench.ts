@@ -14,11 +14,11 @@ import type { Message } from '@google-cloud/pubsub';
 import {
   InProcessTransport,
   PubSubTransport,
-  createPubSubClient,
-  envelopeToAttributes,
   jsonCodec,
   type Transport,
 } from '../runtime/index.js';
+import { envelopeToAttributes } from '../runtime/cloudevents.js';
+import { createPubSubClient } from '../runtime/transport/pubsub.js';
 import { EventPublisher, EventSubscriber, catalog, createEvent, type UserCreatedEvent } from '../generated/index.js';
 import { startPubSubEmulator, type RunningService } from '../test/support/services.js';
 

@@ -1,4 +1,4 @@
-import { EventBusError } from '../runtime/errors.js';
+import { EventBusError, isEventBusError } from '../runtime/errors.js';
 
 /** Input the checker cannot read: a missing file, invalid JSON, not a schema, a dangling $ref. */
 export class CompatInputError extends EventBusError {
@@ -26,5 +26,5 @@ export type CompatInputErrorCode =
   | 'COMPAT_USAGE';
 
 export function isCompatInputError(error: unknown): error is CompatInputError {
-  return error instanceof CompatInputError;
+  return isEventBusError(error) && error.code.startsWith('COMPAT_') && typeof (error as { file?: unknown }).file === 'string';
 }

@@ -1,4 +1,4 @@
-import { EventBusError } from '../errors.js';
+import { EventBusError, hasErrorCode } from '../errors.js';
 import type { StreamId } from './types.js';
 
 /** Codes of every error the event store throws; callers branch on these, not on messages. */
@@ -44,7 +44,7 @@ export class ExpectedVersionConflictError extends EventStoreError {
 }
 
 export function isExpectedVersionConflictError(error: unknown): error is ExpectedVersionConflictError {
-  return error instanceof ExpectedVersionConflictError;
+  return hasErrorCode(error, StoreErrorCode.ExpectedVersionConflict);
 }
 
 /** An event with this id is already stored (appends are not silently deduplicated). */
@@ -62,7 +62,7 @@ export class DuplicateEventIdError extends EventStoreError {
 }
 
 export function isDuplicateEventIdError(error: unknown): error is DuplicateEventIdError {
-  return error instanceof DuplicateEventIdError;
+  return hasErrorCode(error, StoreErrorCode.DuplicateEventId);
 }
 
 /** The append itself is malformed (empty batch, events of another stream, wrong aggregate type). */

@@ -9,7 +9,6 @@ import {
   EventPublisher,
   EventSubscriber,
   PubSubTransport,
-  codecFromSchemaSettings,
   createAvroCodec,
   jsonCodec,
   type AnyEventEnvelope,
@@ -17,6 +16,7 @@ import {
   type EventCatalog,
   type EventTypeEntry,
 } from '../../runtime/index.js';
+import { codecFromSchemaSettings } from '../../runtime/publisher/codec-choice.js';
 import { loadRegistryAvroVersions } from '../avro/support/registry-avro.js';
 import { loadRegistryCatalog } from '../support/registry-catalog.js';
 import { exampleEvent } from './support/examples.js';

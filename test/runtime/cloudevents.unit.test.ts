@@ -2,11 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   MalformedEnvelopeError,
-  attributesToHeaders,
-  envelopeToAttributes,
-  headersToEnvelope,
   type AnyEventEnvelope,
 } from '../../runtime/index.js';
+import { attributesToHeaders, envelopeToAttributes, headersToEnvelope } from '../../runtime/cloudevents.js';
 
 const envelope: AnyEventEnvelope = {
   eventId: '6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10',

@@ -4,13 +4,11 @@ import {
   InProcessTransport,
   InvalidResourceIdError,
   PubSubTransport,
-  deadLetterSubscriptionIdFor,
   readEventBusConfig,
-  resolveTransport,
-  sharedInProcess,
-  subscriptionIdFor,
-  topicIdFor,
 } from '../../runtime/index.js';
+import { deadLetterSubscriptionIdFor, subscriptionIdFor, topicIdFor } from '../../runtime/config.js';
+import { sharedInProcess } from '../../runtime/transport/in-process.js';
+import { resolveTransport } from '../../runtime/transport/select.js';
 
 describe('configuration from the environment', () => {
   it('reads every variable, with defaults for the missing ones', () => {

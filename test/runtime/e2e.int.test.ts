@@ -4,15 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DEAD_LETTER_ATTRIBUTES,
   EventPublisher as RuntimeEventPublisher,
   EventSubscriber as RuntimeEventSubscriber,
   EventValidationError,
   PubSubTransport,
   createAvroCodec,
-  createPubSubClient,
-  deadLetterSubscriptionIdFor,
-  lookupEventVersion,
   idempotent,
   type AnyEventEnvelope,
   type DeliveryContext,
@@ -20,6 +16,10 @@ import {
   type ReceivedMessage,
   type TransportSubscription,
 } from '../../runtime/index.js';
+import { lookupEventVersion } from '../../runtime/catalog.js';
+import { deadLetterSubscriptionIdFor } from '../../runtime/config.js';
+import { DEAD_LETTER_ATTRIBUTES } from '../../runtime/subscriber/dead-letter.js';
+import { createPubSubClient } from '../../runtime/transport/pubsub.js';
 // The generated SDK: bound EventPublisher/EventSubscriber (catalog filled in), createEvent, createBus, types.
 import {
   EventPublisher,

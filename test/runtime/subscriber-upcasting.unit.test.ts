@@ -5,7 +5,6 @@
  */
 import { beforeAll, expect, it } from 'vitest';
 import {
-  DEAD_LETTER_ATTRIBUTES,
   EventPublisher,
   EventSubscriber,
   InProcessTransport,
@@ -14,6 +13,7 @@ import {
   type ReceivedMessage,
   type UpcasterMap,
 } from '../../runtime/index.js';
+import { DEAD_LETTER_ATTRIBUTES } from '../../runtime/subscriber/dead-letter.js';
 import { loadRegistryCatalog } from '../support/registry-catalog.js';
 import { exampleEvent } from './support/examples.js';
 import { uniqueName, waitUntil } from './support/wait.js';

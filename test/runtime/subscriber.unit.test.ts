@@ -1,16 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  DEAD_LETTER_ATTRIBUTES,
   EventPublisher,
   EventSubscriber,
   InProcessTransport,
-  envelopeToAttributes,
   isEventBusError,
   type AnyEventEnvelope,
   type DeliveryContext,
   type EventCatalog,
   type ReceivedMessage,
 } from '../../runtime/index.js';
+import { envelopeToAttributes } from '../../runtime/cloudevents.js';
+import { DEAD_LETTER_ATTRIBUTES } from '../../runtime/subscriber/dead-letter.js';
 import { loadRegistryCatalog } from '../support/registry-catalog.js';
 import { exampleEvent } from './support/examples.js';
 import { uniqueName, waitUntil } from './support/wait.js';

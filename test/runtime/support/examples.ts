@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createEventFactory, lookupEventType, type AnyEventEnvelope, type EventCatalog } from '../../../runtime/index.js';
+import {
+  createEventFactory,
+  type AnyEventEnvelope,
+  type EventCatalog,
+} from '../../../runtime/index.js';
+import { lookupEventType } from '../../../runtime/catalog.js';
 import { repoRoot } from '../../support/registry-catalog.js';
 
 /** The first `examples` entry of the event type's current-version schema (every registry schema has one). */

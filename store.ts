@@ -1,0 +1,83 @@
+// The package's './store' entry point: the event store, its backends, its database plumbing and
+// migrations, the outbox relay and replay. Named exports only (decision 0003, docs/api-report.md).
+export {
+  EventStore,
+  RECONSTRUCT_PAGE_SIZE,
+  type AggregateStreamResult,
+  type AggregateTypeOf,
+  type EventStoreOptions,
+  type EventsOfAggregate,
+  type ReconstructOptions,
+  type Reducer,
+} from './runtime/store/event-store.js';
+export type {
+  AppendToStreamOptions,
+  AppendToStreamResult,
+  EventFilter,
+  OutboxEntry,
+  OutboxStats,
+  ReadAllOptions,
+  ReadAllResult,
+  ReadStreamOptions,
+  ReadStreamResult,
+  StoredEvent,
+  StoredEventPosition,
+  StoredSnapshot,
+  StreamId,
+} from './runtime/store/types.js';
+export {
+  DuplicateEventIdError,
+  EventStoreError,
+  ExpectedVersionConflictError,
+  InvalidAppendError,
+  MissingUpcasterError,
+  StoreClosedError,
+  StoreConfigurationError,
+  StoreErrorCode,
+  StoreNotMigratedError,
+  UnknownPositionError,
+  isDuplicateEventIdError,
+  isExpectedVersionConflictError,
+} from './runtime/store/errors.js';
+export { ANY, NO_STREAM, STREAM_EXISTS, type ExpectedVersion } from './runtime/store/expected-version.js';
+export type { EventStoreBackend } from './runtime/store/backend.js';
+export { openSqliteBackend, SqliteEventStoreBackend, type SqliteBackendOptions } from './runtime/store/sqlite-backend.js';
+export { openPostgresBackend, PostgresEventStoreBackend, type PostgresBackendOptions } from './runtime/store/postgres-backend.js';
+export {
+  DEFAULT_SQLITE_PATH,
+  closeDatabase,
+  openDatabase,
+  resolveDatabaseTarget,
+  type DatabaseHandle,
+  type DatabaseOptions,
+  type DatabaseTarget,
+} from './runtime/store/database.js';
+export {
+  MigrationChecksumMismatchError,
+  MigrationError,
+  runMigrations,
+  storeMigrations,
+  type AppliedMigration,
+  type Migration,
+  type MigrationReport,
+  type MigrationSet,
+} from './runtime/store/migrations.js';
+export { DEFAULT_SNAPSHOT_INTERVAL } from './runtime/store/snapshots.js';
+export { createUpcaster, type Upcaster, type UpcasterMap, type VersionedEventMapShape } from './runtime/store/upcasting.js';
+export {
+  OutboxRelay,
+  type OutboxRelayMetrics,
+  type OutboxRelayOptions,
+  type OutboxRelayStats,
+  type RelayBatchResult,
+} from './runtime/store/outbox-relay.js';
+export {
+  EventReplayer,
+  InvalidReplayRangeError,
+  ReplayAbortedError,
+  type EventReplayerOptions,
+  type ReplayHandler,
+  type ReplayOptions,
+  type ReplayProgress,
+  type RepublishOptions,
+} from './runtime/replay/event-replayer.js';
