@@ -4,3 +4,5 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 /** Usage error or unreadable input. */
 export const EXIT_USAGE = 2;
+/** Unexpected failure: a service is down, a bug — anything that is neither findings nor bad input. */
+export const EXIT_FAILURE = 3;

@@ -4,8 +4,23 @@
  * (the others pull in the AsyncAPI parser, the Pub/Sub client or database drivers), so a
  * command starts fast; `--help` without a verb loads them all to list them.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT_USAGE } from './exit-codes.js';
+import { exitCodeOfError, takeOutcome } from './plumbing.js';
+
+/** The package version, for `--version` (package.json is two levels up from src and from dist). */
+export function packageVersion(): string {
+  for (const relative of ['../package.json', '../../package.json']) {
+    try {
+      const manifest = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === '@clone/event-bus' && manifest.version) return manifest.version;
+    } catch {
+      // try the next location
+    }
+  }
+  return 'unknown';
+}
 
 type Register = (program: Command) => void;
 
@@ -24,6 +39,7 @@ const verbs: Record<string, () => Promise<{ register: Register }>> = {
 export async function buildProgram(verb?: string): Promise<Command> {
   const program = new Command('event-bus')
     .description('Event schema registry, typed SDK generator and Pub/Sub runtime tools')
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
     .showHelpAfterError()
     .exitOverride();
   const selected = verb !== undefined && Object.hasOwn(verbs, verb) ? [verb] : Object.keys(verbs);
@@ -34,17 +50,23 @@ export async function buildProgram(verb?: string): Promise<Command> {
   return program;
 }
 
+/**
+ * Runs one command line and returns its exit code; the only place exits are decided (through
+ * cli/plumbing.ts): 0 clean, 1 findings, 2 usage or unreadable input, 3 unexpected failure.
+ */
 export async function main(argv: string[]): Promise<number> {
-  const program = await buildProgram(argv[2]);
+  const verb = argv[2];
+  const program = await buildProgram(verb);
   try {
+    takeOutcome();
     await program.parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return takeOutcome();
   } catch (error) {
     if (error instanceof CommanderError) {
-      // --help and --version exit through here with code 0.
+      // --help and --version exit through here with code 0; parse errors were printed by commander.
       return error.exitCode === 0 ? 0 : EXIT_USAGE;
     }
-    process.stderr.write(`event-bus: ${error instanceof Error ? error.message : String(error)}\n`);
-    return EXIT_USAGE;
+    // Errors thrown outside a verb's action (building options, a flag's parser).
+    return exitCodeOfError(verb !== undefined && !verb.startsWith('-') ? verb : '', error);
   }
 }

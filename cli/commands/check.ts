@@ -1,17 +1,15 @@
 /**
  * `event-bus check [--base <git-ref>] [--format text|json|github] [--root dir] [--update-lock]`:
- * the registry's CI gate. Exit 0 clean, 1 findings, 2 usage error or unreadable input.
- * Findings go to stdout; notes and failures go to stderr, prefixed.
+ * the registry's CI gate. Exit 0 clean, 1 findings, 2 usage error or unreadable input, 3 failure
+ * (mapped in cli/plumbing.ts). Findings go to stdout; notes, the summary and failures to stderr.
  */
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { checkRegistry } from '../../compat/check/check.js';
-import { isCompatInputError } from '../../compat/errors.js';
-import { formatFindings, FORMATS, type OutputFormat } from '../../compat/findings.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
-import type { CommandIo } from './diff.js';
+import { formatFindings } from '../../compat/findings.js';
+import { addFormatOption, OUTPUT_FORMATS, type OutputFormat } from '../flags.js';
+import { processIo, runVerb, verbAction, type CommandIo, type VerbResult } from '../plumbing.js';
 
 export const FLAG_BASE = '--base <git-ref>';
-export const FLAG_FORMAT = '--format <format>';
 export const FLAG_ROOT = '--root <dir>';
 export const FLAG_UPDATE_LOCK = '--update-lock';
 export const FLAG_NO_GENERATED = '--no-generated';
@@ -31,47 +29,39 @@ export interface CheckFlags {
   lock?: string;
 }
 
-const processIo: CommandIo = {
-  stdout: (text) => void process.stdout.write(text),
-  stderr: (text) => void process.stderr.write(text),
-};
+/** The verb: findings on stdout, notes on stderr; returns the number of incompatible findings. */
+export async function check(flags: CheckFlags, io: CommandIo = processIo): Promise<VerbResult> {
+  const report = await checkRegistry({
+    root: flags.root,
+    ...(flags.base !== undefined ? { base: flags.base } : {}),
+    updateLock: flags.updateLock === true,
+    generated: flags.generated !== false,
+    ...(flags.lock !== undefined ? { lockFile: flags.lock } : {}),
+  });
+  const shown = flags.all ? report.findings : report.findings.filter((finding) => !finding.compatible);
+  io.stdout(formatFindings(shown, flags.format, 'line'));
+  for (const note of report.notes) io.stderr(`event-bus check: note: ${note}\n`);
+  const findings = shown.filter((finding) => !finding.compatible).length;
+  return { findings, summary: `clean (${report.findings.length} compatible finding(s)${flags.base !== undefined ? `, compared with ${flags.base}` : ''})` };
+}
 
-export async function runCheck(flags: CheckFlags, io: CommandIo = processIo): Promise<number> {
-  try {
-    const report = await checkRegistry({
-      root: flags.root,
-      ...(flags.base !== undefined ? { base: flags.base } : {}),
-      updateLock: flags.updateLock === true,
-      generated: flags.generated !== false,
-      ...(flags.lock !== undefined ? { lockFile: flags.lock } : {}),
-    });
-    const shown = flags.all ? report.findings : report.findings.filter((finding) => !finding.compatible);
-    io.stdout(formatFindings(shown, flags.format, 'line'));
-    for (const note of report.notes) io.stderr(`event-bus check: note: ${note}\n`);
-    return shown.some((finding) => !finding.compatible) ? EXIT_FINDINGS : EXIT_OK;
-  } catch (error) {
-    if (isCompatInputError(error)) {
-      io.stderr(`event-bus check: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw error;
-  }
+/** `check` with its exit code, for callers outside the command tree (tests, scripts). */
+export function runCheck(flags: CheckFlags, io: CommandIo = processIo): Promise<number> {
+  return runVerb('check', () => check(flags, io), io);
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('check')
     .description(
       'check the registry for CI: asyncapi.yaml valid, generated/ fresh, released versions untouched, versions compatible',
     )
     .option(FLAG_BASE, 'also compare with the registry at this git ref (e.g. origin/main)')
-    .addOption(new Option(FLAG_FORMAT, 'output format').choices([...FORMATS]).default('text'))
     .option(FLAG_ROOT, 'registry root holding asyncapi.yaml, schemas/ and generated/', '.')
     .option(FLAG_UPDATE_LOCK, 'record every version not yet in registry.lock.json as released')
     .option(FLAG_NO_GENERATED, 'skip the generated/ freshness check')
     .option(FLAG_ALL, 'also print compatible findings')
     .option(FLAG_LOCK, 'released-versions lock, relative to the root (default registry.lock.json)')
-    .action(async (flags: CheckFlags) => {
-      process.exitCode = await runCheck(flags);
-    });
+    .action(verbAction('check', (flags: CheckFlags) => check(flags)));
+  addFormatOption(command, OUTPUT_FORMATS);
 }

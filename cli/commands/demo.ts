@@ -4,13 +4,14 @@
  * .event-bus/ in the working directory). With PUBSUB_EMULATOR_HOST set, Pub/Sub is the emulator.
  */
 import type { Command } from 'commander';
-import { EXIT_OK } from '../exit-codes.js';
+import { verbAction } from '../plumbing.js';
 
 export function register(program: Command): void {
   program
     .command('demo')
     .description("Run the spec's publish, subscribe, store, replay and dead-letter snippets end to end")
-    .action(async () => {
+    .action(
+      verbAction('demo', async () => {
       const emulator = process.env.PUBSUB_EMULATOR_HOST;
       // The spec's snippets pass a projectId, which selects Pub/Sub (decision 0030); without an
       // emulator the demo runs them on the in-process transport instead.
@@ -23,6 +24,7 @@ export function register(program: Command): void {
       );
       const { runDemo } = await import('../demo/scenario.js');
       await runDemo({ log: (line) => process.stdout.write(`demo: ${line}\n`) });
-      process.exitCode = EXIT_OK;
-    });
+      return { findings: 0 };
+      }),
+    );
 }

@@ -1,6 +1,7 @@
 /**
  * `event-bus diff <old.json> <new.json>`: every difference between two JSON Schemas as a finding,
- * judged under a compatibility mode and policy. Exit 0 compatible, 1 not, 2 unreadable input.
+ * judged under a compatibility mode and policy. Exit 0 compatible, 1 not, 2 unreadable input,
+ * 3 failure (mapped in cli/plumbing.ts).
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import {
@@ -11,48 +12,39 @@ import {
   type CompatibilityMode,
   type Policy,
 } from '../../compat/diff/index.js';
-import { isCompatInputError } from '../../compat/errors.js';
-import { formatFindings, type OutputFormat } from '../../compat/findings.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import { formatFindings } from '../../compat/findings.js';
+import { addFormatOption, OUTPUT_FORMATS, type OutputFormat } from '../flags.js';
+import { processIo, runVerb, verbAction, type CommandIo, type VerbResult } from '../plumbing.js';
+
+export type { CommandIo } from '../plumbing.js';
 
 export const FLAG_MODE = '--mode <mode>';
 export const FLAG_POLICY = '--policy <policy>';
-export const FLAG_FORMAT = '--format <format>';
 
 export interface DiffFlags {
   oldFile: string;
   newFile: string;
   mode: CompatibilityMode;
   policy: Policy;
-  format: Exclude<OutputFormat, 'github'> | 'github';
+  format: OutputFormat;
 }
 
-export interface CommandIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
+/** The verb: every difference on stdout; findings = the incompatible ones. */
+export function diff(flags: DiffFlags, io: CommandIo = processIo): VerbResult {
+  const result = diffSchemaFiles(flags.oldFile, flags.newFile, { mode: flags.mode, policy: flags.policy });
+  io.stdout(formatFindings(result.findings, flags.format, 'pointer'));
+  const incompatible = result.findings.filter((finding) => !finding.compatible).length;
+  // No summary line: the differences on stdout are the answer (empty when the schemas are equal).
+  return { findings: result.compatible ? 0 : Math.max(1, incompatible) };
 }
 
-const processIo: CommandIo = {
-  stdout: (text) => void process.stdout.write(text),
-  stderr: (text) => void process.stderr.write(text),
-};
-
-export function runDiff(flags: DiffFlags, io: CommandIo = processIo): number {
-  try {
-    const result = diffSchemaFiles(flags.oldFile, flags.newFile, { mode: flags.mode, policy: flags.policy });
-    io.stdout(formatFindings(result.findings, flags.format, 'pointer'));
-    return result.compatible ? EXIT_OK : EXIT_FINDINGS;
-  } catch (error) {
-    if (isCompatInputError(error)) {
-      io.stderr(`event-bus diff: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw error;
-  }
+/** `diff` with its exit code, for callers outside the command tree. */
+export function runDiff(flags: DiffFlags, io: CommandIo = processIo): Promise<number> {
+  return runVerb('diff', () => diff(flags, io), io);
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('diff')
     .description('compare two JSON Schemas and report every difference, judged like Confluent Schema Registry')
     .argument('<old>', 'the schema consumers already know')
@@ -68,16 +60,18 @@ export function register(program: Command): void {
         .argParser(oneOf(POLICIES))
         .default('STRICT'),
     )
-    .addOption(new Option(FLAG_FORMAT, 'output format').choices(['text', 'json', 'github']).default('text'))
-    .action((oldFile: string, newFile: string, options: { mode: string; policy: string; format: string }) => {
-      process.exitCode = runDiff({
-        oldFile,
-        newFile,
-        mode: options.mode as CompatibilityMode,
-        policy: options.policy as Policy,
-        format: options.format as OutputFormat,
-      });
-    });
+    .action(
+      verbAction('diff', (oldFile: string, newFile: string, options: { mode: string; policy: string; format: string }) =>
+        diff({
+          oldFile,
+          newFile,
+          mode: options.mode as CompatibilityMode,
+          policy: options.policy as Policy,
+          format: options.format as OutputFormat,
+        }),
+      ),
+    );
+  addFormatOption(command, OUTPUT_FORMATS);
 }
 
 /** Modes and policies are accepted in either case (`--mode full_transitive`, `--policy LENIENT`). */

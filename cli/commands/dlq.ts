@@ -3,10 +3,13 @@
  * The database is the event store's (--sqlite, --database-url, DATABASE_URL, or the default
  * SQLite file); requeue publishes through Pub/Sub (--project / GCP_PROJECT_ID, or the emulator).
  * Exit codes: 0 done; 1 an id is unknown or no longer parked (nothing changed for that id);
- * 2 usage or unreadable input (stderr).
+ * 2 usage or unreadable input, or no such database (stderr); 3 failure. Mapped in cli/plumbing.ts.
+ * No verb creates a database file.
  */
 import { Command, Option } from 'commander';
-import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes.js';
+import { addDatabaseOptions as addSharedDatabaseOptions, addFormatOption, addProjectOption, existingDatabaseOptionsOf } from '../flags.js';
+import type { DatabaseFlags as SharedDatabaseFlags } from '../flags.js';
+import { verbAction, type VerbResult } from '../plumbing.js';
 import { readEventBusConfig } from '../../runtime/config.js';
 import { TransportDeadLetterChannel } from '../../runtime/dlq/channel.js';
 import { DeadLetterConfigError } from '../../runtime/dlq/errors.js';
@@ -24,10 +27,6 @@ import {
 import { isEventBusError } from '../../runtime/errors.js';
 import { resolveTransport } from '../../runtime/transport/select.js';
 
-export const FLAG_SQLITE = '--sqlite <path>';
-export const FLAG_DATABASE_URL = '--database-url <url>';
-export const FLAG_POSTGRES_SCHEMA = '--postgres-schema <name>';
-export const FLAG_FORMAT = '--format <format>';
 export const FLAG_EVENT_TYPE = '--event-type <type>';
 export const FLAG_SINCE = '--since <time>';
 export const FLAG_UNTIL = '--until <time>';
@@ -36,10 +35,7 @@ export const FLAG_REASON = '--reason <text>';
 
 type OutputFormat = 'text' | 'json';
 
-interface DatabaseFlags {
-  sqlite?: string;
-  databaseUrl?: string;
-  postgresSchema?: string;
+interface DatabaseFlags extends SharedDatabaseFlags {
   format: OutputFormat;
 }
 
@@ -84,11 +80,7 @@ const positiveInteger = (flag: string) => (value: string): number => {
 };
 
 function addDatabaseOptions(command: Command): Command {
-  return command
-    .option(FLAG_SQLITE, "SQLite database file (the event store's)")
-    .option(FLAG_DATABASE_URL, 'PostgreSQL connection string (default: DATABASE_URL)')
-    .option(FLAG_POSTGRES_SCHEMA, 'PostgreSQL schema of the tables')
-    .addOption(new Option(FLAG_FORMAT, 'output format').choices(['text', 'json']).default('text'));
+  return addFormatOption(addSharedDatabaseOptions(command));
 }
 
 async function withParkedMessages<T>(
@@ -96,11 +88,7 @@ async function withParkedMessages<T>(
   work: (parked: ParkedMessages) => Promise<T>,
   channel?: TransportDeadLetterChannel,
 ): Promise<T> {
-  const repository: ParkedMessageRepository = await openParkedMessageRepository({
-    ...(flags.sqlite !== undefined && { sqlite: flags.sqlite }),
-    ...(flags.databaseUrl !== undefined && { databaseUrl: flags.databaseUrl }),
-    ...(flags.postgresSchema !== undefined && { postgresSchema: flags.postgresSchema }),
-  });
+  const repository: ParkedMessageRepository = await openParkedMessageRepository(existingDatabaseOptionsOf(flags));
   try {
     return await work(
       new ParkedMessages({
@@ -144,7 +132,7 @@ export function register(program: Command): void {
     .option(FLAG_UNTIL, 'parked before this time', time('--until'))
     .addOption(new Option('--status <status>', 'status to list').choices([...PARKED_STATUSES, 'all']).default('parked'))
     .option('--limit <n>', 'at most this many', positiveInteger('--limit'), 100)
-    .action(async (flags: ListFlags) => {
+    .action(verbAction('dlq list', async (flags: ListFlags): Promise<VerbResult> => {
       const messages = await withParkedMessages(flags, (parked) =>
         parked.list({
           status: flags.status,
@@ -155,13 +143,13 @@ export function register(program: Command): void {
         }),
       );
       process.stdout.write(flags.format === 'json' ? toJson(messages.map(parkedToJson)) : formatList(messages));
-      process.exitCode = EXIT_OK;
-    });
+      return { findings: 0 };
+    }));
 
   addDatabaseOptions(dlq.command('show'))
     .description('Show one parked message: envelope attributes, failure, history and data')
     .argument('<parked-id>')
-    .action(async (parkedId: string, flags: DatabaseFlags) => {
+    .action(verbAction('dlq show', async (parkedId: string, flags: DatabaseFlags): Promise<VerbResult> => {
       const { results, failed } = await withParkedMessages(flags, async (parked) =>
         perId([parkedId], async (id) => ({ message: await parked.show(id), audit: await parked.audit({ parkedId: id }) })),
       );
@@ -173,18 +161,17 @@ export function register(program: Command): void {
             : formatShow(shown.message, shown.audit),
         );
       }
-      process.exitCode = failed > 0 ? EXIT_FINDINGS : EXIT_OK;
-    });
+      return { findings: failed };
+    }));
 
-  addDatabaseOptions(dlq.command('requeue'))
+  addProjectOption(addDatabaseOptions(dlq.command('requeue')))
     .description('Publish parked messages back to their origin topic (the normal path) and mark them requeued')
     .argument('<parked-id...>')
-    .option('--project <id>', 'GCP project id (default: GCP_PROJECT_ID)')
     .option('--topic <id>', 'publish here instead of the origin topic')
     .option('--force', "also requeue messages stuck in 'requeuing' by a requeue that died (consumers dedupe the repeat)")
     .option(FLAG_ACTOR, 'who is requeueing (default: <os user>@<host>)')
     .option(FLAG_REASON, 'why, for the audit trail')
-    .action(async (parkedIds: string[], flags: RequeueFlags) => {
+    .action(verbAction('dlq requeue', async (parkedIds: string[], flags: RequeueFlags): Promise<VerbResult> => {
       const { transport, owned } = resolveTransport(undefined, readEventBusConfig(), flags.project);
       if (transport.kind === 'in-process') {
         throw new DeadLetterConfigError(
@@ -210,15 +197,15 @@ export function register(program: Command): void {
           ? toJson(results.map((r) => ({ parkedId: r.parked.parkedId, topic: r.topic, messageId: r.messageId, status: r.parked.status })))
           : results.map((r) => `requeued ${r.parked.parkedId} to ${r.topic} as message ${r.messageId}\n`).join(''),
       );
-      process.exitCode = failed > 0 ? EXIT_FINDINGS : EXIT_OK;
-    });
+      return { findings: failed };
+    }));
 
   addDatabaseOptions(dlq.command('discard'))
     .description('Mark parked messages discarded, with who/why/when in the audit trail')
     .argument('<parked-id...>')
     .requiredOption(FLAG_REASON, 'why, for the audit trail')
     .option(FLAG_ACTOR, 'who is discarding (default: <os user>@<host>)')
-    .action(async (parkedIds: string[], flags: ActorFlags) => {
+    .action(verbAction('dlq discard', async (parkedIds: string[], flags: ActorFlags): Promise<VerbResult> => {
       const { results, failed } = await withParkedMessages(flags, (parked) =>
         perId(parkedIds, (id) => parked.discard(id, { ...(flags.reason !== undefined && { reason: flags.reason }) })),
       );
@@ -227,13 +214,13 @@ export function register(program: Command): void {
           ? toJson(results.map((m) => ({ parkedId: m.parkedId, status: m.status, resolvedBy: m.resolvedBy, resolvedAt: m.resolvedAt?.toISOString() })))
           : results.map((m) => `discarded ${m.parkedId} (${m.resolvedBy})\n`).join(''),
       );
-      process.exitCode = failed > 0 ? EXIT_FINDINGS : EXIT_OK;
-    });
+      return { findings: failed };
+    }));
 
   addDatabaseOptions(dlq.command('stats'))
     .description('Count parked messages per status and decisions per action')
     .option(FLAG_SINCE, 'count decisions at or after this time', time('--since'))
-    .action(async (flags: DatabaseFlags & { since?: Date }) => {
+    .action(verbAction('dlq stats', async (flags: DatabaseFlags & { since?: Date }): Promise<VerbResult> => {
       const [statuses, actions] = await withParkedMessages(flags, (parked) =>
         Promise.all([parked.countByStatus(), parked.countAuditByAction(flags.since)]),
       );
@@ -245,8 +232,8 @@ export function register(program: Command): void {
               `decisions: ${AUDIT_ACTIONS.map((action) => `${action} ${actions[action]}`).join(', ')}`,
             ].join('\n')}\n`,
       );
-      process.exitCode = EXIT_OK;
-    });
+      return { findings: 0 };
+    }));
 
   addDatabaseOptions(dlq.command('audit'))
     .description('List the audit trail: every retry, park and discard decision, every requeue and discard by a person')
@@ -256,7 +243,7 @@ export function register(program: Command): void {
     .option(FLAG_SINCE, 'at or after this time', time('--since'))
     .option(FLAG_UNTIL, 'before this time', time('--until'))
     .option('--limit <n>', 'at most this many', positiveInteger('--limit'), 1000)
-    .action(async (flags: AuditFlags) => {
+    .action(verbAction('dlq audit', async (flags: AuditFlags): Promise<VerbResult> => {
       const entries = await withParkedMessages(flags, (parked) =>
         parked.audit({
           limit: flags.limit,
@@ -268,8 +255,8 @@ export function register(program: Command): void {
         }),
       );
       process.stdout.write(flags.format === 'json' ? toJson(entries.map(auditToJson)) : formatAudit(entries));
-      process.exitCode = EXIT_OK;
-    });
+      return { findings: 0 };
+    }));
 }
 
 function toJson(value: unknown): string {

@@ -1,20 +1,20 @@
 /**
  * `event-bus generate [--input asyncapi.yaml] [--out generated] [--check] [--runtime-import spec]`
  * Exit codes: 0 written / up to date, 1 with --check when generated files are stale,
- * 2 when the registry is invalid (parser diagnostics on stderr) or unreadable.
+ * 2 when the registry is invalid (parser diagnostics on stderr) or unreadable, 3 failure
+ * (mapped in cli/plumbing.ts).
  */
 import type { Command } from 'commander';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import { isEventBusError } from '../../runtime/errors.js';
+import { InputError, processIo, runVerb, UsageError, verbAction, type CommandIo, type VerbResult } from '../plumbing.js';
 import {
   DEFAULT_INPUT,
   DEFAULT_OUT,
   DEFAULT_RUNTIME_IMPORT,
-  GeneratorError,
   RegistryParseError,
   formatDiagnostic,
   generate,
 } from '../../generator/index.js';
-import { isEventBusError } from '../../runtime/errors.js';
 
 export const FLAG_INPUT = '--input <file>';
 export const FLAG_OUT = '--out <dir>';
@@ -52,12 +52,16 @@ export function register(program: Command): void {
       FLAG_NO_AVRO,
       'do not convert payload schemas to Pub/Sub Avro schemas (registries without schema-bound topics)',
     )
-    .action(async (flags: GenerateFlags) => {
-      process.exitCode = await run(flags);
-    });
+    .action(verbAction('generate', (flags: GenerateFlags) => generateVerb(flags)));
 }
 
-export async function run(flags: GenerateFlags): Promise<number> {
+/** `generate` with its exit code, for callers outside the command tree (tests). */
+export function run(flags: GenerateFlags, io: CommandIo = processIo): Promise<number> {
+  return runVerb('generate', () => generateVerb(flags, io), io);
+}
+
+/** The verb: writes (or with --check compares) generated/; findings = stale files under --check. */
+export async function generateVerb(flags: GenerateFlags, io: CommandIo = processIo): Promise<VerbResult> {
   try {
     const result = await generate({
       input: flags.input,
@@ -69,28 +73,24 @@ export async function run(flags: GenerateFlags): Promise<number> {
     });
     if (flags.check) {
       if (result.stale.length === 0) {
-        process.stdout.write(`${flags.out}: up to date (${result.files.length} files)\n`);
-        return EXIT_OK;
+        io.stdout(`${flags.out}: up to date (${result.files.length} files)\n`);
+        return { findings: 0 };
       }
-      for (const file of result.stale) process.stdout.write(`${flags.out}/${file}: stale\n`);
-      process.stdout.write(`${result.stale.length} stale file(s); run \`event-bus generate\`\n`);
-      return EXIT_FINDINGS;
+      for (const file of result.stale) io.stdout(`${flags.out}/${file}: stale\n`);
+      io.stdout(`${result.stale.length} stale file(s); run \`event-bus generate\`\n`);
+      return { findings: result.stale.length };
     }
-    for (const file of result.written) process.stdout.write(`wrote ${flags.out}/${file}\n`);
-    for (const file of result.stale) process.stdout.write(`removed ${flags.out}/${file}\n`);
-    process.stdout.write(`${flags.out}: ${result.files.length} files, ${result.written.length} changed\n`);
-    return EXIT_OK;
+    for (const file of result.written) io.stdout(`wrote ${flags.out}/${file}\n`);
+    for (const file of result.stale) io.stdout(`removed ${flags.out}/${file}\n`);
+    io.stdout(`${flags.out}: ${result.files.length} files, ${result.written.length} changed\n`);
+    return { findings: 0 };
   } catch (error) {
     if (error instanceof RegistryParseError) {
-      for (const diagnostic of error.diagnostics) process.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
-      process.stderr.write(`event-bus: ${error.file} is not a valid AsyncAPI document\n`);
-      return EXIT_USAGE;
+      for (const diagnostic of error.diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
+      throw new UsageError(`${error.file} is not a valid AsyncAPI document`);
     }
-    // Generator errors and Avro conversion errors name the schema file and JSON pointer.
-    if (error instanceof GeneratorError || isEventBusError(error)) {
-      process.stderr.write(`event-bus: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
+    // Generator and Avro conversion errors name the schema file and JSON pointer: the registry is the input.
+    if (isEventBusError(error) && error.code !== 'INTERNAL') throw new InputError(error);
     throw error;
   }
 }

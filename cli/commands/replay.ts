@@ -3,16 +3,17 @@
  * in the store's global order, as NDJSON on stdout (one stored event per line, exactly as stored),
  * or republishes them (upcast, validated) to the replay topic with --republish.
  * The store is the source of truth for replay: Pub/Sub seek is not used.
- * Exit codes: 0 done; 2 usage error or failure (stderr).
+ * Read-only without --republish: it never creates a database. Output ends quietly when the
+ * reader goes away (`replay … | head`). Exit codes (cli/plumbing.ts): 0 done; 2 usage error or no
+ * such database; 3 failure (stderr).
  */
-import { Command } from 'commander';
-import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
-import { isEventBusError } from '../../runtime/errors.js';
+import type { Command } from 'commander';
 import type { EventCatalog } from '../../runtime/catalog.js';
 import { EventPublisher } from '../../runtime/publisher/index.js';
 import { EventReplayer, type ReplayOptions, type ReplayProgress } from '../../runtime/replay/index.js';
 import type { EventMapShape } from '../../runtime/envelope.js';
-import { addDatabaseOptions, databaseOptionsOf, type DatabaseFlags } from './store.js';
+import { addDatabaseOptions, addProjectOption, existingDatabaseOptionsOf, type DatabaseFlags } from '../flags.js';
+import { UsageError, verbAction, type VerbResult } from '../plumbing.js';
 
 export const FLAG_FROM = '--from <time>';
 export const FLAG_TO = '--to <time>';
@@ -21,7 +22,6 @@ export const FLAG_AGGREGATE_TYPE = '--aggregate-type <type>';
 export const FLAG_AGGREGATE_ID = '--aggregate-id <id>';
 export const FLAG_REPUBLISH = '--republish';
 export const FLAG_TOPIC = '--topic <id>';
-export const FLAG_PROJECT = '--project <id>';
 export const FLAG_EVENT_STORE_TOPIC = '--event-store-topic <id>';
 export const FLAG_PROGRESS = '--progress';
 
@@ -45,8 +45,6 @@ function parseTime(flag: string, value: string): Date {
   return date;
 }
 
-class UsageError extends Error {}
-
 /** The generated SDK's catalog (republishing validates every event against it). */
 async function loadGeneratedCatalog(): Promise<EventCatalog> {
   try {
@@ -61,7 +59,7 @@ async function loadGeneratedCatalog(): Promise<EventCatalog> {
   }
 }
 
-export async function runReplay(flags: ReplayFlags): Promise<number> {
+export async function runReplay(flags: ReplayFlags): Promise<VerbResult> {
   let replayer: EventReplayer | undefined;
   let publisher: EventPublisher | undefined;
   try {
@@ -70,7 +68,7 @@ export async function runReplay(flags: ReplayFlags): Promise<number> {
     const catalog: EventCatalog = flags.republish ? await loadGeneratedCatalog() : { events: {} };
     replayer = new EventReplayer({
       catalog,
-      ...databaseOptionsOf(flags),
+      ...existingDatabaseOptionsOf(flags),
       ...(flags.eventStoreTopic !== undefined && { eventStoreTopic: flags.eventStoreTopic }),
       ...(flags.topic !== undefined && { replayTopic: flags.topic }),
       // NDJSON is the stored record; republished events go out in their current version.
@@ -90,6 +88,7 @@ export async function runReplay(flags: ReplayFlags): Promise<number> {
       publisher = new EventPublisher({ catalog, ...(flags.project !== undefined && { projectId: flags.project }) });
       const result = await replayer.republishTimeRange(from, to, { ...options, publisher });
       process.stdout.write(`republished ${result.processed} event(s) to ${replayer.replayTopic}\n`);
+      return { findings: 0 };
     } else {
       await replayer.replayTimeRange(
         from,
@@ -99,12 +98,8 @@ export async function runReplay(flags: ReplayFlags): Promise<number> {
         },
         options,
       );
+      return { findings: 0 };
     }
-    return EXIT_OK;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`event-bus: ${isEventBusError(error) ? `${error.code}: ` : ''}${message}\n`);
-    return EXIT_USAGE;
   } finally {
     await publisher?.close();
     await replayer?.close();
@@ -112,7 +107,7 @@ export async function runReplay(flags: ReplayFlags): Promise<number> {
 }
 
 export function register(program: Command): void {
-  addDatabaseOptions(
+  const command = addDatabaseOptions(
     program
       .command('replay')
       .description('Replay stored events of a time range [from, to) as NDJSON, or republish them to the replay topic')
@@ -124,9 +119,7 @@ export function register(program: Command): void {
       .option(FLAG_REPUBLISH, 'publish to the replay topic instead of printing NDJSON')
       .option(FLAG_TOPIC, 'replay topic (default: EVENT_BUS_REPLAY_TOPIC, then <event-store topic>-replay)')
       .option(FLAG_EVENT_STORE_TOPIC, 'event-store topic the default replay topic is named after')
-      .option(FLAG_PROJECT, 'GCP project (default: GCP_PROJECT_ID)')
       .option(FLAG_PROGRESS, 'report progress on stderr'),
-  ).action(async (flags: ReplayFlags) => {
-    process.exitCode = await runReplay(flags);
-  });
+  );
+  addProjectOption(command).action(verbAction('replay', (flags: ReplayFlags) => runReplay(flags)));
 }

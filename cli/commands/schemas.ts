@@ -7,8 +7,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Command, Option } from 'commander';
-import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes.js';
+import { Option, type Command } from 'commander';
+import { verbAction, type VerbResult } from '../plumbing.js';
 import { isEventBusError } from '../../runtime/errors.js';
 import {
   applySchemaSync,
@@ -29,7 +29,7 @@ import {
   renderApply,
   renderPlan,
   type CommonResourceFlags,
-} from './infra.js';
+} from '../resource-flags.js';
 
 interface SchemasFlags extends CommonResourceFlags {
   encoding?: SchemaEncoding;
@@ -94,13 +94,13 @@ async function syncOptions(flags: SchemasFlags): Promise<SchemaSyncOptions> {
 /** Registry problems found while planning are findings (exit 1, stdout), not failures. */
 const FINDING_CODES = new Set(['SCHEMA_REVISION_INCOMPATIBLE', 'SCHEMA_REVISION_LIMIT']);
 
-async function reportingFindings(work: () => Promise<number>): Promise<number> {
+async function reportingFindings(work: () => Promise<VerbResult>): Promise<VerbResult> {
   try {
     return await work();
   } catch (error) {
     if (isEventBusError(error) && FINDING_CODES.has(error.code)) {
       process.stdout.write(`error[${error.code}]: ${error.message}\n`);
-      return EXIT_FINDINGS;
+      return { findings: 1 };
     }
     throw error;
   }
@@ -126,21 +126,26 @@ export function register(program: Command): void {
   addSchemasOptions(schemas.command('plan'))
     .description('Show schemas to create, revisions to commit, topic settings to attach or move, and drift')
     .option(FLAG_CHECK, 'exit 1 when anything differs from the registry (for CI)')
-    .action(async (flags: SchemasFlags) => {
-      process.exitCode = await reportingFindings(async () => {
-        const plan = await planSchemaSync(await syncOptions(flags));
-        process.stdout.write(renderPlan(plan, flags));
-        return flags.check && planHasChanges(plan) ? EXIT_FINDINGS : EXIT_OK;
-      });
-    });
+    .action(
+      verbAction('schemas plan', (flags: SchemasFlags) =>
+        reportingFindings(async () => {
+          const plan = await planSchemaSync(await syncOptions(flags));
+          process.stdout.write(renderPlan(plan, flags));
+          const pending = plan.actions.filter((action) => action.kind !== 'no-op').length;
+          return { findings: flags.check && planHasChanges(plan) ? Math.max(1, pending) : 0 };
+        }),
+      ),
+    );
 
   addSchemasOptions(schemas.command('apply'))
     .description('Create schemas, commit revisions for new versions, set topic revision ranges (idempotent)')
-    .action(async (flags: SchemasFlags) => {
-      process.exitCode = await reportingFindings(async () => {
-        const result = await applySchemaSync(await syncOptions(flags));
-        process.stdout.write(renderApply(result, flags));
-        return EXIT_OK;
-      });
-    });
+    .action(
+      verbAction('schemas apply', (flags: SchemasFlags) =>
+        reportingFindings(async () => {
+          const result = await applySchemaSync(await syncOptions(flags));
+          process.stdout.write(renderApply(result, flags));
+          return { findings: 0 };
+        }),
+      ),
+    );
 }

@@ -4,11 +4,10 @@
  *            database (dlq); re-running is a no-op.
  *   stats    events, streams, outbox backlog and applied migrations.
  * Where: --sqlite <path> | --database-url <url> (default DATABASE_URL, then .event-bus/events.db),
- * --schema <name> for PostgreSQL. Exit codes: 0 done; 2 usage error or database failure (stderr).
+ * --postgres-schema <name> for PostgreSQL. `stats` is read-only: it never creates a database.
+ * Exit codes (cli/plumbing.ts): 0 done; 2 usage error or no such database; 3 database failure.
  */
-import { Command, Option } from 'commander';
-import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
-import { isEventBusError } from '../../runtime/errors.js';
+import type { Command } from 'commander';
 import { dlqMigrations } from '../../runtime/dlq/repository/migrations.js';
 import {
   closeDatabase,
@@ -18,28 +17,19 @@ import {
   runMigrations,
   storeMigrations,
   type DatabaseHandle,
-  type DatabaseOptions,
   type DatabaseTarget,
   type MigrationSet,
 } from '../../runtime/store/index.js';
+import { addDatabaseOptions, addFormatOption, databaseOptionsOf, existingDatabaseOptionsOf, type DatabaseFlags } from '../flags.js';
+import { UsageError, verbAction, type VerbResult } from '../plumbing.js';
 
-export const FLAG_SQLITE = '--sqlite <path>';
-export const FLAG_DATABASE_URL = '--database-url <url>';
-export const FLAG_SCHEMA = '--schema <name>';
 export const FLAG_COMPONENT = '--component <names...>';
-export const FLAG_FORMAT = '--format <format>';
 
 /** Migration sets `store migrate` knows, by component. */
 export const KNOWN_MIGRATION_SETS: Readonly<Record<string, MigrationSet>> = {
   store: storeMigrations,
   dlq: dlqMigrations,
 };
-
-export interface DatabaseFlags {
-  sqlite?: string;
-  databaseUrl?: string;
-  schema?: string;
-}
 
 interface MigrateFlags extends DatabaseFlags {
   component: string[];
@@ -50,21 +40,6 @@ interface StatsFlags extends DatabaseFlags {
   format: 'text' | 'json';
 }
 
-export function databaseOptionsOf(flags: DatabaseFlags): DatabaseOptions {
-  return {
-    ...(flags.sqlite !== undefined && { sqlite: flags.sqlite }),
-    ...(flags.databaseUrl !== undefined && { databaseUrl: flags.databaseUrl }),
-    ...(flags.schema !== undefined && { postgresSchema: flags.schema }),
-  };
-}
-
-export function addDatabaseOptions(command: Command): Command {
-  return command
-    .option(FLAG_SQLITE, 'SQLite database file (or :memory:)')
-    .option(FLAG_DATABASE_URL, 'PostgreSQL connection string (default: DATABASE_URL)')
-    .option(FLAG_SCHEMA, 'PostgreSQL schema holding the tables');
-}
-
 /** Where a target points, without credentials. */
 export function describeTarget(target: DatabaseTarget): string {
   if (target.kind === 'sqlite') return `sqlite ${target.path}`;
@@ -73,19 +48,10 @@ export function describeTarget(target: DatabaseTarget): string {
   return `postgres ${url.host}${url.pathname}${target.schema ? ` schema ${target.schema}` : ''}`;
 }
 
-function fail(error: unknown): number {
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`event-bus: ${isEventBusError(error) ? `${error.code}: ` : ''}${message}\n`);
-  return EXIT_USAGE;
-}
-
-export async function runMigrate(flags: MigrateFlags): Promise<number> {
+export async function runMigrate(flags: MigrateFlags): Promise<VerbResult> {
   const unknown = flags.component.filter((name) => !Object.hasOwn(KNOWN_MIGRATION_SETS, name));
   if (unknown.length > 0) {
-    process.stderr.write(
-      `event-bus: unknown component(s) ${unknown.join(', ')} (known: ${Object.keys(KNOWN_MIGRATION_SETS).join(', ')})\n`,
-    );
-    return EXIT_USAGE;
+    throw new UsageError(`unknown component(s) ${unknown.join(', ')} (known: ${Object.keys(KNOWN_MIGRATION_SETS).join(', ')})`);
   }
   let handle: DatabaseHandle | undefined;
   try {
@@ -104,9 +70,7 @@ export async function runMigrate(flags: MigrateFlags): Promise<number> {
         `${describeTarget(target)}: ${report.applied.length} applied, ${report.alreadyApplied} already applied\n`,
       );
     }
-    return EXIT_OK;
-  } catch (error) {
-    return fail(error);
+    return { findings: 0 };
   } finally {
     if (handle) await closeDatabase(handle);
   }
@@ -151,10 +115,10 @@ async function readStats(handle: DatabaseHandle): Promise<Omit<StoreStats, 'data
   };
 }
 
-export async function runStats(flags: StatsFlags): Promise<number> {
+export async function runStats(flags: StatsFlags): Promise<VerbResult> {
   let handle: DatabaseHandle | undefined;
   try {
-    const target = resolveDatabaseTarget(databaseOptionsOf(flags));
+    const target = resolveDatabaseTarget(existingDatabaseOptionsOf(flags));
     handle = await openDatabase(target);
     const stats: StoreStats = { database: describeTarget(target), ...(await readStats(handle)) };
     if (flags.format === 'json') {
@@ -169,9 +133,7 @@ export async function runStats(flags: StatsFlags): Promise<number> {
         ].join('\n') + '\n',
       );
     }
-    return EXIT_OK;
-  } catch (error) {
-    return fail(error);
+    return { findings: 0 };
   } finally {
     if (handle) await closeDatabase(handle);
   }
@@ -179,17 +141,12 @@ export async function runStats(flags: StatsFlags): Promise<number> {
 
 export function register(program: Command): void {
   const store = program.command('store').description("The event store's database: migrations and statistics");
-  addDatabaseOptions(
-    store.command('migrate').description('Apply versioned migrations (store, dlq); re-running is a no-op'),
-  )
-    .option(FLAG_COMPONENT, 'components whose migrations to apply', Object.keys(KNOWN_MIGRATION_SETS))
-    .addOption(new Option(FLAG_FORMAT, 'output format').choices(['text', 'json']).default('text'))
-    .action(async (flags: MigrateFlags) => {
-      process.exitCode = await runMigrate(flags);
-    });
-  addDatabaseOptions(store.command('stats').description('Events, streams, outbox backlog and applied migrations'))
-    .addOption(new Option(FLAG_FORMAT, 'output format').choices(['text', 'json']).default('text'))
-    .action(async (flags: StatsFlags) => {
-      process.exitCode = await runStats(flags);
-    });
+  addFormatOption(
+    addDatabaseOptions(
+      store.command('migrate').description('Apply versioned migrations (store, dlq); re-running is a no-op'),
+    ).option(FLAG_COMPONENT, 'components whose migrations to apply', Object.keys(KNOWN_MIGRATION_SETS)),
+  ).action(verbAction('store migrate', (flags: MigrateFlags) => runMigrate(flags)));
+  addFormatOption(
+    addDatabaseOptions(store.command('stats').description('Events, streams, outbox backlog and applied migrations')),
+  ).action(verbAction('store stats', (flags: StatsFlags) => runStats(flags)));
 }

@@ -169,7 +169,7 @@ it('reports an unknown id with exit 1 and bad input with exit 2', async () => {
   expect(stderr).toBe("event-bus dlq: No parked message with id '33333333-3333-4333-8333-333333333333'\n");
   stderr = '';
   expect(await eventBus('list', '--since', 'yesterday-ish')).toBe(2);
-  expect(stderr).toBe("event-bus: Dead-letter option '--since': 'yesterday-ish' is not a date or RFC 3339 time\n");
+  expect(stderr).toBe("event-bus dlq: Dead-letter option '--since': 'yesterday-ish' is not a date or RFC 3339 time\n");
   stderr = '';
   expect(await eventBus('discard', first.parkedId)).toBe(2);
   expect(stderr).toContain("required option '--reason <text>' not specified");

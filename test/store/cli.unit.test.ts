@@ -91,11 +91,11 @@ describe('event-bus store / replay', () => {
     expect(badTime.stderr).toContain("--from 'yesterday-ish' is not a date");
     const badUrl = await run('store', 'migrate', '--database-url', 'mysql://somewhere/db');
     expect(badUrl.code).toBe(2);
-    expect(badUrl.stderr).toContain('STORE_CONFIGURATION');
+    expect(badUrl.stderr).toContain('event-bus store migrate: databaseUrl must be a postgres://');
     const badComponent = await run('store', 'migrate', '--sqlite', sqlite, '--component', 'nope');
     expect(badComponent).toMatchObject({
       code: 2,
-      stderr: 'event-bus: unknown component(s) nope (known: store, dlq)\n',
+      stderr: 'event-bus store migrate: unknown component(s) nope (known: store, dlq)\n',
     });
   });
 });
