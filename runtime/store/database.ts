@@ -3,6 +3,7 @@
  * to open it. SQLite via better-sqlite3 is the embedded default; PostgreSQL via `pg` is for
  * production. The DLQ and other components reuse this to share one database with the store.
  */
+import { assertSqlIdentifier as assertIdentifier, ensureSchema } from './sql.js';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -61,12 +62,9 @@ export function resolveDatabaseTarget(options: DatabaseOptions, env: NodeJS.Proc
   return { kind: 'sqlite', path: DEFAULT_SQLITE_PATH };
 }
 
-const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-
+/** Throws StoreConfigurationError unless `name` is a plain lower-case SQL identifier (runtime/store/sql.ts). */
 export function assertSqlIdentifier(name: string, what: string): void {
-  if (!SQL_IDENTIFIER.test(name)) {
-    throw new StoreConfigurationError(`${what} '${name}' must match ${SQL_IDENTIFIER} (lowercase SQL identifier)`);
-  }
+  assertIdentifier(name, what, (message) => new StoreConfigurationError(message));
 }
 
 /**
@@ -106,12 +104,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   if (target.schema !== undefined) {
-    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${target.schema}`).catch(async (error: unknown) => {
-      // Concurrent CREATE SCHEMA IF NOT EXISTS can still race on the catalog's unique index.
-      if ((error as { code?: string }).code !== '23505') {
-        await pool.end();
-        throw error;
-      }
+    await ensureSchema(pool, target.schema).catch(async (error: unknown) => {
+      await pool.end();
+      throw error;
     });
   }
   return { kind: 'postgres', pool, ...(target.schema !== undefined && { schema: target.schema }) };

@@ -6,6 +6,7 @@
  * rows of transactions older than the snapshot's xmin: gap-safe under concurrent writers
  * (technique and proof: docs/postgres-gap-safe-cursor.md).
  */
+import { ensureSchema } from './sql.js';
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { AnyEventEnvelope } from '../envelope.js';
@@ -63,9 +64,7 @@ export async function openPostgresBackend(
   pool.on('error', () => undefined);
   try {
     if (target.schema !== undefined) {
-      await pool.query(`CREATE SCHEMA IF NOT EXISTS ${target.schema}`).catch((error: unknown) => {
-        if ((error as { code?: string }).code !== '23505') throw error;
-      });
+      await ensureSchema(pool, target.schema);
     }
     if (backendOptions.migrate ?? true) {
       await runMigrations({ kind: 'postgres', pool }, [storeMigrations]);

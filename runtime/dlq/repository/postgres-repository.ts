@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { runMigrations } from '../../store/migrations.js';
+import { assertSqlIdentifier, placeholders, withTransaction } from '../../store/sql.js';
 import { DeadLetterConfigError, ParkedMessageNotFoundError, ParkedMessageStateError } from '../errors.js';
 import { dlqMigrations } from './migrations.js';
 import {
@@ -19,7 +20,7 @@ import {
   type RequeueResolution,
   type Resolution,
 } from './parked-message.js';
-import { createRowMappers, resolutionAudit, type Row } from './rows.js';
+import { createRowMappers, PARKED_MESSAGE_COLUMNS, parkedMessageValues, resolutionAudit, type Row } from './rows.js';
 
 // pg parses jsonb columns itself.
 const { toParkedMessage, toAuditEntry } = createRowMappers((value) => value);
@@ -28,7 +29,7 @@ type Queryable = Pick<pg.PoolClient, 'query'>;
 export interface PostgresParkedMessageRepositoryOptions {
   /** A pool from the store's database seam (its connections' search_path is `schema`). */
   readonly pool: pg.Pool;
-  /** SQL schema holding the tables; default: the connection's search_path. */
+  /** SQL schema holding the tables: the pool's search_path (createPgPool sets it); checked, used for migrations. */
   readonly schema?: string;
   /** End `pool` in close(); default false (the opener ends it). */
   readonly endPool?: boolean;
@@ -41,8 +42,8 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
   private readonly schema: string | undefined;
 
   constructor(options: PostgresParkedMessageRepositoryOptions) {
-    if (options.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) {
-      throw new DeadLetterConfigError('schema', `'${options.schema}' is not a plain lower-case SQL identifier`);
+    if (options.schema !== undefined) {
+      assertSqlIdentifier(options.schema, 'schema', (message) => new DeadLetterConfigError('schema', message));
     }
     this.schema = options.schema;
     this.pool = options.pool;
@@ -59,37 +60,10 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
   async park(message: NewParkedMessage, audit: NewAuditEntry): Promise<{ parkedId: string; created: boolean }> {
     return this.inTransaction(async (client) => {
       const inserted = await client.query(
-        `INSERT INTO ${this.table('event_bus_dlq_parked_messages')} (
-           parked_id, dead_letter_message_id, event_id, event_type, event_version, aggregate_id,
-           source_topic, source_subscription, origin_topic, failure_code, failure_reason,
-           park_reason, park_note, delivery_attempts, retry_count, first_failed_at, last_failed_at,
-           parked_at, parked_by, data, attributes, ordering_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+        `INSERT INTO ${this.table('event_bus_dlq_parked_messages')} (${PARKED_MESSAGE_COLUMNS.join(', ')})
+         VALUES (${placeholders(PARKED_MESSAGE_COLUMNS.length, 'postgres')})
          ON CONFLICT (dead_letter_message_id) DO NOTHING`,
-        [
-          message.parkedId,
-          message.deadLetterMessageId,
-          message.eventId ?? null,
-          message.eventType ?? null,
-          message.eventVersion ?? null,
-          message.aggregateId ?? null,
-          message.sourceTopic ?? null,
-          message.sourceSubscription ?? null,
-          message.originTopic ?? null,
-          message.failureCode,
-          message.failureReason,
-          message.parkReason,
-          message.parkNote ?? null,
-          message.deliveryAttempts,
-          message.retryCount,
-          message.firstFailedAt,
-          message.lastFailedAt,
-          message.parkedAt,
-          message.parkedBy,
-          message.data,
-          JSON.stringify(message.attributes),
-          message.orderingKey ?? null,
-        ],
+        parkedMessageValues(message, (date) => date),
       );
       if (inserted.rowCount === 0) {
         const existing = await client.query<{ parked_id: string }>(
@@ -224,24 +198,16 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
     if (this.ownsPool) await this.pool.end();
   }
 
-  /** Schema-qualified table name when a schema is set (identifiers are checked in the constructor). */
+  /**
+   * The table's name. The schema is the connections' search_path (runtime/store/sql.ts: one
+   * strategy for the store, the migrations and this repository), so names are never qualified.
+   */
   private table(name: string): string {
-    return this.schema === undefined ? name : `${this.schema}.${name}`;
+    return name;
   }
 
-  private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  private inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return withTransaction(this.pool, work);
   }
 
   /** Moves a row from one of `from` to `to` in one transaction (row locked), then runs `andThen` in it. */

@@ -6,6 +6,7 @@
 import type {
   AuditEntry,
   NewAuditEntry,
+  NewParkedMessage,
   ParkedMessage,
   ParkedStatus,
   RequeueResolution,
@@ -13,6 +14,60 @@ import type {
 } from './parked-message.js';
 
 export type Row = Record<string, unknown>;
+
+/** The columns a park writes, in order: one list for both backends (values: parkedMessageValues). */
+export const PARKED_MESSAGE_COLUMNS = [
+  'parked_id',
+  'dead_letter_message_id',
+  'event_id',
+  'event_type',
+  'event_version',
+  'aggregate_id',
+  'source_topic',
+  'source_subscription',
+  'origin_topic',
+  'failure_code',
+  'failure_reason',
+  'park_reason',
+  'park_note',
+  'delivery_attempts',
+  'retry_count',
+  'first_failed_at',
+  'last_failed_at',
+  'parked_at',
+  'parked_by',
+  'data',
+  'attributes',
+  'ordering_key',
+] as const;
+
+/** A new parked message's values in PARKED_MESSAGE_COLUMNS order; `time` writes a timestamp (Date for pg, ISO text for SQLite). */
+export function parkedMessageValues(message: NewParkedMessage, time: (date: Date) => Date | string): unknown[] {
+  return [
+    message.parkedId,
+    message.deadLetterMessageId,
+    message.eventId ?? null,
+    message.eventType ?? null,
+    message.eventVersion ?? null,
+    message.aggregateId ?? null,
+    message.sourceTopic ?? null,
+    message.sourceSubscription ?? null,
+    message.originTopic ?? null,
+    message.failureCode,
+    message.failureReason,
+    message.parkReason,
+    message.parkNote ?? null,
+    message.deliveryAttempts,
+    message.retryCount,
+    time(message.firstFailedAt),
+    time(message.lastFailedAt),
+    time(message.parkedAt),
+    message.parkedBy,
+    message.data,
+    JSON.stringify(message.attributes),
+    message.orderingKey ?? null,
+  ];
+}
 
 export interface RowMappers {
   toParkedMessage(row: Row): ParkedMessage;

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { runMigrations } from '../../store/migrations.js';
+import { placeholders } from '../../store/sql.js';
 import { ParkedMessageNotFoundError, ParkedMessageStateError } from '../errors.js';
 import { dlqMigrations } from './migrations.js';
 import {
@@ -19,7 +20,7 @@ import {
   type RequeueResolution,
   type Resolution,
 } from './parked-message.js';
-import { createRowMappers, resolutionAudit, type Row } from './rows.js';
+import { createRowMappers, PARKED_MESSAGE_COLUMNS, parkedMessageValues, resolutionAudit, type Row } from './rows.js';
 
 // SQLite keeps JSON columns as text.
 const { toParkedMessage, toAuditEntry } = createRowMappers((value) => JSON.parse(String(value)));
@@ -50,38 +51,11 @@ export class SqliteParkedMessageRepository implements ParkedMessageRepository {
       .transaction(() => {
         const inserted = this.db
           .prepare(
-            `INSERT INTO event_bus_dlq_parked_messages (
-             parked_id, dead_letter_message_id, event_id, event_type, event_version, aggregate_id,
-             source_topic, source_subscription, origin_topic, failure_code, failure_reason,
-             park_reason, park_note, delivery_attempts, retry_count, first_failed_at, last_failed_at,
-             parked_at, parked_by, data, attributes, ordering_key)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            `INSERT INTO event_bus_dlq_parked_messages (${PARKED_MESSAGE_COLUMNS.join(', ')})
+           VALUES (${placeholders(PARKED_MESSAGE_COLUMNS.length, 'sqlite')})
            ON CONFLICT (dead_letter_message_id) DO NOTHING`,
           )
-          .run(
-            message.parkedId,
-            message.deadLetterMessageId,
-            message.eventId ?? null,
-            message.eventType ?? null,
-            message.eventVersion ?? null,
-            message.aggregateId ?? null,
-            message.sourceTopic ?? null,
-            message.sourceSubscription ?? null,
-            message.originTopic ?? null,
-            message.failureCode,
-            message.failureReason,
-            message.parkReason,
-            message.parkNote ?? null,
-            message.deliveryAttempts,
-            message.retryCount,
-            message.firstFailedAt.toISOString(),
-            message.lastFailedAt.toISOString(),
-            message.parkedAt.toISOString(),
-            message.parkedBy,
-            message.data,
-            JSON.stringify(message.attributes),
-            message.orderingKey ?? null,
-          );
+          .run(...parkedMessageValues(message, (date) => date.toISOString()));
         if (inserted.changes === 0) {
           const existing = this.db
             .prepare('SELECT parked_id FROM event_bus_dlq_parked_messages WHERE dead_letter_message_id = ?')
