@@ -79,7 +79,10 @@ export function describeTransportContract(name: string, createFixture: () => Pro
       // publish still fails before resumePublishing depends on timing; resuming always works.
       const topic = uniqueName('ct-topic');
       const message = { data: Buffer.from('x'), attributes: {}, orderingKey: 'key-1' };
-      await expect(transport.publish(topic, message, { messageOrdering: true })).rejects.toBeDefined();
+      // The topic does not exist yet: the failure is that one, named by its code (not just any rejection).
+      await expect(transport.publish(topic, message, { messageOrdering: true })).rejects.toSatisfy((error: unknown) =>
+        isEventBusError(error, 'TOPIC_NOT_FOUND'),
+      );
       await transport.ensureTopic(topic);
       transport.resumePublishing(topic, 'key-1');
       await expect(transport.publish(topic, message, { messageOrdering: true })).resolves.toEqual(expect.any(String));

@@ -3,7 +3,7 @@
  * killed between commit and publish, is outbox-crash.int.test.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EventStore, OutboxRelay, openSqliteBackend, type SqliteEventStoreBackend } from '../../runtime/store/index.js';
 import type { AnyEventEnvelope, EventCatalog, EventPublisherPort, PublishOptions } from '../../runtime/index.js';
 import { storeTestCatalog, turns, type TestEventMap } from './support/fixtures.js';
@@ -34,6 +34,9 @@ describe('OutboxRelay (SQLite, publisher port)', () => {
   afterAll(async () => {
     await backend.close();
   });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
   it('publishes every appended event once, in append order, as the envelope that was stored', async () => {
     const sessionId = randomUUID();
@@ -46,13 +49,18 @@ describe('OutboxRelay (SQLite, publisher port)', () => {
     const publisher = new RecordingPublisher();
     const relay = new OutboxRelay({ store: eventStore, publisher, batchSize: 4 });
     expect(relay.topic).toBe('clone-event-store-test');
+    // Lag is measured from the oldest event's recordedAt: relay 2.5 s (of the clock) after it.
+    const { oldestPendingRecordedAt } = await relay.stats();
+    expect(oldestPendingRecordedAt).not.toBeNull();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.parse(oldestPendingRecordedAt!) + 2_500);
     expect(await relay.drain()).toBe(7);
     expect(publisher.published.map(({ event }) => event)).toEqual(events);
     expect(publisher.published.every(({ topic }) => topic === 'clone-event-store-test')).toBe(true);
     expect(await relay.drain()).toBe(0);
     const metrics = relay.metrics();
     expect(metrics).toMatchObject({ batches: 2, claimed: 7, published: 7, failed: 0, retried: 0 });
-    expect(metrics.maxLagMilliseconds).toBeGreaterThanOrEqual(0);
+    expect(metrics.maxLagMilliseconds).toBe(2_500);
     expect(await relay.stats()).toMatchObject({ pending: 0, sent: 7, lagMilliseconds: 0 });
   });
 
@@ -69,7 +77,11 @@ describe('OutboxRelay (SQLite, publisher port)', () => {
     expect(errors).toHaveLength(1);
     const pending = await relay.stats();
     expect(pending.pending).toBe(2);
-    expect(pending.lagMilliseconds).toBeGreaterThanOrEqual(0);
+    // The lag is the age of the oldest pending event: 4 s of the clock after it was recorded.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.parse(pending.oldestPendingRecordedAt!) + 4_000);
+    expect(await relay.stats()).toMatchObject({ pending: 2, lagMilliseconds: 4_000, oldestPendingRecordedAt: pending.oldestPendingRecordedAt });
+    vi.useRealTimers();
 
     publisher.failWhen = () => false;
     expect(await relay.relayOnce()).toEqual({ claimed: 2, published: 2, failed: 0 });
