@@ -45,7 +45,7 @@ export const DEFAULT_ORDERING_HOLD_MILLISECONDS = 60_000;
 /** Default capacity of the in-memory idempotency store (event ids remembered). */
 export const DEFAULT_IDEMPOTENCY_CAPACITY = 100_000;
 
-/** Pub/Sub message limits (FACTS.md). */
+/** Pub/Sub message limits (docs/emulator-facts.md). */
 export const MAX_ATTRIBUTES = 100;
 export const MAX_ATTRIBUTE_VALUE_BYTES = 1024;
 export const MAX_ATTRIBUTE_KEY_BYTES = 256;

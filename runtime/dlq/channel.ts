@@ -81,7 +81,7 @@ export class TransportDeadLetterChannel implements DeadLetterChannel {
     try {
       return await this.transport.publish(topic, message, { messageOrdering: message.orderingKey !== undefined });
     } catch (error) {
-      // After a failed publish on a key every later one on it fails until resumed (FACTS.md).
+      // After a failed publish on a key every later one on it fails until resumed (docs/emulator-facts.md).
       if (message.orderingKey !== undefined) this.transport.resumePublishing(topic, message.orderingKey);
       throw error;
     }

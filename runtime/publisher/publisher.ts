@@ -228,7 +228,7 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
       (error: unknown) => {
         this.counters.failed += 1;
         this.settled();
-        // The client pauses a key after a failure; resume so the caller can retry it (FACTS.md).
+        // The client pauses a key after a failure; resume so the caller can retry it (docs/emulator-facts.md).
         if (message.orderingKey !== undefined) this.transport.resumePublishing(topic, message.orderingKey);
         throw new PublishError(topic, event.eventId, message.orderingKey, error);
       },

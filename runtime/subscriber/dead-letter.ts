@@ -25,7 +25,7 @@ export const DEAD_LETTER_ATTRIBUTES = {
   sourceSchemaEncoding: 'event-bus-source-schema-encoding',
 } as const;
 
-/** Attributes Pub/Sub itself adds when it forwards after maxDeliveryAttempts (FACTS.md). */
+/** Attributes Pub/Sub itself adds when it forwards after maxDeliveryAttempts (docs/emulator-facts.md). */
 export const PUBSUB_DEAD_LETTER_ATTRIBUTES = {
   deliveryCount: 'CloudPubSubDeadLetterSourceDeliveryCount',
   subscription: 'CloudPubSubDeadLetterSourceSubscription',

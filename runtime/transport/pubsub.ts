@@ -18,7 +18,7 @@ import {
 /** gRPC status codes the transport branches on. */
 const GRPC_ALREADY_EXISTS = 6;
 const GRPC_NOT_FOUND = 5;
-/** The emulator ends a closed streaming pull with code 2 (UNKNOWN): expected, not an error (FACTS.md). */
+/** The emulator ends a closed streaming pull with code 2 (UNKNOWN): expected, not an error (docs/emulator-facts.md). */
 const GRPC_UNKNOWN = 2;
 
 export interface PubSubClientOptions {
@@ -246,7 +246,7 @@ export class PubSubTransport implements Transport {
         maxBytes: options.flowControl?.maxBytes ?? DEFAULT_FLOW_CONTROL.maxBytes,
         allowExcessMessages: false,
       },
-      // Without a timeout close() can wait up to the max extension time (FACTS.md).
+      // Without a timeout close() can wait up to the max extension time (docs/emulator-facts.md).
       closeOptions: {
         behavior: 'NACK',
         timeout: Duration.from({ milliseconds: options.closeTimeoutMilliseconds ?? DEFAULT_CLOSE_TIMEOUT_MILLISECONDS }),

@@ -35,7 +35,7 @@ function receive(subscription: Subscription, count: number): Promise<Message[]> 
   return new Promise((resolve, reject) => {
     const received: Message[] = [];
     subscription.on('error', (error: { code?: number }) => {
-      if (error.code !== 2) reject(error as Error); // code 2: the emulator's noise on stream close (FACTS.md)
+      if (error.code !== 2) reject(error as Error); // code 2: the emulator's noise on stream close (docs/emulator-facts.md)
     });
     subscription.on('message', (message: Message) => {
       message.ack();

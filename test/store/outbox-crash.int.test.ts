@@ -55,7 +55,7 @@ describe('transactional outbox survives a relay crash (PostgreSQL + Pub/Sub emul
       received.set(eventId, (received.get(eventId) ?? 0) + 1);
       message.ack();
     });
-    subscription.on('error', () => undefined); // the emulator's close-stream noise (FACTS.md)
+    subscription.on('error', () => undefined); // the emulator's close-stream noise (docs/emulator-facts.md)
   });
   afterAll(async () => {
     await subscription?.close().catch(() => undefined);

@@ -64,7 +64,7 @@ function stopChild(child: ChildProcess): Promise<void> {
 
 export async function startPubSubEmulator(): Promise<RunningService> {
   if (!existsSync(EMULATOR_BIN)) {
-    throw new Error(`The Pub/Sub emulator is not installed at ${EMULATOR_BIN} (see FACTS.md; .ci/run checks for it)`);
+    throw new Error(`The Pub/Sub emulator is not installed at ${EMULATOR_BIN} (see docs/emulator-facts.md; .ci/run checks for it)`);
   }
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'event-bus-pubsub-'));
@@ -100,7 +100,7 @@ function pgBin(name: string): string {
     const candidate = `/usr/lib/postgresql/${version}/bin/${name}`;
     if (existsSync(candidate)) return candidate;
   }
-  throw new Error(`PostgreSQL's ${name} was not found on PATH or under /usr/lib/postgresql (see FACTS.md)`);
+  throw new Error(`PostgreSQL's ${name} was not found on PATH or under /usr/lib/postgresql (see docs/emulator-facts.md)`);
 }
 
 /** initdb and pg_ctl refuse to run as root: run them as the postgres user when we are root. */
