@@ -1,5 +1,22 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Unit-named files that run tsc, the generator (parser, prettier) or the CLI many times, or spawn
+ * worker threads: seconds to minutes each. They run in the `tools` project with the
+ * `*.tools.test.ts` files, so `npm run test:unit` stays fast; `npm test` runs everything.
+ */
+const TOOL_RUNNING_FILES = [
+  'test/generator/determinism.unit.test.ts',
+  'test/generator/golden.unit.test.ts',
+  'test/generator/hostile.unit.test.ts',
+  'test/generator/model.unit.test.ts',
+  'test/compat/check.unit.test.ts',
+  'test/compat/diff-cli.unit.test.ts',
+  'test/types/types.unit.test.ts',
+  'test/registry/registry.unit.test.ts',
+  'test/store/sqlite-threads.unit.test.ts',
+];
+
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/summary-reporter.ts'],
@@ -8,6 +25,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.unit.test.ts'],
+          exclude: ['**/node_modules/**', ...TOOL_RUNNING_FILES],
           // Projects with different worker limits must run in separate groups.
           sequence: { groupOrder: 0 },
           testTimeout: 30_000,
@@ -18,7 +36,7 @@ export default defineConfig({
           // Tests that run tsc, the generator or the CLI as a child process: seconds each, so they
           // stay out of the fast unit tier (`npm run test:unit`); `npm test` runs them.
           name: 'tools',
-          include: ['test/**/*.tools.test.ts'],
+          include: ['test/**/*.tools.test.ts', ...TOOL_RUNNING_FILES],
           sequence: { groupOrder: 0 },
           testTimeout: 120_000,
         },

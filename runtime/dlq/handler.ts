@@ -19,7 +19,8 @@ import {
   type OriginalEventDecoder,
 } from './message.js';
 import { catalogDecoder, catalogTopicFor } from './original-event.js';
-import { openParkedMessageRepository, type DeadLetterDatabaseOptions } from './repository/open-repository.js';
+import { openParkedMessageRepository } from './repository/open-repository.js';
+import type { DeadLetterDatabaseOptions } from './repository/options.js';
 import type { ParkedMessageRepository } from './repository/parked-message.js';
 import type { ConsumerHandle, DeadLetterChannel, RawDelivery, Settlement } from './transport-port.js';
 

@@ -8,8 +8,9 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
+import type pg from 'pg';
 import { StoreConfigurationError } from './errors.js';
+import type { DatabaseOptions, DatabaseTarget } from './database-options.js';
 
 /** Default file of the embedded store, relative to the working directory. */
 export const DEFAULT_SQLITE_PATH = '.event-bus/events.db';
@@ -17,25 +18,7 @@ export const DEFAULT_SQLITE_PATH = '.event-bus/events.db';
 export const DEFAULT_SQLITE_BUSY_TIMEOUT_MS = 10_000;
 export const DEFAULT_PG_POOL_MAX = 10;
 
-export interface DatabaseOptions {
-  /** SQLite file path or ':memory:'. Wins over `databaseUrl`. */
-  sqlite?: string;
-  /** PostgreSQL connection string; defaults to the DATABASE_URL environment variable. */
-  databaseUrl?: string;
-  /** PostgreSQL schema the tables live in (search_path); default: the server's default. */
-  postgresSchema?: string;
-  /** Maximum PostgreSQL connections in the pool. */
-  postgresPoolMax?: number;
-}
-
-export type DatabaseTarget =
-  | { readonly kind: 'sqlite'; readonly path: string }
-  | {
-      readonly kind: 'postgres';
-      readonly connectionString: string;
-      readonly schema?: string;
-      readonly poolMax: number;
-    };
+export type { DatabaseOptions, DatabaseTarget } from './database-options.js';
 
 export type DatabaseHandle =
   | { readonly kind: 'sqlite'; readonly db: BetterSqlite3.Database }
@@ -73,6 +56,7 @@ export function assertSqlIdentifier(name: string, what: string): void {
  */
 const requireModule = createRequire(import.meta.url);
 let sqliteConstructor: typeof BetterSqlite3 | undefined;
+let pgModule: typeof pg | undefined;
 
 /** Opens a SQLite connection tuned for an append-mostly event log (WAL, busy timeout). */
 export function openSqlite(path: string): BetterSqlite3.Database {
@@ -91,7 +75,9 @@ export function openSqlite(path: string): BetterSqlite3.Database {
 
 /** A pool whose connections all use `schema` as search_path (created on first use). */
 export function createPgPool(target: Extract<DatabaseTarget, { kind: 'postgres' }>): pg.Pool {
-  return new pg.Pool({
+  // pg, like better-sqlite3, loads on first use: importing the runtime loads no database driver.
+  pgModule ??= requireModule('pg') as typeof pg;
+  return new pgModule.Pool({
     connectionString: target.connectionString,
     max: target.poolMax,
     ...(target.schema !== undefined && { options: `-c search_path=${target.schema}` }),

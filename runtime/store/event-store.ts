@@ -10,7 +10,8 @@
 import { assertValidPayload, lookupEventType, type EventCatalog } from '../catalog.js';
 import type { AnyEventEnvelope, EventMapShape } from '../envelope.js';
 import type { EventStoreBackend } from './backend.js';
-import { resolveDatabaseTarget, type DatabaseOptions } from './database.js';
+import { resolveDatabaseTarget } from './database.js';
+import type { DatabaseOptions } from './database-options.js';
 import { InvalidAppendError, StoreConfigurationError } from './errors.js';
 import { ANY, type ExpectedVersion } from './expected-version.js';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';

@@ -1,4 +1,5 @@
-import { Duration, PubSub, type ClientConfig, type Message, type Subscription, type Topic } from '@google-cloud/pubsub';
+import { createRequire } from 'node:module';
+import type { ClientConfig, Message, PubSub, Subscription, Topic } from '@google-cloud/pubsub';
 import { DEFAULT_CLOSE_TIMEOUT_MILLISECONDS, DEFAULT_FLOW_CONTROL } from '../defaults.js';
 import { readEventBusConfig } from '../config.js';
 import {
@@ -14,6 +15,17 @@ import {
   type Transport,
   type TransportSubscription,
 } from './transport.js';
+
+/**
+ * @google-cloud/pubsub (and with it gRPC) loads on first use, not on import: a service that runs
+ * in process, or only uses the store, never loads it (decision 0006).
+ */
+const requireModule = createRequire(import.meta.url);
+let pubsubModule: typeof import('@google-cloud/pubsub') | undefined;
+function pubsubClientModule(): typeof import('@google-cloud/pubsub') {
+  pubsubModule ??= requireModule('@google-cloud/pubsub') as typeof import('@google-cloud/pubsub');
+  return pubsubModule;
+}
 
 /** gRPC status codes the transport branches on. */
 const GRPC_ALREADY_EXISTS = 6;
@@ -39,7 +51,7 @@ export function createPubSubClient(options: PubSubClientOptions = {}): PubSub {
   const config = readEventBusConfig(options.env);
   const emulatorHost = options.emulatorHost ?? config.emulatorHost;
   const projectId = options.projectId ?? config.projectId ?? (emulatorHost ? 'event-bus-local' : undefined);
-  return new PubSub({
+  return new (pubsubClientModule().PubSub)({
     ...(projectId !== undefined && { projectId }),
     // universeDomain: without it google-auth asks the GCE metadata server (MetadataLookupWarning).
     ...(emulatorHost !== undefined && { apiEndpoint: emulatorHost, emulatorMode: true, universeDomain: 'googleapis.com' }),
@@ -249,7 +261,7 @@ export class PubSubTransport implements Transport {
       // Without a timeout close() can wait up to the max extension time (docs/emulator-facts.md).
       closeOptions: {
         behavior: 'NACK',
-        timeout: Duration.from({ milliseconds: options.closeTimeoutMilliseconds ?? DEFAULT_CLOSE_TIMEOUT_MILLISECONDS }),
+        timeout: pubsubClientModule().Duration.from({ milliseconds: options.closeTimeoutMilliseconds ?? DEFAULT_CLOSE_TIMEOUT_MILLISECONDS }),
       },
     });
     let closing = false;

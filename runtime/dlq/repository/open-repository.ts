@@ -1,16 +1,10 @@
-import { openDatabase, resolveDatabaseTarget, type DatabaseHandle, type DatabaseOptions } from '../../store/database.js';
+import { openDatabase, resolveDatabaseTarget, type DatabaseHandle } from '../../store/database.js';
+import type { DeadLetterDatabaseOptions } from './options.js';
 import type { ParkedMessageRepository } from './parked-message.js';
 import { PostgresParkedMessageRepository } from './postgres-repository.js';
 import { SqliteParkedMessageRepository } from './sqlite-repository.js';
 
-/**
- * Where parked messages live: the same options, and by default the same database, as the
- * EventStore (`sqlite` path, `databaseUrl`, DATABASE_URL, else the store's default SQLite file).
- */
-export interface DeadLetterDatabaseOptions extends DatabaseOptions {
-  /** An already open repository (shared with the CLI or a test); its user does not close it. */
-  repository?: ParkedMessageRepository;
-}
+export type { DeadLetterDatabaseOptions } from './options.js';
 
 /** Builds the repository on an open database handle; `owns` makes its close() close the handle. */
 export function parkedMessageRepositoryOn(handle: DatabaseHandle, owns: boolean): ParkedMessageRepository {
