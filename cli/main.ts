@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT_USAGE } from './exit-codes.js';
-import { exitCodeOfError, takeOutcome } from './plumbing.js';
+import { exitCodeOfError, missingOptionalPeer, takeOutcome } from './plumbing.js';
 
 /** The package version, for `--version` (package.json is two levels up from src and from dist). */
 export function packageVersion(): string {
@@ -42,10 +42,23 @@ export async function buildProgram(verb?: string): Promise<Command> {
     .version(packageVersion(), '-V, --version', 'print the version and exit')
     .showHelpAfterError()
     .exitOverride();
-  const selected = verb !== undefined && Object.hasOwn(verbs, verb) ? [verb] : Object.keys(verbs);
-  for (const name of selected) {
-    const { register } = await verbs[name]!();
+  if (verb === '--version' || verb === '-V') return program;
+  if (verb !== undefined && Object.hasOwn(verbs, verb)) {
+    const { register } = await verbs[verb]!();
     register(program);
+    return program;
+  }
+  // Listing every verb (help, an unknown verb): one whose optional dependencies are missing is
+  // still listed, and says what it needs when run.
+  for (const name of Object.keys(verbs)) {
+    try {
+      const { register } = await verbs[name]!();
+      register(program);
+    } catch (error) {
+      const peer = missingOptionalPeer(error);
+      if (peer === undefined) throw error;
+      program.command(name).description(`(needs the optional dependency ${peer})`);
+    }
   }
   return program;
 }
@@ -56,8 +69,9 @@ export async function buildProgram(verb?: string): Promise<Command> {
  */
 export async function main(argv: string[]): Promise<number> {
   const verb = argv[2];
-  const program = await buildProgram(verb);
   try {
+    // Loading a verb can fail too: an optional dependency it needs is not installed (exit 2).
+    const program = await buildProgram(verb);
     takeOutcome();
     await program.parseAsync(argv);
     return takeOutcome();

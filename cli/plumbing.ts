@@ -80,7 +80,28 @@ const INPUT_CODE_PREFIXES = ['COMPAT_', 'REGISTRY_', 'GUARD_', 'INPUT_'];
 /** Node's codes for a file that cannot be read. */
 const UNREADABLE_FILE_CODES = new Set(['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES', 'ENAMETOOLONG']);
 
+/**
+ * Optional peer dependencies (decision 0006): a verb that needs one the project did not install
+ * fails with exit 2 and says what to install, instead of a module-resolution stack.
+ */
+const OPTIONAL_PEERS: Readonly<Record<string, string>> = {
+  '@asyncapi/parser': 'the generator toolchain (generate, check): npm install -D @asyncapi/parser prettier handlebars',
+  prettier: 'the generator toolchain (generate, check): npm install -D @asyncapi/parser prettier handlebars',
+  handlebars: 'the generator toolchain (generate, check): npm install -D @asyncapi/parser prettier handlebars',
+  pg: 'the PostgreSQL driver: npm install pg',
+  'better-sqlite3': 'the SQLite driver: npm install better-sqlite3',
+};
+
+/** The optional peer a module-resolution error names, if any. */
+export function missingOptionalPeer(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return undefined;
+  const message = error instanceof Error ? error.message : '';
+  return Object.keys(OPTIONAL_PEERS).find((name) => message.includes(`'${name}'`) || message.includes(`"${name}"`));
+}
+
 export function isInputError(error: unknown): boolean {
+  if (missingOptionalPeer(error) !== undefined) return true;
   if (isEventBusError(error) && (error as { input?: unknown }).input === true) return true;
   if (isEventBusError(error)) return INPUT_CODES.has(error.code) || INPUT_CODE_PREFIXES.some((prefix) => error.code.startsWith(prefix));
   const code = (error as { code?: unknown } | null)?.code;
@@ -96,6 +117,11 @@ export function exitCodeOf(result: VerbResult): number {
 export function exitCodeOfError(verb: string, error: unknown, io: CommandIo = processIo): number {
   const message = error instanceof Error ? error.message : String(error);
   const code = isEventBusError(error) ? `${error.code}: ` : '';
+  const peer = missingOptionalPeer(error);
+  if (peer !== undefined) {
+    io.stderr(`event-bus${verb ? ` ${verb}` : ''}: needs ${peer}, an optional dependency not installed here; for ${OPTIONAL_PEERS[peer]}\n`);
+    return EXIT_USAGE;
+  }
   if (isInputError(error)) {
     // The message names the file, flag or value to fix; the code is for machines (--format json).
     io.stderr(`event-bus${verb ? ` ${verb}` : ''}: ${message}\n`);
