@@ -3,7 +3,7 @@
  * enter as literals (enum/const values), quoted keys or escaped doc comments.
  */
 import { Code, code, docComment, join, literal, typeKey, Ident } from './code.js';
-import { isObject, type JsonSchema, type SchemaStore } from './schema-store.js';
+import { isObject, type JsonSchema, type SchemaStore } from '../registry/schemas.js';
 
 export interface TypeContext {
   store: SchemaStore;

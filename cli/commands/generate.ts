@@ -10,7 +10,7 @@ import {
   DEFAULT_OUT,
   DEFAULT_RUNTIME_IMPORT,
   GeneratorError,
-  RegistryParseError,
+  RegistryError,
   formatDiagnostic,
   generate,
 } from '../../generator/index.js';
@@ -22,6 +22,7 @@ export const FLAG_CHECK = '--check';
 export const FLAG_RUNTIME_IMPORT = '--runtime-import <specifier>';
 export const FLAG_NO_RUNTIME_CLASSES = '--no-runtime-classes';
 export const FLAG_NO_AVRO = '--no-avro';
+export const FLAG_STRICT = '--strict';
 
 export interface GenerateFlags {
   input: string;
@@ -30,6 +31,7 @@ export interface GenerateFlags {
   runtimeImport: string;
   runtimeClasses: boolean;
   avro?: boolean;
+  strict?: boolean;
 }
 
 export function register(program: Command): void {
@@ -52,6 +54,7 @@ export function register(program: Command): void {
       FLAG_NO_AVRO,
       'do not convert payload schemas to Pub/Sub Avro schemas (registries without schema-bound topics)',
     )
+    .option(FLAG_STRICT, "ajv strict-mode findings in payload schemas are errors, not warnings")
     .action(async (flags: GenerateFlags) => {
       process.exitCode = await run(flags);
     });
@@ -66,6 +69,7 @@ export async function run(flags: GenerateFlags): Promise<number> {
       runtimeImport: flags.runtimeImport,
       bindRuntimeClasses: flags.runtimeClasses,
       avro: flags.avro,
+      strict: flags.strict === true,
     });
     if (flags.check) {
       if (result.stale.length === 0) {
@@ -81,9 +85,10 @@ export async function run(flags: GenerateFlags): Promise<number> {
     process.stdout.write(`${flags.out}: ${result.files.length} files, ${result.written.length} changed\n`);
     return EXIT_OK;
   } catch (error) {
-    if (error instanceof RegistryParseError) {
+    if (error instanceof RegistryError) {
       for (const diagnostic of error.diagnostics) process.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
-      process.stderr.write(`event-bus: ${error.file} is not a valid AsyncAPI document\n`);
+      const count = error.diagnostics.length;
+      process.stderr.write(`event-bus: ${error.file}: ${count} problem${count === 1 ? '' : 's'} in the registry; nothing generated\n`);
       return EXIT_USAGE;
     }
     // Generator errors and Avro conversion errors name the schema file and JSON pointer.
