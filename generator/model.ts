@@ -142,9 +142,10 @@ export function buildModel(registry: Registry): RegistryModel {
       schemaId: version.payload.schemaId,
       payloadForm: version.payload.form,
       schema: version.payload.schema,
-      examples: version.examples,
-      ...(version.description !== undefined && { description: version.description }),
-      deprecated: version.deprecated,
+      // The schema's own examples first, then the payloads of the message's examples.
+      examples: [...(isObject(version.payload.schema) && Array.isArray(version.payload.schema.examples) ? version.payload.schema.examples : []), ...version.examples],
+      ...descriptionOf(version.payload.schema, version.description),
+      deprecated: version.deprecated || (isObject(version.payload.schema) && version.payload.schema.deprecated === true),
       names: { payload: '', event: '', validator: '', validatorModule: '' },
       extras: {},
     })),
@@ -164,6 +165,11 @@ export function buildModel(registry: Registry): RegistryModel {
     store: registry.store,
     registry,
   });
+}
+
+function descriptionOf(schema: unknown, fallback: string | undefined): { description?: string } {
+  const description = isObject(schema) && typeof schema.description === 'string' ? schema.description : fallback;
+  return description === undefined ? {} : { description };
 }
 
 /** Claims every identifier in a fixed order: fixed names, events (sorted), then definitions (sorted by key). */

@@ -8,7 +8,7 @@ import * as ajvFormats from 'ajv-formats';
 import type { RegistryDiagnostic } from './diagnostics.js';
 import { displayPath } from './diagnostics.js';
 import type { RegistryModel } from './model.js';
-import { forEachSubschema, isObject } from './schemas.js';
+import { forEachSubschema, isObject, RegistryProblem } from './schemas.js';
 import { getAtPointer } from './pointer.js';
 
 // ajv-formats is CommonJS (`module.exports = fn`): under NodeNext its function is the namespace's `default`.
@@ -126,6 +126,10 @@ export function checkSchemas(model: RegistryModel, options: { strict?: boolean }
           if (payload.form === 'none') continue;
           ajv.getSchema(payload.schemaId);
         } catch (error) {
+          if (error instanceof RegistryProblem) {
+            diagnostics.push(error.diagnostic);
+            continue;
+          }
           const message = (error as Error).message;
           diagnostics.push({
             ...at(payload.file, payload.pointer),

@@ -65,7 +65,11 @@ export async function inspectRegistry(options: LoadOptions = {}): Promise<Inspec
     } catch {
       text = undefined;
     }
-    if (text !== undefined) found.push(...(await validateCached(model, file, text, source)));
+    if (text !== undefined) {
+      // The parser's view of a problem the reader already reported (e.g. a broken $ref) is a duplicate.
+      const known = new Set(found.map((d) => `${d.file}\0${d.pointer ?? ''}`));
+      found.push(...(await validateCached(model, file, text, source)).filter((d) => !known.has(`${d.file}\0${d.pointer ?? ''}`)));
+    }
   }
   if (options.schemas !== false && !found.some(isError)) found.push(...checkSchemas(model, { strict: options.strict === true }));
   const sorted = sortDiagnostics(found);

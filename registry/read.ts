@@ -113,6 +113,38 @@ export function readRegistry(options: ReadOptions): ReadResult {
   const channelByPointer = new Map<string, string>();
   const messagesByChannel = new Map<string, string[]>();
   const eventTypeByMessage = new Map<string, string>();
+  const badChannels = new Set<string>();
+  const channelTopics = new Map<string, { topic: string; pointer: string }>();
+
+  /** Channel-level settings, checked once per channel whatever its messages say. */
+  function checkChannel(channel: Record<string, unknown>, channelId: string, channelFile: string, channelPointer: string): boolean {
+    const where = (token: string): string => joinPointer(channelPointer, token);
+    let ok = true;
+    const declaredAggregate = channel['x-aggregate-type'];
+    if (declaredAggregate !== undefined && (typeof declaredAggregate !== 'string' || declaredAggregate === '')) {
+      report(channelFile, where('x-aggregate-type'), 'aggregate-type', 'x-aggregate-type must be a non-empty string', "remove it to use the event type's first segment");
+      ok = false;
+    }
+    const ordering = channel['x-ordering-key'];
+    if (ordering !== undefined && ordering !== null && ordering !== 'aggregateId') {
+      report(channelFile, where('x-ordering-key'), 'ordering-key', `x-ordering-key must be 'aggregateId' or absent, not ${JSON.stringify(ordering)}`, 'write x-ordering-key: aggregateId, or remove it for unordered events');
+      ok = false;
+    }
+    const address = typeof channel.address === 'string' ? channel.address : null;
+    const topicResult = topicOf(channel, channelId, address);
+    const topicPointer = topicResult.pointer === '' ? channelPointer : where(topicResult.pointer);
+    if (topicResult.error) {
+      report(channelFile, topicPointer, 'topic-id', topicResult.error, 'set x-topic on the channel to a valid Pub/Sub topic id (3–255 characters, a letter first, then letters, digits and - _ . ~ + %)');
+      return false;
+    }
+    const sharing = [...channelTopics].find(([, value]) => value.topic === topicResult.topic);
+    if (sharing) {
+      report(channelFile, topicPointer, 'topic-collision', `channels '${sharing[0]}' and '${channelId}' both map to the topic '${topicResult.topic}'`, 'set x-topic on one of them');
+      return false;
+    }
+    channelTopics.set(channelId, { topic: topicResult.topic, pointer: topicPointer });
+    return ok;
+  }
   for (const [channelId, rawChannel] of Object.entries(channels)) {
     const channelPointer = joinPointer('', 'channels', channelId);
     channelByPointer.set(channelPointer, channelId);
@@ -124,6 +156,7 @@ export function readRegistry(options: ReadOptions): ReadResult {
     }
     const channel = followed.value;
     const channelLocation = at(followed.file, followed.pointer);
+    if (!checkChannel(channel, channelId, followed.file, followed.pointer)) badChannels.add(channelId);
     const messages = isObject(channel.messages) ? channel.messages : {};
     const keys: string[] = [];
     for (const [messageKey, rawMessage] of Object.entries(messages)) {
@@ -265,7 +298,6 @@ export function readRegistry(options: ReadOptions): ReadResult {
     list.push(candidate);
     byType.set(candidate.version.eventType, list);
   }
-  const topics = new Map<string, { channelId: string; eventType: string }>();
   for (const eventType of [...byType.keys()].sort(compareStrings)) {
     const list = byType.get(eventType)!;
     const first = list[0]!;
@@ -291,42 +323,23 @@ export function readRegistry(options: ReadOptions): ReadResult {
     const channel = first.channel;
     const channelPointer = first.channelLocation.pointer;
     const channelFile = first.channelLocation.file;
-    const where = (token: string): string => joinPointer(channelPointer, token);
     if (channelIds.length > 1) {
       report(channelFile, channelPointer, 'event-on-several-channels', `event type '${eventType}' is listed on channels ${channelIds.join(', ')}: it is published on the topic of '${first.channelId}'`, undefined, 'warning');
     }
 
+    if (badChannels.has(first.channelId)) continue;
     const declaredAggregate = channel['x-aggregate-type'];
     let aggregateType: string;
     let aggregateTypeInferred = false;
-    if (declaredAggregate !== undefined && (typeof declaredAggregate !== 'string' || declaredAggregate === '')) {
-      report(channelFile, where('x-aggregate-type'), 'aggregate-type', 'x-aggregate-type must be a non-empty string', 'remove it to use the event type\'s first segment');
-      continue;
-    } else if (typeof declaredAggregate === 'string') aggregateType = declaredAggregate;
+    if (typeof declaredAggregate === 'string') aggregateType = declaredAggregate;
     else {
       aggregateType = eventType.split(/[./:]/).find((segment) => segment !== '') ?? eventType;
       aggregateTypeInferred = true;
     }
-
     const ordering = channel['x-ordering-key'];
-    if (ordering !== undefined && ordering !== null && ordering !== 'aggregateId') {
-      report(channelFile, where('x-ordering-key'), 'ordering-key', `x-ordering-key must be 'aggregateId' or absent, not ${JSON.stringify(ordering)}`, "write x-ordering-key: aggregateId, or remove it for unordered events");
-    }
-
     const address = typeof channel.address === 'string' ? channel.address : null;
     const parameters = address ? [...address.matchAll(/\{([^}]*)\}/g)].map((match) => match[1]!) : [];
-    const topicResult = topicOf(channel, first.channelId, address);
-    if (topicResult.error) {
-      report(channelFile, topicResult.pointer === '' ? channelPointer : where(topicResult.pointer), 'topic-id', topicResult.error, "set x-topic on the channel to a valid Pub/Sub topic id (3–255 characters, a letter first, then letters, digits and - _ . ~ + %)");
-      continue;
-    }
-    const topic = topicResult.topic;
-    const sharing = topics.get(topic);
-    if (sharing && sharing.channelId !== first.channelId) {
-      report(channelFile, topicResult.pointer === '' ? channelPointer : where(topicResult.pointer), 'topic-collision', `channels '${sharing.channelId}' and '${first.channelId}' both map to the topic '${topic}'`, 'set x-topic on one of them');
-      continue;
-    }
-    topics.set(topic, { channelId: first.channelId, eventType });
+    const topic = channelTopics.get(first.channelId)!.topic;
 
     const compatibility = channel['x-compatibility'];
     const reason = channel['x-compatibility-reason'];
@@ -414,6 +427,11 @@ export function readRegistry(options: ReadOptions): ReadResult {
       parties,
       ...(typeof operation.title === 'string' && { title: operation.title }),
     });
+  }
+
+  // Every file a payload reaches, loaded now (and every $ref checked), so problems show here.
+  for (const version of model.events.flatMap((event) => event.versions)) {
+    if (version.payload.form !== 'none') attempt(() => store.reachableFiles(version.payload.file, version.payload.pointer));
   }
 
   // Schema hygiene that ajv cannot see.

@@ -161,10 +161,11 @@ export class SchemaStore {
     const filePart = hash === -1 ? ref : ref.slice(0, hash);
     let pointer = hash === -1 ? '' : ref.slice(hash + 1);
     const fail = (code: string, message: string, hint?: string): never => {
+      const where = `${at}/$ref`;
       throw new RegistryProblem({
         file: displayPath(fromFile),
-        pointer: at,
-        ...this.locate(fromFile, at),
+        pointer: where,
+        ...this.locate(fromFile, where),
         code,
         message: `$ref ${JSON.stringify(ref)}: ${message}`,
         ...(hint !== undefined && { hint }),
@@ -181,7 +182,13 @@ export class SchemaStore {
     if (ABSOLUTE_URI.test(filePart)) fail('unresolved-ref', 'only relative file references are supported', 'reference the file by a path relative to this file');
     if (pointer !== '' && !pointer.startsWith('/')) fail('unresolved-ref', 'the fragment must be a JSON pointer', 'write #/definitions/Name');
     const file = filePart === '' ? fromFile : path.resolve(path.dirname(fromFile), decodeURIComponent(filePart));
-    const document = this.load(file);
+    let document: unknown;
+    try {
+      document = this.load(file);
+    } catch (error) {
+      if (!(error instanceof RegistryProblem) || error.diagnostic.code !== 'file-unreadable') throw error;
+      fail('unresolved-ref', `cannot read ${this.relative(file)}: ${error.diagnostic.message.replace(/^cannot read the file: /, '')}`, 'check the path: it is relative to the file the $ref is written in');
+    }
     if (filePart !== '' && fromFile !== this.documentFile) this.checkIdAgreement(fromFile, filePart, file, fail);
     const schema = getAtPointer(document, pointer);
     if (schema === undefined || !(isObject(schema) || typeof schema === 'boolean')) {

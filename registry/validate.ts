@@ -21,7 +21,9 @@ export async function validateAsyncApi(file: string, text: string, source: Regis
   const readFile = (uri: { toString(): string }): string => source.readText(fileURLToPath(uri.toString()));
   // A remote reference reads as an empty document: the registry reader reports it ("remote-ref").
   const offline = (): string => '{}';
-  const { diagnostics } = await sharedParser.parse(text, {
+  let parsed: Awaited<ReturnType<Parser['parse']>>;
+  try {
+    parsed = await sharedParser.parse(text, {
     source: absolute,
     __unstable: {
       resolver: {
@@ -32,8 +34,15 @@ export async function validateAsyncApi(file: string, text: string, source: Regis
         ],
       },
     },
-  });
+    });
+  } catch (error) {
+    // The parser itself failed (e.g. on a '__proto__' key): one finding, not a crash.
+    return [{ file: displayPath(absolute), pointer: '', code: 'parser-failed', message: `@asyncapi/parser failed: ${(error as Error).message}` }];
+  }
+  const { diagnostics } = parsed;
   return diagnostics
+    // Information and hints (e.g. "a newer AsyncAPI version exists") are advice, not findings.
+    .filter((diagnostic) => diagnostic.severity <= ERROR + 1)
     .filter((diagnostic) => !/FetchError|ENOTFOUND|remote/i.test(diagnostic.message) || diagnostic.severity !== ERROR)
     .map((diagnostic) => {
       const where = diagnostic.source ? String(diagnostic.source) : absolute;
