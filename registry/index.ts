@@ -9,5 +9,6 @@ export { RegistryError, formatDiagnostic, sortDiagnostics, displayPath, type Reg
 export { SchemaStore, forEachRef, forEachSubschema, isObject, RegistryProblem, type JsonSchema, type ResolvedRef } from './schemas.js';
 export { escapeToken, unescapeToken, toPointer, joinPointer, splitPointer, getAtPointer } from './pointer.js';
 export { createSchemaAjv, checkSchemas, unknownFormats } from './ajv.js';
+export { validateAsyncApi } from './validate.js';
 export { registryCatalog, compilePayloadValidators, toPayloadValidator, toValidationIssue } from './catalog.js';
 export type * from './model.js';
