@@ -68,7 +68,13 @@ export async function inspectRegistry(options: LoadOptions = {}): Promise<Inspec
     if (text !== undefined) {
       // The parser's view of a problem the reader already reported (e.g. a broken $ref) is a duplicate.
       const known = new Set(found.map((d) => `${d.file}\0${d.pointer ?? ''}`));
-      found.push(...(await validateCached(model, file, text, source)).filter((d) => !known.has(`${d.file}\0${d.pointer ?? ''}`)));
+      // What the parser says about a payload whose remote reference was not fetched is noise.
+      const remote = found.filter((d) => d.code === 'remote-ref').map((d) => `${d.file}\0${(d.pointer ?? '').replace(/(\/schema)?\/\$ref$/, '')}`);
+      const parserFindings = (await validateCached(model, file, text, source)).filter((d) => {
+        const where = `${d.file}\0${d.pointer ?? ''}`;
+        return !known.has(where) && !remote.some((prefix) => where.startsWith(prefix));
+      });
+      found.push(...parserFindings);
     }
   }
   if (options.schemas !== false && !found.some(isError)) found.push(...checkSchemas(model, { strict: options.strict === true }));

@@ -43,6 +43,8 @@ export async function validateAsyncApi(file: string, text: string, source: Regis
   return diagnostics
     // Information and hints (e.g. "a newer AsyncAPI version exists") are advice, not findings.
     .filter((diagnostic) => diagnostic.severity <= ERROR + 1)
+    // Findings inside a remote document (never fetched: read as '{}'); the reader reports the reference.
+    .filter((diagnostic) => !/^https?:/i.test(String(diagnostic.source ?? '')))
     .filter((diagnostic) => !/FetchError|ENOTFOUND|remote/i.test(diagnostic.message) || diagnostic.severity !== ERROR)
     .map((diagnostic) => {
       const where = diagnostic.source ? String(diagnostic.source) : absolute;
