@@ -202,17 +202,21 @@ function nameEverything(model: RegistryModel): RegistryModel {
 
   // Every $ref target reachable from a payload, found breadth-first, then named in key order.
   const targets = new Map<string, { file: string; pointer: string; schema: JsonSchema | boolean }>();
-  const queue: Array<{ file: string; schema: unknown }> = model.events.flatMap((event) =>
-    event.versions.map((version) => ({ file: version.schemaPath, schema: version.schema as unknown })),
+  const queue: Array<{ file: string; pointer: string; schema: unknown }> = model.events.flatMap((event) =>
+    event.versions.map((version) => ({ file: version.schemaPath, pointer: version.schemaPointer, schema: version.schema as unknown })),
   );
   while (queue.length > 0) {
-    const { file, schema } = queue.shift()!;
-    forEachRef(schema, (ref, at) => {
-      const resolved = model.store.resolve(file, ref, at);
-      if (targets.has(resolved.key)) return;
-      targets.set(resolved.key, resolved);
-      queue.push({ file: resolved.file, schema: resolved.schema });
-    });
+    const { file, pointer, schema } = queue.shift()!;
+    forEachRef(
+      schema,
+      (ref, at) => {
+        const resolved = model.store.resolve(file, ref, at);
+        if (targets.has(resolved.key)) return;
+        targets.set(resolved.key, resolved);
+        queue.push({ file: resolved.file, pointer: resolved.pointer, schema: resolved.schema });
+      },
+      pointer,
+    );
   }
   for (const target of targets.values()) assertNoProtoProperty(model.store, target.file, target.schema, target.pointer);
 

@@ -236,6 +236,6 @@ function versionTypesContext(model: RegistryModel, event: EventTypeModel, versio
       nestedNames: model.nestedNames,
       file: version.schemaPath,
       declaring: version.schema,
-    }),
+    }, version.schemaPointer),
   };
 }

@@ -7,7 +7,7 @@ import type { Ajv, AnySchemaObject, ValidateFunction } from 'ajv';
 import * as ajvStandalone from 'ajv/dist/standalone/index.js';
 import { ValidatorCompileError } from './errors.js';
 import type { EventVersionModel, RegistryModel } from './model.js';
-import { createSchemaAjv, unknownFormats } from '../registry/ajv.js';
+import { createSchemaAjv, forAjv, unknownFormats } from '../registry/ajv.js';
 
 // ajv's standalone module is CommonJS (`module.exports = fn`): under NodeNext its function is the namespace's `default`.
 const standaloneCode = ajvStandalone.default as unknown as (ajv: Ajv, validate: ValidateFunction) => string;
@@ -39,7 +39,7 @@ export function compileStandaloneValidator(model: RegistryModel, version: EventV
     } else {
       // Only the files this payload reaches: validators stay independent of unrelated schemas.
       for (const file of model.store.reachableFiles(version.schemaPath, version.schemaPointer)) {
-        ajv.addSchema(model.store.load(file) as AnySchemaObject, model.store.idOf(file));
+        ajv.addSchema(forAjv(model.store.load(file)) as AnySchemaObject, model.store.idOf(file));
       }
       validate = ajv.getSchema(version.schemaId);
     }

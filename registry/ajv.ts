@@ -121,7 +121,7 @@ export function checkSchemas(model: RegistryModel, options: { strict?: boolean }
             const id = model.store.idOf(file);
             if (added.has(id)) continue;
             added.add(id);
-            ajv.addSchema(model.store.load(file) as AnySchemaObject, id);
+            ajv.addSchema(forAjv(model.store.load(file)) as AnySchemaObject, id);
           }
           if (payload.form === 'none') continue;
           ajv.getSchema(payload.schemaId);
@@ -144,6 +144,44 @@ export function checkSchemas(model: RegistryModel, options: { strict?: boolean }
     if (!strict && diagnostics.some((d) => d.severity !== 'warning')) break;
   }
   return diagnostics;
+}
+
+/** Keywords kept beside a `$ref`: annotations and the containers other `$ref`s point into. */
+const KEPT_BESIDE_REF = new Set(['$ref', 'title', 'description', 'examples', 'default', '$comment', 'deprecated', 'readOnly', 'writeOnly', 'definitions', '$defs']);
+
+const ajvCopies = new WeakMap<object, unknown>();
+
+/**
+ * The document as ajv should see it: draft-07 ignores every keyword beside a `$ref` (ajv 8
+ * applies them), so validation keywords there are dropped. The same object when there is none.
+ */
+export function forAjv(document: unknown): unknown {
+  if (document === null || typeof document !== 'object') return document;
+  const cached = ajvCopies.get(document);
+  if (cached !== undefined) return cached;
+  const strip = (value: unknown, root: boolean): unknown => {
+    if (Array.isArray(value)) {
+      const items = value.map((item) => strip(item, false));
+      return items.some((item, index) => item !== value[index]) ? items : value;
+    }
+    if (!isObject(value)) return value;
+    let changed = false;
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (typeof value.$ref === 'string' && !KEPT_BESIDE_REF.has(key) && !(root && key === '$id') && key !== 'examples' && !key.startsWith('x-')) {
+        changed = true;
+        continue;
+      }
+      // Values of annotations are data, not schemas.
+      const next = ['examples', 'default', 'const', 'enum'].includes(key) ? item : strip(item, false);
+      if (next !== item) changed = true;
+      copy[key] = next;
+    }
+    return changed ? copy : value;
+  };
+  const result = strip(document, true);
+  ajvCopies.set(document, result);
+  return result;
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv';
 import type { EventCatalog, EventTypeEntry, EventVersionEntry } from '../runtime/catalog.js';
 import type { PayloadValidator, ValidationIssue } from '../runtime/validation.js';
-import { createSchemaAjv, unknownFormats } from './ajv.js';
+import { createSchemaAjv, forAjv, unknownFormats } from './ajv.js';
 import type { RegistryModel } from './model.js';
 
 export function toValidationIssue(error: ErrorObject): ValidationIssue {
@@ -37,7 +37,7 @@ export function compilePayloadValidators(model: RegistryModel): Map<string, Vali
       const id = model.store.idOf(file);
       if (added.has(id)) continue;
       added.add(id);
-      ajv.addSchema(model.store.load(file) as AnySchemaObject, id);
+      ajv.addSchema(forAjv(model.store.load(file)) as AnySchemaObject, id);
     }
     const validate = ajv.getSchema(payload.schemaId);
     if (!validate) throw new Error(`internal: ajv does not know ${payload.schemaId}`);

@@ -89,17 +89,21 @@ export class SchemaStore {
   /** `file` and every file its `$ref`s reach from `pointer`, transitively, sorted by relative path. */
   reachableFiles(file: string, pointer = ''): string[] {
     const seen = new Set<string>([file]);
-    const queue: Array<{ file: string; schema: unknown }> = [{ file, schema: getAtPointer(this.load(file), pointer) }];
+    const queue: Array<{ file: string; pointer: string; schema: unknown }> = [{ file, pointer, schema: getAtPointer(this.load(file), pointer) }];
     const visited = new Set<string>();
     while (queue.length > 0) {
       const current = queue.shift()!;
-      forEachRef(current.schema, (ref, at) => {
-        const target = this.resolve(current.file, ref, at);
-        if (visited.has(target.key)) return;
-        visited.add(target.key);
-        seen.add(target.file);
-        queue.push({ file: target.file, schema: target.schema });
-      });
+      forEachRef(
+        current.schema,
+        (ref, at) => {
+          const target = this.resolve(current.file, ref, at);
+          if (visited.has(target.key)) return;
+          visited.add(target.key);
+          seen.add(target.file);
+          queue.push({ file: target.file, pointer: target.pointer, schema: target.schema });
+        },
+        current.pointer,
+      );
     }
     return [...seen].sort((a, b) => compare(this.relative(a), this.relative(b)));
   }
@@ -155,7 +159,13 @@ export class SchemaStore {
     return entry;
   }
 
-  /** Resolves `ref` written in `fromFile` at pointer `at`. Throws `RegistryProblem`. */
+  /**
+   * Resolves `ref` written in `fromFile` at pointer `at` (the pointer of the schema holding it,
+   * from the file's root). The reference is first resolved as a URI against the base URI there
+   * (the file's `$id` and embedded `$id`s on the way, as ajv does) and looked up among the loaded
+   * documents, their embedded `$id`s and `#name` anchors; otherwise it names a file relative to
+   * `fromFile`. Throws `RegistryProblem`.
+   */
   resolve(fromFile: string, ref: string, at: string): ResolvedRef {
     const hash = ref.indexOf('#');
     const filePart = hash === -1 ? ref : ref.slice(0, hash);
@@ -176,11 +186,18 @@ export class SchemaStore {
     } catch {
       fail('unresolved-ref', 'the fragment is not valid percent-encoding');
     }
+    const byId = this.resolveById(fromFile, filePart, pointer, at);
+    if (byId) {
+      if (byId.schema === undefined || !(isObject(byId.schema) || typeof byId.schema === 'boolean')) {
+        fail('unresolved-ref', `nothing (or no schema) at '${byId.pointer}' in ${this.relative(byId.file)}`);
+      }
+      return { file: byId.file, pointer: byId.pointer, key: `${this.relative(byId.file)}#${byId.pointer}`, schema: byId.schema as JsonSchema | boolean };
+    }
     if (/^https?:/i.test(filePart)) {
       fail('remote-ref', 'remote reference: the registry reads no network', 'download the file next to the registry and reference it by relative path');
     }
-    if (ABSOLUTE_URI.test(filePart)) fail('unresolved-ref', 'only relative file references are supported', 'reference the file by a path relative to this file');
-    if (pointer !== '' && !pointer.startsWith('/')) fail('unresolved-ref', 'the fragment must be a JSON pointer', 'write #/definitions/Name');
+    if (ABSOLUTE_URI.test(filePart)) fail('unresolved-ref', 'no loaded document has this URI as its $id', 'reference the file by a path relative to this file');
+    if (pointer !== '' && !pointer.startsWith('/')) fail('unresolved-ref', `no '$id: "#${pointer}"' anchor found`, 'write a JSON pointer such as #/definitions/Name');
     const file = filePart === '' ? fromFile : path.resolve(path.dirname(fromFile), decodeURIComponent(filePart));
     let document: unknown;
     try {
@@ -195,6 +212,80 @@ export class SchemaStore {
       fail('unresolved-ref', `nothing (or no schema) at '${pointer}' in ${this.relative(file)}`);
     }
     return { file, pointer, key: `${this.relative(file)}#${pointer}`, schema: schema as JsonSchema | boolean };
+  }
+
+  /** The base URI in effect at `pointer` of `file`: its effective `$id`, changed by embedded `$id`s (not beside a `$ref`). */
+  baseAt(file: string, pointer: string): string {
+    let base = this.idOf(file);
+    let node: unknown = this.load(file);
+    let tokens: string[];
+    try {
+      tokens = splitPointer(pointer);
+    } catch {
+      tokens = [];
+    }
+    for (const token of tokens) {
+      node = isObject(node) || Array.isArray(node) ? (node as Record<string, unknown>)[token] : undefined;
+      if (isObject(node) && typeof node.$id === 'string' && node.$ref === undefined) base = joinUri(node.$id, base) ?? base;
+    }
+    return base;
+  }
+
+  /** A reference found by URI among the loaded documents (root ids, embedded ids, anchors). */
+  private resolveById(fromFile: string, filePart: string, fragment: string, at: string): { file: string; pointer: string; schema: unknown } | undefined {
+    if (fromFile === this.documentFile && filePart !== '') return undefined;
+    let base: string;
+    try {
+      base = this.baseAt(fromFile, at);
+    } catch {
+      return undefined;
+    }
+    const target = joinUri(filePart, base);
+    if (target === undefined) return undefined;
+    const resource = this.findResource(target);
+    if (!resource) return undefined;
+    if (fragment === '' || fragment.startsWith('/')) {
+      const pointer = `${resource.pointer}${fragment}`;
+      return { file: resource.file, pointer, schema: getAtPointer(this.load(resource.file), pointer) };
+    }
+    const anchor = this.findResource(`${target}#${fragment}`);
+    return anchor ? { file: anchor.file, pointer: anchor.pointer, schema: getAtPointer(this.load(anchor.file), anchor.pointer) } : undefined;
+  }
+
+  /** The loaded document or embedded schema whose (resolved) `$id` is `uri` ('#name' for anchors). */
+  private findResource(uri: string): { file: string; pointer: string } | undefined {
+    for (const file of this.files.keys()) {
+      if (file === this.documentFile) continue;
+      if (stripHash(this.idOf(file)) === uri) return { file, pointer: '' };
+      const found = this.embeddedIds(file).get(uri);
+      if (found !== undefined) return { file, pointer: found };
+    }
+    return undefined;
+  }
+
+  private readonly embedded = new Map<string, { root: string; ids: Map<string, string> }>();
+
+  /** Embedded `$id`s (and `#name` anchors) of a file, resolved against their parents: uri → pointer. */
+  private embeddedIds(file: string): Map<string, string> {
+    const root = this.idOf(file);
+    const cached = this.embedded.get(file);
+    if (cached && cached.root === root) return cached.ids;
+    const ids = new Map<string, string>();
+    const walk = (schema: unknown, pointer: string, base: string): void => {
+      if (!isObject(schema)) return;
+      let here = base;
+      if (typeof schema.$id === 'string' && schema.$ref === undefined && pointer !== '') {
+        if (schema.$id.startsWith('#')) ids.set(`${stripHash(base)}${schema.$id}`, pointer);
+        else {
+          here = joinUri(schema.$id, base) ?? base;
+          ids.set(stripHash(here), pointer);
+        }
+      }
+      forEachChild(schema, (child, childPointer) => walk(child, `${pointer}${childPointer}`, here));
+    };
+    walk(this.load(file), '', root);
+    this.embedded.set(file, { root, ids });
+    return ids;
   }
 
   /**
@@ -268,6 +359,30 @@ export function parseYamlData(text: string): unknown {
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const stripHash = (uri: string): string => uri.replace(/#.*$/, '');
+
+/** `reference` resolved against `base` (fragment removed), or undefined when it is no URI there. */
+function joinUri(reference: string, base: string): string | undefined {
+  try {
+    return stripHash(new URL(reference, base).href);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The direct subschemas of a schema, with their pointer relative to it. */
+function forEachChild(schema: Record<string, unknown>, visit: (child: unknown, pointer: string) => void): void {
+  for (const keyword of SCHEMA_KEYWORDS) if (isObject(schema[keyword])) visit(schema[keyword], `/${keyword}`);
+  for (const keyword of SCHEMA_ARRAY_KEYWORDS) {
+    const list = schema[keyword];
+    if (Array.isArray(list)) list.forEach((item, index) => visit(item, `/${keyword}/${index}`));
+  }
+  for (const keyword of SCHEMA_MAP_KEYWORDS) {
+    const map = schema[keyword];
+    if (isObject(map)) for (const [key, item] of Object.entries(map)) visit(item, `/${keyword}/${escapeToken(key)}`);
+  }
+}
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
