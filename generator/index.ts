@@ -9,7 +9,7 @@ import { buildModel, type EventVersionModel, type RegistryModel } from './model.
 import { GENERATED_HEADER, renderFiles } from './render.js';
 import { compileStandaloneValidator } from './validators.js';
 import { avroDefinitionPath, avroVersionExtension, serializeAvroSchema } from './avro/index.js';
-import { loadRegistry, RegistryError, RegistryProblem, type RegistryModel as Registry, type RegistrySource } from '../registry/index.js';
+import { loadRegistry, RegistryError, RegistryProblem, type RegistryDiagnostic, type RegistryModel as Registry, type RegistrySource } from '../registry/index.js';
 
 export * from './errors.js';
 export type { RegistryModel, EventTypeModel, EventVersionModel, NamedDefinitionModel } from './model.js';
@@ -55,6 +55,8 @@ export interface GenerateResult {
   written: string[];
   /** With `check`: files missing, different or no longer generated. Without: files removed. */
   stale: string[];
+  /** Registry findings that did not stop generation (ajv strict-mode lint, unknown formats, …). */
+  warnings: RegistryDiagnostic[];
 }
 
 /** Renders the SDK for a registry as `relative path → formatted source`, writing nothing. */
@@ -117,7 +119,9 @@ async function renderModel(
 
 export async function generate(options: GenerateOptions = {}): Promise<GenerateResult> {
   const out = path.resolve(options.out ?? DEFAULT_OUT);
-  const files = await renderRegistry(options);
+  const registry = await loadRegistry({ file: options.input ?? DEFAULT_INPUT, ...(options.source && { source: options.source }), strict: options.strict === true });
+  const files = await renderRegistry({ ...options, registry });
+  const warnings = registry.warnings;
   const existing = await listGeneratedFiles(out);
   const written: string[] = [];
   for (const [file, source] of files) {
@@ -126,14 +130,14 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   }
   const extra = existing.filter((file) => !files.has(file));
   if (options.check) {
-    return { files: [...files.keys()], written, stale: [...written, ...extra].sort() };
+    return { files: [...files.keys()], written, stale: [...written, ...extra].sort(), warnings };
   }
   for (const file of written) {
     await mkdir(path.dirname(path.join(out, file)), { recursive: true });
     await writeFile(path.join(out, file), files.get(file)!);
   }
   for (const file of extra) await rm(path.join(out, file));
-  return { files: [...files.keys()], written, stale: extra };
+  return { files: [...files.keys()], written, stale: extra, warnings };
 }
 
 /**

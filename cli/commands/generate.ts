@@ -71,6 +71,7 @@ export async function run(flags: GenerateFlags): Promise<number> {
       avro: flags.avro,
       strict: flags.strict === true,
     });
+    for (const warning of result.warnings) process.stderr.write(`${formatDiagnostic(warning)}\n`);
     if (flags.check) {
       if (result.stale.length === 0) {
         process.stdout.write(`${flags.out}: up to date (${result.files.length} files)\n`);
