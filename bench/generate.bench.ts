@@ -11,7 +11,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { renderRegistry } from '../generator/index.js';
-import { parseRegistry } from '../generator/parse.js';
+import { loadRegistry } from '../registry/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SIZES = [50, 100, 200];
@@ -88,9 +88,9 @@ async function timeRender(input: string): Promise<{ totalMs: number; parseMs: nu
   for (let run = 0; run < RUNS; run += 1) {
     const start = performance.now();
     const cpuStart = cpuMs();
-    const parsed = await parseRegistry(input);
+    const registry = await loadRegistry({ file: input });
     parses.push(performance.now() - start);
-    files = (await renderRegistry({ input, parsed })).size;
+    files = (await renderRegistry({ input, registry })).size;
     totals.push(performance.now() - start);
     cpu.push(cpuMs() - cpuStart);
   }
@@ -98,7 +98,7 @@ async function timeRender(input: string): Promise<{ totalMs: number; parseMs: nu
 }
 
 const coldStart = performance.now();
-await parseRegistry(path.join(ROOT, 'asyncapi.yaml'));
+await loadRegistry({ file: path.join(ROOT, 'asyncapi.yaml') });
 const coldParseMs = performance.now() - coldStart;
 
 const rows: Array<{ name: string; events: number; totalMs: number; parseMs: number; cpuMs: number; files: number }> = [];

@@ -6,15 +6,14 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatSource } from './format.js';
 import { buildModel, type EventVersionModel, type RegistryModel } from './model.js';
-import { parseRegistry, type ParsedRegistry } from './parse.js';
 import { GENERATED_HEADER, renderFiles } from './render.js';
-import { checkSchemaFiles, compileStandaloneValidator } from './validators.js';
+import { compileStandaloneValidator } from './validators.js';
 import { avroDefinitionPath, avroVersionExtension, serializeAvroSchema } from './avro/index.js';
+import { loadRegistry, RegistryError, RegistryProblem, type RegistryDiagnostic, type RegistryModel as Registry, type RegistrySource } from '../registry/index.js';
 
 export * from './errors.js';
 export type { RegistryModel, EventTypeModel, EventVersionModel, NamedDefinitionModel } from './model.js';
 export { buildModel } from './model.js';
-export { parseRegistry } from './parse.js';
 
 export const DEFAULT_INPUT = 'asyncapi.yaml';
 export const DEFAULT_OUT = 'generated';
@@ -37,10 +36,16 @@ export interface GenerateOptions {
    */
   extendVersion?: (version: EventVersionModel, model: RegistryModel) => Record<string, unknown> | undefined;
   /**
-   * Convert every event version to its Pub/Sub Avro schema: written to `avro/<type>/<n>.avsc` and
-   * to the catalog's `avroSchema` (default true). A schema Avro cannot represent is an error.
+   * Convert the versions of every event whose channel binding asks for a Pub/Sub schema
+   * (`bindings.googlepubsub.schemaSettings`) to Avro: written to `avro/<type>/<n>.avsc` and to
+   * the catalog's `avroSchema` (default true). There, a schema Avro cannot represent is an error;
+   * elsewhere Avro plays no part.
    */
   avro?: boolean;
+  /** ajv strict-mode findings in the payload schemas are errors (default: warnings). */
+  strict?: boolean;
+  /** Where the registry's files are read from (default: the disk). */
+  source?: RegistrySource;
 }
 
 export interface GenerateResult {
@@ -50,27 +55,45 @@ export interface GenerateResult {
   written: string[];
   /** With `check`: files missing, different or no longer generated. Without: files removed. */
   stale: string[];
+  /** Registry findings that did not stop generation (ajv strict-mode lint, unknown formats, …). */
+  warnings: RegistryDiagnostic[];
 }
 
 /** Renders the SDK for a registry as `relative path → formatted source`, writing nothing. */
 export async function renderRegistry(
-  options: Pick<GenerateOptions, 'input' | 'runtimeImport' | 'bindRuntimeClasses' | 'extendVersion' | 'avro'> & {
-    parsed?: ParsedRegistry;
+  options: Pick<GenerateOptions, 'input' | 'runtimeImport' | 'bindRuntimeClasses' | 'extendVersion' | 'avro' | 'strict' | 'source'> & {
+    /** An already loaded registry (skips loading). */
+    registry?: Registry;
   } = {},
 ): Promise<Map<string, string>> {
-  const parsed = options.parsed ?? (await parseRegistry(options.input ?? DEFAULT_INPUT));
-  const model = buildModel(parsed);
-  checkSchemaFiles(model);
+  const registry =
+    options.registry ??
+    (await loadRegistry({ file: options.input ?? DEFAULT_INPUT, ...(options.source && { source: options.source }), strict: options.strict === true }));
+  try {
+    return await renderModel(buildModel(registry), options);
+  } catch (error) {
+    // A problem only the generator's walk reaches (e.g. a $ref no payload compiles through).
+    if (error instanceof RegistryProblem) throw new RegistryError(error.diagnostic.file, [error.diagnostic]);
+    throw error;
+  }
+}
+
+async function renderModel(
+  model: RegistryModel,
+  options: Pick<GenerateOptions, 'runtimeImport' | 'bindRuntimeClasses' | 'extendVersion' | 'avro'>,
+): Promise<Map<string, string>> {
   const standaloneCode = new Map<string, string>();
   const avroFiles = new Map<string, string>();
-  const toAvro = options.avro === false ? undefined : avroVersionExtension();
+  const avroExtension = options.avro === false ? undefined : avroVersionExtension();
+  const refs = { rootDir: model.rootDir, loadRef: (uri: string) => model.store.findById(uri) };
   for (const event of model.events) {
-    // Without Avro schemas there is nothing to encode Avro with: the topic carries plain JSON.
+    // Avro only where the binding asks for a Pub/Sub schema; without one the topic carries plain JSON.
+    const toAvro = event.pubsubSchema ? avroExtension : undefined;
     if (!toAvro) event.payloadEncoding = 'json';
     for (const version of event.versions) {
-      standaloneCode.set(version.schemaFile, compileStandaloneValidator(model, version));
+      standaloneCode.set(version.schemaKey, compileStandaloneValidator(model, version));
       if (toAvro) {
-        const { avroSchema } = toAvro(version, model);
+        const { avroSchema } = toAvro({ ...version, schema: version.schema }, refs);
         version.extras.avroSchema = avroSchema;
         avroFiles.set(avroDefinitionPath(version.eventType, version.version), serializeAvroSchema(avroSchema));
       }
@@ -96,7 +119,9 @@ export async function renderRegistry(
 
 export async function generate(options: GenerateOptions = {}): Promise<GenerateResult> {
   const out = path.resolve(options.out ?? DEFAULT_OUT);
-  const files = await renderRegistry(options);
+  const registry = await loadRegistry({ file: options.input ?? DEFAULT_INPUT, ...(options.source && { source: options.source }), strict: options.strict === true });
+  const files = await renderRegistry({ ...options, registry });
+  const warnings = registry.warnings;
   const existing = await listGeneratedFiles(out);
   const written: string[] = [];
   for (const [file, source] of files) {
@@ -105,14 +130,14 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   }
   const extra = existing.filter((file) => !files.has(file));
   if (options.check) {
-    return { files: [...files.keys()], written, stale: [...written, ...extra].sort() };
+    return { files: [...files.keys()], written, stale: [...written, ...extra].sort(), warnings };
   }
   for (const file of written) {
     await mkdir(path.dirname(path.join(out, file)), { recursive: true });
     await writeFile(path.join(out, file), files.get(file)!);
   }
   for (const file of extra) await rm(path.join(out, file));
-  return { files: [...files.keys()], written, stale: extra };
+  return { files: [...files.keys()], written, stale: extra, warnings };
 }
 
 /**

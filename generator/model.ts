@@ -4,10 +4,10 @@
  * naming function, so rendering is a pure function of the model.
  */
 import path from 'node:path';
-import { RegistryModelError } from './errors.js';
 import { NameScope } from './naming.js';
-import { displayPath, toJsonPointer, type ParsedRegistry } from './parse.js';
-import { SchemaStore, forEachRef, forEachSubschema, isObject, evaluatePointer, type JsonSchema } from './schema-store.js';
+import { displayPath, RegistryError } from '../registry/diagnostics.js';
+import { SchemaStore, forEachRef, forEachSubschema, isObject, type JsonSchema } from '../registry/schemas.js';
+import type { RegistryModel as Registry } from '../registry/model.js';
 
 export type OrderingKey = 'aggregateId' | null;
 
@@ -16,13 +16,19 @@ export interface EventVersionModel {
   version: number;
   /** Key of the message in components.messages, e.g. 'userCreatedV1'. */
   messageId: string;
-  /** Registry-relative path of the payload schema, e.g. 'schemas/user.created/1.json'. */
+  /** Registry-relative path of the payload schema, e.g. 'schemas/user.created/1.json' ('#pointer' added when not a whole file). */
   schemaFile: string;
-  /** Absolute path of the payload schema. */
+  /** Absolute path of the file the payload schema is written in. */
   schemaPath: string;
+  /** JSON pointer of the payload inside that file ('' for a whole file). */
+  schemaPointer: string;
+  /** The payload's stable key (file#pointer), under which its type name is recorded. */
+  schemaKey: string;
   schemaId: string;
+  /** How the payload is written; 'none' when the message has no payload. */
+  payloadForm: 'file' | 'ref' | 'inline' | 'none';
   /** The payload JSON Schema as written ($refs unresolved). */
-  schema: JsonSchema;
+  schema: JsonSchema | boolean;
   examples: unknown[];
   description?: string;
   deprecated: boolean;
@@ -42,6 +48,8 @@ export interface EventTypeModel {
   orderingKey: OrderingKey;
   /** From the googlepubsub binding's schemaSettings.encoding: the topic carries Avro; else plain JSON. */
   payloadEncoding: 'json' | 'avro-json' | 'avro-binary';
+  /** The channel binding asks for a Pub/Sub schema (schemaSettings): versions are converted to Avro. */
+  pubsubSchema: boolean;
   /** `x-compatibility` of the channel, for the compatibility check. */
   compatibility?: string;
   title?: string;
@@ -86,6 +94,8 @@ export interface RegistryModel {
   /** Name of every titled nested object schema, by identity (several objects may share a name). */
   nestedNames: ReadonlyMap<object, string>;
   store: SchemaStore;
+  /** The registry model this was built from. */
+  registry: Registry;
 }
 
 /** Names the generated code itself uses at top level; derived names never take them. */
@@ -105,139 +115,61 @@ export const FIXED_TOP_LEVEL_NAMES = [
   'Map', 'Set', 'JSON', 'Math', 'RegExp', 'Buffer', 'globalThis', 'process', 'require', 'module', 'exports',
 ];
 
-interface ChannelEntry {
-  channelId: string;
-  channel: Record<string, unknown>;
-}
-
-export function buildModel(parsed: ParsedRegistry): RegistryModel {
-  const inputFile = parsed.inputFile;
-  const rootDir = path.dirname(inputFile);
-  const file = displayPath(inputFile);
-  const raw = parsed.raw;
-  const fail = (pointer: string[], code: string, message: string): never => {
-    throw new RegistryModelError({ file, pointer: toJsonPointer(pointer), code, message });
-  };
-  if (!isObject(raw)) return fail([], 'document', 'the document is not an object');
-  const info = isObject(raw.info) ? raw.info : {};
-  const channels = isObject(raw.channels) ? raw.channels : {};
-  const store = new SchemaStore(rootDir, inputFile);
-
-  const byType = new Map<string, ChannelEntry>();
-  for (const [channelId, channel] of Object.entries(channels)) {
-    if (!isObject(channel)) continue;
-    const address = channel.address;
-    if (typeof address !== 'string' || address.length === 0) {
-      fail(['channels', channelId, 'address'], 'channel-address', 'every channel needs an address: the event type');
-    }
-    const eventType = address as string;
-    if (byType.has(eventType)) fail(['channels', channelId, 'address'], 'duplicate-event-type', `event type '${eventType}' has two channels`);
-    byType.set(eventType, { channelId, channel });
-  }
-
-  const events: EventTypeModel[] = [];
-  for (const eventType of [...byType.keys()].sort(compareStrings)) {
-    const { channelId, channel } = byType.get(eventType)!;
-    const at = (...rest: string[]): string[] => ['channels', channelId, ...rest];
-    const aggregateType = channel['x-aggregate-type'];
-    if (typeof aggregateType !== 'string' || aggregateType.length === 0) {
-      fail(at('x-aggregate-type'), 'aggregate-type', `channel '${channelId}' needs x-aggregate-type`);
-    }
-    const orderingRaw = channel['x-ordering-key'];
-    if (orderingRaw !== undefined && orderingRaw !== null && orderingRaw !== 'aggregateId') {
-      fail(at('x-ordering-key'), 'ordering-key', `x-ordering-key must be 'aggregateId' or absent, not ${JSON.stringify(orderingRaw)}`);
-    }
-    const messages = isObject(channel.messages) ? channel.messages : {};
-    const versions: EventVersionModel[] = [];
-    for (const [messageKey, messageRef] of Object.entries(messages)) {
-      const { messageId, message, pointer } = resolveMessage(raw, messageKey, messageRef, at('messages', messageKey), fail);
-      const version = message['x-event-version'];
-      if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-        fail([...pointer, 'x-event-version'], 'event-version', `message '${messageId}' needs x-event-version, an integer ≥ 1`);
-      }
-      const declaredType = message['x-event-type'];
-      if (declaredType !== undefined && declaredType !== eventType) {
-        fail([...pointer, 'x-event-type'], 'event-type-mismatch', `message '${messageId}' says x-event-type ${JSON.stringify(declaredType)} but sits on channel '${eventType}'`);
-      }
-      if (versions.some((v) => v.version === version)) {
-        fail([...pointer, 'x-event-version'], 'duplicate-version', `version ${String(version)} of '${eventType}' is declared twice`);
-      }
-      const payload = message.payload;
-      const payloadRef = isObject(payload) ? payload.$ref : undefined;
-      if (typeof payloadRef !== 'string' || payloadRef.startsWith('#')) {
-        fail([...pointer, 'payload'], 'payload-ref', `message '${messageId}' must reference its payload schema file with $ref`);
-      }
-      const resolved = store.resolve(inputFile, payloadRef as string, toJsonPointer([...pointer, 'payload']));
-      if (resolved.pointer !== '' || typeof resolved.schema === 'boolean') {
-        fail([...pointer, 'payload'], 'payload-ref', 'the payload $ref must name a whole schema file');
-      }
-      const schema = resolved.schema as JsonSchema;
-      versions.push({
-        eventType,
-        version: version as number,
-        messageId,
-        schemaFile: store.relative(resolved.file),
-        schemaPath: resolved.file,
-        schemaId: String(schema.$id),
-        schema,
-        examples: Array.isArray(schema.examples) ? schema.examples : [],
-        ...(typeof schema.description === 'string' && { description: schema.description }),
-        deprecated: schema.deprecated === true || message.deprecated === true,
-        names: { payload: '', event: '', validator: '', validatorModule: '' },
-        extras: {},
-      });
-    }
-    if (versions.length === 0) fail(at('messages'), 'no-versions', `channel '${channelId}' lists no message`);
-    versions.sort((a, b) => a.version - b.version);
-    const compatibility = channel['x-compatibility'];
-    const description = [channel.summary, channel.description].find((text): text is string => typeof text === 'string');
-    events.push({
-      eventType,
-      aggregateType: aggregateType as string,
-      topic: eventType,
-      orderingKey: orderingRaw === 'aggregateId' ? 'aggregateId' : null,
-      payloadEncoding: payloadEncodingOf(channel),
-      ...(typeof compatibility === 'string' && { compatibility }),
-      ...(typeof channel.title === 'string' && { title: channel.title }),
-      ...(description !== undefined && { description }),
-      channelId,
-      versions,
-      currentVersion: versions[versions.length - 1]!.version,
-      names: { event: '', payload: '', facadeMember: '' },
-    });
-  }
-
+/**
+ * The generator's model of a registry read by the registry module (`loadRegistry`): the same
+ * events and versions, with every identifier claimed. Reads nothing itself.
+ */
+export function buildModel(registry: Registry): RegistryModel {
+  const events: EventTypeModel[] = registry.events.map((event) => ({
+    eventType: event.eventType,
+    aggregateType: event.aggregateType,
+    topic: event.topic,
+    orderingKey: event.orderingKey,
+    payloadEncoding: event.payloadEncoding,
+    pubsubSchema: event.binding?.schemaSettings !== undefined,
+    ...(event.compatibility.declared && { compatibility: event.compatibility.mode }),
+    ...(event.title !== undefined && { title: event.title }),
+    ...(event.description !== undefined && { description: event.description }),
+    channelId: event.channelId,
+    versions: event.versions.map((version) => ({
+      eventType: event.eventType,
+      version: version.version,
+      messageId: version.messageId,
+      schemaFile: version.payload.schemaFile,
+      schemaPath: version.payload.file,
+      schemaPointer: version.payload.pointer,
+      schemaKey: version.payload.key,
+      schemaId: version.payload.schemaId,
+      payloadForm: version.payload.form,
+      schema: version.payload.schema,
+      // The schema's own examples first, then the payloads of the message's examples.
+      examples: [...(isObject(version.payload.schema) && Array.isArray(version.payload.schema.examples) ? version.payload.schema.examples : []), ...version.examples],
+      ...descriptionOf(version.payload.schema, version.description),
+      deprecated: version.deprecated || (isObject(version.payload.schema) && version.payload.schema.deprecated === true),
+      names: { payload: '', event: '', validator: '', validatorModule: '' },
+      extras: {},
+    })),
+    currentVersion: event.currentVersion,
+    names: { event: '', payload: '', facadeMember: '' },
+  }));
   return nameEverything({
-    inputFile,
-    rootDir,
-    title: typeof info.title === 'string' ? info.title : '',
-    version: typeof info.version === 'string' ? info.version : '',
+    inputFile: registry.file,
+    rootDir: registry.rootDir,
+    title: registry.title,
+    version: registry.version,
     events,
     definitions: [],
     typeNames: new Map(),
     nestedTypes: [],
     nestedNames: new Map(),
-    store,
+    store: registry.store,
+    registry,
   });
 }
 
-function resolveMessage(
-  raw: Record<string, unknown>,
-  messageKey: string,
-  messageRef: unknown,
-  at: string[],
-  fail: (pointer: string[], code: string, message: string) => never,
-): { messageId: string; message: Record<string, unknown>; pointer: string[] } {
-  if (isObject(messageRef) && typeof messageRef.$ref === 'string') {
-    const ref = messageRef.$ref;
-    if (!ref.startsWith('#/')) fail(at, 'message-ref', 'messages must be defined in this document (#/components/messages/...)');
-    const message = evaluatePointer(raw, ref.slice(1));
-    const pointer = ref.slice(2).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-    if (!isObject(message)) return fail(at, 'message-ref', `nothing at ${ref}`);
-    return { messageId: pointer[pointer.length - 1]!, message, pointer };
-  }
-  if (!isObject(messageRef)) return fail(at, 'message', 'a message must be an object');
-  return { messageId: messageKey, message: messageRef, pointer: at };
+function descriptionOf(schema: unknown, fallback: string | undefined): { description?: string } {
+  const description = isObject(schema) && typeof schema.description === 'string' ? schema.description : fallback;
+  return description === undefined ? {} : { description };
 }
 
 /** Claims every identifier in a fixed order: fixed names, events (sorted), then definitions (sorted by key). */
@@ -264,26 +196,29 @@ function nameEverything(model: RegistryModel): RegistryModel {
       version.names.event = topLevel.claimIdentifier(`${base}V${version.version}Event`);
       version.names.validator = topLevel.claimIdentifier(`validate${base}V${version.version}`);
       version.names.validatorModule = claimModuleStem(`${safeFileStem(event.eventType)}.v${version.version}`);
-      typeNames.set(`${version.schemaFile}#`, version.names.payload);
+      typeNames.set(version.schemaKey, version.names.payload);
     }
   }
 
   // Every $ref target reachable from a payload, found breadth-first, then named in key order.
   const targets = new Map<string, { file: string; pointer: string; schema: JsonSchema | boolean }>();
-  const queue: Array<{ file: string; schema: unknown }> = model.events.flatMap((event) =>
-    event.versions.map((version) => ({ file: version.schemaPath, schema: version.schema })),
+  const queue: Array<{ file: string; pointer: string; schema: unknown }> = model.events.flatMap((event) =>
+    event.versions.map((version) => ({ file: version.schemaPath, pointer: version.schemaPointer, schema: version.schema as unknown })),
   );
   while (queue.length > 0) {
-    const { file, schema } = queue.shift()!;
-    forEachRef(schema, (ref, at) => {
-      const resolved = model.store.resolve(file, ref, at);
-      if (targets.has(resolved.key)) return;
-      targets.set(resolved.key, resolved);
-      queue.push({ file: resolved.file, schema: resolved.schema });
-    });
+    const { file, pointer, schema } = queue.shift()!;
+    forEachRef(
+      schema,
+      (ref, at) => {
+        const resolved = model.store.resolve(file, ref, at);
+        if (targets.has(resolved.key)) return;
+        targets.set(resolved.key, resolved);
+        queue.push({ file: resolved.file, pointer: resolved.pointer, schema: resolved.schema });
+      },
+      pointer,
+    );
   }
-  for (const version of model.events.flatMap((event) => event.versions)) assertNoProtoProperty(version.schemaPath, version.schema);
-  for (const target of targets.values()) assertNoProtoProperty(target.file, target.schema, target.pointer);
+  for (const target of targets.values()) assertNoProtoProperty(model.store, target.file, target.schema, target.pointer);
 
   const definitions: NamedDefinitionModel[] = [];
   for (const key of [...targets.keys()].sort(compareStrings)) {
@@ -302,7 +237,7 @@ function nameEverything(model: RegistryModel): RegistryModel {
   const nestedNames = new Map<object, string>();
   const byContent = new Map<string, string>();
   const roots = [
-    ...model.events.flatMap((event) => event.versions.map((version) => ({ file: version.schemaPath, pointer: '', schema: version.schema as unknown }))),
+    ...model.events.flatMap((event) => event.versions.map((version) => ({ file: version.schemaPath, pointer: version.schemaPointer, schema: version.schema as unknown }))),
     ...definitions.map((definition) => ({ file: definition.file, pointer: definition.pointer, schema: definition.schema as unknown })),
   ];
   for (const root of roots) {
@@ -338,17 +273,22 @@ export function canonicalJson(value: unknown): string {
  * ajv drops a property schema named '__proto__' (it validates nothing and a closed object rejects
  * it), so a validator could pass what the schema forbids: refused with the place to fix.
  */
-function assertNoProtoProperty(file: string, schema: unknown, pointer = ''): void {
+function assertNoProtoProperty(store: SchemaStore, file: string, schema: unknown, pointer = ''): void {
   forEachSubschema(schema, (subschema, at) => {
     const required = Array.isArray(subschema.required) ? subschema.required : [];
     const properties = isObject(subschema.properties) ? subschema.properties : {};
     if (Object.hasOwn(properties, '__proto__') || required.includes('__proto__')) {
-      throw new RegistryModelError({
-        file: displayPath(file),
-        pointer: `${pointer}${at}/properties/__proto__`,
-        code: 'proto-property',
-        message: "a property named '__proto__' cannot be validated (ajv ignores its schema); rename it",
-      });
+      const where = `${pointer}${at}/properties/__proto__`;
+      throw new RegistryError(displayPath(file), [
+        {
+          file: displayPath(file),
+          pointer: where,
+          ...store.locate(file, where),
+          code: 'proto-property',
+          message: "a property named '__proto__' cannot be validated (ajv ignores its schema)",
+          hint: 'rename the property',
+        },
+      ]);
     }
   });
 }
@@ -361,13 +301,4 @@ export function safeFileStem(text: string): string {
 
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The channel binding's schemaSettings.encoding: JSON → Avro JSON, BINARY → Avro binary, none → plain JSON. */
-function payloadEncodingOf(channel: Record<string, unknown>): EventTypeModel['payloadEncoding'] {
-  const bindings = channel.bindings as { googlepubsub?: { schemaSettings?: { encoding?: unknown } } } | undefined;
-  const encoding = bindings?.googlepubsub?.schemaSettings?.encoding;
-  if (encoding === 'BINARY') return 'avro-binary';
-  if (encoding === 'JSON') return 'avro-json';
-  return 'json';
 }

@@ -108,7 +108,7 @@ export interface RenderOptions {
   runtimeImport: string;
   /** Also emit `EventPublisher` / `EventSubscriber` bound to the catalog (needs those runtime classes). */
   bindRuntimeClasses: boolean;
-  /** Standalone validator source per version (by `schemaFile`). */
+  /** Standalone validator source per version (by `schemaKey`). */
   standaloneCode: ReadonlyMap<string, string>;
 }
 
@@ -136,7 +136,7 @@ export function renderFiles(model: RegistryModel, options: RenderOptions): Map<s
     }),
   );
   for (const version of versions) {
-    const source = options.standaloneCode.get(version.schemaFile);
+    const source = options.standaloneCode.get(version.schemaKey);
     if (source === undefined) throw new GeneratorError('INTERNAL', `no validator code for ${version.schemaFile}`);
     files.set(
       `validators/${version.names.validatorModule}.ts`,
@@ -215,7 +215,8 @@ function eventTypesContext(model: RegistryModel, event: EventTypeModel): Record<
     payloadName: event.names.payload,
     currentEventName: current.names.event,
     currentPayloadName: current.names.payload,
-    currentDocs: [event.description, `\`${event.eventType}\` in its current version (${event.currentVersion}).`],
+    // A channel without a description has none: no line, never the text 'undefined'.
+    currentDocs: [...(event.description !== undefined ? [event.description] : []), `\`${event.eventType}\` in its current version (${event.currentVersion}).`],
     versions: event.versions.map((version) => versionTypesContext(model, event, version)),
   };
 }
@@ -235,6 +236,6 @@ function versionTypesContext(model: RegistryModel, event: EventTypeModel, versio
       nestedNames: model.nestedNames,
       file: version.schemaPath,
       declaring: version.schema,
-    }),
+    }, version.schemaPointer),
   };
 }

@@ -3,7 +3,7 @@
  * enter as literals (enum/const values), quoted keys or escaped doc comments.
  */
 import { Code, code, docComment, join, literal, typeKey, Ident } from './code.js';
-import { isObject, type JsonSchema, type SchemaStore } from './schema-store.js';
+import { isObject, type JsonSchema, type SchemaStore } from '../registry/schemas.js';
 
 export interface TypeContext {
   store: SchemaStore;
@@ -17,6 +17,8 @@ export interface TypeContext {
 }
 
 const SIMPLE_TYPE = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+const NON_OBJECT_TYPES = ['string', 'number', 'boolean', 'null', 'unknown[]'].map((type) => new Code(type));
 
 /** Doc lines for a schema: its description, then format / deprecation / default notes. */
 export function schemaDocLines(schema: unknown, withTitle = false): string[] {
@@ -65,7 +67,8 @@ function baseType(schema: JsonSchema, context: TypeContext, at: string): Code | 
   const types = Array.isArray(declared) ? declared.filter((t): t is string => typeof t === 'string') : typeof declared === 'string' ? [declared] : [];
   if (types.length === 0) {
     const looksLikeObject = isObject(schema.properties) || schema.additionalProperties !== undefined || Array.isArray(schema.required);
-    return looksLikeObject ? objectType(schema, context, at) : undefined;
+    // Without `type`, object keywords constrain objects only: every other JSON value passes.
+    return looksLikeObject ? union([objectType(schema, context, at), ...NON_OBJECT_TYPES]) : undefined;
   }
   return union(types.map((type) => primitiveOrStructured(type, schema, context, at)));
 }
@@ -93,9 +96,21 @@ function primitiveOrStructured(type: string, schema: JsonSchema, context: TypeCo
 function arrayType(schema: JsonSchema, context: TypeContext, at: string): Code {
   const items = schema.items;
   if (Array.isArray(items)) {
+    // `items: [A, B]` constrains the first elements only: the array may be shorter, so the type is
+    // `[] | [A] | [A, B]`, plus `[A, B, ...X[]]` unless `additionalItems: false` (X: its schema).
+    // minItems / maxItems drop the lengths they rule out.
     const members = items.map((item, index) => schemaToType(item, context, `${at}/items/${index}`));
-    const rest = schema.additionalItems === false ? [] : [code`...${arrayOf(schemaToType(schema.additionalItems ?? true, context, `${at}/additionalItems`))}`];
-    return code`[${join([...members, ...rest], ', ')}]`;
+    const minItems = typeof schema.minItems === 'number' ? schema.minItems : 0;
+    const maxItems = typeof schema.maxItems === 'number' ? schema.maxItems : Infinity;
+    const alternatives: Code[] = [];
+    for (let length = 0; length <= members.length; length += 1) {
+      if (length >= minItems && length <= maxItems) alternatives.push(code`[${join(members.slice(0, length), ', ')}]`);
+    }
+    if (schema.additionalItems !== false && maxItems > members.length) {
+      const rest = code`...${arrayOf(schemaToType(schema.additionalItems ?? true, context, `${at}/additionalItems`))}`;
+      alternatives.push(code`[${join([...members, rest], ', ')}]`);
+    }
+    return union(alternatives);
   }
   return arrayOf(schemaToType(items ?? true, context, `${at}/items`));
 }
@@ -124,7 +139,9 @@ function objectType(schema: JsonSchema, context: TypeContext, at: string): Code 
   if (additional !== false || patterns.length > 0) {
     const extraTypes = [
       ...(additional === false ? [] : [schemaToType(additional ?? true, context, `${at}/additionalProperties`)]),
-      ...patterns.map((pattern) => schemaToType(pattern, context, `${at}/patternProperties`)),
+      ...Object.entries(isObject(schema.patternProperties) ? schema.patternProperties : {}).map(([key, pattern]) =>
+        schemaToType(pattern, context, `${at}/patternProperties/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`),
+      ),
     ];
     const indexTypes = extraTypes.some((t) => t.toString() === 'unknown')
       ? [new Code('unknown')]

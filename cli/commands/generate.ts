@@ -11,7 +11,7 @@ import {
   DEFAULT_INPUT,
   DEFAULT_OUT,
   DEFAULT_RUNTIME_IMPORT,
-  RegistryParseError,
+  RegistryError,
   formatDiagnostic,
   generate,
 } from '../../generator/index.js';
@@ -22,6 +22,7 @@ export const FLAG_CHECK = '--check';
 export const FLAG_RUNTIME_IMPORT = '--runtime-import <specifier>';
 export const FLAG_NO_RUNTIME_CLASSES = '--no-runtime-classes';
 export const FLAG_NO_AVRO = '--no-avro';
+export const FLAG_STRICT = '--strict';
 
 export interface GenerateFlags {
   input: string;
@@ -30,6 +31,7 @@ export interface GenerateFlags {
   runtimeImport: string;
   runtimeClasses: boolean;
   avro?: boolean;
+  strict?: boolean;
 }
 
 export function register(program: Command): void {
@@ -52,6 +54,7 @@ export function register(program: Command): void {
       FLAG_NO_AVRO,
       'do not convert payload schemas to Pub/Sub Avro schemas (registries without schema-bound topics)',
     )
+    .option(FLAG_STRICT, "ajv strict-mode findings in payload schemas are errors, not warnings")
     .action(verbAction('generate', (flags: GenerateFlags) => generateVerb(flags)));
 }
 
@@ -70,7 +73,9 @@ export async function generateVerb(flags: GenerateFlags, io: CommandIo = process
       runtimeImport: flags.runtimeImport,
       bindRuntimeClasses: flags.runtimeClasses,
       avro: flags.avro,
+      strict: flags.strict === true,
     });
+    for (const warning of result.warnings) io.stderr(`${formatDiagnostic(warning)}\n`);
     if (flags.check) {
       if (result.stale.length === 0) {
         io.stdout(`${flags.out}: up to date (${result.files.length} files)\n`);
@@ -85,9 +90,10 @@ export async function generateVerb(flags: GenerateFlags, io: CommandIo = process
     io.stdout(`${flags.out}: ${result.files.length} files, ${result.written.length} changed\n`);
     return { findings: 0 };
   } catch (error) {
-    if (error instanceof RegistryParseError) {
+    if (error instanceof RegistryError) {
       for (const diagnostic of error.diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
-      throw new UsageError(`${error.file} is not a valid AsyncAPI document`);
+      const count = error.diagnostics.length;
+      throw new UsageError(`${error.file}: ${count} problem${count === 1 ? '' : 's'} in the registry; nothing generated`);
     }
     // Generator and Avro conversion errors name the schema file and JSON pointer: the registry is the input.
     if (isEventBusError(error) && error.code !== 'INTERNAL') throw new InputError(error);

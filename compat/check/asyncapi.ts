@@ -1,35 +1,28 @@
 /**
- * (a) asyncapi.yaml is a valid AsyncAPI document: @asyncapi/parser 3's error diagnostics become
- * findings with file, line, column and JSON pointer. The parser is built once per process
- * (Spectral's start-up is the expensive part).
+ * (a) asyncapi.yaml is a valid AsyncAPI document and its payload schemas compile: the registry
+ * module's @asyncapi/parser validation and schema checks, as findings with file, line, column
+ * and JSON pointer.
  */
 import { relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
+import { checkSchemas, validateAsyncApi as validateDocument, type RegistryModel } from '../../registry/index.js';
 import type { Finding } from '../findings.js';
-import { joinPointer } from '../json.js';
+import type { TextSource } from '../diff/resolver.js';
 import { ASYNCAPI_FILE } from './registry.js';
 
-let sharedParser: Parser | undefined;
-
-export async function validateAsyncApi(root: string, text: string): Promise<Finding[]> {
-  sharedParser ??= new Parser();
+export async function validateAsyncApi(root: string, text: string, source: TextSource, model?: RegistryModel): Promise<Finding[]> {
   const absolute = resolve(root, ASYNCAPI_FILE);
-  const { diagnostics } = await sharedParser.parse(text, { source: absolute });
-  return diagnostics
-    .filter((diagnostic) => diagnostic.severity === DiagnosticSeverity.Error)
-    .map((diagnostic) => {
-      const source = diagnostic.source ? String(diagnostic.source) : absolute;
-      const path = source.startsWith('file:') ? fileURLToPath(source) : source;
-      const file = relative(root, path).split('\\').join('/') || ASYNCAPI_FILE;
-      return {
-        file: file.startsWith('..') ? path : file,
-        line: diagnostic.range.start.line + 1,
-        column: diagnostic.range.start.character + 1,
-        rule: 'ASYNCAPI_INVALID',
-        message: `${diagnostic.message} [${String(diagnostic.code)}]`,
-        pointer: joinPointer('', ...diagnostic.path.map(String)),
-        compatible: false,
-      };
-    });
+  const diagnostics = (await validateDocument(absolute, text, source)).filter((d) => d.severity !== 'warning');
+  if (diagnostics.length === 0 && model) diagnostics.push(...checkSchemas(model).filter((d) => d.severity !== 'warning'));
+  return diagnostics.map((diagnostic) => {
+    const file = relative(root, resolve(diagnostic.file)).split('\\').join('/') || ASYNCAPI_FILE;
+    return {
+      file: file.startsWith('..') ? diagnostic.file : file,
+      line: diagnostic.line ?? 1,
+      column: diagnostic.column ?? 1,
+      rule: diagnostic.code.startsWith('schema-') ? 'SCHEMA_INVALID' : 'ASYNCAPI_INVALID',
+      message: `${diagnostic.message} [${diagnostic.code}]`,
+      pointer: diagnostic.pointer ?? '',
+      compatible: false,
+    };
+  });
 }

@@ -77,11 +77,18 @@ export async function checkRegistry(options: CheckOptions): Promise<CheckReport>
     compatible,
   });
 
-  for (const problem of index.problems) findings.push(atAsyncApi(problem.pointer, problem.rule, problem.message));
-  let asyncApiValid = true;
+  for (const problem of index.problems) {
+    findings.push(
+      problem.file === undefined
+        ? atAsyncApi(problem.pointer, problem.rule, problem.message)
+        : { file: problem.file, line: problem.line ?? 1, column: problem.column ?? 1, rule: problem.rule, message: problem.message, pointer: problem.pointer, compatible: false },
+    );
+  }
+  notes.push(...index.skipped);
+  let asyncApiValid = index.problems.length === 0;
   if (options.asyncapi !== false) {
-    const invalid = await validateAsyncApi(root, index.text);
-    asyncApiValid = invalid.length === 0;
+    const invalid = await validateAsyncApi(root, index.text, source, asyncApiValid ? index.model : undefined);
+    asyncApiValid &&= invalid.length === 0;
     findings.push(...invalid);
   }
   if (options.generated !== false) {

@@ -1,14 +1,13 @@
 /**
- * The registry as the check sees it: event types (channels of asyncapi.yaml), their compatibility
- * mode (`x-compatibility`, default BACKWARD) and reason, and their versions (messages with
- * `x-event-version` and a payload `$ref` to `schemas/<type>/<n>.json`). Read with the `yaml`
- * package so it works on any source (working tree or git ref); the AsyncAPI parser validates separately.
+ * The registry as the check sees it, read through the registry module (registry/) on any source
+ * (working tree or git ref): event types, their compatibility mode (`x-compatibility`, default
+ * BACKWARD) and reason, and their versions with the payload schema file. Every problem the
+ * registry module finds is a finding; the AsyncAPI parser and the schema lint run separately
+ * (`asyncapi.ts`).
  */
-import { dirname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
-import { isJsonObject, joinPointer, type JsonObject } from '../json.js';
+import { relative, resolve } from 'node:path';
+import { readRegistry, type RegistryDiagnostic, type RegistryModel } from '../../registry/index.js';
 import type { TextSource } from '../diff/resolver.js';
-import { registryPath } from '../lock.js';
 
 export const ASYNCAPI_FILE = 'asyncapi.yaml';
 
@@ -37,111 +36,54 @@ export interface RegistryProblem {
   pointer: string;
   rule: 'REGISTRY_ENTRY_INVALID';
   message: string;
+  /** Registry-relative file the problem is in (asyncapi.yaml when absent). */
+  file?: string;
+  line?: number;
+  column?: number;
 }
 
 export interface RegistryIndex {
   text: string;
   eventTypes: RegistryEventType[];
   problems: RegistryProblem[];
+  /** Versions the schema diff cannot compare (payload not a schema file of its own). */
+  skipped: string[];
+  model: RegistryModel;
 }
 
 /** Reads asyncapi.yaml; throws CompatInputError (file missing) from the source. */
 export function readRegistryIndex(source: TextSource, root: string): RegistryIndex {
   const asyncapiPath = resolve(root, ASYNCAPI_FILE);
   const text = source.readText(asyncapiPath);
-  const problems: RegistryProblem[] = [];
-  const document = parseDocument(text, { strict: false, uniqueKeys: false });
-  const data: unknown = document.errors.length > 0 ? undefined : document.toJS({ maxAliasCount: -1 });
-  if (!isJsonObject(data)) return { text, eventTypes: [], problems };
-  const channels = isJsonObject(data.channels) ? data.channels : {};
-  const eventTypes: RegistryEventType[] = [];
-  for (const [channelKey, channel] of Object.entries(channels)) {
-    if (!isJsonObject(channel)) continue;
-    const pointer = joinPointer('', 'channels', channelKey);
-    const versions: RegistryVersion[] = [];
-    let type = typeof channel.address === 'string' ? channel.address : undefined;
-    const messages = isJsonObject(channel.messages) ? channel.messages : {};
-    for (const [messageKey, reference] of Object.entries(messages)) {
-      const at = joinPointer(pointer, 'messages', messageKey);
-      const message = followLocalRef(data, reference);
-      if (!message) {
-        problems.push({
-          pointer: at,
-          rule: 'REGISTRY_ENTRY_INVALID',
-          message: `message ${messageKey} does not resolve to a message object`,
-        });
-        continue;
+  const { model, diagnostics } = readRegistry({ file: asyncapiPath, source });
+  const problems = diagnostics.filter((d) => d.severity !== 'warning').map((d) => toProblem(root, d));
+  const skipped: string[] = [];
+  const eventTypes = model.events.map((event) => ({
+    type: event.eventType,
+    mode: event.compatibility.mode,
+    modeDeclared: event.compatibility.declared,
+    reason: event.compatibility.reason,
+    policy: event.compatibility.policy,
+    pointer: event.location.pointer,
+    versions: event.versions.flatMap((version) => {
+      if (version.payload.form !== 'file') {
+        skipped.push(`${event.eventType} v${version.version}: not compared (its payload is written inside ${version.payload.schemaFile.split('#')[0]})`);
+        return [];
       }
-      const messagePointer =
-        isJsonObject(reference) && typeof reference.$ref === 'string' ? reference.$ref.slice(1) : at;
-      type ??= typeof message['x-event-type'] === 'string' ? message['x-event-type'] : undefined;
-      const version = message['x-event-version'];
-      const payloadRef = payloadRefOf(message);
-      if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-        problems.push({
-          pointer: messagePointer,
-          rule: 'REGISTRY_ENTRY_INVALID',
-          message: `message ${messageKey} needs an integer x-event-version >= 1`,
-        });
-        continue;
-      }
-      if (!payloadRef || payloadRef.includes('#')) {
-        problems.push({
-          pointer: joinPointer(messagePointer, 'payload'),
-          rule: 'REGISTRY_ENTRY_INVALID',
-          message: `message ${messageKey} needs a payload $ref to a schema file`,
-        });
-        continue;
-      }
-      versions.push({
-        version,
-        file: registryPath(root, resolve(dirname(asyncapiPath), payloadRef)),
-        pointer: messagePointer,
-      });
-    }
-    if (!type) {
-      problems.push({
-        pointer,
-        rule: 'REGISTRY_ENTRY_INVALID',
-        message: `channel ${channelKey} has no address (the event type)`,
-      });
-      continue;
-    }
-    versions.sort((a, b) => a.version - b.version);
-    const declared = channel['x-compatibility'];
-    eventTypes.push({
-      type,
-      mode: typeof declared === 'string' ? declared : 'BACKWARD',
-      modeDeclared: declared !== undefined,
-      reason: typeof channel['x-compatibility-reason'] === 'string' ? channel['x-compatibility-reason'] : undefined,
-      policy: typeof channel['x-compatibility-policy'] === 'string' ? channel['x-compatibility-policy'] : 'STRICT',
-      pointer,
-      versions,
-    });
-  }
+      return [{ version: version.version, file: version.payload.schemaFile, pointer: version.location.pointer }];
+    }),
+  }));
   eventTypes.sort((a, b) => a.type.localeCompare(b.type));
-  return { text, eventTypes, problems };
+  return { text, eventTypes, problems, skipped, model };
 }
 
-function followLocalRef(data: JsonObject, reference: unknown): JsonObject | undefined {
-  let node: unknown = reference;
-  for (let hops = 0; hops < 8 && isJsonObject(node) && typeof node.$ref === 'string'; hops += 1) {
-    const ref = node.$ref;
-    if (!ref.startsWith('#/')) return undefined;
-    node = data;
-    for (const raw of ref.slice(2).split('/')) {
-      const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-      node = isJsonObject(node) ? node[token] : undefined;
-    }
-  }
-  return isJsonObject(node) ? node : undefined;
-}
-
-/** `payload: { $ref }`, or the multi-format `payload: { schemaFormat, schema: { $ref } }`. */
-function payloadRefOf(message: JsonObject): string | undefined {
-  const payload = message.payload;
-  if (!isJsonObject(payload)) return undefined;
-  if (typeof payload.$ref === 'string') return payload.$ref;
-  if (isJsonObject(payload.schema) && typeof payload.schema.$ref === 'string') return payload.schema.$ref;
-  return undefined;
+function toProblem(root: string, diagnostic: RegistryDiagnostic): RegistryProblem {
+  const file = relative(root, resolve(diagnostic.file)).split('\\').join('/');
+  return {
+    pointer: diagnostic.pointer ?? '',
+    rule: 'REGISTRY_ENTRY_INVALID',
+    message: `${diagnostic.message} [${diagnostic.code}]${diagnostic.hint ? ` (hint: ${diagnostic.hint})` : ''}`,
+    ...(file !== ASYNCAPI_FILE && { file: file.startsWith('..') ? diagnostic.file : file }),
+    ...(diagnostic.line !== undefined && { line: diagnostic.line, column: diagnostic.column ?? 1 }),
+  };
 }

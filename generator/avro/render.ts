@@ -80,15 +80,16 @@ export function renderAvroDefinitions(
 /**
  * For `generate({ extendVersion })`: adds each version's Avro schema to its catalog entry as
  * `avroSchema`, so the runtime codec and the schema sync read what generated/avro/ shows.
- * Schema files are indexed once per registry root (`<rootDir>/schemas`).
+ * `$ref`s load through `model.loadRef` (the generator passes the registry's loaded files), else
+ * schema files are indexed once per registry root (`<rootDir>/schemas`).
  */
 export function avroVersionExtension(
   options: { namespace?: string; schemasDir?: (rootDir: string) => string } = {},
-): (version: AvroDefinitionInput, model: { rootDir: string }) => { avroSchema: AvroRecordSchema } {
+): (version: AvroDefinitionInput, model: { rootDir: string; loadRef?: RefLoader }) => { avroSchema: AvroRecordSchema } {
   const loaders = new Map<string, RefLoader>();
   return (version, model) => {
     const schemasDir = options.schemasDir?.(model.rootDir) ?? join(model.rootDir, 'schemas');
-    let loadRef = loaders.get(schemasDir);
+    let loadRef = model.loadRef ?? loaders.get(schemasDir);
     if (!loadRef) loaders.set(schemasDir, (loadRef = indexSchemaDirectory(schemasDir).loadRef));
     return {
       avroSchema: eventAvroSchema(version, {

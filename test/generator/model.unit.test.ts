@@ -1,9 +1,9 @@
-import { mkdtemp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
+import { mkdtemp, mkdir, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildModel, parseRegistry, RegistryModelError, RegistryParseError } from '../../generator/index.js';
+import { buildModel, RegistryError } from '../../generator/index.js';
+import { inspectRegistry, loadRegistry } from '../../registry/index.js';
 import { loadTemplate, TemplateError } from '../../generator/render.js';
 import { run } from '../../cli/commands/generate.js';
 import { REPO_ROOT } from './support.js';
@@ -43,7 +43,7 @@ const schema = (id: string, properties: Record<string, unknown>): Record<string,
 
 describe('model of the project registry', () => {
   it('has the ten domain events with the spec names, sorted, and shared definitions once', async () => {
-    const model = buildModel(await parseRegistry(path.join(REPO_ROOT, 'asyncapi.yaml')));
+    const model = buildModel(await loadRegistry({ file: path.join(REPO_ROOT, 'asyncapi.yaml') }));
     expect(model.events.map((event) => event.names.event)).toEqual([
       'ConversationEndedEvent',
       'ConversationStartedEvent',
@@ -70,12 +70,14 @@ describe('model of the project registry', () => {
   }, 30_000);
 });
 
+const errorsOf = async (input: string) => (await inspectRegistry({ file: input })).errors;
+
 describe('registry errors', () => {
   it('an invalid document fails with the parser diagnostics: file, line, pointer', async () => {
     const input = await tempRegistry(MINIMAL_DOC('./s.json'), { 's.json': schema('https://x.example/s.json', { a: { type: 'strin' } }) });
-    const error = await parseRegistry(input).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(RegistryParseError);
-    const diagnostics = (error as RegistryParseError).diagnostics;
+    const error = await loadRegistry({ file: input }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RegistryError);
+    const diagnostics = (error as RegistryError).diagnostics;
     expect(diagnostics.length).toBeGreaterThan(0);
     expect(diagnostics.some((d) => d.file.endsWith('s.json') && d.pointer === '/properties/a/type' && typeof d.line === 'number')).toBe(true);
   }, 30_000);
@@ -95,24 +97,37 @@ describe('registry errors', () => {
     expect(await readdir(path.dirname(input))).not.toContain('out');
   }, 30_000);
 
+  it('reports every problem at once, each with file, line, pointer and a hint', async () => {
+    const doc = `asyncapi: 3.0.0
+info: { title: T, version: 1.0.0 }
+channels:
+  a:
+    address: a.happened
+    x-ordering-key: sometimes
+    messages:
+      aV1: { payload: { $ref: './missing.json' } }
+  b:
+    address: b.happened
+    x-topic: 'goog-b'
+    messages:
+      bV1: { x-event-version: 0, payload: { type: object } }
+`;
+    const errors = await errorsOf(await tempRegistry(doc, {}));
+    const byCode = Object.fromEntries(errors.map((d) => [d.code, d]));
+    expect(Object.keys(byCode).sort()).toEqual(expect.arrayContaining(['event-version', 'topic-id', 'unresolved-ref']));
+    expect(byCode['unresolved-ref']).toMatchObject({ pointer: '/channels/a/messages/aV1/payload/$ref', line: 8, hint: expect.any(String) });
+    expect(byCode['event-version']).toMatchObject({ pointer: '/channels/b/messages/bV1/x-event-version', line: 13 });
+    expect(byCode['topic-id']).toMatchObject({ pointer: '/channels/b/x-topic', line: 11 });
+  }, 30_000);
+
   it("refuses a property named '__proto__' with the file and pointer", async () => {
     const input = await tempRegistry(MINIMAL_DOC('./s.json'), {
       's.json': `{"$id":"https://x.example/s.json","type":"object","properties":{"nested":{"type":"object","properties":{"__proto__":{"type":"string"}}}}}`,
     });
-    // @asyncapi/parser itself crashes on such a key (a RegistryParseError, exit 2); the model refuses it
-    // on its own too, checked here on the document as written.
-    await expect(parseRegistry(input)).rejects.toBeInstanceOf(RegistryParseError);
-    const raw = parseYaml(await readFile(input, 'utf8')) as unknown;
-    const error = (() => {
-      try {
-        return buildModel({ inputFile: input, raw, document: undefined as never, warnings: [] });
-      } catch (caught) {
-        return caught;
-      }
-    })() as RegistryModelError;
-    expect(error).toBeInstanceOf(RegistryModelError);
-    expect(error.diagnostic).toMatchObject({ code: 'proto-property', pointer: '/properties/nested/properties/__proto__' });
-    expect(error.diagnostic.file).toMatch(/s\.json$/);
+    const errors = await errorsOf(input);
+    const proto = errors.find((d) => d.code === 'proto-property');
+    expect(proto).toMatchObject({ pointer: '/properties/nested/properties/__proto__' });
+    expect(proto!.file).toMatch(/s\.json$/);
   }, 30_000);
 
   it('refuses a $ref whose file and $id disagree', async () => {
@@ -120,20 +135,18 @@ describe('registry errors', () => {
       'a/s.json': schema('https://x.example/a/s.json', { b: { $ref: '../common/b.json#/definitions/B' } }),
       'common/b.json': { $id: 'https://x.example/elsewhere/b.json', definitions: { B: { type: 'string' } } },
     });
-    const error = (await parseRegistry(input).then(buildModel).catch((caught: unknown) => caught)) as RegistryModelError;
-    expect(error).toBeInstanceOf(RegistryModelError);
-    expect(error.diagnostic).toMatchObject({ code: 'unresolved-ref', pointer: '/properties/b' });
+    const errors = await errorsOf(input);
+    expect(errors).toEqual([expect.objectContaining({ code: 'ref-id-mismatch', pointer: '/properties/b/$ref' })]);
   }, 30_000);
 
-  it('refuses a missing aggregate type and an $id that could close a comment', async () => {
+  it('infers a missing aggregate type; refuses an $id that could close a comment', async () => {
     const noAggregate = await tempRegistry(MINIMAL_DOC('./s.json').replace('    x-aggregate-type: thing\n', ''), {
       's.json': schema('https://x.example/s.json', {}),
     });
-    await expect(parseRegistry(noAggregate).then(buildModel)).rejects.toMatchObject({
-      diagnostic: { code: 'aggregate-type', pointer: '/channels/thing/x-aggregate-type' },
-    });
+    const model = await loadRegistry({ file: noAggregate });
+    expect(model.events[0]).toMatchObject({ eventType: 'thing.happened', aggregateType: 'thing', aggregateTypeInferred: true });
     const starId = await tempRegistry(MINIMAL_DOC('./s.json'), { 's.json': schema('https://x.example/*/process.exit(1)/*', {}) });
-    await expect(parseRegistry(starId).then(buildModel)).rejects.toMatchObject({ diagnostic: { code: 'schema-id', pointer: '/$id' } });
+    expect(await errorsOf(starId)).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'schema-id', pointer: '/$id' })]));
   }, 30_000);
 });
 

@@ -41,9 +41,11 @@ describe('registry topology', () => {
   });
 
   it('names the file and JSON pointer of a malformed channel', () => {
-    const document = { channels: { userCreated: { 'x-aggregate-type': 'user', messages: {} } } };
+    const document = {
+      channels: { userCreated: { 'x-ordering-key': 'sometimes', messages: { userCreatedV1: { payload: {} } } } },
+    };
     expect(() => registryTopologyFromDocument(document, 'reg.yaml')).toThrow(RegistryTopologyError);
-    expect(() => registryTopologyFromDocument(document, 'reg.yaml')).toThrow('reg.yaml#/channels/userCreated/address');
+    expect(() => registryTopologyFromDocument(document, 'reg.yaml')).toThrow('reg.yaml#/channels/userCreated/x-ordering-key');
   });
 
   it('refuses an x-min-version that is not one of the versions', () => {

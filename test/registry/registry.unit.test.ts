@@ -1,13 +1,12 @@
 /**
  * The registry (asyncapi.yaml + schemas/**) follows its conventions (docs/registry.md): it parses
- * under @asyncapi/parser, every channel, message, operation and schema has the agreed shape, every
+ * through the registry module (@asyncapi/parser included), every channel, message, operation and schema has the agreed shape, every
  * example validates, and crafted invalid payloads fail at the expected instance path.
  */
 import { mkdtemp, cp, readFile, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { Parser } from '@asyncapi/parser';
 import * as prettier from 'prettier';
 import type { AnySchemaObject } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +19,7 @@ import {
   repoRoot,
   type LoadedRegistry,
 } from '../support/registry-catalog.js';
+import { formatDiagnostic, inspectRegistry, type RegistryError } from '../../registry/index.js';
 
 const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
 const SCHEMA_ID_BASE = 'https://schemas.clone.dev/events/';
@@ -93,46 +93,23 @@ let catalog: EventCatalog;
 beforeAll(async () => {
   registry = await loadRegistry();
   catalog = await loadRegistryCatalog();
-});
+}, 60_000);
 
-describe('asyncapi.yaml under @asyncapi/parser', () => {
-  it('parses with no error or warning diagnostics and resolves every payload $ref', async () => {
-    const source = join(repoRoot, REGISTRY_FILE);
-    const parser = new Parser();
-    const { document, diagnostics } = await parser.parse(await readFile(source, 'utf8'), { source });
-    // Spectral severities: 0 error, 1 warning, 2 information, 3 hint.
-    const problems = diagnostics
-      .filter((diagnostic) => diagnostic.severity <= 1)
-      .map((diagnostic) => `${diagnostic.code} at ${diagnostic.path.join('/')}: ${diagnostic.message}`);
-    expect(problems).toEqual([]);
-    expect(document).toBeDefined();
-    expect(document!.channels().length).toBe(10);
-    expect(document!.operations().length).toBe(20);
-    const userCreatedV2 = document!.components().messages().get('userCreatedV2');
-    const payload = userCreatedV2?.payload()?.json() as Json | undefined;
-    // The external file and the cross-file $ref inside it were both dereferenced.
-    expect(payload?.$id).toBe(`${SCHEMA_ID_BASE}user.created/2.json`);
-    expect(asObject(asObject(payload?.properties).userId).format).toBe('uuid');
-    expect(asObject(asObject(payload?.properties).locale).pattern).toBe('^[a-z]{2}(-[A-Z]{2})?$');
-    // The shared trait puts the envelope attributes on every message as headers.
-    for (const message of document!.components().messages()) {
-      const headers = message.headers()?.json() as Json | undefined;
-      expect(Object.keys(asObject(headers?.properties)), message.id()).toEqual(
-        expect.arrayContaining([
-          'ce-id',
-          'ce-type',
-          'ce-source',
-          'ce-specversion',
-          'ce-time',
-          'ce-subject',
-          'ce-dataschema',
-          'event-version',
-          'aggregate-type',
-          'correlation-id',
-          'causation-id',
-        ]),
-      );
-    }
+describe('asyncapi.yaml through the registry module', () => {
+  it('loads with no error and no warning (parser, model, schema lint) and reads every payload file', async () => {
+    const { errors, warnings, model } = await inspectRegistry({ file: join(repoRoot, REGISTRY_FILE) });
+    expect(errors.map(formatDiagnostic)).toEqual([]);
+    expect(warnings.map(formatDiagnostic)).toEqual([]);
+    expect(model.events).toHaveLength(Object.keys(EXPECTED_EVENTS).length);
+    expect(model.operations).toHaveLength(2 * Object.keys(EXPECTED_EVENTS).length);
+    const userCreated = model.events.find((event) => event.eventType === 'user.created')!;
+    const v2 = userCreated.versions.find((version) => version.version === 2)!;
+    expect(v2.payload).toMatchObject({ form: 'file', schemaFile: 'schemas/user.created/2.json', schemaId: `${SCHEMA_ID_BASE}user.created/2.json` });
+    expect(v2.inferred).toEqual({ eventType: 'x-event-type', version: 'x-event-version' });
+    expect(v2.location).toMatchObject({ pointer: '/components/messages/userCreatedV2', line: expect.any(Number) });
+    // Receive operations name the consumers; send operations the producers.
+    const consumers = model.operations.filter((operation) => operation.action === 'receive' && operation.eventTypes.includes('user.created'));
+    expect(consumers.flatMap((operation) => operation.parties)).toEqual(expect.arrayContaining(['billing']));
   });
 });
 
@@ -656,13 +633,13 @@ describe('loadRegistryCatalog', () => {
     );
   });
 
-  it('names the channel and extension when x-aggregate-type is missing', async () => {
+  it('infers the aggregate type from the event type when x-aggregate-type is missing', async () => {
     await withRegistryCopy(
       (yaml) => yaml.replace('    x-aggregate-type: document\n', '').replace('    x-aggregate-type: document\n', ''),
       async (root) => {
-        const error = await loadRegistryCatalog(root).catch((caught: unknown) => caught);
-        expect(error).toBeInstanceOf(RegistryLoadError);
-        expect(error).toMatchObject({ file: REGISTRY_FILE, pointer: '/channels/documentProcessed/x-aggregate-type' });
+        const copy = await loadRegistryCatalog(root);
+        expect(copy.events['document.processed']!.aggregateType).toBe('document');
+        expect(copy.events['document.processing_failed']!.aggregateType).toBe('document');
       },
     );
   });
@@ -673,11 +650,15 @@ describe('loadRegistryCatalog', () => {
       async (root) => {
         const error = await loadRegistryCatalog(root).catch((caught: unknown) => caught);
         expect(error).toBeInstanceOf(RegistryLoadError);
-        expect(error).toMatchObject({
-          code: 'REGISTRY_INVALID',
-          file: REGISTRY_FILE,
-          pointer: '/components/messages/faceModelCreatedV1/payload/$ref',
-        });
+        expect(error).toMatchObject({ code: 'REGISTRY_INVALID' });
+        expect((error as RegistryError).diagnostics).toEqual([
+          expect.objectContaining({
+            file: expect.stringMatching(/asyncapi\.yaml$/),
+            pointer: '/components/messages/faceModelCreatedV1/payload/$ref',
+            line: expect.any(Number),
+            hint: expect.any(String),
+          }),
+        ]);
         expect((error as Error).message).toContain('schemas/face_model.created/9.json');
       },
     );

@@ -1,45 +1,34 @@
 /**
- * Builds an `EventCatalog` straight from the registry (asyncapi.yaml + schemas/**), compiling every
- * payload schema with ajv at test time. Tests use it until the generator's ahead-of-time output
- * exists, and the registry tests use it to check the registry itself.
- *
- * It reads the YAML with the `yaml` package (not @asyncapi/parser, which takes about a second to
- * start) and follows only the shapes the registry conventions allow (docs/registry.md).
+ * The tests' view of the registry, read through the registry module (registry/), the one reader
+ * of asyncapi.yaml and schemas/: what `generate` and `check` accept, the tests accept, and the
+ * reverse. `loadRegistryCatalog` compiles every payload schema with ajv at test time.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv';
-import ajvFormats from 'ajv-formats';
-import { parse as parseYaml } from 'yaml';
+import type { AnySchemaObject, Ajv } from 'ajv';
+import type { EventCatalog } from '../../runtime/index.js';
 import {
-  EventBusError,
-  type EventCatalog,
-  type EventTypeEntry,
-  type EventVersionEntry,
-  type PayloadValidator,
-  type ValidationIssue,
-} from '../../runtime/index.js';
+  createSchemaAjv,
+  loadRegistry as loadRegistryModel,
+  registryCatalog,
+  RegistryError,
+  type RegistryModel,
+} from '../../registry/index.js';
+
+export { toPayloadValidator, toValidationIssue } from '../../registry/index.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export const REGISTRY_FILE = 'asyncapi.yaml';
 export const SCHEMAS_DIR = 'schemas';
 
-/** The registry breaks one of its conventions; names the file and the JSON pointer at fault. */
-export class RegistryLoadError extends EventBusError {
-  constructor(
-    readonly file: string,
-    readonly pointer: string,
-    detail: string,
-  ) {
-    super('REGISTRY_INVALID', `${file}#${pointer}: ${detail}`);
-  }
-}
+/** The registry refuses to load: the registry module's error, with every problem. */
+export const RegistryLoadError = RegistryError;
 
 type JsonObject = Record<string, unknown>;
 
-/** One message (event version) of the registry, as the YAML and its schema file say. */
+/** One message (event version) of the registry. */
 export interface RegistryMessage {
   readonly key: string;
   readonly eventType: string;
@@ -62,204 +51,68 @@ export interface RegistryChannel {
 
 export interface LoadedRegistry {
   readonly root: string;
-  /** The raw asyncapi.yaml document. */
+  /** The asyncapi.yaml document as written. */
   readonly document: JsonObject;
   readonly channels: readonly RegistryChannel[];
-  /** Every JSON file under schemas/, registry-relative POSIX path -> parsed schema. */
+  /** Every JSON file under schemas/ (read by the registry's store), registry-relative POSIX path → schema. */
   readonly schemaFiles: ReadonlyMap<string, AnySchemaObject>;
+  readonly model: RegistryModel;
 }
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+const models = new Map<string, Promise<RegistryModel>>();
+
+/** The registry model at `root` (loaded once per root and process). */
+export function loadRegistryModel$(root: string = repoRoot): Promise<RegistryModel> {
+  let model = models.get(root);
+  if (!model) {
+    model = loadRegistryModel({ file: join(root, REGISTRY_FILE) });
+    models.set(root, model);
+    model.catch(() => models.delete(root));
+  }
+  return model;
 }
 
-function pointerOf(...tokens: string[]): string {
-  return tokens.map((token) => '/' + token.replaceAll('~', '~0').replaceAll('/', '~1')).join('');
-}
-
-function toPosix(path: string): string {
-  return path.split(sep).join(posix.sep);
-}
-
-async function listJsonFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries
+/** The registry at `root` in the shape the convention tests read. */
+export async function loadRegistry(root: string = repoRoot): Promise<LoadedRegistry> {
+  const model = await loadRegistryModel$(root);
+  const schemaFiles = new Map<string, AnySchemaObject>();
+  const schemasDir = join(root, SCHEMAS_DIR);
+  const listed = readdirSync(schemasDir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.json'))
     .map((entry) => join(entry.parentPath, entry.name))
     .sort();
+  for (const file of listed) schemaFiles.set(relative(root, file).split(sep).join(posix.sep), model.store.load(file) as AnySchemaObject);
+  return {
+    root,
+    document: model.store.load(model.file) as JsonObject,
+    model,
+    schemaFiles,
+    channels: model.events.map((event) => ({
+      key: event.channelId,
+      eventType: event.eventType,
+      aggregateType: event.aggregateType,
+      orderingKey: event.orderingKey,
+      compatibility: event.compatibility.mode,
+      ...(event.description !== undefined && { description: event.description }),
+      messages: event.versions.map((version) => ({
+        key: version.messageId,
+        eventType: version.eventType,
+        version: version.version,
+        schemaFile: version.payload.schemaFile,
+        schema: version.payload.schema as AnySchemaObject,
+      })),
+    })),
+  };
 }
 
-async function readSchemaFiles(root: string): Promise<Map<string, AnySchemaObject>> {
-  const files = new Map<string, AnySchemaObject>();
-  for (const absolute of await listJsonFiles(join(root, SCHEMAS_DIR))) {
-    const file = toPosix(relative(root, absolute));
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(await readFile(absolute, 'utf8'));
-    } catch (error) {
-      throw new RegistryLoadError(file, '', `not valid JSON (${(error as Error).message})`);
-    }
-    if (!isObject(parsed)) throw new RegistryLoadError(file, '', 'a schema file must hold a JSON object');
-    if (typeof parsed.$id !== 'string') throw new RegistryLoadError(file, '/$id', 'missing $id');
-    files.set(file, parsed);
-  }
-  return files;
-}
-
-/** Follows a local `#/components/...` reference inside the YAML document. */
-function resolveLocalRef(document: JsonObject, ref: string, at: string): JsonObject {
-  if (!ref.startsWith('#/')) throw new RegistryLoadError(REGISTRY_FILE, at, `expected a local reference, got '${ref}'`);
-  let node: unknown = document;
-  for (const raw of ref.slice(2).split('/')) {
-    const token = raw.replaceAll('~1', '/').replaceAll('~0', '~');
-    node = isObject(node) && Object.hasOwn(node, token) ? node[token] : undefined;
-  }
-  if (!isObject(node)) throw new RegistryLoadError(REGISTRY_FILE, at, `reference '${ref}' does not resolve`);
-  return node;
-}
-
-function requireString(node: JsonObject, key: string, at: string): string {
-  const value = node[key];
-  if (typeof value !== 'string' || value === '') {
-    throw new RegistryLoadError(REGISTRY_FILE, at + pointerOf(key), `'${key}' must be a non-empty string`);
-  }
-  return value;
-}
-
-function readMessage(
-  document: JsonObject,
-  schemaFiles: ReadonlyMap<string, AnySchemaObject>,
-  channelMessage: unknown,
-  at: string,
-): RegistryMessage {
-  const ref = isObject(channelMessage) ? channelMessage.$ref : undefined;
-  if (typeof ref !== 'string') throw new RegistryLoadError(REGISTRY_FILE, at, 'a channel message must be a $ref');
-  const key = ref.split('/').pop() ?? '';
-  const message = resolveLocalRef(document, ref, at);
-  const messageAt = pointerOf('components', 'messages', key);
-  const eventType = requireString(message, 'x-event-type', messageAt);
-  const version = message['x-event-version'];
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    throw new RegistryLoadError(REGISTRY_FILE, messageAt + '/x-event-version', 'must be an integer >= 1');
-  }
-  // A plain `$ref`, or the multi-format form `{ schemaFormat, schema: { $ref } }` (decision 0010).
-  const payload = isObject(message.payload) ? message.payload : {};
-  const payloadRef = isObject(payload.schema) ? payload.schema.$ref : payload.$ref;
-  if (typeof payloadRef !== 'string') {
-    throw new RegistryLoadError(
-      REGISTRY_FILE,
-      messageAt + '/payload',
-      "payload must be { $ref: './schemas/<type>/<n>.json' }",
-    );
-  }
-  const schemaFile = posix.normalize(payloadRef);
-  const schema = schemaFiles.get(schemaFile);
-  if (!schema)
-    throw new RegistryLoadError(REGISTRY_FILE, messageAt + '/payload/$ref', `no schema file '${schemaFile}'`);
-  return { key, eventType, version, schemaFile, schema };
-}
-
-/** Reads asyncapi.yaml and every schema file; checks only what the catalog needs. */
-export async function loadRegistry(root: string = repoRoot): Promise<LoadedRegistry> {
-  const text = await readFile(join(root, REGISTRY_FILE), 'utf8');
-  const document: unknown = parseYaml(text);
-  if (!isObject(document)) throw new RegistryLoadError(REGISTRY_FILE, '', 'not a YAML mapping');
-  const schemaFiles = await readSchemaFiles(root);
-  const channelNodes = isObject(document.channels) ? document.channels : {};
-  const channels: RegistryChannel[] = [];
-  for (const [key, channel] of Object.entries(channelNodes)) {
-    const at = pointerOf('channels', key);
-    if (!isObject(channel)) throw new RegistryLoadError(REGISTRY_FILE, at, 'a channel must be a mapping');
-    const orderingKey = channel['x-ordering-key'];
-    if (orderingKey !== undefined && orderingKey !== 'aggregateId') {
-      throw new RegistryLoadError(REGISTRY_FILE, at + '/x-ordering-key', "must be 'aggregateId' or absent");
-    }
-    const messageNodes = isObject(channel.messages) ? channel.messages : {};
-    const messages = Object.entries(messageNodes).map(([messageKey, node]) =>
-      readMessage(document, schemaFiles, node, at + pointerOf('messages', messageKey)),
-    );
-    const description = channel.summary ?? channel.description;
-    channels.push({
-      key,
-      eventType: requireString(channel, 'address', at),
-      aggregateType: requireString(channel, 'x-aggregate-type', at),
-      orderingKey: orderingKey === 'aggregateId' ? 'aggregateId' : null,
-      compatibility: typeof channel['x-compatibility'] === 'string' ? channel['x-compatibility'] : 'BACKWARD',
-      ...(typeof description === 'string' && { description }),
-      messages,
-    });
-  }
-  return { root, document, channels, schemaFiles };
-}
-
-/** One ajv instance holding every schema file, so cross-file `$ref`s resolve by `$id`. */
+/** One ajv (the registry's settings) holding the given schemas, so cross-file `$ref`s resolve by `$id`. */
 export function createRegistryAjv(schemaFiles: ReadonlyMap<string, AnySchemaObject>): Ajv {
-  // allowUnionTypes: the registry uses `type: [X, "null"]` for nullable fields.
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-  // ajv-formats is CommonJS; under NodeNext its default import is the module object.
-  const addFormats = ajvFormats as unknown as typeof ajvFormats.default;
-  addFormats(ajv);
+  const ajv = createSchemaAjv();
   for (const schema of schemaFiles.values()) ajv.addSchema(schema);
   return ajv;
 }
 
-export function toValidationIssue(error: ErrorObject): ValidationIssue {
-  return {
-    instancePath: error.instancePath,
-    schemaPath: error.schemaPath,
-    keyword: error.keyword,
-    message: error.message ?? `must pass "${error.keyword}"`,
-    params: { ...error.params },
-  };
-}
-
-export function toPayloadValidator(validate: ValidateFunction): PayloadValidator {
-  return (payload) =>
-    validate(payload) ? { valid: true } : { valid: false, issues: (validate.errors ?? []).map(toValidationIssue) };
-}
-
-function compileVersion(ajv: Ajv, message: RegistryMessage): EventVersionEntry {
-  const schemaId = message.schema.$id as string;
-  let validate: ValidateFunction | undefined;
-  try {
-    validate = ajv.getSchema(schemaId);
-  } catch (error) {
-    throw new RegistryLoadError(message.schemaFile, '', `does not compile: ${(error as Error).message}`);
-  }
-  if (!validate) throw new RegistryLoadError(message.schemaFile, '/$id', `schema '${schemaId}' not found`);
-  return {
-    version: message.version,
-    schemaId,
-    schemaFile: message.schemaFile,
-    validate: toPayloadValidator(validate),
-  };
-}
-
 /** The catalog the runtime consumes, built from the registry at `root` with validators compiled now. */
 export async function loadRegistryCatalog(root: string = repoRoot): Promise<EventCatalog> {
-  const registry = await loadRegistry(root);
-  const ajv = createRegistryAjv(registry.schemaFiles);
-  const events: Record<string, EventTypeEntry> = {};
-  for (const channel of registry.channels) {
-    const versions: Record<number, EventVersionEntry> = {};
-    for (const message of channel.messages) versions[message.version] = compileVersion(ajv, message);
-    const versionNumbers = channel.messages.map((message) => message.version);
-    if (versionNumbers.length === 0) {
-      throw new RegistryLoadError(
-        REGISTRY_FILE,
-        pointerOf('channels', channel.key, 'messages'),
-        'a channel needs at least one message',
-      );
-    }
-    events[channel.eventType] = {
-      eventType: channel.eventType,
-      aggregateType: channel.aggregateType,
-      topic: channel.eventType,
-      orderingKey: channel.orderingKey,
-      currentVersion: Math.max(...versionNumbers),
-      versions,
-      ...(channel.description !== undefined && { description: channel.description }),
-    };
-  }
-  return { events };
+  return registryCatalog(await loadRegistryModel$(root));
 }
