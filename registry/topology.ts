@@ -4,7 +4,7 @@
  * registry reader.
  */
 import path from 'node:path';
-import { RegistryTopologyError } from '../runtime/infra/errors.js';
+import { RegistryTopologyError } from '../ops/infra/errors.js';
 import { formatDiagnostic, isError, type RegistryDiagnostic } from './diagnostics.js';
 import { loadRegistry } from './load.js';
 import type { RegistryModel } from './model.js';
