@@ -10,11 +10,13 @@ import { parseRegistry, type ParsedRegistry } from './parse.js';
 import { GENERATED_HEADER, renderFiles } from './render.js';
 import { checkSchemaFiles, compileStandaloneValidator } from './validators.js';
 import { avroDefinitionPath, avroVersionExtension, serializeAvroSchema } from './avro/index.js';
+import { assertOutputPath, guardRegistry } from './guard/index.js';
 
 export * from './errors.js';
 export type { RegistryModel, EventTypeModel, EventVersionModel, NamedDefinitionModel } from './model.js';
 export { buildModel } from './model.js';
 export { parseRegistry } from './parse.js';
+export { guardRegistry, RegistryGuardError, isRegistryGuardError, DEFAULT_REGISTRY_LIMITS, OutputPathError } from './guard/index.js';
 
 export const DEFAULT_INPUT = 'asyncapi.yaml';
 export const DEFAULT_OUT = 'generated';
@@ -58,6 +60,8 @@ export async function renderRegistry(
     parsed?: ParsedRegistry;
   } = {},
 ): Promise<Map<string, string>> {
+  // Hostile input is refused before the parser or any resolver runs (docs/security.md).
+  if (!options.parsed) guardRegistry(options.input ?? DEFAULT_INPUT);
   const parsed = options.parsed ?? (await parseRegistry(options.input ?? DEFAULT_INPUT));
   const model = buildModel(parsed);
   checkSchemaFiles(model);
@@ -99,6 +103,8 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   const files = await renderRegistry(options);
   const existing = await listGeneratedFiles(out);
   const written: string[] = [];
+  // Every path is checked to lie under `out` before anything is read or written.
+  for (const file of files.keys()) assertOutputPath(out, file);
   for (const [file, source] of files) {
     const current = await readFile(path.join(out, file), 'utf8').catch(() => undefined);
     if (current !== source) written.push(file);
@@ -108,10 +114,11 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     return { files: [...files.keys()], written, stale: [...written, ...extra].sort() };
   }
   for (const file of written) {
-    await mkdir(path.dirname(path.join(out, file)), { recursive: true });
-    await writeFile(path.join(out, file), files.get(file)!);
+    const target = assertOutputPath(out, file);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, files.get(file)!);
   }
-  for (const file of extra) await rm(path.join(out, file));
+  for (const file of extra) await rm(assertOutputPath(out, file));
   return { files: [...files.keys()], written, stale: extra };
 }
 

@@ -7,6 +7,7 @@ import * as ajvFormats from 'ajv-formats';
 import * as ajvStandalone from 'ajv/dist/standalone/index.js';
 import { ValidatorCompileError } from './errors.js';
 import type { EventVersionModel, RegistryModel } from './model.js';
+import { linearRegExp } from './guard/patterns.js';
 
 // ajv-formats and ajv's standalone module are CommonJS (`module.exports = fn`): under NodeNext
 // their function is the namespace's `default`.
@@ -27,7 +28,8 @@ export function createAjv(options: { validateSchema?: boolean } = {}): Ajv {
     strict: true,
     // Registry schemas carry `examples`, `x-*` annotations may appear in extensions; tuples are rare.
     strictTuples: false,
-    code: { source: true, esm: true, lines: true },
+    // `pattern`/`patternProperties` match with RE2 semantics: linear in the input (docs/security.md).
+    code: { source: true, esm: true, lines: true, regExp: linearRegExp },
   });
   addFormats(ajv);
   return ajv;
