@@ -6,6 +6,7 @@
 import { Option, type Command } from 'commander';
 import { checkRegistry } from '../../compat/check/check.js';
 import { isCompatInputError } from '../../compat/errors.js';
+import { isRegistryGuardError } from '../../generator/guard/limits.js';
 import { formatFindings, FORMATS, type OutputFormat } from '../../compat/findings.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import type { CommandIo } from './diff.js';
@@ -50,7 +51,7 @@ export async function runCheck(flags: CheckFlags, io: CommandIo = processIo): Pr
     for (const note of report.notes) io.stderr(`event-bus check: note: ${note}\n`);
     return shown.some((finding) => !finding.compatible) ? EXIT_FINDINGS : EXIT_OK;
   } catch (error) {
-    if (isCompatInputError(error)) {
+    if (isCompatInputError(error) || isRegistryGuardError(error)) {
       io.stderr(`event-bus check: ${error.message}\n`);
       return EXIT_USAGE;
     }

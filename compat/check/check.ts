@@ -26,6 +26,7 @@ import { SchemaResolver, type SchemaNode, type TextSource } from '../diff/resolv
 import { validateAsyncApi } from './asyncapi.js';
 import { checkGeneratedFresh } from './generated.js';
 import { ASYNCAPI_FILE, readRegistryIndex, type RegistryEventType, type RegistryIndex } from './registry.js';
+import { guardRegistry } from '../../generator/guard/registry-guard.js';
 
 export interface CheckOptions {
   /** Registry root (holds asyncapi.yaml, schemas/, generated/). */
@@ -63,6 +64,8 @@ export async function checkRegistry(options: CheckOptions): Promise<CheckReport>
     const rel = relative(root, path).split('\\').join('/');
     return rel.startsWith('..') ? path : rel;
   };
+  // Hostile registries are refused before any reader, parser or resolver runs (docs/security.md).
+  guardRegistry(resolve(root, ASYNCAPI_FILE), { root, display });
   const source = new DiskSource(display);
   const locator = new SourceLocator();
   const findings: Finding[] = [];
@@ -360,6 +363,11 @@ async function checkAgainstBase(
 ): Promise<Finding[]> {
   const baseSource = new GitSource(root, ref);
   if (!baseSource.has(resolve(root, ASYNCAPI_FILE))) return [];
+  guardRegistry(resolve(root, ASYNCAPI_FILE), {
+    root,
+    read: (file) => (baseSource.has(file) ? baseSource.readText(file) : undefined),
+    display: (file) => `${ref}:${relative(root, file).split('\\').join('/')}`,
+  });
   const baseIndex = readRegistryIndex(baseSource, root);
   const baseResolver = new SchemaResolver(baseSource, (path) => `${ref}:${relative(root, path).split('\\').join('/')}`);
   const findings: Finding[] = [];
