@@ -11,6 +11,7 @@ import { GENERATED_HEADER, renderFiles } from './render.js';
 import { checkSchemaFiles, compileStandaloneValidator } from './validators.js';
 import { avroDefinitionPath, avroVersionExtension, serializeAvroSchema } from './avro/index.js';
 import { assertOutputPath, guardRegistry } from './guard/index.js';
+import { escapeControlCharacters } from './guard/text.js';
 
 export * from './errors.js';
 export type { RegistryModel, EventTypeModel, EventVersionModel, NamedDefinitionModel } from './model.js';
@@ -27,6 +28,8 @@ export interface GenerateOptions {
   input?: string;
   /** Output directory; default 'generated'. */
   out?: string;
+  /** Folder every `$ref` must stay inside (docs/security.md); default the input's folder. */
+  root?: string;
   /** Compare with what is on disk and write nothing. */
   check?: boolean;
   /** Module specifier generated code imports the runtime from; default '../runtime/index.js'. */
@@ -56,12 +59,12 @@ export interface GenerateResult {
 
 /** Renders the SDK for a registry as `relative path → formatted source`, writing nothing. */
 export async function renderRegistry(
-  options: Pick<GenerateOptions, 'input' | 'runtimeImport' | 'bindRuntimeClasses' | 'extendVersion' | 'avro'> & {
+  options: Pick<GenerateOptions, 'input' | 'root' | 'runtimeImport' | 'bindRuntimeClasses' | 'extendVersion' | 'avro'> & {
     parsed?: ParsedRegistry;
   } = {},
 ): Promise<Map<string, string>> {
   // Hostile input is refused before the parser or any resolver runs (docs/security.md).
-  if (!options.parsed) guardRegistry(options.input ?? DEFAULT_INPUT);
+  if (!options.parsed) guardRegistry(options.input ?? DEFAULT_INPUT, options.root !== undefined ? { root: options.root } : {});
   const parsed = options.parsed ?? (await parseRegistry(options.input ?? DEFAULT_INPUT));
   const model = buildModel(parsed);
   checkSchemaFiles(model);
@@ -95,6 +98,8 @@ export async function renderRegistry(
     formatted.set(file, file.startsWith('validators/') ? source : await formatSource(source));
   }
   for (const [file, definition] of avroFiles) formatted.set(file, definition);
+  // Generated files stay text: control and bidi characters from schema text become \uXXXX.
+  for (const [file, source] of formatted) formatted.set(file, escapeControlCharacters(source));
   return new Map([...formatted].sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0)));
 }
 

@@ -3,3 +3,4 @@ export { DEFAULT_REGISTRY_LIMITS, RegistryGuardError, isRegistryGuardError, type
 export { guardRegistry, type GuardOptions, type GuardReport } from './registry-guard.js';
 export { compileLinearPattern, linearRegExp, unsupportedPatternReason, PATTERN_HINT } from './patterns.js';
 export { assertOutputPath, OutputPathError } from './output-path.js';
+export { escapeControlCharacters, hasControlCharacters } from './text.js';

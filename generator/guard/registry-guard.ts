@@ -13,7 +13,6 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument, visit } from 'yaml';
-import { displayPath } from '../parse.js';
 import { DEFAULT_REGISTRY_LIMITS, RegistryGuardError, type RegistryGuardCode, type RegistryLimits } from './limits.js';
 import { PATTERN_HINT, unsupportedPatternReason } from './patterns.js';
 
@@ -26,6 +25,8 @@ export interface GuardOptions {
    * Default: the file system, refusing files over `maxFileBytes` before reading them.
    */
   read?: (absolutePath: string) => string | undefined;
+  /** How a file is named in messages; default relative to the working directory. */
+  display?: (absolutePath: string) => string;
 }
 
 export interface GuardReport {
@@ -69,7 +70,7 @@ export function guardRegistry(inputFile: string, options: GuardOptions = {}): Gu
   const document = path.resolve(inputFile);
   const root = path.resolve(options.root ?? path.dirname(document));
   const realRoot = realPath(root);
-  const show = (file: string): string => displayPath(file);
+  const show = options.display ?? ((file: string): string => displayPath(file));
   const fail = (code: RegistryGuardCode, file: string, pointer: string | undefined, message: string): never => {
     throw new RegistryGuardError({ file: show(file), ...(pointer !== undefined && { pointer }), code, message });
   };
@@ -393,6 +394,12 @@ function realPath(file: string): string {
     const parent = path.dirname(file);
     return parent === file ? file : path.join(realPath(parent), path.basename(file));
   }
+}
+
+/** Paths inside the working directory are shown relative to it, others absolute (as the parser's diagnostics are). */
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
 function relativeTo(root: string, file: string): string {
