@@ -19,7 +19,7 @@ import {
   type LockedVersion,
   type RegistryLock,
 } from '../lock.js';
-import { DiskSource, GitSource } from '../sources.js';
+import { DiskSource, GitSource, assertGitRef } from '../sources.js';
 import { diffSchemas, MODES, type CompatibilityMode } from '../diff/modes.js';
 import { POLICIES, type Policy } from '../diff/rules.js';
 import { SchemaResolver, type SchemaNode, type TextSource } from '../diff/resolver.js';
@@ -64,6 +64,7 @@ export async function checkRegistry(options: CheckOptions): Promise<CheckReport>
     const rel = relative(root, path).split('\\').join('/');
     return rel.startsWith('..') ? path : rel;
   };
+  if (options.base !== undefined) assertGitRef(options.base);
   // Hostile registries are refused before any reader, parser or resolver runs (docs/security.md).
   guardRegistry(resolve(root, ASYNCAPI_FILE), { root, display });
   const source = new DiskSource(display);
