@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT_USAGE } from './exit-codes.js';
+import { redactedMessage } from '../runtime/redact.js';
 
 type Register = (program: Command) => void;
 
@@ -44,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version exit through here with code 0.
       return error.exitCode === 0 ? 0 : EXIT_USAGE;
     }
-    process.stderr.write(`event-bus: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`event-bus: ${redactedMessage(error)}\n`);
     return EXIT_USAGE;
   }
 }

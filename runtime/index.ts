@@ -1,5 +1,6 @@
 // Public API of the runtime. Generated code imports only from here.
 export * from './errors.js';
+export { redactSecrets, redactConnectionString, redactedMessage } from './redact.js';
 export * from './validation.js';
 export * from './envelope.js';
 export * from './catalog.js';

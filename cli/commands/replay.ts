@@ -8,6 +8,7 @@
 import { Command } from 'commander';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { isEventBusError } from '../../runtime/errors.js';
+import { redactedMessage } from '../../runtime/redact.js';
 import type { EventCatalog } from '../../runtime/catalog.js';
 import { EventPublisher } from '../../runtime/publisher/index.js';
 import { EventReplayer, type ReplayOptions, type ReplayProgress } from '../../runtime/replay/index.js';
@@ -102,7 +103,7 @@ export async function runReplay(flags: ReplayFlags): Promise<number> {
     }
     return EXIT_OK;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = redactedMessage(error);
     process.stderr.write(`event-bus: ${isEventBusError(error) ? `${error.code}: ` : ''}${message}\n`);
     return EXIT_USAGE;
   } finally {

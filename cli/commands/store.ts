@@ -9,6 +9,7 @@
 import { Command, Option } from 'commander';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { isEventBusError } from '../../runtime/errors.js';
+import { redactedMessage } from '../../runtime/redact.js';
 import { dlqMigrations } from '../../runtime/dlq/repository/migrations.js';
 import {
   closeDatabase,
@@ -74,7 +75,7 @@ export function describeTarget(target: DatabaseTarget): string {
 }
 
 function fail(error: unknown): number {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = redactedMessage(error);
   process.stderr.write(`event-bus: ${isEventBusError(error) ? `${error.code}: ` : ''}${message}\n`);
   return EXIT_USAGE;
 }
