@@ -1,7 +1,7 @@
 /**
  * Message data is read strictly (docs/security.md): bytes that are not UTF-8 are refused instead
- * of silently becoming U+FFFD, and an integer literal outside ±(2^53 − 1) is refused instead of
- * being rounded to a different number. Both reach the subscriber as a typed decode error, so the
+ * of silently becoming U+FFFD, and an integer literal outside ±(2^53 − 1) that a JavaScript number
+ * cannot hold exactly is refused instead of being rounded to a different number. Both reach the subscriber as a typed decode error, so the
  * message is dead-lettered with the reason.
  */
 
@@ -32,8 +32,8 @@ function firstInvalidUtf8Offset(data: Uint8Array): number {
 }
 
 /**
- * The first integer literal (no fraction, no exponent) in JSON `text` whose value is not a safe
- * integer, or undefined. Linear; skips string contents. Cheap when no run of 16 digits exists.
+ * The first integer literal (no fraction, no exponent) in JSON `text` that reading would round
+ * (beyond ±(2^53 − 1) and not exactly representable), or undefined. Linear; skips string contents. Cheap when no run of 16 digits exists.
  */
 export function findUnsafeIntegerLiteral(text: string): string | undefined {
   if (!/\d{16}/.test(text)) return undefined;
@@ -60,7 +60,8 @@ export function findUnsafeIntegerLiteral(text: string): string | undefined {
       const integer = next !== 0x2e /* . */ && next !== 0x65 /* e */ && next !== 0x45; /* E */
       while (index < length && /[0-9.eE+-]/.test(text[index]!)) index += 1;
       const token = text.slice(start, index);
-      if (integer && token.replace('-', '').length >= 16 && !Number.isSafeInteger(Number(token))) return token;
+      // Only a literal JavaScript cannot hold exactly is refused: 2^60 or 1e20 written out read back unchanged.
+      if (integer && token.replace('-', '').length >= 16 && !Number.isSafeInteger(Number(token)) && String(Number(token)) !== token) return token;
       continue;
     }
     index += 1;
