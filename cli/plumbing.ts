@@ -5,6 +5,7 @@
  * Every verb's commander action goes through `verbAction`; `main` reads the outcome once.
  */
 import { EventBusError, isEventBusError } from '../runtime/errors.js';
+import { redactedMessage } from '../runtime/redact.js';
 import { EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 
 /** Where a verb writes: findings and results to stdout, notes, summaries and failures to stderr. */
@@ -115,7 +116,8 @@ export function exitCodeOf(result: VerbResult): number {
 
 /** The one mapping from a thrown error to an exit code, with its message on stderr. */
 export function exitCodeOfError(verb: string, error: unknown, io: CommandIo = processIo): number {
-  const message = error instanceof Error ? error.message : String(error);
+  // Raw driver errors (pg, the Pub/Sub client) may quote a connection string: redact every message.
+  const message = redactedMessage(error);
   const code = isEventBusError(error) ? `${error.code}: ` : '';
   const peer = missingOptionalPeer(error);
   if (peer !== undefined) {

@@ -32,11 +32,20 @@ export class GitSource implements TextSource {
   private readonly files = new Map<string, string | null>();
   readonly paths: string[];
 
+  /** The commit `ref` named when the source was opened: every later read uses it. */
+  readonly commit: string;
+
   constructor(
     private readonly root: string,
     readonly ref: string,
   ) {
-    const listing = git(root, ['ls-tree', '-r', '--name-only', ref, '--', '.']);
+    assertGitRef(ref);
+    // Options end before the ref: `--upload-pack=…` or `-c…` can only ever be read as a revision.
+    this.commit = git(root, ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`]).trim();
+    if (!/^[0-9a-f]{40,64}$/.test(this.commit)) {
+      throw new CompatInputError('COMPAT_GIT_FAILED', root, `${JSON.stringify(ref)} names no commit`);
+    }
+    const listing = git(root, ['ls-tree', '-r', '--name-only', '--end-of-options', this.commit, '--', '.']);
     this.paths = listing
       .split('\n')
       .filter((line) => line !== '')
@@ -52,7 +61,7 @@ export class GitSource implements TextSource {
     let text = this.files.get(path);
     if (text === undefined) {
       const rel = relative(this.root, path).split('\\').join('/');
-      text = this.has(path) ? git(this.root, ['show', `${this.ref}:./${rel}`]) : null;
+      text = this.has(path) ? git(this.root, ['show', '--end-of-options', `${this.commit}:./${rel}`]) : null;
       this.files.set(path, text);
     }
     if (text === null) {
@@ -63,6 +72,22 @@ export class GitSource implements TextSource {
       );
     }
     return text;
+  }
+}
+
+/**
+ * A revision as `check --base` accepts it: a branch, tag, commit or `HEAD~2`-style expression.
+ * Never an option (leading '-'), never a `rev:path` (':'), no whitespace or control characters.
+ */
+export const GIT_REF = /^(?!-)[A-Za-z0-9._/@{}~^+-]{1,256}$/;
+
+export function assertGitRef(ref: string): void {
+  if (!GIT_REF.test(ref) || ref.includes('..') || ref.includes('@{-')) {
+    throw new CompatInputError(
+      'COMPAT_USAGE',
+      JSON.stringify(ref),
+      'not a git revision --base accepts (a branch, tag or commit such as origin/main or HEAD~1; no leading "-", ":", ".." or spaces)',
+    );
   }
 }
 

@@ -10,10 +10,13 @@ import { GENERATED_HEADER, renderFiles } from './render.js';
 import { compileStandaloneValidator } from './validators.js';
 import { avroDefinitionPath, avroVersionExtension, serializeAvroSchema } from './avro/index.js';
 import { loadRegistry, RegistryError, RegistryProblem, type RegistryDiagnostic, type RegistryModel as Registry, type RegistrySource } from '../registry/index.js';
+import { assertOutputPath, guardRegistry } from './guard/index.js';
+import { escapeControlCharacters } from './guard/text.js';
 
 export * from './errors.js';
 export type { RegistryModel, EventTypeModel, EventVersionModel, NamedDefinitionModel } from './model.js';
 export { buildModel } from './model.js';
+export { guardRegistry, RegistryGuardError, isRegistryGuardError, DEFAULT_REGISTRY_LIMITS, OutputPathError } from './guard/index.js';
 
 export const DEFAULT_INPUT = 'asyncapi.yaml';
 export const DEFAULT_OUT = 'generated';
@@ -24,6 +27,8 @@ export interface GenerateOptions {
   input?: string;
   /** Output directory; default 'generated'. */
   out?: string;
+  /** Folder every `$ref` must stay inside (docs/security.md); default the input's folder. */
+  root?: string;
   /** Compare with what is on disk and write nothing. */
   check?: boolean;
   /** Module specifier generated code imports the runtime from; default '../runtime/index.js'. */
@@ -61,14 +66,12 @@ export interface GenerateResult {
 
 /** Renders the SDK for a registry as `relative path → formatted source`, writing nothing. */
 export async function renderRegistry(
-  options: Pick<GenerateOptions, 'input' | 'runtimeImport' | 'bindRuntimeClasses' | 'extendVersion' | 'avro' | 'strict' | 'source'> & {
+  options: Pick<GenerateOptions, 'input' | 'root' | 'runtimeImport' | 'bindRuntimeClasses' | 'extendVersion' | 'avro' | 'strict' | 'source'> & {
     /** An already loaded registry (skips loading). */
     registry?: Registry;
   } = {},
 ): Promise<Map<string, string>> {
-  const registry =
-    options.registry ??
-    (await loadRegistry({ file: options.input ?? DEFAULT_INPUT, ...(options.source && { source: options.source }), strict: options.strict === true }));
+  const registry = options.registry ?? (await loadGuardedRegistry(options));
   try {
     return await renderModel(buildModel(registry), options);
   } catch (error) {
@@ -76,6 +79,16 @@ export async function renderRegistry(
     if (error instanceof RegistryProblem) throw new RegistryError(error.diagnostic.file, [error.diagnostic]);
     throw error;
   }
+}
+
+/**
+ * Hostile input is refused before the parser or any resolver runs (docs/security.md): the guard
+ * reads the files on disk, so it runs for the disk source (a memory source is the caller's own).
+ */
+async function loadGuardedRegistry(options: Pick<GenerateOptions, 'input' | 'root' | 'strict' | 'source'>): Promise<Registry> {
+  const file = options.input ?? DEFAULT_INPUT;
+  if (!options.source) guardRegistry(file, options.root !== undefined ? { root: options.root } : {});
+  return loadRegistry({ file, ...(options.source && { source: options.source }), strict: options.strict === true });
 }
 
 async function renderModel(
@@ -114,16 +127,20 @@ async function renderModel(
     formatted.set(file, file.startsWith('validators/') ? source : await formatSource(source));
   }
   for (const [file, definition] of avroFiles) formatted.set(file, definition);
+  // Generated files stay text: control and bidi characters from schema text become \uXXXX.
+  for (const [file, source] of formatted) formatted.set(file, escapeControlCharacters(source));
   return new Map([...formatted].sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0)));
 }
 
 export async function generate(options: GenerateOptions = {}): Promise<GenerateResult> {
   const out = path.resolve(options.out ?? DEFAULT_OUT);
-  const registry = await loadRegistry({ file: options.input ?? DEFAULT_INPUT, ...(options.source && { source: options.source }), strict: options.strict === true });
+  const registry = await loadGuardedRegistry(options);
   const files = await renderRegistry({ ...options, registry });
   const warnings = registry.warnings;
   const existing = await listGeneratedFiles(out);
   const written: string[] = [];
+  // Every path is checked to lie under `out` before anything is read or written.
+  for (const file of files.keys()) assertOutputPath(out, file);
   for (const [file, source] of files) {
     const current = await readFile(path.join(out, file), 'utf8').catch(() => undefined);
     if (current !== source) written.push(file);
@@ -133,10 +150,11 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     return { files: [...files.keys()], written, stale: [...written, ...extra].sort(), warnings };
   }
   for (const file of written) {
-    await mkdir(path.dirname(path.join(out, file)), { recursive: true });
-    await writeFile(path.join(out, file), files.get(file)!);
+    const target = assertOutputPath(out, file);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, files.get(file)!);
   }
-  for (const file of extra) await rm(path.join(out, file));
+  for (const file of extra) await rm(assertOutputPath(out, file));
   return { files: [...files.keys()], written, stale: extra, warnings };
 }
 

@@ -8,6 +8,7 @@ import * as ajvStandalone from 'ajv/dist/standalone/index.js';
 import { ValidatorCompileError } from './errors.js';
 import type { EventVersionModel, RegistryModel } from './model.js';
 import { createSchemaAjv, forAjv, unknownFormats } from '../registry/ajv.js';
+import { linearRegExp } from './guard/patterns.js';
 
 // ajv's standalone module is CommonJS (`module.exports = fn`): under NodeNext its function is the namespace's `default`.
 const standaloneCode = ajvStandalone.default as unknown as (ajv: Ajv, validate: ValidateFunction) => string;
@@ -20,7 +21,8 @@ const standaloneCode = ajvStandalone.default as unknown as (ajv: Ajv, validate: 
 export function createAjv(options: { validateSchema?: boolean; passFormats?: Iterable<string> } = {}): Ajv {
   return createSchemaAjv({
     validateSchema: options.validateSchema ?? true,
-    code: { source: true, esm: true, lines: true },
+    // `pattern`/`patternProperties` match with RE2 semantics: linear in the input (docs/security.md).
+    code: { source: true, esm: true, lines: true, regExp: linearRegExp },
     ...(options.passFormats && { passFormats: options.passFormats }),
   });
 }

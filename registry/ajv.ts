@@ -10,6 +10,7 @@ import { displayPath } from './diagnostics.js';
 import type { RegistryModel } from './model.js';
 import { forEachSubschema, isObject, RegistryProblem } from './schemas.js';
 import { getAtPointer } from './pointer.js';
+import { linearRegExp } from '../generator/guard/patterns.js';
 
 // ajv-formats is CommonJS (`module.exports = fn`): under NodeNext its function is the namespace's `default`.
 const addFormats = ajvFormats.default as unknown as (ajv: Ajv) => Ajv;
@@ -40,7 +41,8 @@ export function createSchemaAjv(options: SchemaAjvOptions = {}): Ajv {
     strictTuples: false,
     ...(options.strict && { allowUnionTypes: true }),
     logger: false,
-    ...(options.code && { code: options.code }),
+    // `pattern`/`patternProperties` on RE2 semantics everywhere a registry schema is compiled (docs/security.md).
+    code: { regExp: linearRegExp, ...options.code },
   });
   addFormats(ajv);
   // draft-07 has no `id` keyword (draft-04's name for `$id`): an annotation like any unknown one.

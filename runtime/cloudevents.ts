@@ -157,6 +157,9 @@ export function attributesToHeaders(attributes: Readonly<Record<string, string>>
   if (!/^[1-9][0-9]*$/.test(versionText) || !Number.isSafeInteger(eventVersion)) {
     problems.push(`'${CE.eventversion}' is '${versionText}', expected a positive integer`);
   }
+  if (!isRfc3339DateTime(attributes[CE.time]!)) {
+    problems.push(`'${CE.time}' is ${JSON.stringify(attributes[CE.time]!.slice(0, 64))}, expected an RFC 3339 date-time such as 2024-05-01T12:00:00Z`);
+  }
   if (problems.length > 0) throw new MalformedEnvelopeError(problems, 'INVALID_ATTRIBUTES');
   const metadata: Record<string, string> = {};
   for (const [key, value] of Object.entries(attributes)) {
@@ -178,6 +181,19 @@ export function attributesToHeaders(attributes: Readonly<Record<string, string>>
     encoding: encodingForContentType(contentType),
     contentType,
   };
+}
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
+
+/** RFC 3339 `date-time` (section 5.6), with real calendar days and a leap second allowed. */
+export function isRfc3339DateTime(text: string): boolean {
+  const match = RFC3339.exec(text);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const daysInMonth = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  const offsetOk = match[7] === undefined || (Number(match[8]) <= 23 && Number(match[9]) <= 59);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 60 && offsetOk;
 }
 
 /** Rebuilds the envelope from headers and a decoded payload. */

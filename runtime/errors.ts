@@ -5,14 +5,17 @@
  * Guards match by brand and code, not only by `instanceof`: two copies of the runtime in one
  * process (a service and a library each depending on the package) still recognise each other's
  * errors. The brand is a registered symbol (`Symbol.for`), so it is the same in every copy.
+ * Messages are redacted (runtime/redact.ts): no typed error ever carries a password.
  */
+import { redactSecrets } from './redact.js';
+
 const EVENT_BUS_ERROR = Symbol.for('@clone/event-bus/error');
 
 export class EventBusError extends Error {
   readonly code: string;
 
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(redactSecrets(message), options);
     this.name = new.target.name;
     this.code = code;
   }

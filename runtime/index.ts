@@ -4,6 +4,7 @@
 
 // Errors and validation.
 export { EventBusError, isEventBusError, hasErrorCode } from './errors.js';
+export { redactSecrets, redactConnectionString, redactedMessage } from './redact.js';
 export { EventValidationError, type PayloadValidator, type ValidationIssue, type ValidationResult } from './validation.js';
 
 // The envelope, the catalog, creating events.

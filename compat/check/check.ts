@@ -19,13 +19,14 @@ import {
   type LockedVersion,
   type RegistryLock,
 } from '../lock.js';
-import { DiskSource, GitSource } from '../sources.js';
+import { DiskSource, GitSource, assertGitRef } from '../sources.js';
 import { diffSchemas, MODES, type CompatibilityMode } from '../diff/modes.js';
 import { POLICIES, type Policy } from '../diff/rules.js';
 import { SchemaResolver, type SchemaNode, type TextSource } from '../diff/resolver.js';
 import { validateAsyncApi } from './asyncapi.js';
 import { checkGeneratedFresh } from './generated.js';
 import { ASYNCAPI_FILE, readRegistryIndex, type RegistryEventType, type RegistryIndex } from './registry.js';
+import { guardRegistry } from '../../generator/guard/registry-guard.js';
 
 export interface CheckOptions {
   /** Registry root (holds asyncapi.yaml, schemas/, generated/). */
@@ -63,6 +64,9 @@ export async function checkRegistry(options: CheckOptions): Promise<CheckReport>
     const rel = relative(root, path).split('\\').join('/');
     return rel.startsWith('..') ? path : rel;
   };
+  if (options.base !== undefined) assertGitRef(options.base);
+  // Hostile registries are refused before any reader, parser or resolver runs (docs/security.md).
+  guardRegistry(resolve(root, ASYNCAPI_FILE), { root, display });
   const source = new DiskSource(display);
   const locator = new SourceLocator();
   const findings: Finding[] = [];
@@ -367,6 +371,11 @@ async function checkAgainstBase(
 ): Promise<Finding[]> {
   const baseSource = new GitSource(root, ref);
   if (!baseSource.has(resolve(root, ASYNCAPI_FILE))) return [];
+  guardRegistry(resolve(root, ASYNCAPI_FILE), {
+    root,
+    read: (file) => (baseSource.has(file) ? baseSource.readText(file) : undefined),
+    display: (file) => `${ref}:${relative(root, file).split('\\').join('/')}`,
+  });
   const baseIndex = readRegistryIndex(baseSource, root);
   const baseResolver = new SchemaResolver(baseSource, (path) => `${ref}:${relative(root, path).split('\\').join('/')}`);
   const findings: Finding[] = [];

@@ -11,11 +11,12 @@ const schema2 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-charac
 const schema5 = {"title":"Locale","description":"A BCP 47 language tag restricted to language and optional region, e.g. 'en' or 'en-US'.","type":"string","pattern":"^[a-z]{2}(-[A-Z]{2})?$"};
 const func0 = Object.prototype.hasOwnProperty;
 const func13 = require("ajv/dist/runtime/ucs2length").default;
+const func21 = ((pattern) => { const { RE2JS } = require("re2js"); return RE2JS.compile(RE2JS.translateRegExp(pattern)); });
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats4 = require("ajv-formats/dist/formats").fullFormats.uri;
 const formats6 = require("ajv-formats/dist/formats").fullFormats["date-time"];
-const pattern0 = new RegExp("^[a-z]+/[a-z0-9][a-z0-9.+-]*$", "u");
-const pattern1 = new RegExp("^[a-z]{2}(-[A-Z]{2})?$", "u");
+const pattern0 = func21("^[a-z]+/[a-z0-9][a-z0-9.+-]*$", "u");
+const pattern1 = func21("^[a-z]{2}(-[A-Z]{2})?$", "u");
 
 function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://schemas.clone.dev/events/document.processed/1.json" */;

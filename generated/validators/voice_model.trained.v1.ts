@@ -11,11 +11,12 @@ const schema2 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-charac
 const schema5 = {"title":"Locale","description":"A BCP 47 language tag restricted to language and optional region, e.g. 'en' or 'en-US'.","type":"string","pattern":"^[a-z]{2}(-[A-Z]{2})?$"};
 const func0 = Object.prototype.hasOwnProperty;
 const func12 = require("ajv/dist/runtime/ucs2length").default;
-const func23 = require("ajv/dist/runtime/equal").default;
+const func23 = ((pattern) => { const { RE2JS } = require("re2js"); return RE2JS.compile(RE2JS.translateRegExp(pattern)); });
+const func24 = require("ajv/dist/runtime/equal").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats4 = require("ajv-formats/dist/formats").fullFormats.uri;
 const formats6 = require("ajv-formats/dist/formats").fullFormats["date-time"];
-const pattern0 = new RegExp("^[a-z]{2}(-[A-Z]{2})?$", "u");
+const pattern0 = func23("^[a-z]{2}(-[A-Z]{2})?$", "u");
 
 function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://schemas.clone.dev/events/voice_model.trained/1.json" */;
@@ -394,7 +395,7 @@ if(i1 > 1){
 outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
-if(func23(data7[i1], data7[j0])){
+if(func24(data7[i1], data7[j0])){
 const err32 = {instancePath:instancePath+"/languages",schemaPath:"#/properties/languages/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
 if(vErrors === null){
 vErrors = [err32];

@@ -8,6 +8,7 @@ import avro from 'avsc';
 import type { EventVersionEntry } from '../catalog.js';
 import { EventBusError } from '../errors.js';
 import { jsonCodec, PayloadDecodeError, type PayloadCodec, type PayloadEncoding } from './codec.js';
+import { decodeUtf8Strict } from './strict-json.js';
 
 /** Field attribute: the JSON property may be absent; Avro null on that field means "absent". */
 export const AVRO_JSON_OPTIONAL_ATTRIBUTE = 'x-json-optional';
@@ -420,7 +421,7 @@ function encodeError(version: EventVersionEntry, error: unknown): AvroEncodeErro
 export function createAvroCodec(encoding: AvroEncoding): AvroPayloadCodec {
   const readAvroValue = (compiled: CompiledSchema, data: Buffer, resolver?: avro.Resolver): unknown => {
     if (encoding === 'avro-binary') return compiled.type.fromBuffer(data, resolver);
-    const value: unknown = compiled.type.fromString(data.toString('utf8'));
+    const value: unknown = compiled.type.fromString(decodeUtf8Strict(data));
     return value;
   };
 

@@ -1,5 +1,6 @@
 import { EventBusError } from '../errors.js';
 import type { EventVersionEntry } from '../catalog.js';
+import { parseJsonStrict } from './strict-json.js';
 
 /**
  * How a payload becomes message data. Topics without a Pub/Sub schema carry plain JSON;
@@ -31,7 +32,8 @@ export const jsonCodec: PayloadCodec = {
   encode: (_version, payload) => Buffer.from(JSON.stringify(payload), 'utf8'),
   decode: (_writer, data) => {
     try {
-      return JSON.parse(data.toString('utf8')) as unknown;
+      // Not UTF-8, or an integer beyond ±(2^53 − 1): refused with the reason, never altered.
+      return parseJsonStrict(data);
     } catch (error) {
       throw new PayloadDecodeError('json', (error as Error).message, { cause: error });
     }

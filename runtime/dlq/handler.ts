@@ -23,6 +23,7 @@ import { openParkedMessageRepository } from './repository/open-repository.js';
 import type { DeadLetterDatabaseOptions } from './repository/options.js';
 import type { ParkedMessageRepository } from './repository/parked-message.js';
 import type { ConsumerHandle, DeadLetterChannel, RawDelivery, Settlement } from './transport-port.js';
+import { redactedMessage } from '../redact.js';
 
 /** Decides what happens to one dead letter. Throwing (or timing out) leaves it unacked. */
 export type DeadLetterHandlerFn<M extends EventMapShape = EventMapShape> = (
@@ -121,7 +122,7 @@ export class DeadLetterQueueHandler<M extends EventMapShape = EventMapShape> {
     this.actor = options.actor ?? `dlq-handler@${hostname()}`;
     this.decode = options.decodeOriginalEvent ?? catalogDecoder(catalog);
     this.onError =
-      options.onError ?? ((error) => console.error('event-bus dlq:', error instanceof Error ? error.message : error));
+      options.onError ?? ((error) => console.error('event-bus dlq:', redactedMessage(error)));
   }
 
   /**

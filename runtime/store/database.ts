@@ -30,8 +30,10 @@ export function resolveDatabaseTarget(options: DatabaseOptions, env: NodeJS.Proc
   const connectionString = options.databaseUrl ?? env.DATABASE_URL;
   if (connectionString) {
     if (!/^postgres(ql)?:\/\//.test(connectionString)) {
+      // Only the scheme is shown: a mistyped URL still carries its password (docs/security.md).
+      const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:/.exec(connectionString)?.[0];
       throw new StoreConfigurationError(
-        `databaseUrl must be a postgres:// or postgresql:// connection string (got '${connectionString.slice(0, 40)}')`,
+        `databaseUrl must be a postgres:// or postgresql:// connection string (got ${scheme ? `a '${scheme}' URL` : 'something that is not a URL'})`,
       );
     }
     if (options.postgresSchema !== undefined) assertSqlIdentifier(options.postgresSchema, 'postgresSchema');

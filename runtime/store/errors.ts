@@ -13,6 +13,8 @@ export const StoreErrorCode = {
   Configuration: 'STORE_CONFIGURATION',
   NotMigrated: 'STORE_NOT_MIGRATED',
   Closed: 'STORE_CLOSED',
+  /** An id or payload string no backend may store (NUL, lone surrogate, id too long). */
+  InvalidInput: 'STORE_INVALID_INPUT',
 } as const;
 
 export type StoreErrorCode = (typeof StoreErrorCode)[keyof typeof StoreErrorCode];

@@ -29,6 +29,7 @@ import type {
   StoredEvent,
   StreamId,
 } from './types.js';
+import { assertStorableEvent, assertStorableId, assertStorableStream } from './input-guard.js';
 
 /** Events read per round trip while folding a stream. */
 export const RECONSTRUCT_PAGE_SIZE = 1000;
@@ -136,6 +137,8 @@ export class EventStore<
     events: readonly M[keyof M][],
     options: AppendToStreamOptions = {},
   ): Promise<AppendToStreamResult> {
+    // Both backends accept and refuse the same ids and strings (input-guard.ts).
+    assertStorableStream(stream);
     for (const event of events) this.assertValidEvent(event);
     const expectedVersion: ExpectedVersion = options.expectedVersion ?? ANY;
     const backend = await this.getBackend();
@@ -153,6 +156,7 @@ export class EventStore<
       throw new InvalidAppendError(`An event of type ${event.eventType} has no eventId`);
     }
     assertValidPayload(this.catalog, event.eventType, event.eventVersion, event.payload);
+    assertStorableEvent(event);
   }
 
   /** Reads a stream, every event upcast to its type's current version. */
@@ -160,12 +164,16 @@ export class EventStore<
     stream: { aggregateType: A; aggregateId: string },
     options: ReadStreamOptions = {},
   ): Promise<ReadStreamResult<EventsOfAggregate<M, A>>> {
+    assertStorableStream(stream);
     const result = await (await this.getBackend()).readStream(stream, options);
     return { ...result, events: result.events.map(this.upcast) as StoredEvent<EventsOfAggregate<M, A>>[] };
   }
 
   /** Reads events in the store's global order after a cursor, upcast (see ReadAllOptions). */
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult<M[keyof M]>> {
+    if (options.aggregateType !== undefined) assertStorableId('aggregateType', options.aggregateType);
+    if (options.aggregateId !== undefined) assertStorableId('aggregateId', options.aggregateId);
+    for (const eventType of options.eventTypes ?? []) assertStorableId('eventTypes', eventType);
     const result = await (await this.getBackend()).readAll(options);
     return { ...result, events: result.events.map(this.upcast) as StoredEvent<M[keyof M]>[] };
   }
@@ -189,8 +197,9 @@ export class EventStore<
     initialState: S,
     options: ReconstructOptions = {},
   ): Promise<AggregateStreamResult<S>> {
-    const backend = await this.getBackend();
     const stream: StreamId = { aggregateType, aggregateId };
+    assertStorableStream(stream);
+    const backend = await this.getBackend();
     const useSnapshots = (options.snapshots ?? true) && this.snapshotInterval > 0;
     const reducerVersion = useSnapshots
       ? (options.reducerVersion ?? deriveReducerVersion(reducer, initialState, this.eventVersionsOf(aggregateType)))

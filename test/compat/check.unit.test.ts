@@ -291,7 +291,7 @@ describe('event-bus check', { timeout: 180_000 }, () => {
     const { io, err } = captured();
     expect(await runCheck({ root: dir, format: 'text', generated: false, base: 'no-such-ref' }, io)).toBe(2);
     expect(err.join('')).toMatch(
-      /^event-bus check: .*git ls-tree -r --name-only no-such-ref -- \. failed: fatal: Not a valid object name no-such-ref\n$/,
+      /^event-bus check: .*git rev-parse --verify --end-of-options no-such-ref\^\{commit\} failed: fatal: Needed a single revision\n$/,
     );
   });
 

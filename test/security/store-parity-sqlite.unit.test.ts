@@ -1,0 +1,4 @@
+import { openSqliteBackend } from '../../runtime/store/index.js';
+import { runStoreParity } from './store-parity.contract.js';
+
+runStoreParity('SQLite', async () => openSqliteBackend(':memory:', { migrate: true }));
