@@ -45,6 +45,11 @@ export class SchemaResolver {
   private readonly byPath = new Map<string, SchemaDocument>();
   private readonly byFile = new Map<string, SchemaDocument>();
   private readonly byId = new Map<string, IdTarget>();
+  /**
+   * The ids each document declares itself. A `$ref` looks here first, so two documents that keep
+   * the same `$id` (a file and its edited copy) each resolve to their own definitions.
+   */
+  private readonly ownIds = new Map<SchemaDocument, Map<string, IdTarget>>();
 
   constructor(
     private readonly source: TextSource,
@@ -68,7 +73,8 @@ export class SchemaResolver {
     const doc: SchemaDocument = { path, file, text, root, base, owner: this };
     this.byPath.set(path, doc);
     this.byFile.set(file, doc);
-    this.byId.set(stripFragment(fileUrl), { doc, pointer: '' });
+    this.ownIds.set(doc, new Map());
+    this.register(doc, stripFragment(fileUrl), { doc, pointer: '' });
     this.indexIds(doc, root, '', base);
     return doc;
   }
@@ -189,11 +195,11 @@ export class SchemaResolver {
       });
 
     if (fragment !== '' && !fragment.startsWith('/')) {
-      const anchored = this.byId.get(`${documentUrl}#${fragment}`);
+      const anchored = this.lookup(node.doc, `${documentUrl}#${fragment}`);
       if (!anchored) throw unresolved(`no $anchor or $id named "${fragment}"`);
       return this.nodeAt(anchored.doc, anchored.pointer, unresolved);
     }
-    let holder = this.byId.get(documentUrl);
+    let holder = this.lookup(node.doc, documentUrl);
     if (!holder) {
       const path = this.pathFor(documentUrl, node.doc);
       if (!path) throw unresolved(`no file is known for ${documentUrl}`);
@@ -203,7 +209,7 @@ export class SchemaResolver {
         if (error instanceof CompatInputError && error.code === 'COMPAT_FILE_MISSING') throw unresolved(error.message);
         throw error;
       }
-      holder = this.byId.get(documentUrl) ?? { doc: this.load(path), pointer: '' };
+      holder = this.lookup(node.doc, documentUrl) ?? { doc: this.load(path), pointer: '' };
     }
     return this.nodeAt(holder.doc, fragment === '' ? holder.pointer : holder.pointer + fragment, unresolved);
   }
@@ -238,6 +244,16 @@ export class SchemaResolver {
     return undefined;
   }
 
+  /** An id declared by the referring document itself wins over one declared elsewhere. */
+  private lookup(from: SchemaDocument, key: string): IdTarget | undefined {
+    return this.ownIds.get(from)?.get(key) ?? this.byId.get(key);
+  }
+
+  private register(doc: SchemaDocument, key: string, target: IdTarget): void {
+    this.byId.set(key, target);
+    this.ownIds.get(doc)?.set(key, target);
+  }
+
   private indexIds(doc: SchemaDocument, value: JsonValue, pointer: string, base: string): void {
     if (Array.isArray(value)) {
       value.forEach((item, index) => this.indexIds(doc, item, joinPointer(pointer, index), base));
@@ -247,13 +263,14 @@ export class SchemaResolver {
     let here = base;
     if (typeof value.$id === 'string') {
       if (value.$id.startsWith('#')) {
-        this.byId.set(`${stripFragment(base)}${value.$id}`, { doc, pointer });
+        this.register(doc, `${stripFragment(base)}${value.$id}`, { doc, pointer });
       } else {
         here = safeUrl(value.$id, base, doc.file, joinPointer(pointer, '$id'));
-        this.byId.set(stripFragment(here), { doc, pointer });
+        this.register(doc, stripFragment(here), { doc, pointer });
       }
     }
-    if (typeof value.$anchor === 'string') this.byId.set(`${stripFragment(here)}#${value.$anchor}`, { doc, pointer });
+    if (typeof value.$anchor === 'string')
+      this.register(doc, `${stripFragment(here)}#${value.$anchor}`, { doc, pointer });
     for (const [key, child] of Object.entries(value)) {
       // enum/const/examples/default hold data, not schemas.
       if (key === 'enum' || key === 'const' || key === 'examples' || key === 'default') continue;
