@@ -9,9 +9,20 @@ import { combinatorsOf, locate, objectOf, type Combinator, type DiffContext, typ
 import type { DiffRuleId } from './rules.js';
 import type { SchemaNode } from './resolver.js';
 
+/** Branch lists by the array that holds them (one place in one document, so always the same). */
+const branchCache = new WeakMap<object, SchemaNode[]>();
+
 function branchesOf(ctx: DiffContext, node: SchemaNode, keyword: Combinator): SchemaNode[] {
   const list = objectOf(node)[keyword];
   if (!Array.isArray(list)) return [];
+  const cached = branchCache.get(list);
+  if (cached) return cached;
+  const out = distinctBranches(ctx, node, keyword, list);
+  branchCache.set(list, out);
+  return out;
+}
+
+function distinctBranches(ctx: DiffContext, node: SchemaNode, keyword: Combinator, list: unknown[]): SchemaNode[] {
   // Identical branches count once (Confluent collapses them through a set).
   const seen = new Set<string>();
   const out: SchemaNode[] = [];

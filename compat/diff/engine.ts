@@ -38,17 +38,28 @@ import type { SchemaNode } from './resolver.js';
  */
 const MAX_DEPTH = 400;
 
+type PairMap = Map<object, Map<object, Difference[]>>;
+
 export class DiffEngine implements DiffContext {
-  private readonly memo = new Map<object, Map<object, Difference[]>>();
+  private memo: PairMap = new Map();
   private readonly inProgress = new Map<object, Set<object>>();
-  private readonly deferred: Array<[SchemaNode, SchemaNode]> = [];
+  private deferred: Array<[SchemaNode, SchemaNode]> = [];
   private depth = 0;
+  /** Pairs known incompatible from the previous pass, with their differences (see compareRoots). */
+  private seed: PairMap = new Map();
+  /** Whether this pass took a cycle (or a deferred pair) as compatible without knowing. */
+  private optimistic = false;
+  /** Whether a decision (a oneOf match, a partially open model, `not`) used a verdict this pass. */
+  private decided = false;
   /** Pairs actually compared (not served from the memo): a measure of the work done. */
   comparisons = 0;
+  /** Passes run by the last compareRoots (1 unless an optimistic assumption proved wrong). */
+  passes = 0;
 
   constructor(readonly policy: Policy) {}
 
   isCompatible(differences: readonly Difference[]): boolean {
+    this.decided = true;
     return differences.every((difference) => isCompatibleChange(difference.rule, this.policy));
   }
 
@@ -61,18 +72,62 @@ export class DiffEngine implements DiffContext {
   }
 
   /**
-   * The whole comparison of two root schemas: `compare`, then every pair deferred for depth,
-   * until none is left. A deferred pair counts as compatible where an enclosing decision
-   * (a oneOf match, a partially open content model, `not`) needed its verdict, like a cycle does.
+   * The whole comparison of two root schemas, iterated to a greatest fixed point (as Confluent's
+   * SchemaDiff.compare does). A pair met again while it is being compared is a cycle and is taken
+   * as compatible; a pair compared meanwhile may then be memoized as compatible on that
+   * assumption, and a sibling oneOf match reusing it would mask a real incompatibility. So when a
+   * pass was optimistic, the pairs it found incompatible seed the next pass, where a cycle that
+   * re-enters one of them gets its real differences; the seed only grows, bounded by the pairs,
+   * and a pass that assumed nothing (the common, non-recursive case) is exact and final.
    */
   compareRoots(original: SchemaNode, update: SchemaNode): Difference[] {
+    this.passes = 0;
+    for (;;) {
+      this.passes += 1;
+      this.memo = new Map();
+      this.deferred = [];
+      this.optimistic = false;
+      this.decided = false;
+      const out = this.onePass(original, update);
+      // Without a decision the differences are a plain union: an optimistic pair's own
+      // differences are in it anyway, so nothing can have been masked.
+      if (!this.optimistic || !this.decided) return out;
+      const incompatible = this.incompatiblePairs();
+      if (samePairs(incompatible, this.seed)) return out;
+      this.seed = incompatible;
+    }
+  }
+
+  /** `compare`, then every pair deferred for depth, until none is left. */
+  private onePass(original: SchemaNode, update: SchemaNode): Difference[] {
     let out = this.compare(original, update);
     while (this.deferred.length > 0) {
       const [o, u] = this.deferred.shift()!;
       if (isJsonObject(o.value) && isJsonObject(u.value) && this.memo.get(o.value)?.has(u.value)) continue;
       out = out.concat(this.compare(o, u));
     }
-    return unique(out);
+    return sameContentOnce(out);
+  }
+
+  private incompatiblePairs(): PairMap {
+    const out: PairMap = new Map();
+    for (const [o, row] of this.memo) {
+      for (const [u, differences] of row) {
+        if (differences.every((difference) => isCompatibleChange(difference.rule, this.policy))) continue;
+        let target = out.get(o);
+        if (!target) out.set(o, (target = new Map()));
+        target.set(u, differences);
+      }
+    }
+    return out;
+  }
+
+  /** A pair whose verdict is not known here: its seeded differences, or compatible by assumption. */
+  private assumed(oKey: object, uKey: object): Difference[] {
+    const seeded = this.seed.get(oKey)?.get(uKey);
+    if (seeded) return seeded;
+    this.optimistic = true;
+    return [];
   }
 
   compare(original: SchemaNode | undefined, update: SchemaNode | undefined): Difference[] {
@@ -88,10 +143,11 @@ export class DiffEngine implements DiffContext {
     const cached = this.memo.get(oKey)?.get(uKey);
     if (cached) return cached;
     let open = this.inProgress.get(oKey);
-    if (open?.has(uKey)) return []; // recursive cycle: compatible unless something else says otherwise
+    // Recursive cycle: compatible unless a previous pass proved otherwise.
+    if (open?.has(uKey)) return this.assumed(oKey, uKey);
     if (this.depth >= MAX_DEPTH) {
       this.deferred.push([o, u]);
-      return [];
+      return this.assumed(oKey, uKey);
     }
     if (!open) this.inProgress.set(oKey, (open = new Set()));
     open.add(uKey);
@@ -146,6 +202,37 @@ export class DiffEngine implements DiffContext {
     if (oCombinators.length > 0 || uCombinators.length > 0) out.push(...compareCombinators(this, original, update));
     return out;
   }
+}
+
+function samePairs(a: PairMap, b: PairMap): boolean {
+  let count = 0;
+  for (const [o, row] of a) {
+    for (const u of row.keys()) {
+      if (!b.get(o)?.has(u)) return false;
+      count += 1;
+    }
+  }
+  let other = 0;
+  for (const row of b.values()) other += row.size;
+  return count === other;
+}
+
+/** Drops differences equal in content (a seeded result from an earlier pass meets its recomputation). */
+function sameContentOnce(differences: Difference[]): Difference[] {
+  const seen = new Set<string>();
+  return unique(differences).filter((difference) => {
+    const key = JSON.stringify([
+      difference.rule,
+      difference.original?.file,
+      difference.original?.pointer,
+      difference.update?.file,
+      difference.update?.pointer,
+      difference.subject,
+    ]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Drops repeated difference objects (the same memoized result reached along several paths). */

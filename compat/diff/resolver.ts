@@ -50,6 +50,8 @@ export class SchemaResolver {
    * the same `$id` (a file and its edited copy) each resolve to their own definitions.
    */
   private readonly ownIds = new Map<SchemaDocument, Map<string, IdTarget>>();
+  /** `$ref` holder → the schema it finally names, so a diff resolves each `$ref` once. */
+  private readonly refTargets = new WeakMap<object, SchemaNode>();
 
   constructor(
     private readonly source: TextSource,
@@ -163,11 +165,15 @@ export class SchemaResolver {
 
   /** Follows `$ref` (repeatedly) to the schema it names; draft-07: siblings of `$ref` are ignored. */
   deref(node: SchemaNode): SchemaNode {
+    const start = node.value;
+    if (!isJsonObject(start) || typeof start.$ref !== 'string') return node;
+    // A schema object sits at one place in one document, so what it names is always the same.
+    const known = this.refTargets.get(start);
+    if (known) return known;
     let current = node;
-    const seen = new Set<string>();
+    const seen = new Set<object>();
     while (isJsonObject(current.value) && typeof current.value.$ref === 'string') {
-      const key = `${current.doc.path}#${current.pointer}`;
-      if (seen.has(key)) {
+      if (seen.has(current.value)) {
         throw new CompatInputError(
           'COMPAT_REF_UNRESOLVED',
           current.doc.file,
@@ -177,9 +183,10 @@ export class SchemaResolver {
           },
         );
       }
-      seen.add(key);
+      seen.add(current.value);
       current = this.resolveRef(current, current.value.$ref);
     }
+    this.refTargets.set(start, current);
     return current;
   }
 
