@@ -36,11 +36,16 @@ function distinctBranches(ctx: DiffContext, node: SchemaNode, keyword: Combinato
   return out;
 }
 
+/**
+ * Confluent's compareCriteria: a criterion may loosen to anyOf, a singleton may become anything
+ * but allOf of several, and an allOf may become a singleton of any kind; the rest is a change.
+ */
 function criterionChange(from: Combinator, to: Combinator, fromSize: number, toSize: number): DiffRuleId | undefined {
   if (from === to) return undefined;
   if (to === 'anyOf') return 'COMBINED_TYPE_EXTENDED';
-  if (to === 'oneOf') return fromSize === 1 ? 'COMBINED_TYPE_EXTENDED' : 'COMBINED_TYPE_CHANGED';
-  return fromSize === 1 && toSize === 1 ? 'COMBINED_TYPE_EXTENDED' : 'COMBINED_TYPE_CHANGED';
+  if (fromSize === 1 && (toSize === 1 || to === 'oneOf')) return 'COMBINED_TYPE_EXTENDED';
+  if (toSize === 1 && from === 'allOf') return 'COMBINED_TYPE_EXTENDED';
+  return 'COMBINED_TYPE_CHANGED';
 }
 
 /** Both sides carry combinators: compare them keyword by keyword. */
@@ -100,10 +105,12 @@ function matchBranches(
     originalValue: oBranches.length,
     updateValue: uBranches.length,
   };
+  // More branches: judged by the new criterion (more conjuncts, or more alternatives); fewer: by the
+  // old one (an allOf that lost conjuncts asks less, a oneOf/anyOf that lost alternatives offers less).
   if (oBranches.length < uBranches.length)
     out.push({ rule: to === 'allOf' ? 'PRODUCT_TYPE_EXTENDED' : 'SUM_TYPE_EXTENDED', subject: to, ...at });
   if (oBranches.length > uBranches.length)
-    out.push({ rule: to === 'allOf' ? 'PRODUCT_TYPE_NARROWED' : 'SUM_TYPE_NARROWED', subject: to, ...at });
+    out.push({ rule: from === 'allOf' ? 'PRODUCT_TYPE_NARROWED' : 'SUM_TYPE_NARROWED', subject: from, ...at });
 
   // Compatible edges between original and update branches, each with its differences.
   const edges = oBranches.map((o) =>

@@ -179,7 +179,9 @@ const FIXED: Record<string, (d: Difference, r: Roles) => string> = {
   PRODUCT_TYPE_EXTENDED: (d, r) =>
     `allOf has ${show(d.updateValue)} subschemas in the ${r.update} schema against ${show(d.originalValue)} in the ${r.original} schema: more constraints.`,
   PRODUCT_TYPE_NARROWED: (d, r) =>
-    `allOf has ${show(d.updateValue)} subschemas in the ${r.update} schema against ${show(d.originalValue)} in the ${r.original} schema: fewer constraints.`,
+    d.subject === 'enum' || d.subject === 'const'
+      ? `The ${r.update} schema drops the ${d.subject} constraint of the ${r.original} schema and keeps the rest: fewer constraints.`
+      : `allOf has ${show(d.updateValue)} subschemas in the ${r.update} schema against ${show(d.originalValue)} in the ${r.original} schema: fewer constraints.`,
   SUM_TYPE_EXTENDED: (d, r) =>
     `${d.subject ?? 'oneOf/anyOf'} offers more alternatives in the ${r.update} schema than in the ${r.original} schema.`,
   SUM_TYPE_NARROWED: (d, r) =>
