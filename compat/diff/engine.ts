@@ -17,6 +17,7 @@ import {
   type DiffContext,
   type Difference,
 } from './context.js';
+import { compareConditional } from './conditional.js';
 import { compareObject } from './object.js';
 import { isCompatibleChange, type Policy } from './rules.js';
 import {
@@ -134,6 +135,9 @@ export class DiffEngine implements DiffContext {
     if (!original && !update) return [];
     if (!original) return [{ rule: 'SCHEMA_ADDED', update: locate(update!) }];
     if (!update) return [{ rule: 'SCHEMA_REMOVED', original: locate(original) }];
+    const oSplit = splitRef(original);
+    const uSplit = splitRef(update);
+    if (oSplit || uSplit) return this.compareConjunction(original, update, oSplit, uSplit);
     const o = this.deref(original);
     const u = this.deref(update);
     const oKey = isJsonObject(o.value) ? o.value : undefined;
@@ -164,6 +168,32 @@ export class DiffEngine implements DiffContext {
       this.depth -= 1;
       open.delete(uKey);
     }
+  }
+
+  /**
+   * 2019-09 / 2020-12: `$ref` beside other assertions is one conjunct of several. A reader that is a
+   * conjunction must accept old data under each conjunct; a writer that was one is read when one of
+   * its conjuncts is; both sides split compare conjunct with conjunct (a sufficient condition).
+   */
+  private compareConjunction(
+    original: SchemaNode,
+    update: SchemaNode,
+    oSplit: Conjuncts | undefined,
+    uSplit: Conjuncts | undefined,
+  ): Difference[] {
+    if (oSplit && uSplit) return [...this.compare(oSplit.ref, uSplit.ref), ...this.compare(oSplit.rest, uSplit.rest)];
+    if (uSplit) {
+      // The keywords beside the `$ref` stating no type do not widen the type the `$ref` states.
+      const typed = isJsonObject(uSplit.rest.value) && uSplit.rest.value.type !== undefined;
+      const rest = this.compare(original, uSplit.rest).filter(
+        (difference) => typed || difference.rule !== 'TYPE_EXTENDED',
+      );
+      return [...this.compare(original, uSplit.ref), ...rest];
+    }
+    const viaRef = this.compare(oSplit!.ref, update);
+    if (this.isCompatible(viaRef)) return viaRef;
+    const viaRest = this.compare(oSplit!.rest, update);
+    return this.isCompatible(viaRest) ? viaRest : viaRef;
   }
 
   private comparePair(original: SchemaNode, update: SchemaNode): Difference[] {
@@ -199,9 +229,46 @@ export class DiffEngine implements DiffContext {
     if (both('array')) out.push(...compareArray(this, original, update));
     out.push(...compareEnum(original, update));
     out.push(...compareNot(this, original, update));
+    out.push(...compareConditional(this, original, update));
     if (oCombinators.length > 0 || uCombinators.length > 0) out.push(...compareCombinators(this, original, update));
     return out;
   }
+}
+
+interface Conjuncts {
+  /** The `$ref` alone. */
+  ref: SchemaNode;
+  /** The keywords beside it, at the same place. */
+  rest: SchemaNode;
+}
+
+const conjuncts = new WeakMap<object, Conjuncts | null>();
+const MODERN_DRAFT = /json-schema\.org\/draft\/(2019-09|2020-12)\//;
+const ANNOTATIONS_BESIDE_REF = new Set(['$ref', '$defs', 'definitions', '$id', '$anchor', '$schema', '$comment']);
+
+/**
+ * A 2019-09 / 2020-12 schema holding `$ref` and assertions beside it, split into its two conjuncts
+ * (draft-07 ignores keywords beside `$ref`, and so does this for draft-07 documents).
+ */
+function splitRef(node: SchemaNode): Conjuncts | undefined {
+  const value = node.value;
+  if (!isJsonObject(value) || typeof value.$ref !== 'string') return undefined;
+  const known = conjuncts.get(value);
+  if (known !== undefined) return known ?? undefined;
+  const root = node.doc.root;
+  const draft = isJsonObject(root) && typeof root.$schema === 'string' ? root.$schema : '';
+  let split: Conjuncts | null = null;
+  if (MODERN_DRAFT.test(draft)) {
+    const rest = Object.fromEntries(Object.entries(value).filter(([key]) => !ANNOTATIONS_BESIDE_REF.has(key)));
+    if (hasOwnAssertions(rest) || combinatorsOf(rest).length > 0) {
+      split = {
+        ref: { ...node, value: { $ref: value.$ref } },
+        rest: { ...node, value: rest },
+      };
+    }
+  }
+  conjuncts.set(value, split);
+  return split ?? undefined;
 }
 
 function samePairs(a: PairMap, b: PairMap): boolean {
