@@ -194,26 +194,21 @@ function compareUnevaluatedItems(ctx: DiffContext, original: SchemaNode, update:
 function compareContains(ctx: DiffContext, original: SchemaNode, update: SchemaNode, out: Difference[]): void {
   const o = ctx.child(original, 'contains');
   const u = ctx.child(update, 'contains');
-  if (o && u) out.push(...ctx.compare(o, u));
-  else if (u) out.push(keywordDifference('CONTAINS_ADDED', original, update, 'contains'));
-  else if (o) out.push(keywordDifference('CONTAINS_REMOVED', original, update, 'contains'));
-  const minContains = (node: SchemaNode, contains: SchemaNode | undefined): number | undefined => {
+  if (!o || !u) {
+    // A `contains` that appears or disappears says it all: its bounds come and go with it.
+    if (u) out.push(keywordDifference('CONTAINS_ADDED', original, update, 'contains'));
+    else if (o) out.push(keywordDifference('CONTAINS_REMOVED', original, update, 'contains'));
+    return;
+  }
+  out.push(...ctx.compare(o, u));
+  const minContains = (node: SchemaNode): number => {
     const value = objectOf(node).minContains;
-    if (typeof value === 'number') return value;
-    return contains ? 1 : undefined;
+    return typeof value === 'number' ? value : 1;
   };
   const maxContains = (node: SchemaNode): number | undefined => {
     const value = objectOf(node).maxContains;
     return typeof value === 'number' ? value : undefined;
   };
   compareBoundValues(out, original, update, 'maxContains', 'MAX_CONTAINS', maxContains(original), maxContains(update));
-  compareBoundValues(
-    out,
-    original,
-    update,
-    'minContains',
-    'MIN_CONTAINS',
-    minContains(original, o),
-    minContains(update, u),
-  );
+  compareBoundValues(out, original, update, 'minContains', 'MIN_CONTAINS', minContains(original), minContains(update));
 }

@@ -51,7 +51,10 @@ function additional(ctx: DiffContext, node: SchemaNode): { permits: boolean; sch
  * absent (open), `false` as closed; after Confluent, it only matters when `additionalProperties`
  * is absent or true.
  */
-function unevaluated(ctx: DiffContext, node: SchemaNode): { present: boolean; permits: boolean; schema: SchemaNode | undefined } {
+function unevaluated(
+  ctx: DiffContext,
+  node: SchemaNode,
+): { present: boolean; permits: boolean; schema: SchemaNode | undefined } {
   const child = ctx.child(node, 'unevaluatedProperties');
   if (!child) return { present: false, permits: true, schema: undefined };
   const resolved = ctx.deref(child);
@@ -170,7 +173,8 @@ function propertyRemoved(
 ): Difference[] {
   const model = contentModelFor(ctx, update, subject === 'PROPERTY' ? name : undefined);
   const at = { subject: name, original: locate(removed) };
-  if (model.kind === 'open') return subject === 'PROPERTY' ? [{ rule: 'PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL', ...at }] : [];
+  if (model.kind === 'open')
+    return subject === 'PROPERTY' ? [{ rule: 'PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL', ...at }] : [];
   if (model.kind === 'partial') {
     const sub = ctx.compare(removed, model.schema);
     const covered = ctx.isCompatible(sub);
@@ -346,8 +350,10 @@ function compareUnevaluatedProperties(
   const note = (rule: DiffRuleId): void => {
     out.push(keywordDifference(rule, original, update, 'unevaluatedProperties'));
   };
-  if (before === 'absent') note(after === 'false' ? 'UNEVALUATED_PROPERTIES_REMOVED' : 'UNEVALUATED_PROPERTIES_NARROWED');
-  else if (after === 'absent') note(before === 'false' ? 'UNEVALUATED_PROPERTIES_ADDED' : 'UNEVALUATED_PROPERTIES_EXTENDED');
+  if (before === 'absent')
+    note(after === 'false' ? 'UNEVALUATED_PROPERTIES_REMOVED' : 'UNEVALUATED_PROPERTIES_NARROWED');
+  else if (after === 'absent')
+    note(before === 'false' ? 'UNEVALUATED_PROPERTIES_ADDED' : 'UNEVALUATED_PROPERTIES_EXTENDED');
   else if (before === 'false' && after !== 'false') note('UNEVALUATED_PROPERTIES_ADDED');
   else if (before !== 'false' && after === 'false') note('UNEVALUATED_PROPERTIES_REMOVED');
   else if (before === 'true' && after !== 'true') note('UNEVALUATED_PROPERTIES_NARROWED');

@@ -49,8 +49,7 @@ describe('resolution scopes', () => {
     const resolver = new SchemaResolver(source);
     const first = resolver.rootNode('/r/1.json');
     const second = resolver.rootNode('/r/2.json');
-    const idOf = (root: typeof first): unknown =>
-      resolver.deref(resolver.child(root, 'properties', 'id')!).value;
+    const idOf = (root: typeof first): unknown => resolver.deref(resolver.child(root, 'properties', 'id')!).value;
     expect(idOf(first)).toEqual({ type: 'string' });
     expect(idOf(second)).toEqual({ type: 'integer' });
   });

@@ -90,7 +90,13 @@ export function measure(dir: string): Measure[] {
       if (strict.compatible === testCase.compatible) m.verdict += 1;
       else kind.push('verdict');
       const expectedRules = testCase.changes.map((change) => change.split(' ')[0]!);
-      if (sameSet(strict.findings.map((finding) => finding.rule), expectedRules)) m.rules += 1;
+      if (
+        sameSet(
+          strict.findings.map((finding) => finding.rule),
+          expectedRules,
+        )
+      )
+        m.rules += 1;
       else kind.push('rules');
       if (sameSet(actual, testCase.changes)) m.paths += 1;
       else kind.push('paths');
@@ -100,7 +106,8 @@ export function measure(dir: string): Measure[] {
         if (lenient.compatible === testCase.compatible_lenient) m.lenient += 1;
         else kind.push('lenient');
       }
-      if (kind.length > 0) m.misses.push({ description: testCase.description, kind, expected: testCase.changes, actual });
+      if (kind.length > 0)
+        m.misses.push({ description: testCase.description, kind, expected: testCase.changes, actual });
     }
     out.push(m);
   }
