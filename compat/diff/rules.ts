@@ -114,8 +114,7 @@ export const RULES = {
   MAX_CONTAINS_REMOVED: true,
   MAX_CONTAINS_INCREASED: true,
   MAX_CONTAINS_DECREASED: false,
-  MIN_CONTAINS_ADDED: false,
-  MIN_CONTAINS_REMOVED: true,
+  // MIN_CONTAINS_ADDED / _REMOVED (Confluent's) never apply: beside `contains`, minContains is 1 when absent.
   MIN_CONTAINS_INCREASED: false,
   MIN_CONTAINS_DECREASED: true,
   CONTAINS_ADDED: false, // extension

@@ -202,6 +202,20 @@ export const families: FamilyCase[] = [
   },
   {
     family: 'unevaluatedItems',
+    name: 'unevaluatedItems: false relaxed to a schema',
+    versions: [tuple([str()], { unevaluatedItems: false }), tuple([str()], { unevaluatedItems: num() })],
+    compatible: true,
+    rules: ['UNEVALUATED_ITEMS_ADDED'],
+  },
+  {
+    family: 'unevaluatedItems',
+    name: 'unevaluatedItems schema added',
+    versions: [tuple([str()]), tuple([str()], { unevaluatedItems: num() })],
+    compatible: false,
+    rules: ['UNEVALUATED_ITEMS_NARROWED'],
+  },
+  {
+    family: 'unevaluatedItems',
     name: 'unevaluatedItems schema dropped',
     versions: [tuple([str()], { unevaluatedItems: num() }), tuple([str()])],
     compatible: true,
@@ -249,6 +263,23 @@ export const families: FamilyCase[] = [
     ],
     compatible: true,
     rules: ['MAX_CONTAINS_INCREASED'],
+  },
+  {
+    family: 'contains',
+    name: 'maxContains lowered',
+    versions: [
+      d({ type: 'array', contains: num(), maxContains: 4 }),
+      d({ type: 'array', contains: num(), maxContains: 2 }),
+    ],
+    compatible: false,
+    rules: ['MAX_CONTAINS_DECREASED'],
+  },
+  {
+    family: 'contains',
+    name: 'maxContains removed',
+    versions: [d({ type: 'array', contains: num(), maxContains: 4 }), d({ type: 'array', contains: num() })],
+    compatible: true,
+    rules: ['MAX_CONTAINS_REMOVED'],
   },
   {
     family: 'contains',
