@@ -55,8 +55,27 @@ function extraModel(ctx: DiffContext, view: ArrayView): ItemsModel {
  * What an item beyond the tuple may be (Confluent's content model): the additionalItems schema,
  * or with additionalItems absent the unevaluatedItems one; `false` in either closes the array.
  */
+function hasTupleForm(node: SchemaNode): boolean {
+  return Array.isArray(objectOf(node).prefixItems) || Array.isArray(objectOf(node).items);
+}
+
+/**
+ * What an item beyond the tuple must match, as validators read it: with a tuple, additionalItems
+ * (or items beside prefixItems); with `items` as one schema, that schema (every item must match
+ * it); with neither, anything (draft-07: additionalItems does nothing without a tuple).
+ */
+function effectiveExtra(ctx: DiffContext, node: SchemaNode, view: ArrayView): ItemsModel {
+  const tupleForm = hasTupleForm(node);
+  if (!tupleForm && view.items) {
+    const resolved = ctx.deref(view.items);
+    if (resolved.value === false) return { permits: false, schema: undefined };
+    if (!acceptsEverything(resolved.value)) return { permits: true, schema: view.items };
+  }
+  return tupleForm || view.extraKeyword === 'items' ? extraModel(ctx, view) : { permits: true, schema: undefined };
+}
+
 function itemsModel(ctx: DiffContext, node: SchemaNode, view: ArrayView): ItemsModel {
-  const extra = extraModel(ctx, view);
+  const extra = effectiveExtra(ctx, node, view);
   if (!extra.permits || extra.schema) return extra;
   const rest = ctx.child(node, 'unevaluatedItems');
   if (!rest) return extra;
@@ -146,13 +165,19 @@ function compareExtra(
   u: ArrayView,
   out: Difference[],
 ): void {
-  const before = extraModel(ctx, o);
-  const after = extraModel(ctx, u);
+  // Neither side a tuple: compare the keywords as written (Confluent does, so `additionalItems`
+  // true → false alone is ADDITIONAL_ITEMS_REMOVED). Otherwise what each side lets through.
+  const asWritten = !hasTupleForm(original) && !hasTupleForm(update);
+  const before = asWritten ? extraModel(ctx, o) : effectiveExtra(ctx, original, o);
+  const after = asWritten ? extraModel(ctx, u) : effectiveExtra(ctx, update, u);
   const note = (rule: DiffRuleId): void => {
     const difference: Difference = { rule, subject: u.extraKeyword };
-    if (o.extra) difference.original = locate(o.extra);
-    if (u.extra) difference.update = locate(u.extra);
-    if (!o.extra && !u.extra) difference.update = locate(update);
+    // Without a tuple, `items` (one schema) is what constrained every item.
+    const oAt = o.extra ?? (asWritten ? undefined : o.items);
+    const uAt = u.extra ?? (asWritten ? undefined : u.items);
+    if (oAt) difference.original = locate(oAt);
+    if (uAt) difference.update = locate(uAt);
+    if (!difference.original && !difference.update) difference.update = locate(update);
     out.push(difference);
   };
   if (before.permits !== after.permits) note(before.permits ? 'ADDITIONAL_ITEMS_REMOVED' : 'ADDITIONAL_ITEMS_ADDED');

@@ -131,9 +131,20 @@ function matchBranches(
     }
     return false;
   };
+  // Identical-in-effect pairs first (no differences at all), so that two copies of one oneOf pair
+  // branch with branch instead of crosswise; augmenting paths then reroute them only if needed.
+  const exact = (i: number, j: number): boolean => edges[i]![j]?.length === 0;
   let matched = 0;
+  for (let i = 0; i < oBranches.length; i += 1) {
+    const j = uBranches.findIndex((_, k) => exact(i, k) && matchOfUpdate[k] === -1);
+    if (j >= 0) {
+      matchOfUpdate[j] = i;
+      matched += 1;
+    }
+  }
+  const matchedOriginal = new Set(matchOfUpdate.filter((i) => i >= 0));
   for (let i = 0; i < oBranches.length; i += 1)
-    if (augment(i, new Array<boolean>(uBranches.length).fill(false))) matched += 1;
+    if (!matchedOriginal.has(i) && augment(i, new Array<boolean>(uBranches.length).fill(false))) matched += 1;
   matchOfUpdate.forEach((i, j) => {
     if (i >= 0) out.push(...edges[i]![j]!);
   });

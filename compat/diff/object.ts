@@ -212,7 +212,8 @@ function propertyAdded(
     return [...sub, { rule: 'PATTERN_PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', ...at }];
   }
   if (model.kind === 'open') {
-    if (acceptsEverything(ctx.deref(added).value))
+    // An empty schema accepts whatever old data held there, but a required one still needs it present.
+    if (required === 'no' && acceptsEverything(ctx.deref(added).value))
       return [{ rule: 'PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL', ...at }];
     const rule: DiffRuleId =
       required === 'yes'

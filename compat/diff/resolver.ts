@@ -7,7 +7,7 @@
 import { dirname, posix, resolve as resolvePath } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { CompatInputError } from '../errors.js';
-import { getAtPointer, isJsonObject, joinPointer, type JsonValue } from '../json.js';
+import { isJsonObject, joinPointer, type JsonValue } from '../json.js';
 import { parseJsonText } from '../parse.js';
 
 /** Reads text files by absolute path; throws `CompatInputError` (COMPAT_FILE_MISSING) when absent. */
@@ -222,9 +222,8 @@ export class SchemaResolver {
   }
 
   private nodeAt(doc: SchemaDocument, pointer: string, fail: (reason: string) => Error): SchemaNode {
-    const value = getAtPointer(doc.root, pointer);
-    if (value === undefined) throw fail(`${doc.file} has nothing at ${pointer || '/'}`);
-    // Re-walk from the root so that nested $id bases along the way are honoured.
+    // The pointer is already URI-decoded (resolveRef): walk it token by token, from the root, so
+    // that nested $id bases along the way are honoured (and "%25" is not decoded twice).
     let node: SchemaNode = { value: doc.root, doc, pointer: '', base: doc.base };
     const tokens = pointer === '' ? [] : pointer.slice(1).split('/');
     for (const raw of tokens) {

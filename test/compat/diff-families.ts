@@ -173,6 +173,48 @@ export const families: FamilyCase[] = [
     rules: ['ADDITIONAL_ITEMS_NARROWED'],
   },
   {
+    family: 'items (draft-07)',
+    name: 'additionalItems does nothing without a tuple: a tuple now constraining extra items refuses',
+    versions: [
+      { type: 'array', items: {}, additionalItems: false },
+      { type: 'array', items: [{}], additionalItems: { type: 'integer' } },
+    ],
+    compatible: false,
+    rules: ['SCHEMA_REMOVED', 'ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL', 'ADDITIONAL_ITEMS_NARROWED'],
+  },
+  {
+    family: 'items (draft-07)',
+    name: 'items as one schema becomes a tuple it covers',
+    versions: [
+      { type: 'array', items: { type: 'integer' } },
+      { type: 'array', items: [{ type: 'integer' }, { type: 'number' }] },
+    ],
+    compatible: true,
+    rules: [
+      'SCHEMA_REMOVED',
+      'ADDITIONAL_ITEMS_EXTENDED',
+      'ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+      'TYPE_EXTENDED',
+    ],
+  },
+  {
+    family: 'lenient',
+    name: 'required property with an empty schema added to an open object (still required)',
+    versions: [{ type: 'object' }, { type: 'object', properties: { foo: true }, required: ['foo'] }],
+    compatible: false,
+    rules: ['REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL'],
+  },
+  {
+    family: '$defs',
+    name: 'a $ref with a percent-encoded pointer ("%25") resolves once',
+    versions: [
+      { definitions: { 'a%b': { type: 'string' } }, $ref: '#/definitions/a%25b' },
+      { definitions: { 'a%b': { type: 'number' } }, $ref: '#/definitions/a%25b' },
+    ],
+    compatible: false,
+    rules: ['TYPE_CHANGED'],
+  },
+  {
     family: 'unevaluatedItems',
     name: 'tuple item removed, covered by unevaluatedItems',
     versions: [tuple([str(), num()], { unevaluatedItems: num() }), tuple([str()], { unevaluatedItems: num() })],
