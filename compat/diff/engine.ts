@@ -42,8 +42,17 @@ const MAX_DEPTH = 400;
 type PairMap = Map<object, Map<object, Difference[]>>;
 
 export class DiffEngine implements DiffContext {
+  /** This pass's results that rest on an assumption (a cycle or a deferred pair): redone next pass. */
   private memo: PairMap = new Map();
-  private readonly inProgress = new Map<object, Set<object>>();
+  /** Results that rest on no open assumption: valid in every pass, kept across them. */
+  private exact: PairMap = new Map();
+  /** Pairs being compared, with their depth on the stack. */
+  private readonly inProgress = new Map<object, Map<object, number>>();
+  /**
+   * Per open pair, the shallowest depth of an assumption its comparison rests on so far
+   * (Infinity: none; -1: one that cannot be pinned to an open pair).
+   */
+  private readonly leans: number[] = [];
   private deferred: Array<[SchemaNode, SchemaNode]> = [];
   private depth = 0;
   /** Pairs known incompatible from the previous pass, with their differences (see compareRoots). */
@@ -83,6 +92,8 @@ export class DiffEngine implements DiffContext {
    */
   compareRoots(original: SchemaNode, update: SchemaNode): Difference[] {
     this.passes = 0;
+    this.exact = new Map();
+    this.seed = new Map();
     for (;;) {
       this.passes += 1;
       this.memo = new Map();
@@ -93,9 +104,8 @@ export class DiffEngine implements DiffContext {
       // Without a decision the differences are a plain union: an optimistic pair's own
       // differences are in it anyway, so nothing can have been masked.
       if (!this.optimistic || !this.decided) return out;
-      const incompatible = this.incompatiblePairs();
-      if (samePairs(incompatible, this.seed)) return out;
-      this.seed = incompatible;
+      // The seed only grows (a pair found incompatible stays so), so this ends.
+      if (!this.growSeed()) return out;
     }
   }
 
@@ -104,27 +114,40 @@ export class DiffEngine implements DiffContext {
     let out = this.compare(original, update);
     while (this.deferred.length > 0) {
       const [o, u] = this.deferred.shift()!;
-      if (isJsonObject(o.value) && isJsonObject(u.value) && this.memo.get(o.value)?.has(u.value)) continue;
+      if (isJsonObject(o.value) && isJsonObject(u.value) && this.known(o.value, u.value)) continue;
       out = out.concat(this.compare(o, u));
     }
     return sameContentOnce(out);
   }
 
-  private incompatiblePairs(): PairMap {
-    const out: PairMap = new Map();
+  private known(oKey: object, uKey: object): Difference[] | undefined {
+    return this.exact.get(oKey)?.get(uKey) ?? this.memo.get(oKey)?.get(uKey);
+  }
+
+  /** Adds this pass's incompatible (provisional) pairs to the seed; false when none was new. */
+  private growSeed(): boolean {
+    let grew = false;
     for (const [o, row] of this.memo) {
       for (const [u, differences] of row) {
         if (differences.every((difference) => isCompatibleChange(difference.rule, this.policy))) continue;
-        let target = out.get(o);
-        if (!target) out.set(o, (target = new Map()));
+        let target = this.seed.get(o);
+        if (!target) this.seed.set(o, (target = new Map()));
+        if (!target.has(u)) grew = true;
         target.set(u, differences);
       }
     }
-    return out;
+    return grew;
+  }
+
+  /** The innermost open comparison now rests on an assumption about the pair at `depth`. */
+  private lean(depth: number): void {
+    const top = this.leans.length - 1;
+    if (top >= 0 && depth < this.leans[top]!) this.leans[top] = depth;
   }
 
   /** A pair whose verdict is not known here: its seeded differences, or compatible by assumption. */
-  private assumed(oKey: object, uKey: object): Difference[] {
+  private assumed(oKey: object, uKey: object, depth: number): Difference[] {
+    this.lean(depth);
     const seeded = this.seed.get(oKey)?.get(uKey);
     if (seeded) return seeded;
     this.optimistic = true;
@@ -144,28 +167,48 @@ export class DiffEngine implements DiffContext {
     const uKey = isJsonObject(u.value) ? u.value : undefined;
     if (!oKey || !uKey) return this.comparePair(o, u);
 
+    const exact = this.exact.get(oKey)?.get(uKey);
+    if (exact) return exact;
     const cached = this.memo.get(oKey)?.get(uKey);
-    if (cached) return cached;
+    if (cached) {
+      this.lean(-1);
+      return cached;
+    }
     let open = this.inProgress.get(oKey);
     // Recursive cycle: compatible unless a previous pass proved otherwise.
-    if (open?.has(uKey)) return this.assumed(oKey, uKey);
+    const openAt = open?.get(uKey);
+    if (openAt !== undefined) return this.assumed(oKey, uKey, openAt);
     if (this.depth >= MAX_DEPTH) {
       this.deferred.push([o, u]);
-      return this.assumed(oKey, uKey);
+      return this.assumed(oKey, uKey, -1);
     }
-    if (!open) this.inProgress.set(oKey, (open = new Set()));
-    open.add(uKey);
+    if (!open) this.inProgress.set(oKey, (open = new Map()));
+    const depth = this.depth;
+    open.set(uKey, depth);
     this.depth += 1;
+    this.leans.push(Infinity);
+    let leaning = Infinity;
     try {
       // Shared definitions reach a pair by many paths: keep each difference once, so result sizes
       // stay bounded by the distinct differences instead of multiplying with the paths.
       const result = unique(this.comparePair(o, u));
-      let row = this.memo.get(oKey);
-      if (!row) this.memo.set(oKey, (row = new Map()));
+      leaning = this.leans[this.leans.length - 1]!;
+      // Exact when it rests on nothing still open: no assumption, or only about this very pair and
+      // borne out (compatible). Otherwise provisional, and so is whatever used it.
+      const isExact =
+        leaning > depth ||
+        (leaning === depth && result.every((difference) => isCompatibleChange(difference.rule, this.policy)));
+      const store = isExact ? this.exact : this.memo;
+      let row = store.get(oKey);
+      if (!row) store.set(oKey, (row = new Map()));
       row.set(uKey, result);
+      if (!isExact) leaning = leaning === depth ? -1 : leaning;
+      else leaning = Infinity;
       return result;
     } finally {
       this.depth -= 1;
+      this.leans.pop();
+      if (leaning !== Infinity) this.lean(leaning);
       open.delete(uKey);
     }
   }
@@ -269,19 +312,6 @@ function splitRef(node: SchemaNode): Conjuncts | undefined {
   }
   conjuncts.set(value, split);
   return split ?? undefined;
-}
-
-function samePairs(a: PairMap, b: PairMap): boolean {
-  let count = 0;
-  for (const [o, row] of a) {
-    for (const u of row.keys()) {
-      if (!b.get(o)?.has(u)) return false;
-      count += 1;
-    }
-  }
-  let other = 0;
-  for (const row of b.values()) other += row.size;
-  return count === other;
 }
 
 /** Drops differences equal in content (a seeded result from an earlier pass meets its recomputation). */
