@@ -55,7 +55,7 @@ export function register(program: Command): void {
     .addOption(
       new Option(
         FLAG_POLICY,
-        'STRICT follows Confluent; LENIENT also accepts optional properties added to or removed from open objects',
+        'STRICT follows Confluent; LENIENT, as in Confluent, also accepts content-model changes (properties added to open or removed from closed objects, narrowed additional/unevaluatedProperties)',
       )
         .argParser(oneOf(POLICIES))
         .default('STRICT'),

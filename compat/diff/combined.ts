@@ -9,9 +9,20 @@ import { combinatorsOf, locate, objectOf, type Combinator, type DiffContext, typ
 import type { DiffRuleId } from './rules.js';
 import type { SchemaNode } from './resolver.js';
 
+/** Branch lists by the array that holds them (one place in one document, so always the same). */
+const branchCache = new WeakMap<object, SchemaNode[]>();
+
 function branchesOf(ctx: DiffContext, node: SchemaNode, keyword: Combinator): SchemaNode[] {
   const list = objectOf(node)[keyword];
   if (!Array.isArray(list)) return [];
+  const cached = branchCache.get(list);
+  if (cached) return cached;
+  const out = distinctBranches(ctx, node, keyword, list);
+  branchCache.set(list, out);
+  return out;
+}
+
+function distinctBranches(ctx: DiffContext, node: SchemaNode, keyword: Combinator, list: unknown[]): SchemaNode[] {
   // Identical branches count once (Confluent collapses them through a set).
   const seen = new Set<string>();
   const out: SchemaNode[] = [];
@@ -25,11 +36,16 @@ function branchesOf(ctx: DiffContext, node: SchemaNode, keyword: Combinator): Sc
   return out;
 }
 
+/**
+ * Confluent's compareCriteria: a criterion may loosen to anyOf, a singleton may become anything
+ * but allOf of several, and an allOf may become a singleton of any kind; the rest is a change.
+ */
 function criterionChange(from: Combinator, to: Combinator, fromSize: number, toSize: number): DiffRuleId | undefined {
   if (from === to) return undefined;
   if (to === 'anyOf') return 'COMBINED_TYPE_EXTENDED';
-  if (to === 'oneOf') return fromSize === 1 ? 'COMBINED_TYPE_EXTENDED' : 'COMBINED_TYPE_CHANGED';
-  return fromSize === 1 && toSize === 1 ? 'COMBINED_TYPE_EXTENDED' : 'COMBINED_TYPE_CHANGED';
+  if (fromSize === 1 && (toSize === 1 || to === 'oneOf')) return 'COMBINED_TYPE_EXTENDED';
+  if (toSize === 1 && from === 'allOf') return 'COMBINED_TYPE_EXTENDED';
+  return 'COMBINED_TYPE_CHANGED';
 }
 
 /** Both sides carry combinators: compare them keyword by keyword. */
@@ -89,10 +105,12 @@ function matchBranches(
     originalValue: oBranches.length,
     updateValue: uBranches.length,
   };
+  // More branches: judged by the new criterion (more conjuncts, or more alternatives); fewer: by the
+  // old one (an allOf that lost conjuncts asks less, a oneOf/anyOf that lost alternatives offers less).
   if (oBranches.length < uBranches.length)
     out.push({ rule: to === 'allOf' ? 'PRODUCT_TYPE_EXTENDED' : 'SUM_TYPE_EXTENDED', subject: to, ...at });
   if (oBranches.length > uBranches.length)
-    out.push({ rule: to === 'allOf' ? 'PRODUCT_TYPE_NARROWED' : 'SUM_TYPE_NARROWED', subject: to, ...at });
+    out.push({ rule: from === 'allOf' ? 'PRODUCT_TYPE_NARROWED' : 'SUM_TYPE_NARROWED', subject: from, ...at });
 
   // Compatible edges between original and update branches, each with its differences.
   const edges = oBranches.map((o) =>
@@ -113,9 +131,20 @@ function matchBranches(
     }
     return false;
   };
+  // Identical-in-effect pairs first (no differences at all), so that two copies of one oneOf pair
+  // branch with branch instead of crosswise; augmenting paths then reroute them only if needed.
+  const exact = (i: number, j: number): boolean => edges[i]![j]?.length === 0;
   let matched = 0;
+  for (let i = 0; i < oBranches.length; i += 1) {
+    const j = uBranches.findIndex((_, k) => exact(i, k) && matchOfUpdate[k] === -1);
+    if (j >= 0) {
+      matchOfUpdate[j] = i;
+      matched += 1;
+    }
+  }
+  const matchedOriginal = new Set(matchOfUpdate.filter((i) => i >= 0));
   for (let i = 0; i < oBranches.length; i += 1)
-    if (augment(i, new Array<boolean>(uBranches.length).fill(false))) matched += 1;
+    if (!matchedOriginal.has(i) && augment(i, new Array<boolean>(uBranches.length).fill(false))) matched += 1;
   matchOfUpdate.forEach((i, j) => {
     if (i >= 0) out.push(...edges[i]![j]!);
   });

@@ -41,12 +41,14 @@ export function diffSchemaFiles(
     const rel = relative(process.cwd(), path);
     return rel.startsWith('..') ? path : rel.split('\\').join('/');
   };
-  const resolver = new SchemaResolver(source ?? new DiskSource(display), display);
-  const oldRoot = resolver.rootNode(resolve(oldFile));
-  const newRoot = resolver.rootNode(resolve(newFile));
+  const text = source ?? new DiskSource(display);
+  // Separate resolution scopes: the old and the new document may keep the same $id (a file and its
+  // edited copy), and each must resolve its $refs against itself.
+  const oldRoot = new SchemaResolver(text, display).rootNode(resolve(oldFile));
+  const newRoot = new SchemaResolver(text, display).rootNode(resolve(newFile));
   // Every $ref must resolve, even where the diff would not need to look.
-  resolver.closure(oldRoot.doc);
-  resolver.closure(newRoot.doc);
+  oldRoot.doc.owner.closure(oldRoot.doc);
+  newRoot.doc.owner.closure(newRoot.doc);
   const result = diffSchemas(new SourceLocator(), oldRoot, newRoot, options);
   return { ...result, findings: sortFindings(result.findings) };
 }

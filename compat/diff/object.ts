@@ -46,12 +46,36 @@ function additional(ctx: DiffContext, node: SchemaNode): { permits: boolean; sch
   return { permits: true, schema: child };
 }
 
-/** The content model that applies to a property named `name` that the schema does not declare. */
+/**
+ * `unevaluatedProperties` (2019-09 / 2020-12) when it is a real schema: absent, `true`/`{}` count as
+ * absent (open), `false` as closed; after Confluent, it only matters when `additionalProperties`
+ * is absent or true.
+ */
+function unevaluated(
+  ctx: DiffContext,
+  node: SchemaNode,
+): { present: boolean; permits: boolean; schema: SchemaNode | undefined } {
+  const child = ctx.child(node, 'unevaluatedProperties');
+  if (!child) return { present: false, permits: true, schema: undefined };
+  const resolved = ctx.deref(child);
+  if (resolved.value === false) return { present: true, permits: false, schema: undefined };
+  if (acceptsEverything(resolved.value)) return { present: true, permits: true, schema: undefined };
+  return { present: true, permits: true, schema: child };
+}
+
+/**
+ * The content model that applies to a property named `name` that the schema does not declare
+ * (Confluent's): open when nothing constrains undeclared properties; partially open when a
+ * matching pattern, the `additionalProperties` schema or (with additionalProperties absent) the
+ * `unevaluatedProperties` schema says what it must be; closed otherwise.
+ */
 function contentModelFor(ctx: DiffContext, node: SchemaNode, name: string | undefined): ContentModel {
   const object = objectOf(node);
   const patterns = patternKeys(object);
   const extra = additional(ctx, node);
-  if (patterns.length === 0 && extra.permits && !extra.schema) return { kind: 'open' };
+  const rest = unevaluated(ctx, node);
+  const open = extra.permits && !extra.schema;
+  if (patterns.length === 0 && open && rest.permits && !rest.schema) return { kind: 'open' };
   for (const pattern of patterns) {
     if (name !== undefined && matches(pattern, name)) {
       const schema = ctx.child(node, 'patternProperties', pattern);
@@ -59,7 +83,8 @@ function contentModelFor(ctx: DiffContext, node: SchemaNode, name: string | unde
     }
   }
   if (extra.schema) return { kind: 'partial', schema: extra.schema };
-  return extra.permits ? { kind: 'open' } : { kind: 'closed' };
+  if (open && rest.schema) return { kind: 'partial', schema: rest.schema };
+  return extra.permits && rest.permits ? { kind: 'open' } : { kind: 'closed' };
 }
 
 function hasDefault(ctx: DiffContext, node: SchemaNode | undefined): boolean {
@@ -78,6 +103,8 @@ export function compareObject(ctx: DiffContext, original: SchemaNode, update: Sc
   comparePatternProperties(ctx, original, update, out);
   compareDependencies(ctx, original, update, out);
   compareAdditionalProperties(ctx, original, update, out);
+  compareUnevaluatedProperties(ctx, original, update, out);
+  comparePropertyNames(ctx, original, update, out);
   compareBound(out, original, update, 'maxProperties', 'MAX_PROPERTIES');
   compareBound(out, original, update, 'minProperties', 'MIN_PROPERTIES');
   return out;
@@ -146,10 +173,12 @@ function propertyRemoved(
 ): Difference[] {
   const model = contentModelFor(ctx, update, subject === 'PROPERTY' ? name : undefined);
   const at = { subject: name, original: locate(removed) };
-  if (model.kind === 'open') return [{ rule: `${subject}_REMOVED_FROM_OPEN_CONTENT_MODEL` as DiffRuleId, ...at }];
+  if (model.kind === 'open')
+    return subject === 'PROPERTY' ? [{ rule: 'PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL', ...at }] : [];
   if (model.kind === 'partial') {
     const sub = ctx.compare(removed, model.schema);
     const covered = ctx.isCompatible(sub);
+    if (subject === 'PATTERN_PROPERTY' && covered) return sub;
     return [
       ...sub,
       {
@@ -175,20 +204,16 @@ function propertyAdded(
   const model = contentModelFor(ctx, original, subject === 'PROPERTY' ? name : undefined);
   const at = { subject: name, update: locate(added) };
   if (subject === 'PATTERN_PROPERTY') {
+    // Only what may refuse old data is reported (Confluent does not judge patterns at all).
     if (model.kind === 'open') return [{ rule: 'PATTERN_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL', ...at }];
-    if (model.kind === 'closed') return [{ rule: 'PATTERN_PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL', ...at }];
+    if (model.kind === 'closed') return [];
     const sub = ctx.compare(model.schema, added);
-    const covered = ctx.isCompatible(sub);
-    return [
-      ...sub,
-      {
-        rule: `PATTERN_PROPERTY_ADDED_${covered ? 'IS' : 'NOT'}_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL` as DiffRuleId,
-        ...at,
-      },
-    ];
+    if (ctx.isCompatible(sub)) return sub;
+    return [...sub, { rule: 'PATTERN_PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', ...at }];
   }
   if (model.kind === 'open') {
-    if (acceptsEverything(ctx.deref(added).value))
+    // An empty schema accepts whatever old data held there, but a required one still needs it present.
+    if (required === 'no' && acceptsEverything(ctx.deref(added).value))
       return [{ rule: 'PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL', ...at }];
     const rule: DiffRuleId =
       required === 'yes'
@@ -303,4 +328,48 @@ function compareAdditionalProperties(
   else if (!o.schema && u.schema) note('ADDITIONAL_PROPERTIES_NARROWED');
   else if (o.schema && !u.schema) note('ADDITIONAL_PROPERTIES_EXTENDED');
   else if (o.schema && u.schema) out.push(...ctx.compare(o.schema, u.schema));
+}
+
+/** After Confluent's compareUnevaluatedProperties: `false` is the closed end, `true`/`{}` the open one. */
+function compareUnevaluatedProperties(
+  ctx: DiffContext,
+  original: SchemaNode,
+  update: SchemaNode,
+  out: Difference[],
+): void {
+  const o = ctx.child(original, 'unevaluatedProperties');
+  const u = ctx.child(update, 'unevaluatedProperties');
+  if (!o && !u) return;
+  const kind = (node: SchemaNode | undefined): 'absent' | 'false' | 'true' | 'schema' => {
+    if (!node) return 'absent';
+    const value = ctx.deref(node).value;
+    if (value === false) return 'false';
+    return acceptsEverything(value) ? 'true' : 'schema';
+  };
+  const before = kind(o);
+  const after = kind(u);
+  const note = (rule: DiffRuleId): void => {
+    out.push(keywordDifference(rule, original, update, 'unevaluatedProperties'));
+  };
+  if (before === 'absent')
+    note(after === 'false' ? 'UNEVALUATED_PROPERTIES_REMOVED' : 'UNEVALUATED_PROPERTIES_NARROWED');
+  else if (after === 'absent')
+    note(before === 'false' ? 'UNEVALUATED_PROPERTIES_ADDED' : 'UNEVALUATED_PROPERTIES_EXTENDED');
+  else if (before === 'false' && after !== 'false') note('UNEVALUATED_PROPERTIES_ADDED');
+  else if (before !== 'false' && after === 'false') note('UNEVALUATED_PROPERTIES_REMOVED');
+  else if (before === 'true' && after !== 'true') note('UNEVALUATED_PROPERTIES_NARROWED');
+  else if (before !== 'true' && after === 'true') note('UNEVALUATED_PROPERTIES_EXTENDED');
+  else if (before === 'schema') out.push(...ctx.compare(o, u));
+}
+
+/** `propertyNames` (extension): every name old data used must still be a valid name. */
+function comparePropertyNames(ctx: DiffContext, original: SchemaNode, update: SchemaNode, out: Difference[]): void {
+  const o = ctx.child(original, 'propertyNames');
+  const u = ctx.child(update, 'propertyNames');
+  if (!o && !u) return;
+  const free = (node: SchemaNode | undefined): boolean => !node || acceptsEverything(ctx.deref(node).value);
+  if (free(o) && free(u)) return;
+  if (free(o)) out.push(keywordDifference('PROPERTY_NAMES_ADDED', original, update, 'propertyNames'));
+  else if (free(u)) out.push(keywordDifference('PROPERTY_NAMES_REMOVED', original, update, 'propertyNames'));
+  else out.push(...ctx.compare(o, u));
 }

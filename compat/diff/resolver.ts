@@ -7,7 +7,7 @@
 import { dirname, posix, resolve as resolvePath } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { CompatInputError } from '../errors.js';
-import { getAtPointer, isJsonObject, joinPointer, type JsonValue } from '../json.js';
+import { isJsonObject, joinPointer, type JsonValue } from '../json.js';
 import { parseJsonText } from '../parse.js';
 
 /** Reads text files by absolute path; throws `CompatInputError` (COMPAT_FILE_MISSING) when absent. */
@@ -45,6 +45,13 @@ export class SchemaResolver {
   private readonly byPath = new Map<string, SchemaDocument>();
   private readonly byFile = new Map<string, SchemaDocument>();
   private readonly byId = new Map<string, IdTarget>();
+  /**
+   * The ids each document declares itself. A `$ref` looks here first, so two documents that keep
+   * the same `$id` (a file and its edited copy) each resolve to their own definitions.
+   */
+  private readonly ownIds = new Map<SchemaDocument, Map<string, IdTarget>>();
+  /** `$ref` holder → the schema it finally names, so a diff resolves each `$ref` once. */
+  private readonly refTargets = new WeakMap<object, SchemaNode>();
 
   constructor(
     private readonly source: TextSource,
@@ -68,7 +75,8 @@ export class SchemaResolver {
     const doc: SchemaDocument = { path, file, text, root, base, owner: this };
     this.byPath.set(path, doc);
     this.byFile.set(file, doc);
-    this.byId.set(stripFragment(fileUrl), { doc, pointer: '' });
+    this.ownIds.set(doc, new Map());
+    this.register(doc, stripFragment(fileUrl), { doc, pointer: '' });
     this.indexIds(doc, root, '', base);
     return doc;
   }
@@ -157,11 +165,15 @@ export class SchemaResolver {
 
   /** Follows `$ref` (repeatedly) to the schema it names; draft-07: siblings of `$ref` are ignored. */
   deref(node: SchemaNode): SchemaNode {
+    const start = node.value;
+    if (!isJsonObject(start) || typeof start.$ref !== 'string') return node;
+    // A schema object sits at one place in one document, so what it names is always the same.
+    const known = this.refTargets.get(start);
+    if (known) return known;
     let current = node;
-    const seen = new Set<string>();
+    const seen = new Set<object>();
     while (isJsonObject(current.value) && typeof current.value.$ref === 'string') {
-      const key = `${current.doc.path}#${current.pointer}`;
-      if (seen.has(key)) {
+      if (seen.has(current.value)) {
         throw new CompatInputError(
           'COMPAT_REF_UNRESOLVED',
           current.doc.file,
@@ -171,9 +183,10 @@ export class SchemaResolver {
           },
         );
       }
-      seen.add(key);
+      seen.add(current.value);
       current = this.resolveRef(current, current.value.$ref);
     }
+    this.refTargets.set(start, current);
     return current;
   }
 
@@ -189,11 +202,11 @@ export class SchemaResolver {
       });
 
     if (fragment !== '' && !fragment.startsWith('/')) {
-      const anchored = this.byId.get(`${documentUrl}#${fragment}`);
+      const anchored = this.lookup(node.doc, `${documentUrl}#${fragment}`);
       if (!anchored) throw unresolved(`no $anchor or $id named "${fragment}"`);
       return this.nodeAt(anchored.doc, anchored.pointer, unresolved);
     }
-    let holder = this.byId.get(documentUrl);
+    let holder = this.lookup(node.doc, documentUrl);
     if (!holder) {
       const path = this.pathFor(documentUrl, node.doc);
       if (!path) throw unresolved(`no file is known for ${documentUrl}`);
@@ -203,15 +216,14 @@ export class SchemaResolver {
         if (error instanceof CompatInputError && error.code === 'COMPAT_FILE_MISSING') throw unresolved(error.message);
         throw error;
       }
-      holder = this.byId.get(documentUrl) ?? { doc: this.load(path), pointer: '' };
+      holder = this.lookup(node.doc, documentUrl) ?? { doc: this.load(path), pointer: '' };
     }
     return this.nodeAt(holder.doc, fragment === '' ? holder.pointer : holder.pointer + fragment, unresolved);
   }
 
   private nodeAt(doc: SchemaDocument, pointer: string, fail: (reason: string) => Error): SchemaNode {
-    const value = getAtPointer(doc.root, pointer);
-    if (value === undefined) throw fail(`${doc.file} has nothing at ${pointer || '/'}`);
-    // Re-walk from the root so that nested $id bases along the way are honoured.
+    // The pointer is already URI-decoded (resolveRef): walk it token by token, from the root, so
+    // that nested $id bases along the way are honoured (and "%25" is not decoded twice).
     let node: SchemaNode = { value: doc.root, doc, pointer: '', base: doc.base };
     const tokens = pointer === '' ? [] : pointer.slice(1).split('/');
     for (const raw of tokens) {
@@ -238,6 +250,16 @@ export class SchemaResolver {
     return undefined;
   }
 
+  /** An id declared by the referring document itself wins over one declared elsewhere. */
+  private lookup(from: SchemaDocument, key: string): IdTarget | undefined {
+    return this.ownIds.get(from)?.get(key) ?? this.byId.get(key);
+  }
+
+  private register(doc: SchemaDocument, key: string, target: IdTarget): void {
+    this.byId.set(key, target);
+    this.ownIds.get(doc)?.set(key, target);
+  }
+
   private indexIds(doc: SchemaDocument, value: JsonValue, pointer: string, base: string): void {
     if (Array.isArray(value)) {
       value.forEach((item, index) => this.indexIds(doc, item, joinPointer(pointer, index), base));
@@ -247,13 +269,14 @@ export class SchemaResolver {
     let here = base;
     if (typeof value.$id === 'string') {
       if (value.$id.startsWith('#')) {
-        this.byId.set(`${stripFragment(base)}${value.$id}`, { doc, pointer });
+        this.register(doc, `${stripFragment(base)}${value.$id}`, { doc, pointer });
       } else {
         here = safeUrl(value.$id, base, doc.file, joinPointer(pointer, '$id'));
-        this.byId.set(stripFragment(here), { doc, pointer });
+        this.register(doc, stripFragment(here), { doc, pointer });
       }
     }
-    if (typeof value.$anchor === 'string') this.byId.set(`${stripFragment(here)}#${value.$anchor}`, { doc, pointer });
+    if (typeof value.$anchor === 'string')
+      this.register(doc, `${stripFragment(here)}#${value.$anchor}`, { doc, pointer });
     for (const [key, child] of Object.entries(value)) {
       // enum/const/examples/default hold data, not schemas.
       if (key === 'enum' || key === 'const' || key === 'examples' || key === 'default') continue;

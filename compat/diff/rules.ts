@@ -70,6 +70,12 @@ export const RULES = {
   ADDITIONAL_PROPERTIES_REMOVED: false,
   ADDITIONAL_PROPERTIES_EXTENDED: true,
   ADDITIONAL_PROPERTIES_NARROWED: false,
+  UNEVALUATED_PROPERTIES_ADDED: true,
+  UNEVALUATED_PROPERTIES_REMOVED: false,
+  UNEVALUATED_PROPERTIES_EXTENDED: true,
+  UNEVALUATED_PROPERTIES_NARROWED: false,
+  PROPERTY_NAMES_ADDED: false, // extension
+  PROPERTY_NAMES_REMOVED: true, // extension
   DEPENDENCY_ARRAY_ADDED: false,
   DEPENDENCY_ARRAY_REMOVED: true,
   DEPENDENCY_ARRAY_EXTENDED: false,
@@ -92,12 +98,8 @@ export const RULES = {
   PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL: true,
   PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL: false,
   PATTERN_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL: false, // extension
-  PATTERN_PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL: true, // extension
-  PATTERN_PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL: true, // extension
   PATTERN_PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL: false, // extension
-  PATTERN_PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL: true, // extension
   PATTERN_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL: false, // extension
-  PATTERN_PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL: true, // extension
   PATTERN_PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL: false, // extension
   // arrays
   MAX_ITEMS_ADDED: false,
@@ -108,12 +110,25 @@ export const RULES = {
   MIN_ITEMS_REMOVED: true,
   MIN_ITEMS_INCREASED: false,
   MIN_ITEMS_DECREASED: true,
+  MAX_CONTAINS_ADDED: false,
+  MAX_CONTAINS_REMOVED: true,
+  MAX_CONTAINS_INCREASED: true,
+  MAX_CONTAINS_DECREASED: false,
+  // MIN_CONTAINS_ADDED / _REMOVED (Confluent's) never apply: beside `contains`, minContains is 1 when absent.
+  MIN_CONTAINS_INCREASED: false,
+  MIN_CONTAINS_DECREASED: true,
+  CONTAINS_ADDED: false, // extension
+  CONTAINS_REMOVED: true, // extension
   UNIQUE_ITEMS_ADDED: false,
   UNIQUE_ITEMS_REMOVED: true,
   ADDITIONAL_ITEMS_ADDED: true,
   ADDITIONAL_ITEMS_REMOVED: false,
   ADDITIONAL_ITEMS_EXTENDED: true,
   ADDITIONAL_ITEMS_NARROWED: false,
+  UNEVALUATED_ITEMS_ADDED: true,
+  UNEVALUATED_ITEMS_REMOVED: false,
+  UNEVALUATED_ITEMS_EXTENDED: true,
+  UNEVALUATED_ITEMS_NARROWED: false,
   ITEM_ADDED_TO_OPEN_CONTENT_MODEL: false,
   ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL: true,
   ITEM_ADDED_TO_CLOSED_CONTENT_MODEL: true,
@@ -138,6 +153,10 @@ export const RULES = {
   COMBINED_TYPE_SUBSCHEMAS_CHANGED: false,
   NOT_TYPE_EXTENDED: false,
   NOT_TYPE_NARROWED: true,
+  // if / then / else (extension: Confluent does not compare them)
+  CONDITION_ADDED: false, // extension
+  CONDITION_REMOVED: true, // extension
+  CONDITION_CHANGED: false, // extension
 } as const satisfies Record<string, boolean>;
 
 export type DiffRuleId = keyof typeof RULES;
@@ -146,8 +165,27 @@ export const DIFF_RULE_IDS = Object.keys(RULES) as DiffRuleId[];
 export const POLICIES = ['STRICT', 'LENIENT'] as const;
 export type Policy = (typeof POLICIES)[number];
 
-/** LENIENT: adding or removing an optional property of an open object is accepted. */
-const LENIENT_EXTRA: ReadonlySet<DiffRuleId> = new Set<DiffRuleId>(['OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL']);
+/**
+ * LENIENT (Confluent's COMPATIBLE_CHANGES_LENIENT): content-model changes are accepted — properties
+ * added to open objects or removed from closed ones, narrowed or removed additional/unevaluated
+ * properties, properties not covered by a partially open model — plus this project's
+ * patternProperties analogues. Changes to the declared properties' own schemas stay judged.
+ */
+const LENIENT_EXTRA: ReadonlySet<DiffRuleId> = new Set<DiffRuleId>([
+  'ADDITIONAL_PROPERTIES_NARROWED',
+  'ADDITIONAL_PROPERTIES_REMOVED',
+  'UNEVALUATED_PROPERTIES_NARROWED',
+  'UNEVALUATED_PROPERTIES_REMOVED',
+  'REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL',
+  'OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL',
+  'PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL',
+  'PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+  'PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+  'PATTERN_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL',
+  'PATTERN_PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+  'PATTERN_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL',
+  'PATTERN_PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+]);
 
 export function isCompatibleChange(rule: DiffRuleId, policy: Policy): boolean {
   return RULES[rule] || (policy === 'LENIENT' && LENIENT_EXTRA.has(rule));

@@ -1,6 +1,6 @@
 /** Metadata, types, string and number keywords, enum/const and not. */
 import { canonicalJson, isJsonObject, jsonEquals, type JsonObject, type JsonValue } from '../json.js';
-import { has, locate, objectOf, type DiffContext, type Difference } from './context.js';
+import { has, hasOwnAssertions, locate, objectOf, type DiffContext, type Difference } from './context.js';
 import type { DiffRuleId } from './rules.js';
 import type { SchemaNode } from './resolver.js';
 
@@ -88,11 +88,13 @@ export function compareTypes(original: SchemaNode, update: SchemaNode): Differen
   else if (o === 'any') rule = 'TYPE_NARROWED';
   else if (u === 'any') rule = 'TYPE_EXTENDED';
   else {
+    // A type array is a union of types (Confluent's anyOf of one schema per type): more types in a
+    // union is SUM_TYPE_EXTENDED, fewer (still a union) SUM_TYPE_NARROWED.
     const widened = subset(o, u);
     const narrowed = subset(u, o);
     if (widened && narrowed) rule = undefined;
-    else if (widened) rule = 'TYPE_EXTENDED';
-    else if (narrowed) rule = 'TYPE_NARROWED';
+    else if (widened) rule = u.size >= 2 && u.size > o.size ? 'SUM_TYPE_EXTENDED' : 'TYPE_EXTENDED';
+    else if (narrowed) rule = o.size > u.size && u.size >= 2 ? 'SUM_TYPE_NARROWED' : 'TYPE_NARROWED';
     else rule = 'TYPE_CHANGED';
   }
   if (!rule) return undefined;
@@ -161,6 +163,19 @@ export function compareBound(
     numberAt(objectOf(original), keyword),
     numberAt(objectOf(update), keyword),
   );
+}
+
+/** A bound family with values read by the caller (defaults applied). */
+export function compareBoundValues(
+  out: Difference[],
+  original: SchemaNode,
+  update: SchemaNode,
+  keyword: string,
+  prefix: string,
+  o: number | undefined,
+  u: number | undefined,
+): void {
+  bound(out, original, update, keyword, ruleSet(prefix), o, u);
 }
 
 export function compareString(original: SchemaNode, update: SchemaNode): Difference[] {
@@ -250,10 +265,19 @@ function allowedValues(object: JsonObject): { keyword: string; values: Set<strin
   return undefined;
 }
 
+/** Does the schema assert anything beside `keyword` (so that keyword is one conjunct of several)? */
+function assertsBesides(object: JsonObject, keyword: string): boolean {
+  return hasOwnAssertions(Object.fromEntries(Object.entries(object).filter(([key]) => key !== keyword)));
+}
+
 export function compareEnum(original: SchemaNode, update: SchemaNode): Difference[] {
   const o = allowedValues(objectOf(original));
   const u = allowedValues(objectOf(update));
   if (!o && !u) return [];
+  if (o && !u && assertsBesides(objectOf(original), o.keyword)) {
+    // Confluent reads `{"type": …, "enum": […]}` as allOf[type, enum]: dropping the enum drops a conjunct.
+    return [keywordDifference('PRODUCT_TYPE_NARROWED', original, update, o.keyword)];
+  }
   let rule: DiffRuleId | undefined;
   if (!o) rule = 'ENUM_ARRAY_NARROWED';
   else if (!u) rule = 'ENUM_ARRAY_EXTENDED';

@@ -33,6 +33,8 @@ const KEYWORD_OF: Record<string, string> = {
   MAX_ITEMS: 'maxItems',
   MIN_ITEMS: 'minItems',
   UNIQUE_ITEMS: 'uniqueItems',
+  MAX_CONTAINS: 'maxContains',
+  MIN_CONTAINS: 'minContains',
 };
 
 const FIXED: Record<string, (d: Difference, r: Roles) => string> = {
@@ -164,6 +166,33 @@ const FIXED: Record<string, (d: Difference, r: Roles) => string> = {
     `The ${r.update} schema declares tuple item ${d.subject}, no stricter than the ${r.original} schema's additionalItems.`,
   ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL: (d, r) =>
     `The ${r.update} schema declares tuple item ${d.subject}, stricter than the ${r.original} schema's additionalItems.`,
+  UNEVALUATED_PROPERTIES_ADDED: (_d, r) =>
+    `The ${r.update} schema allows unevaluated properties, which the ${r.original} schema forbade.`,
+  UNEVALUATED_PROPERTIES_REMOVED: (_d, r) =>
+    `The ${r.update} schema forbids unevaluated properties, which the ${r.original} schema allowed.`,
+  UNEVALUATED_PROPERTIES_EXTENDED: (_d, r) =>
+    `The ${r.update} schema lets unevaluated properties be anything; the ${r.original} schema constrained them.`,
+  UNEVALUATED_PROPERTIES_NARROWED: (_d, r) =>
+    `The ${r.update} schema constrains unevaluated properties, which the ${r.original} schema left free.`,
+  UNEVALUATED_ITEMS_ADDED: (_d, r) =>
+    `The ${r.update} schema allows unevaluated items, which the ${r.original} schema forbade.`,
+  UNEVALUATED_ITEMS_REMOVED: (_d, r) =>
+    `The ${r.update} schema forbids unevaluated items, which the ${r.original} schema allowed.`,
+  UNEVALUATED_ITEMS_EXTENDED: (_d, r) =>
+    `The ${r.update} schema lets unevaluated items be anything; the ${r.original} schema constrained them.`,
+  UNEVALUATED_ITEMS_NARROWED: (_d, r) =>
+    `The ${r.update} schema constrains unevaluated items, which the ${r.original} schema left free.`,
+  PROPERTY_NAMES_ADDED: (_d, r) =>
+    `The ${r.update} schema constrains property names, which the ${r.original} schema left free.`,
+  PROPERTY_NAMES_REMOVED: (_d, r) => `The ${r.update} schema no longer constrains property names.`,
+  CONTAINS_ADDED: (_d, r) =>
+    `The ${r.update} schema requires an item matching "contains", which the ${r.original} schema did not.`,
+  CONTAINS_REMOVED: (_d, r) => `The ${r.update} schema no longer requires an item matching "contains".`,
+  CONDITION_ADDED: (_d, r) =>
+    `The ${r.update} schema adds an if/then/else condition the ${r.original} schema did not have.`,
+  CONDITION_REMOVED: (_d, r) => `The ${r.update} schema drops the if/then/else condition of the ${r.original} schema.`,
+  CONDITION_CHANGED: (_d, r) =>
+    `The "if" condition differs between the ${r.original} and the ${r.update} schema, so then/else apply to other data.`,
   UNIQUE_ITEMS_ADDED: (_d, r) => `The ${r.update} schema requires unique items; the ${r.original} schema did not.`,
   UNIQUE_ITEMS_REMOVED: (_d, r) => `The ${r.update} schema no longer requires unique items.`,
   ENUM_ARRAY_EXTENDED: (d, r) =>
@@ -179,7 +208,9 @@ const FIXED: Record<string, (d: Difference, r: Roles) => string> = {
   PRODUCT_TYPE_EXTENDED: (d, r) =>
     `allOf has ${show(d.updateValue)} subschemas in the ${r.update} schema against ${show(d.originalValue)} in the ${r.original} schema: more constraints.`,
   PRODUCT_TYPE_NARROWED: (d, r) =>
-    `allOf has ${show(d.updateValue)} subschemas in the ${r.update} schema against ${show(d.originalValue)} in the ${r.original} schema: fewer constraints.`,
+    d.subject === 'enum' || d.subject === 'const'
+      ? `The ${r.update} schema drops the ${d.subject} constraint of the ${r.original} schema and keeps the rest: fewer constraints.`
+      : `allOf has ${show(d.updateValue)} subschemas in the ${r.update} schema against ${show(d.originalValue)} in the ${r.original} schema: fewer constraints.`,
   SUM_TYPE_EXTENDED: (d, r) =>
     `${d.subject ?? 'oneOf/anyOf'} offers more alternatives in the ${r.update} schema than in the ${r.original} schema.`,
   SUM_TYPE_NARROWED: (d, r) =>

@@ -64,6 +64,15 @@ beforeAll(() => {
   write('open-v2.json', { type: 'object', properties: { a: { type: 'string' }, b: { type: 'string' } } });
   write('broken.json', '{\n  "type": "object",\n  "properties": {,\n}\n');
   write('not-a-schema.json', '[1, 2, 3]\n');
+  // The everyday case: a file diffed against its edited self, both keeping the same $id.
+  const shared = (idType: string): unknown => ({
+    $id: 'https://schemas.example.test/order.json',
+    type: 'object',
+    properties: { id: { $ref: '#/definitions/Id' } },
+    definitions: { Id: { type: idType } },
+  });
+  write('same-id-old.json', shared('string'));
+  write('same-id-new.json', shared('integer'));
   write('dangling.json', { type: 'object', properties: { id: { $ref: 'common/nope.json#/definitions/Id' } } });
 });
 
@@ -149,6 +158,14 @@ describe('event-bus diff', { timeout: 90_000 }, () => {
     expect(run.stdout.split('\n')[1]).toBe(
       '::error file=v2-breaking.json,line=20,col=7,title=MAX_LENGTH_DECREASED::maxLength is 200 in the old schema and 100, smaller, in the new schema: consumers on the new schema cannot read every event written with the old one.',
     );
+  });
+
+  it('compares two files that keep the same $id, each resolving its own $refs', () => {
+    const run = eventBus('diff', 'same-id-old.json', 'same-id-new.json');
+    expect(run.stdout).toBe(
+      'same-id-new.json:/definitions/Id/type: TYPE_CHANGED type is "string" in the old schema and "integer" in the new schema, which has no common ground with it: consumers on the new schema cannot read every event written with the old one.\n',
+    );
+    expect(run.status).toBe(1);
   });
 
   it('exits 2 naming a missing file', () => {
