@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { StoreConfigurationError } from './errors.js';
+import { guardPool } from './pg-faults.js';
 
 /** Default file of the embedded store, relative to the working directory. */
 export const DEFAULT_SQLITE_PATH = '.event-bus/events.db';
@@ -93,11 +94,14 @@ export function openSqlite(path: string): BetterSqlite3.Database {
 
 /** A pool whose connections all use `schema` as search_path (created on first use). */
 export function createPgPool(target: Extract<DatabaseTarget, { kind: 'postgres' }>): pg.Pool {
-  return new pg.Pool({
-    connectionString: target.connectionString,
-    max: target.poolMax,
-    ...(target.schema !== undefined && { options: `-c search_path=${target.schema}` }),
-  });
+  // guardPool: a server restart must never crash the process through an unhandled 'error' event.
+  return guardPool(
+    new pg.Pool({
+      connectionString: target.connectionString,
+      max: target.poolMax,
+      ...(target.schema !== undefined && { options: `-c search_path=${target.schema}` }),
+    }),
+  );
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {

@@ -13,6 +13,8 @@ export const StoreErrorCode = {
   Configuration: 'STORE_CONFIGURATION',
   NotMigrated: 'STORE_NOT_MIGRATED',
   Closed: 'STORE_CLOSED',
+  /** The database kept failing with a retryable error (restart, lost connection, serialization, deadlock). */
+  Unavailable: 'STORE_UNAVAILABLE',
 } as const;
 
 export type StoreErrorCode = (typeof StoreErrorCode)[keyof typeof StoreErrorCode];

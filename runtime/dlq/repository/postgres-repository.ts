@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { runMigrations } from '../../store/migrations.js';
+import { guardPool } from '../../store/pg-faults.js';
 import { DeadLetterConfigError, ParkedMessageNotFoundError, ParkedMessageStateError } from '../errors.js';
 import { dlqMigrations } from './migrations.js';
 import {
@@ -45,7 +46,7 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
       throw new DeadLetterConfigError('schema', `'${options.schema}' is not a plain lower-case SQL identifier`);
     }
     this.schema = options.schema;
-    this.pool = options.pool;
+    this.pool = guardPool(options.pool);
     this.ownsPool = options.endPool === true;
   }
 
