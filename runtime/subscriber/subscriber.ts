@@ -35,6 +35,13 @@ import { createUpcaster, type UpcasterMap, type VersionedEventMapShape } from '.
 import { deadLetterAttributes } from './dead-letter.js';
 import { OrderedDispatch, type Outcome } from './ordered-dispatch.js';
 import { emptyStats, type SubscriberStats } from './stats.js';
+import {
+  StreamSupervisor,
+  type ReconnectOptions,
+  type SubscriptionHealth,
+  type SubscriptionState,
+  type SubscriptionStateChange,
+} from './stream-supervisor.js';
 
 /** `V`: the generated versioned event map, which types `upcasters`. */
 export interface EventSubscriberOptions<V extends VersionedEventMapShape = VersionedEventMapShape> {
@@ -82,7 +89,17 @@ export interface EventSubscriberOptions<V extends VersionedEventMapShape = Versi
   orderingHoldMilliseconds?: number;
   /** Stream and dead-lettering errors (the subscriber keeps running). Default: console.error. */
   onError?: (error: Error) => void;
+  /** Every change of a subscription's state: connecting, connected, reconnecting, closed. */
+  onStateChange?: (change: SubscriptionStateChange) => void;
+  /** Backoff of re-opening an ended stream and the health probe's timeout (docs/reliability.md). */
+  reconnect?: ReconnectOptions;
   env?: NodeJS.ProcessEnv;
+}
+
+/** What `EventSubscriber.health()` reports: the worst state of any open subscription, and each one. */
+export interface SubscriberHealth {
+  readonly state: SubscriptionState;
+  readonly subscriptions: readonly SubscriptionHealth[];
 }
 
 /** Options of one subscription; everything but eventType and handler falls back to the subscriber's options. */
@@ -105,6 +122,7 @@ export interface EventSubscription extends SubscriptionHandle {
   readonly eventType: string;
   readonly deadLetterTopic: string;
   readonly stats: Readonly<SubscriberStats>;
+  health(): SubscriptionHealth;
 }
 
 export class SubscriberError extends EventBusError {}
@@ -170,6 +188,20 @@ export class EventSubscriber<
     return { ...this.totals, inFlight };
   }
 
+  /**
+   * The worst state over the open subscriptions ('connected' when all are, 'closed' after close()),
+   * and each subscription's state, re-opens and outages: for a readiness or liveness probe.
+   */
+  health(): SubscriberHealth {
+    const subscriptions = [...this.subscriptions].map((active) => active.health());
+    const rank: SubscriptionState[] = ['connected', 'connecting', 'reconnecting'];
+    const worst = subscriptions.reduce<SubscriptionState>(
+      (state, entry) => (rank.indexOf(entry.state) > rank.indexOf(state) ? entry.state : state),
+      'connected',
+    );
+    return { state: this.closed ? 'closed' : worst, subscriptions };
+  }
+
   /** Subscription id used for an event type (and consumer). */
   subscriptionFor(eventType: keyof M & string, consumer?: string): string {
     return subscriptionIdFor(this.subscriptionPrefix, eventType, consumer ?? this.options.consumer);
@@ -196,7 +228,8 @@ export class EventSubscriber<
         `${options.eventType}: maxDeliveryAttempts must be an integer from ${MIN_DELIVERY_ATTEMPTS} to ${MAX_DELIVERY_ATTEMPTS} (Pub/Sub's range), got ${maxDeliveryAttempts}`,
       );
     }
-    if (this.defaults.autoCreate) {
+    // Also run again when a re-opened stream finds its subscription gone (an emulator restart).
+    const provision = async (): Promise<void> => {
       await Promise.all([this.transport.ensureTopic(topic), this.transport.ensureTopic(deadLetterTopic)]);
       await this.transport.ensureSubscription(deadLetterSubscriptionIdFor(deadLetterTopic), { topic: deadLetterTopic });
       const filter = options.filter;
@@ -209,7 +242,8 @@ export class EventSubscriber<
         ...(filter !== undefined && { filter }),
       });
       if (!created) await this.assertReadsTopic(subscription, topic);
-    }
+    };
+    if (this.defaults.autoCreate) await provision();
     const active = new ActiveSubscription({
       subscriber: this,
       transport: this.transport,
@@ -227,6 +261,9 @@ export class EventSubscriber<
       flowControl: { ...this.defaults.flowControl, ...options.flowControl },
       closeTimeoutMilliseconds: this.options.closeTimeoutMilliseconds ?? DEFAULT_CLOSE_TIMEOUT_MILLISECONDS,
       orderingHoldMilliseconds: this.options.orderingHoldMilliseconds ?? DEFAULT_ORDERING_HOLD_MILLISECONDS,
+      provision: this.defaults.autoCreate ? provision : undefined,
+      onStateChange: this.options.onStateChange,
+      reconnect: this.options.reconnect,
       onClosed: () => this.subscriptions.delete(active),
     });
     this.subscriptions.add(active);
@@ -271,6 +308,9 @@ interface ActiveSubscriptionInit {
   flowControl: Required<FlowControlOptions>;
   closeTimeoutMilliseconds: number;
   orderingHoldMilliseconds: number;
+  provision: (() => Promise<void>) | undefined;
+  onStateChange: ((change: SubscriptionStateChange) => void) | undefined;
+  reconnect: ReconnectOptions | undefined;
   onClosed: () => void;
 }
 
@@ -292,7 +332,7 @@ class ActiveSubscription implements EventSubscription {
   readonly deadLetterTopic: string;
   private readonly local = emptyStats();
   private readonly dispatch: OrderedDispatch;
-  private stream: TransportSubscription | undefined;
+  private readonly supervisor: StreamSupervisor;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly init: ActiveSubscriptionInit) {
@@ -303,31 +343,39 @@ class ActiveSubscription implements EventSubscription {
     this.dispatch = new OrderedDispatch((message) => this.handle(message), {
       holdMilliseconds: init.orderingHoldMilliseconds,
     });
+    this.supervisor = new StreamSupervisor({
+      transport: init.transport,
+      subscription: init.subscription,
+      listener: (message) => {
+        this.supervisor.delivered();
+        this.count('received');
+        this.dispatch.dispatch(message);
+      },
+      stream: { flowControl: init.flowControl, closeTimeoutMilliseconds: init.closeTimeoutMilliseconds },
+      onError: init.onError,
+      onStateChange: init.onStateChange,
+      provision: init.provision,
+      reconnect: init.reconnect,
+    });
+  }
+
+  health(): SubscriptionHealth {
+    return this.supervisor.health();
   }
 
   get stats(): Readonly<SubscriberStats> {
     return { ...this.local, inFlight: this.dispatch.inFlight };
   }
 
+  /** Opens the stream; the supervisor re-opens it whenever it ends, until close(). */
   start(): void {
-    this.stream = this.init.transport.subscribe(
-      this.subscription,
-      (message) => {
-        this.count('received');
-        this.dispatch.dispatch(message);
-      },
-      {
-        flowControl: this.init.flowControl,
-        closeTimeoutMilliseconds: this.init.closeTimeoutMilliseconds,
-        onError: this.init.onError,
-      },
-    );
+    this.supervisor.start();
   }
 
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.dispatch.drain();
-      await this.stream?.close();
+      await this.supervisor.close();
       this.init.onClosed();
     })();
     return this.closing;
