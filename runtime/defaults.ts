@@ -59,3 +59,5 @@ export const DEFAULT_RECONNECT_BACKOFF = { initialMilliseconds: 250, maxMillisec
 export const DEFAULT_HEALTH_PROBE_TIMEOUT_MILLISECONDS = 2500;
 /** A publish the broker has not acknowledged within this time rejects with a retryable PublishTimeoutError. */
 export const DEFAULT_PUBLISH_TIMEOUT_MILLISECONDS = 10_000;
+/** In-process retries of a failed handler on an ordered message: jittered, doubling from initial to max (decision 0086). */
+export const DEFAULT_ORDERED_RETRY_BACKOFF = { initialMilliseconds: 100, maxMilliseconds: 5000 } as const;

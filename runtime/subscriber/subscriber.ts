@@ -14,6 +14,7 @@ import {
   DEFAULT_CLOSE_TIMEOUT_MILLISECONDS,
   DEFAULT_FLOW_CONTROL,
   DEFAULT_MAX_DELIVERY_ATTEMPTS,
+  DEFAULT_ORDERED_RETRY_BACKOFF,
   DEFAULT_ORDERING_HOLD_MILLISECONDS,
   DEFAULT_RETRY_POLICY,
   MAX_DELIVERY_ATTEMPTS,
@@ -87,6 +88,11 @@ export interface EventSubscriberOptions<V extends VersionedEventMapShape = Versi
   closeTimeoutMilliseconds?: number;
   /** How long later messages of a key wait for a nacked one to come back. Default 60 000. */
   orderingHoldMilliseconds?: number;
+  /**
+   * A failed handler of a message with an ordering key is retried in process, after this jittered
+   * backoff (doubling per attempt), up to maxDeliveryAttempts; then it is dead-lettered. Default 100 .. 5000 ms.
+   */
+  orderedRetry?: { initialMilliseconds?: number; maxMilliseconds?: number };
   /** Stream and dead-lettering errors (the subscriber keeps running). Default: console.error. */
   onError?: (error: Error) => void;
   /** Every change of a subscription's state: connecting, connected, reconnecting, closed. */
@@ -262,6 +268,7 @@ export class EventSubscriber<
       closeTimeoutMilliseconds: this.options.closeTimeoutMilliseconds ?? DEFAULT_CLOSE_TIMEOUT_MILLISECONDS,
       orderingHoldMilliseconds: this.options.orderingHoldMilliseconds ?? DEFAULT_ORDERING_HOLD_MILLISECONDS,
       provision: this.defaults.autoCreate ? provision : undefined,
+      orderedRetry: { ...DEFAULT_ORDERED_RETRY_BACKOFF, ...this.options.orderedRetry },
       onStateChange: this.options.onStateChange,
       reconnect: this.options.reconnect,
       onClosed: () => this.subscriptions.delete(active),
@@ -309,6 +316,7 @@ interface ActiveSubscriptionInit {
   closeTimeoutMilliseconds: number;
   orderingHoldMilliseconds: number;
   provision: (() => Promise<void>) | undefined;
+  orderedRetry: { initialMilliseconds: number; maxMilliseconds: number };
   onStateChange: ((change: SubscriptionStateChange) => void) | undefined;
   reconnect: ReconnectOptions | undefined;
   onClosed: () => void;
@@ -405,34 +413,52 @@ class ActiveSubscription implements EventSubscription {
       this.count(unhandleable.counter);
       return this.deadLetter(message, unhandleable.errorCode, unhandleable.reason);
     }
-    const context: DeliveryContext = {
-      messageId: message.id,
-      deliveryAttempt: Math.max(1, message.deliveryAttempt),
-      publishTime: message.publishTime,
-      attributes: message.attributes,
-    };
-    try {
-      await this.init.handler(event, context);
-    } catch (error) {
-      this.count('handlerErrors');
-      // The emulator never dead-letters on ordered subscriptions, and the last attempt should not
-      // wait for another backoff: the subscriber forwards it itself (decision 0033).
-      if (message.deliveryAttempt >= this.init.maxDeliveryAttempts) {
-        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        return this.deadLetter(
-          message,
-          isEventBusError(error) ? error.code : HANDLER_FAILED,
-          `handler failed on attempt ${message.deliveryAttempt}: ${reason}`,
-        );
+    const firstAttempt = Math.max(1, message.deliveryAttempt);
+    for (let attempt = firstAttempt; ; attempt += 1) {
+      const context: DeliveryContext = {
+        messageId: message.id,
+        deliveryAttempt: attempt,
+        publishTime: message.publishTime,
+        attributes: message.attributes,
+      };
+      try {
+        await this.init.handler(event, context);
+        break;
+      } catch (error) {
+        this.count('handlerErrors');
+        // The emulator never dead-letters on ordered subscriptions, and the last attempt should not
+        // wait for another backoff: the subscriber forwards it itself (decision 0033).
+        if (attempt >= this.init.maxDeliveryAttempts) {
+          const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+          return this.deadLetter(
+            message,
+            isEventBusError(error) ? error.code : HANDLER_FAILED,
+            `handler failed on attempt ${attempt}: ${reason}`,
+            attempt,
+          );
+        }
+        // Ordered: retry right here (the lease is kept), so the key's later messages wait a short
+        // backoff instead of a redelivery that a full flow-control window can hold up (decision 0086).
+        if (message.orderingKey && !this.dispatch.stopping) {
+          await new Promise((resolve) => setTimeout(resolve, this.orderedRetryDelay(attempt - firstAttempt)));
+          if (!this.dispatch.stopping) continue;
+        }
+        message.nack();
+        this.count('nacked');
+        return 'nacked';
       }
-      message.nack();
-      this.count('nacked');
-      return 'nacked';
     }
     message.ack();
     this.count('handled');
     this.count('acked');
     return 'acked';
+  }
+
+  /** Jittered exponential backoff between in-process retries of an ordered message. */
+  private orderedRetryDelay(retry: number): number {
+    const { initialMilliseconds, maxMilliseconds } = this.init.orderedRetry;
+    const ceiling = Math.min(maxMilliseconds, initialMilliseconds * 2 ** retry);
+    return Math.round(ceiling * (0.5 + Math.random() / 2));
   }
 
   private decode(message: ReceivedMessage): AnyEventEnvelope | 'other-type' {
@@ -493,12 +519,12 @@ class ActiveSubscription implements EventSubscription {
   }
 
   /** Publishes to the dead-letter topic, then acks; if that publish fails the message is nacked. */
-  private async deadLetter(message: ReceivedMessage, errorCode: string, reason: string): Promise<Outcome> {
+  private async deadLetter(message: ReceivedMessage, errorCode: string, reason: string, attempt?: number): Promise<Outcome> {
     try {
       await this.init.transport.publish(this.deadLetterTopic, {
         data: message.data,
         attributes: deadLetterAttributes(
-          message,
+          attempt === undefined ? message : { ...message, deliveryAttempt: attempt },
           { subscription: this.subscription, topic: this.topic },
           errorCode,
           reason,
