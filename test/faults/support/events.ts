@@ -5,7 +5,7 @@ import { exampleEvent } from '../../runtime/support/examples.js';
 
 export function turn(catalog: EventCatalog, key: string, seq: number): AnyEventEnvelope {
   const event = exampleEvent(catalog, 'conversation.turn_completed', key, { metadata: { seq: String(seq) } });
-  return { ...event, payload: { ...event.payload, conversationId: key, turnIndex: seq } };
+  return { ...event, payload: { ...(event.payload as Record<string, unknown>), conversationId: key, turnIndex: seq } };
 }
 
 export const keys = (count: number): string[] => Array.from({ length: count }, () => randomUUID());

@@ -5,7 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export type WorkerLine = Record<string, unknown> & { kind: string };
+/** A JSON line of a worker; `receivedAt` (ms since epoch) is when the test read it. */
+export type WorkerLine = Record<string, unknown> & { kind: string; receivedAt: number };
 
 export interface Worker {
   readonly name: string;
@@ -41,7 +42,7 @@ export function startWorker(name: string, script: string, env: Record<string, st
       pending = pending.slice(newline + 1);
       let line: WorkerLine;
       try {
-        line = JSON.parse(text) as WorkerLine;
+        line = { ...(JSON.parse(text) as WorkerLine), receivedAt: Date.now() };
       } catch {
         log += `${text}\n`;
         continue;
