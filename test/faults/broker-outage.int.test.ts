@@ -141,6 +141,7 @@ describe('the broker goes down and comes back empty', () => {
       allKeysPublishingWithinMsOfRestart: allKeysBackAfter,
       retriesAfterRestart,
       perKeyInOrder,
+      health: worker.lines.find((line) => line.kind === 'shutdown')?.health,
     };
     console.info('[faults] broker outage:', JSON.stringify(counts));
 
@@ -158,5 +159,7 @@ describe('the broker goes down and comes back empty', () => {
     expect(perKeyInOrder).toBe(true);
     expect(exit, worker.log()).toEqual({ code: 0, signal: null });
     expect(worker.lines.at(-1)).toMatchObject({ kind: 'shutdown', exitCode: 0 });
+    // It healed by opening a new stream (the old one sat in the client's own backoff, or ended).
+    expect((worker.lines.at(-1)!.health as { reopened: number }).reopened).toBeGreaterThanOrEqual(1);
   });
 });
