@@ -35,7 +35,7 @@ class UnreachableBroker extends InProcessTransport {
 
 describe('publishTimeoutMilliseconds', () => {
   it('rejects with a retryable PublishTimeoutError; the key stays paused until the broker answers, then publishes again', async () => {
-    const transport = new UnreachableBroker({ projectId: 'unit' });
+    const transport = new UnreachableBroker();
     const publisher = new EventPublisher({ catalog, transport, enableOrdering: true, publishTimeoutMilliseconds: 100, topicPrefix: 'timeout' });
     await transport.ensureTopic(publisher.topicFor('user.created'));
     const first = exampleEvent(catalog, 'user.created', 'user-1');
