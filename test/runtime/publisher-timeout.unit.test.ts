@@ -25,8 +25,8 @@ beforeAll(async () => {
 /** An in-process broker that stops answering publishes (and probes) while `down` is set. */
 class UnreachableBroker extends InProcessTransport {
   down = true;
-  override publish(topic: string, message: OutgoingMessage, options?: TopicPublishOptions): Promise<string> {
-    return this.down ? new Promise(() => undefined) : super.publish(topic, message, options);
+  override publish(topic: string, message: OutgoingMessage, _options?: TopicPublishOptions): Promise<string> {
+    return this.down ? new Promise(() => undefined) : super.publish(topic, message);
   }
   override topicExists(topic: string): Promise<boolean> {
     return this.down ? new Promise(() => undefined) : super.topicExists(topic);
