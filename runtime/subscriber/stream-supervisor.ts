@@ -101,9 +101,9 @@ export class StreamSupervisor {
   }
 
   start(): void {
+    this.open();
     // A ref'd timer: an open subscription keeps its process alive even while no stream is open.
     this.keepAlive = setInterval(() => undefined, 60_000);
-    this.open();
     void this.check();
   }
 

@@ -51,8 +51,10 @@ async function run(catalog: EventCatalog, ordered: boolean): Promise<RunResult> 
   const sessionKeys = keys(KEYS);
   const events: AnyEventEnvelope[] = [];
   for (let seq = 0; seq < PER_KEY; seq++) for (const key of sessionKeys) events.push(turn(catalog, key, seq));
-  // 1% poison: every hundredth event, from the 50th on.
-  const poison = new Set(events.filter((_, index) => index % 100 === 50).map((event) => event.eventId));
+  // 1% poison: one event in every hundred, each block's on another key (events go round the keys).
+  const poison = new Set(
+    events.filter((_, index) => index % 100 === (50 + Math.floor(index / 100)) % 100).map((event) => event.eventId),
+  );
 
   const handledSeqs = new Map<string, number[]>();
   const handledCount = new Map<string, number>();
