@@ -5,6 +5,7 @@ import { readEventBusConfig, topicIdFor } from '../config.js';
 import {
   DEFAULT_BATCHING,
   DEFAULT_EVENT_SOURCE,
+  DEFAULT_HEALTH_PROBE_TIMEOUT_MILLISECONDS,
   DEFAULT_PUBLISH_TIMEOUT_MILLISECONDS,
   DEFAULT_RECONNECT_BACKOFF,
   MAX_BATCH_BYTES,
@@ -266,6 +267,8 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
         clearTimeout(timer);
         this.counters.published += 1;
         this.settled();
+        // The broker answered on this topic: its paused keys need no probe to resume.
+        if (this.pausedKeys.size > 0 && this.pausedKeys.has(topic)) this.resumeTopic(topic);
         return id;
       },
       (error: unknown) => {
@@ -289,6 +292,13 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
     );
   }
 
+  private resumeTopic(topic: string): void {
+    const keys = this.pausedKeys.get(topic);
+    if (!keys) return;
+    this.pausedKeys.delete(topic);
+    for (const key of keys) this.transport.resumePublishing(topic, key);
+  }
+
   private pause(topic: string, key: string): void {
     let keys = this.pausedKeys.get(topic);
     if (!keys) this.pausedKeys.set(topic, (keys = new Set()));
@@ -302,28 +312,30 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
    */
   private scheduleRecovery(): void {
     if (this.recovery !== undefined || this.closed || this.pausedKeys.size === 0) return;
-    const ceiling = Math.min(5000, DEFAULT_RECONNECT_BACKOFF.initialMilliseconds * 2 ** this.recoveryAttempt);
+    const ceiling = Math.min(2000, DEFAULT_RECONNECT_BACKOFF.initialMilliseconds * 2 ** this.recoveryAttempt);
     this.recoveryAttempt += 1;
     this.recovery = setTimeout(() => void this.recover(), Math.round(ceiling * Math.random()));
     this.recovery.unref?.();
   }
 
   private async recover(): Promise<void> {
-    for (const [topic, keys] of [...this.pausedKeys]) {
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        await Promise.race([
-          this.transport.topicExists(topic),
-          new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no answer')), this.publishTimeoutMilliseconds))),
-        ]);
-      } catch {
-        continue;
-      } finally {
-        clearTimeout(timer);
-      }
-      this.pausedKeys.delete(topic);
-      for (const key of keys) this.transport.resumePublishing(topic, key);
-    }
+    const probeTimeout = Math.min(this.publishTimeoutMilliseconds, DEFAULT_HEALTH_PROBE_TIMEOUT_MILLISECONDS);
+    await Promise.all(
+      [...this.pausedKeys.keys()].map(async (topic) => {
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          await Promise.race([
+            this.transport.topicExists(topic),
+            new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no answer')), probeTimeout))),
+          ]);
+        } catch {
+          return;
+        } finally {
+          clearTimeout(timer);
+        }
+        this.resumeTopic(topic);
+      }),
+    );
     this.recovery = undefined;
     if (this.pausedKeys.size === 0) this.recoveryAttempt = 0;
     else this.scheduleRecovery();
