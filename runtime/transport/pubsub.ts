@@ -20,6 +20,7 @@ const GRPC_ALREADY_EXISTS = 6;
 const GRPC_NOT_FOUND = 5;
 /** The emulator ends a closed streaming pull with code 2 (UNKNOWN): expected, not an error (FACTS.md). */
 const GRPC_UNKNOWN = 2;
+const GRPC_DEADLINE_EXCEEDED = 4;
 
 export interface PubSubClientOptions {
   /** Defaults to GCP_PROJECT_ID; on the emulator, to 'event-bus-local'. */
@@ -289,6 +290,8 @@ export class PubSubTransport implements Transport {
     handle.on('debug', (debug: { message?: unknown; error?: unknown }) => {
       if (closing || typeof debug.message !== 'string' || !/has ended with status/.test(debug.message)) return;
       const status = debug.error as { code?: unknown; details?: unknown } | undefined;
+      // DEADLINE_EXCEEDED is the client rotating its stream (every few minutes): routine, not a disconnect.
+      if (status?.code === GRPC_DEADLINE_EXCEEDED) return;
       options.onDisconnect?.(
         new TransportError(
           'STREAM_DISCONNECTED',
