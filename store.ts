@@ -40,6 +40,13 @@ export {
   isExpectedVersionConflictError,
 } from './runtime/store/errors.js';
 export { ANY, NO_STREAM, STREAM_EXISTS, type ExpectedVersion } from './runtime/store/expected-version.js';
+export {
+  DEFAULT_STORE_RETRY,
+  StoreUnavailableError,
+  isRetryableStoreError,
+  type StoreRetryPolicy,
+} from './runtime/store/pg-faults.js';
+export { MAX_STORE_ID_BYTES, StoreInputError, isStoreInputError } from './runtime/store/input-guard.js';
 export type { EventStoreBackend } from './runtime/store/backend.js';
 export { openSqliteBackend, SqliteEventStoreBackend, type SqliteBackendOptions } from './runtime/store/sqlite-backend.js';
 export { openPostgresBackend, PostgresEventStoreBackend, type PostgresBackendOptions } from './runtime/store/postgres-backend.js';

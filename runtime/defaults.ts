@@ -49,3 +49,15 @@ export const DEFAULT_IDEMPOTENCY_CAPACITY = 100_000;
 export const MAX_ATTRIBUTES = 100;
 export const MAX_ATTRIBUTE_VALUE_BYTES = 1024;
 export const MAX_ATTRIBUTE_KEY_BYTES = 256;
+
+/**
+ * A subscription whose stream ended re-opens after a full-jitter backoff that starts here and
+ * doubles up to the cap, indefinitely, until close() (docs/reliability.md).
+ */
+export const DEFAULT_RECONNECT_BACKOFF = { initialMilliseconds: 250, maxMilliseconds: 30_000 } as const;
+/** How long the subscriber waits for the broker to answer a health probe before it reports an outage. */
+export const DEFAULT_HEALTH_PROBE_TIMEOUT_MILLISECONDS = 2500;
+/** A publish the broker has not acknowledged within this time rejects with a retryable PublishTimeoutError. */
+export const DEFAULT_PUBLISH_TIMEOUT_MILLISECONDS = 10_000;
+/** In-process retries of a failed handler on an ordered message: jittered, doubling from initial to max (decision 0086). */
+export const DEFAULT_ORDERED_RETRY_BACKOFF = { initialMilliseconds: 100, maxMilliseconds: 5000 } as const;

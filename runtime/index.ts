@@ -74,7 +74,7 @@ export type { TransportChoice } from './transport/select.js';
 
 // Publisher and subscriber.
 export { EventPublisher, type EventPublisherOptions, type PublisherStats } from './publisher/publisher.js';
-export { InvalidEnvelopeError, PublishError, PublishManyError } from './publisher/errors.js';
+export { InvalidEnvelopeError, PublishError, PublishManyError, PublishTimeoutError } from './publisher/errors.js';
 export { CodecUnavailableError, type CodecChoice, type CodecResolver } from './publisher/codec-choice.js';
 export {
   EventSubscriber,
@@ -84,6 +84,23 @@ export {
   type EventSubscription,
 } from './subscriber/subscriber.js';
 export type { SubscriberStats } from './subscriber/stats.js';
+export {
+  SubscriptionOutageError,
+  type ReconnectOptions,
+  type SubscriptionHealth,
+  type SubscriptionState,
+  type SubscriptionStateChange,
+} from './subscriber/stream-supervisor.js';
+
+// Graceful shutdown.
+export {
+  DEFAULT_SHUTDOWN_TIMEOUT_MILLISECONDS,
+  shutdownOnSignals,
+  type ShutdownHandle,
+  type ShutdownOptions,
+  type ShutdownReport,
+  type ShutdownResource,
+} from './shutdown.js';
 
 // The event store and replay (the classes generated code binds; the rest is at './store').
 export {

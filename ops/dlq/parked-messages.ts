@@ -32,10 +32,12 @@ export interface RequeueAction extends OperatorAction {
   /** Publish here instead of the message's origin topic. */
   readonly topic?: string;
   /**
-   * Also requeue a message stuck in 'requeuing' (a requeue that died between its publish and its
-   * commit): the event may then arrive twice, which consumers dedupe by event id.
+   * Also requeue a message stuck in 'requeuing' before its lease expired. Not needed after a
+   * crash: an expired lease is reclaimed anyway. The event may then arrive twice; consumers dedupe by id.
    */
   readonly force?: boolean;
+  /** How long this requeue's claim holds (default DEFAULT_REQUEUE_LEASE_MILLISECONDS). */
+  readonly leaseMilliseconds?: number;
 }
 
 export interface RequeueResult {
@@ -101,7 +103,10 @@ export class ParkedMessages {
     const parked = await this.show(parkedId);
     const topic = action.topic ?? parked.originTopic ?? parked.sourceTopic;
     if (!topic) throw new NoRouteError(parkedId, 'its origin topic is unknown; pass a topic explicitly');
-    const claimed = await this.options.repository.claimForRequeue(parkedId, { includeStuck: action.force === true });
+    const claimed = await this.options.repository.claimForRequeue(parkedId, {
+      includeStuck: action.force === true,
+      ...(action.leaseMilliseconds !== undefined && { leaseMilliseconds: action.leaseMilliseconds }),
+    });
     let messageId: string;
     try {
       messageId = await channel.publish(topic, requeueMessage(claimed));

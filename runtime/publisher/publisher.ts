@@ -2,14 +2,23 @@ import { lookupEventVersion, lookupEventType, type EventCatalog, type EventTypeE
 import type { PayloadCodec } from '../codec/codec.js';
 import { envelopeToAttributes } from '../cloudevents.js';
 import { readEventBusConfig, topicIdFor } from '../config.js';
-import { DEFAULT_BATCHING, DEFAULT_EVENT_SOURCE, MAX_BATCH_BYTES, MAX_BATCH_MESSAGES } from '../defaults.js';
+import {
+  DEFAULT_BATCHING,
+  DEFAULT_EVENT_SOURCE,
+  DEFAULT_HEALTH_PROBE_TIMEOUT_MILLISECONDS,
+  DEFAULT_PUBLISH_TIMEOUT_MILLISECONDS,
+  DEFAULT_RECONNECT_BACKOFF,
+  MAX_BATCH_BYTES,
+  MAX_BATCH_MESSAGES,
+} from '../defaults.js';
 import type { AnyEventEnvelope, EventMapShape } from '../envelope.js';
+import { isEventBusError } from '../errors.js';
 import type { EventPublisherPort, PublishOptions } from '../ports.js';
 import { resolveTransport, type TransportChoice } from '../transport/select.js';
 import type { BatchingOptions, OutgoingMessage, TopicPublishOptions, Transport } from '../transport/transport.js';
 import { EventValidationError } from '../validation.js';
 import { TopicCodecs, type CodecChoice } from './codec-choice.js';
-import { InvalidEnvelopeError, PublishError, PublishManyError } from './errors.js';
+import { InvalidEnvelopeError, PublishError, PublishManyError, PublishTimeoutError } from './errors.js';
 
 export interface EventPublisherOptions {
   /** GCP project; defaults to GCP_PROJECT_ID. Configuring one selects the Pub/Sub transport (decision 0030). */
@@ -35,6 +44,11 @@ export interface EventPublisherOptions {
    * provisions topics.
    */
   autoCreateTopics?: boolean;
+  /**
+   * A publish the broker has not acknowledged within this time (its retries included) rejects with
+   * PublishTimeoutError, which is retryable. Default 10 000; the client's own default is a minute.
+   */
+  publishTimeoutMilliseconds?: number;
   /** Environment to read configuration from (default process.env). */
   env?: NodeJS.ProcessEnv;
 }
@@ -77,6 +91,11 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
   private readonly drained: (() => void)[] = [];
   private readonly counters: PublisherStats = { published: 0, rejected: 0, failed: 0 };
   private closed = false;
+  readonly publishTimeoutMilliseconds: number;
+  /** Ordering keys paused after a failed publish, by topic, until the broker answers again. */
+  private readonly pausedKeys = new Map<string, Set<string>>();
+  private recovery: NodeJS.Timeout | undefined;
+  private recoveryAttempt = 0;
 
   constructor(options: EventPublisherOptions & { catalog: EventCatalog }) {
     const config = readEventBusConfig(options.env);
@@ -91,8 +110,10 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
       maxMilliseconds: options.batching?.maxMilliseconds ?? DEFAULT_BATCHING.maxMilliseconds,
       maxBytes: Math.min(options.batching?.maxBytes ?? DEFAULT_BATCHING.maxBytes, MAX_BATCH_BYTES),
     };
-    this.orderedOptions = { messageOrdering: true, batching: this.batching };
-    this.unorderedOptions = { messageOrdering: false, batching: this.batching };
+    this.publishTimeoutMilliseconds = options.publishTimeoutMilliseconds ?? DEFAULT_PUBLISH_TIMEOUT_MILLISECONDS;
+    const timeoutMilliseconds = this.publishTimeoutMilliseconds;
+    this.orderedOptions = { messageOrdering: true, batching: this.batching, timeoutMilliseconds };
+    this.unorderedOptions = { messageOrdering: false, batching: this.batching, timeoutMilliseconds };
     this.codecs = new TopicCodecs(options.codec);
     this.source = options.source ?? DEFAULT_EVENT_SOURCE;
     this.autoCreateTopics = options.autoCreateTopics ?? (transport.kind !== 'pubsub' || config.emulatorHost !== undefined);
@@ -100,6 +121,13 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
 
   get stats(): Readonly<PublisherStats> {
     return { ...this.counters };
+  }
+
+  /** Ordering keys paused after a failure and not yet resumed (they resume once the broker answers). */
+  get pausedOrderingKeys(): number {
+    let count = 0;
+    for (const keys of this.pausedKeys.values()) count += keys.size;
+    return count;
   }
 
   /** Topic id an event type is published to. */
@@ -137,6 +165,7 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.recovery);
     // Send what sits in batches now rather than after maxMilliseconds, then wait for the acks.
     const drained = this.inFlight > 0 ? new Promise<void>((resolve) => this.drained.push(resolve)) : undefined;
     await this.transport.flush();
@@ -211,28 +240,105 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
       );
     }
     const { event, topic, message } = prepared;
+    const key = message.orderingKey;
+    if (key !== undefined && this.pausedKeys.get(topic)?.has(key)) {
+      // Nothing may overtake the failed event on its key: refuse at once, retryably, until resumed.
+      this.counters.failed += 1;
+      return Promise.reject(
+        new PublishError(topic, event.eventId, key, new Error('an earlier publish on this key failed; the key resumes once the broker answers'), 'ORDERING_KEY_PAUSED'),
+      );
+    }
     // Hot path: no async function, one promise chain, the in-flight count kept inline.
     this.inFlight += 1;
     let publishing: Promise<string>;
     try {
-      publishing = this.transport.publish(topic, message, message.orderingKey !== undefined ? this.orderedOptions : this.unorderedOptions);
+      publishing = this.transport.publish(topic, message, key !== undefined ? this.orderedOptions : this.unorderedOptions);
     } catch (error) {
       publishing = Promise.reject(error);
     }
-    return publishing.then(
+    // The transport's own timeout (gax) normally fires first; this one holds for any transport.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = this.publishTimeoutMilliseconds;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new PublishTimeoutError(topic, event.eventId, key, timeout)), timeout);
+    });
+    return Promise.race([publishing, deadline]).then(
       (id) => {
+        clearTimeout(timer);
         this.counters.published += 1;
         this.settled();
+        // The broker answered on this topic: its paused keys need no probe to resume.
+        if (this.pausedKeys.size > 0 && this.pausedKeys.has(topic)) this.resumeTopic(topic);
         return id;
       },
       (error: unknown) => {
+        clearTimeout(timer);
         this.counters.failed += 1;
         this.settled();
-        // The client pauses a key after a failure; resume so the caller can retry it (docs/emulator-facts.md).
-        if (message.orderingKey !== undefined) this.transport.resumePublishing(topic, message.orderingKey);
-        throw new PublishError(topic, event.eventId, message.orderingKey, error);
+        if (isEventBusError(error, 'TOPIC_NOT_FOUND')) {
+          // Deleted under us (an emulator restart): ensure it again on the next publish.
+          this.readyTopics.delete(topic);
+          this.ensuredTopics.delete(topic);
+        }
+        // The client pauses a key after a failure (docs/emulator-facts.md); it stays paused until the broker answers.
+        if (key !== undefined) this.pause(topic, key);
+        if (error instanceof PublishError) throw error;
+        const code = (error as { code?: unknown } | null)?.code;
+        if (code === 4 || /Total timeout/.test(String((error as Error | null)?.message))) {
+          throw new PublishTimeoutError(topic, event.eventId, key, timeout, error);
+        }
+        throw new PublishError(topic, event.eventId, key, error);
       },
     );
+  }
+
+  private resumeTopic(topic: string): void {
+    const keys = this.pausedKeys.get(topic);
+    if (!keys) return;
+    this.pausedKeys.delete(topic);
+    for (const key of keys) this.transport.resumePublishing(topic, key);
+  }
+
+  private pause(topic: string, key: string): void {
+    let keys = this.pausedKeys.get(topic);
+    if (!keys) this.pausedKeys.set(topic, (keys = new Set()));
+    keys.add(key);
+    this.scheduleRecovery();
+  }
+
+  /**
+   * Probes the broker with jittered backoff while keys are paused; as soon as it answers for a
+   * topic, every paused key of that topic resumes (docs/reliability.md, "Publishing").
+   */
+  private scheduleRecovery(): void {
+    if (this.recovery !== undefined || this.closed || this.pausedKeys.size === 0) return;
+    const ceiling = Math.min(2000, DEFAULT_RECONNECT_BACKOFF.initialMilliseconds * 2 ** this.recoveryAttempt);
+    this.recoveryAttempt += 1;
+    this.recovery = setTimeout(() => void this.recover(), Math.round(ceiling * Math.random()));
+    this.recovery.unref?.();
+  }
+
+  private async recover(): Promise<void> {
+    const probeTimeout = Math.min(this.publishTimeoutMilliseconds, DEFAULT_HEALTH_PROBE_TIMEOUT_MILLISECONDS);
+    await Promise.all(
+      [...this.pausedKeys.keys()].map(async (topic) => {
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          await Promise.race([
+            this.transport.topicExists(topic),
+            new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no answer')), probeTimeout))),
+          ]);
+        } catch {
+          return;
+        } finally {
+          clearTimeout(timer);
+        }
+        this.resumeTopic(topic);
+      }),
+    );
+    this.recovery = undefined;
+    if (this.pausedKeys.size === 0) this.recoveryAttempt = 0;
+    else this.scheduleRecovery();
   }
 
   private ensureTopic(topic: string): Promise<unknown> {

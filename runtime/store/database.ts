@@ -11,6 +11,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type pg from 'pg';
 import { StoreConfigurationError } from './errors.js';
 import type { DatabaseOptions, DatabaseTarget } from './database-options.js';
+import { guardPool } from './pg-faults.js';
 
 /** Default file of the embedded store, relative to the working directory. */
 export const DEFAULT_SQLITE_PATH = '.event-bus/events.db';
@@ -79,11 +80,14 @@ export function openSqlite(path: string): BetterSqlite3.Database {
 export function createPgPool(target: Extract<DatabaseTarget, { kind: 'postgres' }>): pg.Pool {
   // pg, like better-sqlite3, loads on first use: importing the runtime loads no database driver.
   pgModule ??= requireModule('pg') as typeof pg;
-  return new pgModule.Pool({
-    connectionString: target.connectionString,
-    max: target.poolMax,
-    ...(target.schema !== undefined && { options: `-c search_path=${target.schema}` }),
-  });
+  // guardPool: a server restart must never crash the process through an unhandled 'error' event.
+  return guardPool(
+    new pgModule.Pool({
+      connectionString: target.connectionString,
+      max: target.poolMax,
+      ...(target.schema !== undefined && { options: `-c search_path=${target.schema}` }),
+    }),
+  );
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {

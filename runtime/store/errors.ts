@@ -15,6 +15,8 @@ export const StoreErrorCode = {
   Closed: 'STORE_CLOSED',
   /** An id or payload string no backend may store (NUL, lone surrogate, id too long). */
   InvalidInput: 'STORE_INVALID_INPUT',
+  /** The database kept failing with a retryable error (restart, lost connection, serialization, deadlock). */
+  Unavailable: 'STORE_UNAVAILABLE',
 } as const;
 
 export type StoreErrorCode = (typeof StoreErrorCode)[keyof typeof StoreErrorCode];

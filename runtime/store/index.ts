@@ -12,3 +12,4 @@ export * from './postgres-backend.js';
 export * from './event-store.js';
 export * from './outbox-relay.js';
 export * from './input-guard.js';
+export * from './pg-faults.js';

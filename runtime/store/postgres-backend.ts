@@ -23,6 +23,14 @@ import {
 import { assertExpectedVersion, EMPTY_STREAM_VERSION } from './expected-version.js';
 import { runMigrations, storeMigrations } from './migrations.js';
 import {
+  guardPool,
+  isRetryableStoreError,
+  retryableReason,
+  StoreUnavailableError,
+  withStoreRetry,
+  type StoreRetryPolicy,
+} from './pg-faults.js';
+import {
   assertAppendableBatch,
   DEFAULT_READ_ALL_LIMIT,
   occurredAtMillis,
@@ -50,6 +58,8 @@ const EVENT_COLUMNS = `e.global_position, e.event_id, e.aggregate_type, e.aggreg
 export interface PostgresBackendOptions {
   /** Apply the store's migrations on open. */
   migrate?: boolean;
+  /** Retries of operations that failed with a retryable error (restart, lost connection, 40001, 40P01). */
+  retry?: StoreRetryPolicy;
 }
 
 /** Opens a pool for `options` (databaseUrl / DATABASE_URL, postgresSchema) and migrates. */
@@ -77,7 +87,10 @@ export async function openPostgresBackend(
     await pool.end();
     throw error;
   }
-  return new PostgresEventStoreBackend(pool, { ownsPool: true });
+  return new PostgresEventStoreBackend(pool, {
+    ownsPool: true,
+    ...(backendOptions.retry !== undefined && { retry: backendOptions.retry }),
+  });
 }
 
 /** 64-bit advisory lock key of a stream (collisions only serialize two streams, never corrupt). */
@@ -106,22 +119,66 @@ interface PgError {
   detail?: string;
 }
 
+const RETRIED_OPERATIONS = [
+  'readStream',
+  'readAll',
+  'countEvents',
+  'readSnapshot',
+  'writeSnapshot',
+  'claimOutbox',
+  'markOutboxSent',
+  'releaseOutbox',
+  'outboxStats',
+  'pruneOutbox',
+] as const satisfies readonly (keyof EventStoreBackend)[];
+
+/** Retries and give-ups since the backend opened (faults it absorbed). */
+export interface PostgresFaultStats {
+  retries: number;
+  gaveUp: number;
+}
+
 export class PostgresEventStoreBackend implements EventStoreBackend {
   readonly kind = 'postgres' as const;
   private closed = false;
   private readonly ownsPool: boolean;
+  private readonly retry: StoreRetryPolicy;
+  readonly faults: PostgresFaultStats = { retries: 0, gaveUp: 0 };
 
   constructor(
     readonly pool: pg.Pool,
-    options: { ownsPool?: boolean } = {},
+    options: { ownsPool?: boolean; retry?: StoreRetryPolicy } = {},
   ) {
     this.ownsPool = options.ownsPool ?? false;
+    this.retry = options.retry ?? {};
+    guardPool(pool);
+    // Reads, snapshot upserts and outbox claims/updates are safe to repeat: each runs through
+    // retrying() (a claim whose answer was lost only delays those rows until their lease ends).
+    for (const operation of RETRIED_OPERATIONS) {
+      const once = this[operation].bind(this) as (...args: unknown[]) => Promise<unknown>;
+      (this as Record<string, unknown>)[operation] = (...args: unknown[]) => this.retrying(operation, () => once(...args));
+    }
   }
 
   private assertOpen(): void {
     if (this.closed) throw new StoreClosedError();
   }
 
+  /** Every operation below is safe to repeat (appends: see appendToStream), so all go through here. */
+  private async retrying<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await withStoreRetry(operation, work, this.retry, { onRetry: () => (this.faults.retries += 1) });
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) this.faults.gaveUp += 1;
+      throw error;
+    }
+  }
+
+  /**
+   * Retried when the database fails with a retryable error. A failure before COMMIT wrote nothing;
+   * one during COMMIT is ambiguous: the retry then finds the event ids already stored
+   * (DuplicateEventIdError) and, when they are all ours in this stream, reports the append done.
+   */
   async appendToStream(
     stream: StreamId,
     events: readonly AnyEventEnvelope[],
@@ -129,8 +186,45 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
   ): Promise<AppendToStreamResult> {
     this.assertOpen();
     assertAppendableBatch(stream, events);
+    let commitUncertain = false;
+    return this.retrying('append', async () => {
+      try {
+        return await this.appendOnce(stream, events, options);
+      } catch (error) {
+        if (error instanceof StoreUnavailableError && error.ambiguous) commitUncertain = true;
+        else if (commitUncertain && error instanceof DuplicateEventIdError) {
+          const committed = await this.committedAppend(stream, events);
+          if (committed) return committed;
+        }
+        throw error;
+      }
+    });
+  }
+
+  /** The result of an earlier attempt whose COMMIT went through, or undefined. */
+  private async committedAppend(
+    stream: StreamId,
+    events: readonly AnyEventEnvelope[],
+  ): Promise<AppendToStreamResult | undefined> {
+    const { rows } = await this.pool.query<{ aggregate_type: string; aggregate_id: string; v: string; p: string }>(
+      `SELECT aggregate_type, aggregate_id, max(stream_version) AS v, max(global_position) AS p, count(*) AS n
+       FROM store_events WHERE event_id = ANY($1::text[]) GROUP BY aggregate_type, aggregate_id HAVING count(*) = $2`,
+      [events.map((event) => event.eventId), events.length],
+    );
+    const row = rows[0];
+    if (rows.length !== 1 || !row || row.aggregate_type !== stream.aggregateType || row.aggregate_id !== stream.aggregateId)
+      return undefined;
+    return { nextExpectedVersion: Number(row.v), lastGlobalPosition: Number(row.p) };
+  }
+
+  private async appendOnce(
+    stream: StreamId,
+    events: readonly AnyEventEnvelope[],
+    options: BackendAppendOptions,
+  ): Promise<AppendToStreamResult> {
     const occurredAt = events.map((event) => new Date(occurredAtMillis(event)));
     const client = await this.pool.connect();
+    let broken: Error | undefined;
     try {
       // The lock comes first and assigns no transaction id; the id is assigned at the insert.
       await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${streamLockKey(stream)})`);
@@ -172,13 +266,21 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
       );
       const current = Number(rows[0]!.current_version);
       assertExpectedVersion(stream, current, options.expectedVersion);
-      await client.query('COMMIT');
+      try {
+        await client.query('COMMIT');
+      } catch (error) {
+        const reason = retryableReason(error);
+        if (reason === undefined) throw error;
+        throw new StoreUnavailableError('append', 1, reason, { cause: error, ambiguous: true });
+      }
       return { nextExpectedVersion: current + events.length, lastGlobalPosition: Number(rows[0]!.last_position) };
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // A connection that failed is dropped from the pool rather than handed out again.
+      if (isRetryableStoreError(error)) broken = error as Error;
+      else await client.query('ROLLBACK').catch(() => undefined);
       throw this.translateError(stream, events, options, error);
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 

@@ -43,6 +43,11 @@ export class OrderedDispatch {
     return this.running.size;
   }
 
+  /** drain() was called: no new work, and handlers should not start retries. */
+  get stopping(): boolean {
+    return this.stopped;
+  }
+
   dispatch(message: ReceivedMessage): void {
     if (this.stopped) {
       message.nack();

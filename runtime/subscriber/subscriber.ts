@@ -14,6 +14,7 @@ import {
   DEFAULT_CLOSE_TIMEOUT_MILLISECONDS,
   DEFAULT_FLOW_CONTROL,
   DEFAULT_MAX_DELIVERY_ATTEMPTS,
+  DEFAULT_ORDERED_RETRY_BACKOFF,
   DEFAULT_ORDERING_HOLD_MILLISECONDS,
   DEFAULT_RETRY_POLICY,
   MAX_DELIVERY_ATTEMPTS,
@@ -35,6 +36,13 @@ import { createUpcaster, type UpcasterMap, type VersionedEventMapShape } from '.
 import { deadLetterAttributes } from './dead-letter.js';
 import { OrderedDispatch, type Outcome } from './ordered-dispatch.js';
 import { emptyStats, type SubscriberStats } from './stats.js';
+import {
+  StreamSupervisor,
+  type ReconnectOptions,
+  type SubscriptionHealth,
+  type SubscriptionState,
+  type SubscriptionStateChange,
+} from './stream-supervisor.js';
 
 /** `V`: the generated versioned event map, which types `upcasters`. */
 export interface EventSubscriberOptions<V extends VersionedEventMapShape = VersionedEventMapShape> {
@@ -80,9 +88,24 @@ export interface EventSubscriberOptions<V extends VersionedEventMapShape = Versi
   closeTimeoutMilliseconds?: number;
   /** How long later messages of a key wait for a nacked one to come back. Default 60 000. */
   orderingHoldMilliseconds?: number;
+  /**
+   * A failed handler of a message with an ordering key is retried in process, after this jittered
+   * backoff (doubling per attempt), up to maxDeliveryAttempts; then it is dead-lettered. Default 100 .. 5000 ms.
+   */
+  orderedRetry?: { initialMilliseconds?: number; maxMilliseconds?: number };
   /** Stream and dead-lettering errors (the subscriber keeps running). Default: console.error. */
   onError?: (error: Error) => void;
+  /** Every change of a subscription's state: connecting, connected, reconnecting, closed. */
+  onStateChange?: (change: SubscriptionStateChange) => void;
+  /** Backoff of re-opening an ended stream and the health probe's timeout (docs/reliability.md). */
+  reconnect?: ReconnectOptions;
   env?: NodeJS.ProcessEnv;
+}
+
+/** What `EventSubscriber.health()` reports: the worst state of any open subscription, and each one. */
+export interface SubscriberHealth {
+  readonly state: SubscriptionState;
+  readonly subscriptions: readonly SubscriptionHealth[];
 }
 
 /** Options of one subscription; everything but eventType and handler falls back to the subscriber's options. */
@@ -105,6 +128,7 @@ export interface EventSubscription extends SubscriptionHandle {
   readonly eventType: string;
   readonly deadLetterTopic: string;
   readonly stats: Readonly<SubscriberStats>;
+  health(): SubscriptionHealth;
 }
 
 export class SubscriberError extends EventBusError {}
@@ -170,6 +194,20 @@ export class EventSubscriber<
     return { ...this.totals, inFlight };
   }
 
+  /**
+   * The worst state over the open subscriptions ('connected' when all are, 'closed' after close()),
+   * and each subscription's state, re-opens and outages: for a readiness or liveness probe.
+   */
+  health(): SubscriberHealth {
+    const subscriptions = [...this.subscriptions].map((active) => active.health());
+    const rank: SubscriptionState[] = ['connected', 'connecting', 'reconnecting'];
+    const worst = subscriptions.reduce<SubscriptionState>(
+      (state, entry) => (rank.indexOf(entry.state) > rank.indexOf(state) ? entry.state : state),
+      'connected',
+    );
+    return { state: this.closed ? 'closed' : worst, subscriptions };
+  }
+
   /** Subscription id used for an event type (and consumer). */
   subscriptionFor(eventType: keyof M & string, consumer?: string): string {
     return subscriptionIdFor(this.subscriptionPrefix, eventType, consumer ?? this.options.consumer);
@@ -196,7 +234,8 @@ export class EventSubscriber<
         `${options.eventType}: maxDeliveryAttempts must be an integer from ${MIN_DELIVERY_ATTEMPTS} to ${MAX_DELIVERY_ATTEMPTS} (Pub/Sub's range), got ${maxDeliveryAttempts}`,
       );
     }
-    if (this.defaults.autoCreate) {
+    // Also run again when a re-opened stream finds its subscription gone (an emulator restart).
+    const provision = async (): Promise<void> => {
       await Promise.all([this.transport.ensureTopic(topic), this.transport.ensureTopic(deadLetterTopic)]);
       await this.transport.ensureSubscription(deadLetterSubscriptionIdFor(deadLetterTopic), { topic: deadLetterTopic });
       const filter = options.filter;
@@ -209,7 +248,8 @@ export class EventSubscriber<
         ...(filter !== undefined && { filter }),
       });
       if (!created) await this.assertReadsTopic(subscription, topic);
-    }
+    };
+    if (this.defaults.autoCreate) await provision();
     const active = new ActiveSubscription({
       subscriber: this,
       transport: this.transport,
@@ -227,6 +267,10 @@ export class EventSubscriber<
       flowControl: { ...this.defaults.flowControl, ...options.flowControl },
       closeTimeoutMilliseconds: this.options.closeTimeoutMilliseconds ?? DEFAULT_CLOSE_TIMEOUT_MILLISECONDS,
       orderingHoldMilliseconds: this.options.orderingHoldMilliseconds ?? DEFAULT_ORDERING_HOLD_MILLISECONDS,
+      provision: this.defaults.autoCreate ? provision : undefined,
+      orderedRetry: { ...DEFAULT_ORDERED_RETRY_BACKOFF, ...this.options.orderedRetry },
+      onStateChange: this.options.onStateChange,
+      reconnect: this.options.reconnect,
       onClosed: () => this.subscriptions.delete(active),
     });
     this.subscriptions.add(active);
@@ -271,6 +315,10 @@ interface ActiveSubscriptionInit {
   flowControl: Required<FlowControlOptions>;
   closeTimeoutMilliseconds: number;
   orderingHoldMilliseconds: number;
+  provision: (() => Promise<void>) | undefined;
+  orderedRetry: { initialMilliseconds: number; maxMilliseconds: number };
+  onStateChange: ((change: SubscriptionStateChange) => void) | undefined;
+  reconnect: ReconnectOptions | undefined;
   onClosed: () => void;
 }
 
@@ -292,7 +340,7 @@ class ActiveSubscription implements EventSubscription {
   readonly deadLetterTopic: string;
   private readonly local = emptyStats();
   private readonly dispatch: OrderedDispatch;
-  private stream: TransportSubscription | undefined;
+  private readonly supervisor: StreamSupervisor;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly init: ActiveSubscriptionInit) {
@@ -303,31 +351,39 @@ class ActiveSubscription implements EventSubscription {
     this.dispatch = new OrderedDispatch((message) => this.handle(message), {
       holdMilliseconds: init.orderingHoldMilliseconds,
     });
+    this.supervisor = new StreamSupervisor({
+      transport: init.transport,
+      subscription: init.subscription,
+      listener: (message) => {
+        this.supervisor.delivered();
+        this.count('received');
+        this.dispatch.dispatch(message);
+      },
+      stream: { flowControl: init.flowControl, closeTimeoutMilliseconds: init.closeTimeoutMilliseconds },
+      onError: init.onError,
+      onStateChange: init.onStateChange,
+      provision: init.provision,
+      reconnect: init.reconnect,
+    });
+  }
+
+  health(): SubscriptionHealth {
+    return this.supervisor.health();
   }
 
   get stats(): Readonly<SubscriberStats> {
     return { ...this.local, inFlight: this.dispatch.inFlight };
   }
 
+  /** Opens the stream; the supervisor re-opens it whenever it ends, until close(). */
   start(): void {
-    this.stream = this.init.transport.subscribe(
-      this.subscription,
-      (message) => {
-        this.count('received');
-        this.dispatch.dispatch(message);
-      },
-      {
-        flowControl: this.init.flowControl,
-        closeTimeoutMilliseconds: this.init.closeTimeoutMilliseconds,
-        onError: this.init.onError,
-      },
-    );
+    this.supervisor.start();
   }
 
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.dispatch.drain();
-      await this.stream?.close();
+      await this.supervisor.close();
       this.init.onClosed();
     })();
     return this.closing;
@@ -357,34 +413,52 @@ class ActiveSubscription implements EventSubscription {
       this.count(unhandleable.counter);
       return this.deadLetter(message, unhandleable.errorCode, unhandleable.reason);
     }
-    const context: DeliveryContext = {
-      messageId: message.id,
-      deliveryAttempt: Math.max(1, message.deliveryAttempt),
-      publishTime: message.publishTime,
-      attributes: message.attributes,
-    };
-    try {
-      await this.init.handler(event, context);
-    } catch (error) {
-      this.count('handlerErrors');
-      // The emulator never dead-letters on ordered subscriptions, and the last attempt should not
-      // wait for another backoff: the subscriber forwards it itself (decision 0033).
-      if (message.deliveryAttempt >= this.init.maxDeliveryAttempts) {
-        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        return this.deadLetter(
-          message,
-          isEventBusError(error) ? error.code : HANDLER_FAILED,
-          `handler failed on attempt ${message.deliveryAttempt}: ${reason}`,
-        );
+    const firstAttempt = Math.max(1, message.deliveryAttempt);
+    for (let attempt = firstAttempt; ; attempt += 1) {
+      const context: DeliveryContext = {
+        messageId: message.id,
+        deliveryAttempt: attempt,
+        publishTime: message.publishTime,
+        attributes: message.attributes,
+      };
+      try {
+        await this.init.handler(event, context);
+        break;
+      } catch (error) {
+        this.count('handlerErrors');
+        // The emulator never dead-letters on ordered subscriptions, and the last attempt should not
+        // wait for another backoff: the subscriber forwards it itself (decision 0033).
+        if (attempt >= this.init.maxDeliveryAttempts) {
+          const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+          return this.deadLetter(
+            message,
+            isEventBusError(error) ? error.code : HANDLER_FAILED,
+            `handler failed on attempt ${attempt}: ${reason}`,
+            attempt,
+          );
+        }
+        // Ordered: retry right here (the lease is kept), so the key's later messages wait a short
+        // backoff instead of a redelivery that a full flow-control window can hold up (decision 0086).
+        if (message.orderingKey && !this.dispatch.stopping) {
+          await new Promise((resolve) => setTimeout(resolve, this.orderedRetryDelay(attempt - firstAttempt)));
+          if (!this.dispatch.stopping) continue;
+        }
+        message.nack();
+        this.count('nacked');
+        return 'nacked';
       }
-      message.nack();
-      this.count('nacked');
-      return 'nacked';
     }
     message.ack();
     this.count('handled');
     this.count('acked');
     return 'acked';
+  }
+
+  /** Jittered exponential backoff between in-process retries of an ordered message. */
+  private orderedRetryDelay(retry: number): number {
+    const { initialMilliseconds, maxMilliseconds } = this.init.orderedRetry;
+    const ceiling = Math.min(maxMilliseconds, initialMilliseconds * 2 ** retry);
+    return Math.round(ceiling * (0.5 + Math.random() / 2));
   }
 
   private decode(message: ReceivedMessage): AnyEventEnvelope | 'other-type' {
@@ -445,12 +519,12 @@ class ActiveSubscription implements EventSubscription {
   }
 
   /** Publishes to the dead-letter topic, then acks; if that publish fails the message is nacked. */
-  private async deadLetter(message: ReceivedMessage, errorCode: string, reason: string): Promise<Outcome> {
+  private async deadLetter(message: ReceivedMessage, errorCode: string, reason: string, attempt?: number): Promise<Outcome> {
     try {
       await this.init.transport.publish(this.deadLetterTopic, {
         data: message.data,
         attributes: deadLetterAttributes(
-          message,
+          attempt === undefined ? message : { ...message, deliveryAttempt: attempt },
           { subscription: this.subscription, topic: this.topic },
           errorCode,
           reason,

@@ -32,6 +32,7 @@ const GRPC_ALREADY_EXISTS = 6;
 const GRPC_NOT_FOUND = 5;
 /** The emulator ends a closed streaming pull with code 2 (UNKNOWN): expected, not an error (docs/emulator-facts.md). */
 const GRPC_UNKNOWN = 2;
+const GRPC_DEADLINE_EXCEEDED = 4;
 
 export interface PubSubClientOptions {
   /** Defaults to GCP_PROJECT_ID; on the emulator, to 'event-bus-local'. */
@@ -212,14 +213,19 @@ export class PubSubTransport implements Transport {
   /** One Topic object per topic and publish options: it owns the batcher and the key queues. */
   private topicFor(topic: string, options: TopicPublishOptions): Topic {
     const batching = options.batching;
-    const cacheKey = batching
-      ? `${topic}\u0000${options.messageOrdering === true}\u0000${batching.maxMessages}\u0000${batching.maxMilliseconds}\u0000${batching.maxBytes}`
-      : `${topic}\u0000${options.messageOrdering === true}`;
+    const timeout = options.timeoutMilliseconds;
+    const cacheKey =
+      (batching
+        ? `${topic}\u0000${options.messageOrdering === true}\u0000${batching.maxMessages}\u0000${batching.maxMilliseconds}\u0000${batching.maxBytes}`
+        : `${topic}\u0000${options.messageOrdering === true}`) + (timeout !== undefined ? `\u0000${timeout}` : '');
     let handle = this.topics.get(cacheKey);
     if (!handle) {
       handle = this.client.topic(topic, {
         messageOrdering: options.messageOrdering === true,
         ...(batching && { batching: { ...batching } }),
+        // gax applies `timeout` as the total time of the call, its retries included: a publish to an
+        // unreachable broker fails after it instead of after the client's default of a minute.
+        ...(timeout !== undefined && { gaxOpts: { timeout } }),
       });
       this.topics.set(cacheKey, handle);
       let handles = this.topicsByName.get(topic);
@@ -284,9 +290,39 @@ export class PubSubTransport implements Transport {
       }
     });
     // Always listen: an unhandled 'error' event would crash the process.
+    let lastError: Error | undefined;
+    let ended = false;
     handle.on('error', (error: Error) => {
       if (closing && grpcCode(error) === GRPC_UNKNOWN) return;
+      lastError = error;
       options.onError?.(error);
+    });
+    // The client re-opens a stream that ended with a retryable status by itself, silently; its
+    // 'debug' message is the only sign that delivery stopped (the broker is down or restarting).
+    handle.on('debug', (debug: { message?: unknown; error?: unknown }) => {
+      if (closing || typeof debug.message !== 'string' || !/has ended with status/.test(debug.message)) return;
+      const status = debug.error as { code?: unknown; details?: unknown } | undefined;
+      // DEADLINE_EXCEEDED is the client rotating its stream (every few minutes): routine, not a disconnect.
+      if (status?.code === GRPC_DEADLINE_EXCEEDED) return;
+      options.onDisconnect?.(
+        new TransportError(
+          'STREAM_DISCONNECTED',
+          `Streaming pull of '${subscription}' ended (gRPC code ${String(status?.code)}${status?.details ? `: ${String(status.details)}` : ''}); the client is reconnecting`,
+          { cause: debug.error },
+        ),
+      );
+    });
+    // A status the client does not retry closes the subscription: say so instead of going quiet.
+    handle.on('close', () => {
+      if (closing || ended) return;
+      ended = true;
+      this.streams.delete(stream);
+      handle.removeAllListeners('message');
+      options.onEnd?.(
+        new TransportError('STREAM_ENDED', `Streaming pull of '${subscription}' ended for good${lastError ? `: ${lastError.message}` : ''}`, {
+          cause: lastError,
+        }),
+      );
     });
     const stream: TransportSubscription = {
       subscription,
@@ -294,6 +330,7 @@ export class PubSubTransport implements Transport {
         if (closing) return;
         closing = true;
         this.streams.delete(stream);
+        if (ended) return;
         try {
           await handle.close();
         } finally {

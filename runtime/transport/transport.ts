@@ -23,6 +23,8 @@ export interface TopicPublishOptions {
   /** Required to publish with an ordering key (as on a Pub/Sub Topic object). */
   messageOrdering?: boolean;
   batching?: BatchingOptions;
+  /** The broker must answer a publish within this time, retries included (Pub/Sub: gax `timeout`). */
+  timeoutMilliseconds?: number;
 }
 
 export interface DeadLetterPolicy {
@@ -74,6 +76,16 @@ export interface StreamOptions {
   closeTimeoutMilliseconds?: number;
   /** Stream errors after the stream started (never thrown). */
   onError?: (error: Error) => void;
+  /**
+   * The connection to the broker broke and the client is re-establishing it by itself (Pub/Sub:
+   * the streaming pull ended with a retryable status). Delivery pauses until it is back.
+   */
+  onDisconnect?: (error: Error) => void;
+  /**
+   * The stream ended for good without close() (Pub/Sub: a status the client does not retry, such
+   * as code 2 or NOT_FOUND). Nothing more arrives on it: subscribe again to resume.
+   */
+  onEnd?: (error: Error | undefined) => void;
 }
 
 export interface ReceivedMessage {
@@ -132,6 +144,8 @@ export type TransportErrorCode =
   | 'ORDERING_KEY_PAUSED'
   | 'PUBLISH_FAILED'
   | 'TRANSPORT_CLOSED'
+  | 'STREAM_DISCONNECTED'
+  | 'STREAM_ENDED'
   | 'INVALID_ARGUMENT';
 
 export class TransportError extends EventBusError {

@@ -202,6 +202,18 @@ export function parkedMessageRepositoryContract(
       expect((await repository.get(message.parkedId))?.status).toBe('requeuing');
     });
 
+    it('reclaims a row left in requeuing once its lease has expired, without includeStuck', async () => {
+      const message = newParked();
+      await repository.park(message, parkAudit(message));
+      // A requeue that died: its claim holds a short lease and is never completed or released.
+      await repository.claimForRequeue(message.parkedId, { leaseMilliseconds: 50 });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const reclaimed = await repository.claimForRequeue(message.parkedId, { leaseMilliseconds: 60_000 });
+      expect(reclaimed.status).toBe('requeuing');
+      // The new claim's lease is live: nobody else takes the row over.
+      await expect(repository.claimForRequeue(message.parkedId)).rejects.toMatchObject({ code: 'DLQ_PARKED_NOT_PARKED' });
+    });
+
     it('releases a requeue claim after a failed publish', async () => {
       const message = newParked();
       await repository.park(message, parkAudit(message));

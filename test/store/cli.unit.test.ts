@@ -43,12 +43,12 @@ describe('event-bus store / replay', () => {
     const first = await run('store', 'migrate', '--sqlite', sqlite);
     expect(first).toEqual({
       code: 0,
-      stdout: `applied store/0001-events-snapshots-outbox.sql\napplied dlq/0001-parked-messages.sql\nsqlite ${sqlite}: 2 applied, 0 already applied\n`,
+      stdout: `applied store/0001-events-snapshots-outbox.sql\napplied dlq/0001-parked-messages.sql\napplied dlq/0002-requeue-lease.sql\nsqlite ${sqlite}: 3 applied, 0 already applied\n`,
       stderr: '',
     });
     const second = await run('store', 'migrate', '--sqlite', sqlite, '--format', 'json');
     expect(second.code).toBe(0);
-    expect(JSON.parse(second.stdout)).toEqual({ database: `sqlite ${sqlite}`, applied: [], alreadyApplied: 2 });
+    expect(JSON.parse(second.stdout)).toEqual({ database: `sqlite ${sqlite}`, applied: [], alreadyApplied: 3 });
   });
 
   it('replay prints the range as NDJSON in global order; stats counts events and outbox', async () => {

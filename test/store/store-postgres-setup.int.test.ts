@@ -69,9 +69,9 @@ describe('PostgreSQL store setup', () => {
       'json',
     );
     expect(migrate.code).toBe(0);
-    expect(JSON.parse(migrate.stdout).applied.map((m: { component: string }) => m.component)).toEqual(['store', 'dlq']);
+    expect(JSON.parse(migrate.stdout).applied.map((m: { component: string }) => m.component)).toEqual(['store', 'dlq', 'dlq']);
     expect((await run('store', 'migrate', '--database-url', databaseUrl(), '--schema', schema)).stdout).toMatch(
-      /0 applied, 2 already applied\n$/,
+      /0 applied, 3 already applied\n$/,
     );
 
     const eventStore = new EventStore<TestEventMap>({

@@ -2,6 +2,17 @@ import type { ParkReason } from '../decisions.js';
 
 /** Where a parked message is in its life: parked until a person requeues or discards it. */
 export type ParkedStatus = 'parked' | 'requeuing' | 'requeued' | 'discarded';
+/** How long a requeue's claim on a row holds before another requeue may take it over. */
+export const DEFAULT_REQUEUE_LEASE_MILLISECONDS = 60_000;
+
+/** May a requeue claim this row now? (status and lease as stored; lease null = a claim from before leases.) */
+export function requeueClaimable(status: string, leaseUntil: unknown, now: number, includeStuck: boolean): boolean {
+  if (status === 'parked') return true;
+  if (status !== 'requeuing') return false;
+  if (includeStuck || leaseUntil === null || leaseUntil === undefined) return true;
+  const until = leaseUntil instanceof Date ? leaseUntil.getTime() : Date.parse(String(leaseUntil));
+  return !(until > now);
+}
 export const PARKED_STATUSES: readonly ParkedStatus[] = ['parked', 'requeuing', 'requeued', 'discarded'];
 
 /** A dead letter kept in the database for a person to look at. */
@@ -124,10 +135,12 @@ export interface ParkedMessageRepository {
   /** Counts audit entries per action, optionally from `since` (inclusive). */
   countAuditByAction(since?: Date): Promise<Record<AuditAction, number>>;
   /**
-   * Moves 'parked' to 'requeuing' so two operators cannot requeue one message twice.
-   * `includeStuck` also claims a row left in 'requeuing' by a requeue that died after publishing.
+   * Moves 'parked' to 'requeuing' under a lease of `leaseMilliseconds` (default
+   * DEFAULT_REQUEUE_LEASE_MILLISECONDS) so two operators cannot requeue one message at once.
+   * A row left in 'requeuing' by a requeue that died is claimed again once its lease has expired
+   * (or at once with `includeStuck`): the event may then arrive twice; consumers dedupe by id.
    */
-  claimForRequeue(parkedId: string, options?: { includeStuck?: boolean }): Promise<ParkedMessage>;
+  claimForRequeue(parkedId: string, options?: { includeStuck?: boolean; leaseMilliseconds?: number }): Promise<ParkedMessage>;
   /** Moves 'requeuing' back to 'parked' after a failed publish. */
   releaseRequeueClaim(parkedId: string): Promise<void>;
   /** Moves 'requeuing' to 'requeued' and audits it, in one transaction. */

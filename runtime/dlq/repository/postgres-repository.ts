@@ -1,10 +1,13 @@
 import type pg from 'pg';
 import { runMigrations } from '../../store/migrations.js';
 import { assertSqlIdentifier, placeholders, withTransaction } from '../../store/sql.js';
+import { guardPool } from '../../store/pg-faults.js';
 import { DeadLetterConfigError, ParkedMessageNotFoundError, ParkedMessageStateError } from '../errors.js';
 import { dlqMigrations } from './migrations.js';
 import {
   AUDIT_ACTIONS,
+  DEFAULT_REQUEUE_LEASE_MILLISECONDS,
+  requeueClaimable,
   DEFAULT_AUDIT_LIMIT,
   DEFAULT_LIST_LIMIT,
   PARKED_STATUSES,
@@ -46,7 +49,7 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
       assertSqlIdentifier(options.schema, 'schema', (message) => new DeadLetterConfigError('schema', message));
     }
     this.schema = options.schema;
-    this.pool = options.pool;
+    this.pool = guardPool(options.pool);
     this.ownsPool = options.endPool === true;
   }
 
@@ -130,20 +133,31 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
     return counts;
   }
 
-  async claimForRequeue(parkedId: string, options: { includeStuck?: boolean } = {}): Promise<ParkedMessage> {
+  async claimForRequeue(
+    parkedId: string,
+    options: { includeStuck?: boolean; leaseMilliseconds?: number } = {},
+  ): Promise<ParkedMessage> {
+    const now = Date.now();
+    const leaseUntil = new Date(now + (options.leaseMilliseconds ?? DEFAULT_REQUEUE_LEASE_MILLISECONDS));
     return this.transition(
       parkedId,
-      options.includeStuck ? ['parked', 'requeuing'] : ['parked'],
+      ['parked', 'requeuing'],
       'requeuing',
       'requeue',
-      async () => {},
+      async (client) => {
+        await client.query(
+          `UPDATE ${this.table('event_bus_dlq_parked_messages')} SET requeue_lease_until = $1 WHERE parked_id = $2`,
+          [leaseUntil, parkedId],
+        );
+      },
+      (row) => requeueClaimable(String(row.status), row.requeue_lease_until, now, options.includeStuck === true),
     );
   }
 
   async releaseRequeueClaim(parkedId: string): Promise<void> {
     if (!isUuid(parkedId)) return;
     await this.pool.query(
-      `UPDATE ${this.table('event_bus_dlq_parked_messages')} SET status = 'parked' WHERE parked_id = $1 AND status = 'requeuing'`,
+      `UPDATE ${this.table('event_bus_dlq_parked_messages')} SET status = 'parked', requeue_lease_until = NULL WHERE parked_id = $1 AND status = 'requeuing'`,
       [parkedId],
     );
   }
@@ -217,6 +231,7 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
     to: ParkedStatus,
     operation: string,
     andThen: (client: pg.PoolClient, message: ParkedMessage) => Promise<void>,
+    allow: (row: Row) => boolean = (row) => from.includes(row.status as ParkedStatus),
   ): Promise<ParkedMessage> {
     if (!isUuid(parkedId)) throw new ParkedMessageNotFoundError(parkedId);
     return this.inTransaction(async (client) => {
@@ -226,8 +241,7 @@ export class PostgresParkedMessageRepository implements ParkedMessageRepository 
       );
       const row = rows[0] as Row | undefined;
       if (!row) throw new ParkedMessageNotFoundError(parkedId);
-      if (!from.includes(row.status as ParkedStatus))
-        throw new ParkedMessageStateError(parkedId, String(row.status), operation);
+      if (!allow(row)) throw new ParkedMessageStateError(parkedId, String(row.status), operation);
       await client.query(`UPDATE ${this.table('event_bus_dlq_parked_messages')} SET status = $1 WHERE parked_id = $2`, [
         to,
         parkedId,

@@ -5,6 +5,8 @@ import { ParkedMessageNotFoundError, ParkedMessageStateError } from '../errors.j
 import { dlqMigrations } from './migrations.js';
 import {
   AUDIT_ACTIONS,
+  DEFAULT_REQUEUE_LEASE_MILLISECONDS,
+  requeueClaimable,
   DEFAULT_AUDIT_LIMIT,
   DEFAULT_LIST_LIMIT,
   PARKED_STATUSES,
@@ -126,20 +128,28 @@ export class SqliteParkedMessageRepository implements ParkedMessageRepository {
     return counts;
   }
 
-  async claimForRequeue(parkedId: string, options: { includeStuck?: boolean } = {}): Promise<ParkedMessage> {
+  async claimForRequeue(
+    parkedId: string,
+    options: { includeStuck?: boolean; leaseMilliseconds?: number } = {},
+  ): Promise<ParkedMessage> {
+    const now = Date.now();
+    const leaseUntil = new Date(now + (options.leaseMilliseconds ?? DEFAULT_REQUEUE_LEASE_MILLISECONDS)).toISOString();
     return this.transition(
       parkedId,
-      options.includeStuck ? ['parked', 'requeuing'] : ['parked'],
+      ['parked', 'requeuing'],
       'requeuing',
       'requeue',
-      () => {},
+      () => {
+        this.db.prepare('UPDATE event_bus_dlq_parked_messages SET requeue_lease_until = ? WHERE parked_id = ?').run(leaseUntil, parkedId);
+      },
+      (row) => requeueClaimable(String(row.status), row.requeue_lease_until, now, options.includeStuck === true),
     );
   }
 
   async releaseRequeueClaim(parkedId: string): Promise<void> {
     this.db
       .prepare(
-        "UPDATE event_bus_dlq_parked_messages SET status = 'parked' WHERE parked_id = ? AND status = 'requeuing'",
+        "UPDATE event_bus_dlq_parked_messages SET status = 'parked', requeue_lease_until = NULL WHERE parked_id = ? AND status = 'requeuing'",
       )
       .run(parkedId);
   }
@@ -215,14 +225,14 @@ export class SqliteParkedMessageRepository implements ParkedMessageRepository {
     to: ParkedStatus,
     operation: string,
     andThen: (message: ParkedMessage) => void,
+    allow: (row: Row) => boolean = (row) => from.includes(row.status as ParkedStatus),
   ): ParkedMessage {
     return this.db
       .transaction(() => {
         const select = this.db.prepare('SELECT * FROM event_bus_dlq_parked_messages WHERE parked_id = ?');
         const row = select.get(parkedId) as Row | undefined;
         if (!row) throw new ParkedMessageNotFoundError(parkedId);
-        if (!from.includes(row.status as ParkedStatus))
-          throw new ParkedMessageStateError(parkedId, String(row.status), operation);
+        if (!allow(row)) throw new ParkedMessageStateError(parkedId, String(row.status), operation);
         this.db.prepare('UPDATE event_bus_dlq_parked_messages SET status = ? WHERE parked_id = ?').run(to, parkedId);
         andThen(toParkedMessage(row));
         return toParkedMessage(select.get(parkedId) as Row);
