@@ -80,8 +80,9 @@ channels:
     messages:
       m1: { payload: { schemaFormat: 'application/vnd.apache.avro;version=1.9.0', schema: { $ref: 'https://example.com/x.avsc' } } }
       m2: { payload: { schemaFormat: 'application/raml+yaml;version=1.0', schema: { type: string } } }
-  '9lives':
-    address: '9lives'
+  bad:
+    address: bad
+    x-topic: 'has space'
     messages:
       m3: { payload: { type: string } }
 `,
@@ -89,7 +90,7 @@ channels:
     expect(errors.map((error) => [error.code, error.pointer])).toEqual([
       ['remote-ref', '/channels/a/messages/m1/payload/schema/$ref'],
       ['schema-format', '/channels/a/messages/m2/payload/schemaFormat'],
-      ['topic-id', '/channels/9lives/address'],
+      ['topic-id', '/channels/bad/x-topic'],
     ]);
     for (const error of errors) expect(error).toMatchObject({ line: expect.any(Number), hint: expect.any(String) });
   });
@@ -118,6 +119,6 @@ describe('topic ids from addresses', () => {
     );
     expect(topicFromAddress('/')).toBe('');
     expect(validTopicId('goog-topic')).toBe(false);
-    expect(validTopicId('ab')).toBe(false);
+    expect(validTopicId('a/b')).toBe(false);
   });
 });
