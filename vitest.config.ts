@@ -29,6 +29,8 @@ export default defineConfig({
           // Projects with different worker limits must run in separate groups.
           sequence: { groupOrder: 0 },
           testTimeout: 30_000,
+          // Loading the registry (the AsyncAPI parser's start-up included) in a beforeAll.
+          hookTimeout: 60_000,
         },
       },
       {

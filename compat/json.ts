@@ -1,5 +1,6 @@
 /** JSON values, JSON pointers and the canonical form the lock file hashes. */
 import { createHash } from 'node:crypto';
+import { unescapeToken } from '../registry/pointer.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -8,20 +9,8 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** RFC 6901 escaping of one reference token. */
-export function escapePointerToken(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-export function unescapePointerToken(token: string): string {
-  return token.replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
-export function joinPointer(base: string, ...tokens: Array<string | number>): string {
-  let pointer = base;
-  for (const token of tokens) pointer += `/${escapePointerToken(String(token))}`;
-  return pointer;
-}
+// RFC 6901 escaping, joining: the registry module's one JSON-pointer helper.
+export { escapeToken as escapePointerToken, unescapeToken as unescapePointerToken, joinPointer } from '../registry/pointer.js';
 
 export function splitPointer(pointer: string): string[] {
   if (pointer === '' || pointer === '#') return [];
@@ -30,7 +19,7 @@ export function splitPointer(pointer: string): string[] {
   return body
     .slice(1)
     .split('/')
-    .map((token) => unescapePointerToken(decodeURIComponent(token)));
+    .map((token) => unescapeToken(decodeURIComponent(token)));
 }
 
 /** Follows a pointer; `undefined` when some token is missing. */

@@ -4,6 +4,7 @@
  */
 import { Code, code, docComment, join, literal, typeKey, Ident } from './code.js';
 import { isObject, type JsonSchema, type SchemaStore } from '../registry/schemas.js';
+import { joinPointer } from '../registry/pointer.js';
 
 export interface TypeContext {
   store: SchemaStore;
@@ -125,7 +126,7 @@ function objectType(schema: JsonSchema, context: TypeContext, at: string): Code 
   const members: Code[] = [];
   const propertyTypes: Code[] = [];
   for (const [key, propertySchema] of Object.entries(properties)) {
-    const type = schemaToType(propertySchema, context, `${at}/properties/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    const type = schemaToType(propertySchema, context, joinPointer(`${at}/properties`, key));
     propertyTypes.push(type);
     const docs = isObject(propertySchema) && typeof propertySchema.$ref === 'string' ? [] : schemaDocLines(propertySchema);
     members.push(code`${docComment(docs)}${typeKey(key)}${new Code(required.has(key) ? '' : '?')}: ${type};`);
@@ -140,7 +141,7 @@ function objectType(schema: JsonSchema, context: TypeContext, at: string): Code 
     const extraTypes = [
       ...(additional === false ? [] : [schemaToType(additional ?? true, context, `${at}/additionalProperties`)]),
       ...Object.entries(isObject(schema.patternProperties) ? schema.patternProperties : {}).map(([key, pattern]) =>
-        schemaToType(pattern, context, `${at}/patternProperties/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`),
+        schemaToType(pattern, context, joinPointer(`${at}/patternProperties`, key)),
       ),
     ];
     const indexTypes = extraTypes.some((t) => t.toString() === 'unknown')

@@ -36,8 +36,12 @@ export interface ReadResult {
   diagnostics: RegistryDiagnostic[];
 }
 
-/** Pub/Sub topic and schema ids: 3–255 characters, a letter first, letters, digits and - _ . ~ + %. */
-export const TOPIC_ID_PATTERN = /^[A-Za-z][A-Za-z0-9\-_.~+%]{2,254}$/;
+/**
+ * A topic id without the deployment prefix: letters, digits and - _ . ~ + %, at most 255
+ * characters, not starting with 'goog'. The full id (`<prefix><topic>`) must also start with a
+ * letter and have 3 characters at least; the infrastructure commands check it with the prefix.
+ */
+export const TOPIC_ID_PATTERN = /^[A-Za-z0-9\-_.~+%]{1,255}$/;
 
 /** JSON Schema formats of message payloads the registry reads (AsyncAPI's own format is a JSON Schema superset). */
 const JSON_SCHEMA_FORMAT = /^application\/(vnd\.aai\.asyncapi|schema)(\+(json|yaml))?\s*(;|$)/i;
@@ -134,7 +138,7 @@ export function readRegistry(options: ReadOptions): ReadResult {
     const topicResult = topicOf(channel, channelId, address);
     const topicPointer = topicResult.pointer === '' ? channelPointer : where(topicResult.pointer);
     if (topicResult.error) {
-      report(channelFile, topicPointer, 'topic-id', topicResult.error, 'set x-topic on the channel to a valid Pub/Sub topic id (3–255 characters, a letter first, then letters, digits and - _ . ~ + %)');
+      report(channelFile, topicPointer, 'topic-id', topicResult.error, 'set x-topic on the channel to a valid Pub/Sub topic id (up to 255 letters, digits and - _ . ~ + %, not starting with goog)');
       return false;
     }
     const sharing = [...channelTopics].find(([, value]) => value.topic === topicResult.topic);

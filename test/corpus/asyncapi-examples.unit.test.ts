@@ -40,9 +40,9 @@ interface Outcome {
 }
 
 const KNOWN_INVALID_EXAMPLES = [
-  'kraken-websocket-request-reply-message-filter-in-reply-asyncapi: subscriptionStatus {"channelID":10001,"channelName":"ohlc-5",',
+  'kraken-websocket-request-reply-message-filter-in-reply-asyncapi: subscriptionStatus {"channelID":10001,"channelName":"ohlc-5',
   'kraken-websocket-request-reply-message-filter-in-reply-asyncapi: subscriptionStatus {"errorMessage":"Subscription depth not ',
-  'kraken-websocket-request-reply-multiple-channels-asyncapi: subscriptionStatus {"channelID":10001,"channelName":"ohlc-5",',
+  'kraken-websocket-request-reply-multiple-channels-asyncapi: subscriptionStatus {"channelID":10001,"channelName":"ohlc-5',
   'kraken-websocket-request-reply-multiple-channels-asyncapi: subscriptionStatus {"errorMessage":"Subscription depth not ',
 ];
 
