@@ -8,6 +8,8 @@ import type { EventPublisherPort, PublishOptions } from '../ports.js';
 import { resolveTransport, type TransportChoice } from '../transport/select.js';
 import type { BatchingOptions, OutgoingMessage, TopicPublishOptions, Transport } from '../transport/transport.js';
 import { EventValidationError } from '../validation.js';
+import { PublishTelemetry } from '../observability/publish.js';
+import { telemetryFrom, type ObservabilityOptions, type Telemetry } from '../observability/telemetry.js';
 import { TopicCodecs, type CodecChoice } from './codec-choice.js';
 import { InvalidEnvelopeError, PublishError, PublishManyError } from './errors.js';
 
@@ -37,6 +39,8 @@ export interface EventPublisherOptions {
   autoCreateTopics?: boolean;
   /** Environment to read configuration from (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Tracer / meter providers (default: the global ones) and logger (docs/observability.md). */
+  observability?: ObservabilityOptions | Telemetry;
 }
 
 export interface PublisherStats {
@@ -77,6 +81,7 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
   private readonly drained: (() => void)[] = [];
   private readonly counters: PublisherStats = { published: 0, rejected: 0, failed: 0 };
   private closed = false;
+  private readonly telemetry: PublishTelemetry;
 
   constructor(options: EventPublisherOptions & { catalog: EventCatalog }) {
     const config = readEventBusConfig(options.env);
@@ -96,6 +101,7 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
     this.codecs = new TopicCodecs(options.codec);
     this.source = options.source ?? DEFAULT_EVENT_SOURCE;
     this.autoCreateTopics = options.autoCreateTopics ?? (transport.kind !== 'pubsub' || config.emulatorHost !== undefined);
+    this.telemetry = new PublishTelemetry(telemetryFrom(options.observability), transport.kind);
   }
 
   get stats(): Readonly<PublisherStats> {
@@ -210,7 +216,10 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
         },
       );
     }
-    const { event, topic, message } = prepared;
+    const { event, topic } = prepared;
+    // A producer span and ce-traceparent when a tracer is registered; nothing when none is.
+    const hook = this.telemetry.begin(topic, event, prepared.message);
+    const message = hook ? hook.message : prepared.message;
     // Hot path: no async function, one promise chain, the in-flight count kept inline.
     this.inFlight += 1;
     let publishing: Promise<string>;
@@ -223,11 +232,13 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
       (id) => {
         this.counters.published += 1;
         this.settled();
+        hook?.acked(id);
         return id;
       },
       (error: unknown) => {
         this.counters.failed += 1;
         this.settled();
+        hook?.failed(error);
         // The client pauses a key after a failure; resume so the caller can retry it (FACTS.md).
         if (message.orderingKey !== undefined) this.transport.resumePublishing(topic, message.orderingKey);
         throw new PublishError(topic, event.eventId, message.orderingKey, error);

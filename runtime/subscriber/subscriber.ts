@@ -33,6 +33,8 @@ import type {
 import { EventValidationError } from '../validation.js';
 import { createUpcaster, type UpcasterMap, type VersionedEventMapShape } from '../store/upcasting.js';
 import { deadLetterAttributes } from './dead-letter.js';
+import { ConsumeTelemetry, observeSubscriber } from '../observability/consume.js';
+import { telemetryFrom, type ObservabilityOptions, type Telemetry } from '../observability/telemetry.js';
 import { OrderedDispatch, type Outcome } from './ordered-dispatch.js';
 import { emptyStats, type SubscriberStats } from './stats.js';
 
@@ -80,9 +82,11 @@ export interface EventSubscriberOptions<V extends VersionedEventMapShape = Versi
   closeTimeoutMilliseconds?: number;
   /** How long later messages of a key wait for a nacked one to come back. Default 60 000. */
   orderingHoldMilliseconds?: number;
-  /** Stream and dead-lettering errors (the subscriber keeps running). Default: console.error. */
+  /** Stream and dead-lettering errors (the subscriber keeps running). Default: logged at level error. */
   onError?: (error: Error) => void;
   env?: NodeJS.ProcessEnv;
+  /** Tracer / meter providers (default: the global ones) and logger (docs/observability.md). */
+  observability?: ObservabilityOptions | Telemetry;
 }
 
 /** Options of one subscription; everything but eventType and handler falls back to the subscriber's options. */
@@ -140,6 +144,8 @@ export class EventSubscriber<
   private readonly subscriptions = new Set<ActiveSubscription>();
   private readonly totals = emptyStats();
   private closed = false;
+  private readonly telemetry: Telemetry;
+  private stopObserving: (() => void) | undefined;
 
   constructor(options: EventSubscriberOptions<V> & { catalog: EventCatalog }) {
     const config = readEventBusConfig(options.env);
@@ -161,6 +167,7 @@ export class EventSubscriber<
     };
     this.codecs = new Map((options.codecs ?? Object.values(payloadCodecs())).map((codec) => [codec.encoding, codec]));
     this.upcast = options.upcasters && createUpcaster(this.catalog, options.upcasters as UpcasterMap);
+    this.telemetry = telemetryFrom(options.observability);
   }
 
   /** Totals over every subscription of this subscriber (closed ones included). */
@@ -223,13 +230,19 @@ export class EventSubscriber<
       maxDeliveryAttempts,
       handler: options.handler as (event: AnyEventEnvelope, context: DeliveryContext) => Promise<void> | void,
       totals: this.totals,
-      onError: this.options.onError ?? ((error) => console.error(`[event-bus] ${subscription}:`, error)),
+      onError:
+        this.options.onError ??
+        ((error) => this.telemetry.logger.log('error', 'subscription error', { subscription, error })),
+      telemetry: new ConsumeTelemetry(this.telemetry, { subscription, topic, transportKind: this.transport.kind }),
       flowControl: { ...this.defaults.flowControl, ...options.flowControl },
       closeTimeoutMilliseconds: this.options.closeTimeoutMilliseconds ?? DEFAULT_CLOSE_TIMEOUT_MILLISECONDS,
       orderingHoldMilliseconds: this.options.orderingHoldMilliseconds ?? DEFAULT_ORDERING_HOLD_MILLISECONDS,
       onClosed: () => this.subscriptions.delete(active),
     });
     this.subscriptions.add(active);
+    this.stopObserving ??= observeSubscriber(this.telemetry, () =>
+      [...this.subscriptions].map((each) => ({ ...each.gauges, inFlight: each.stats.inFlight })),
+    );
     active.start();
     return active;
   }
@@ -250,6 +263,7 @@ export class EventSubscriber<
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.subscriptions].map((active) => active.close()));
+    this.stopObserving?.();
     if (this.ownsTransport) await this.transport.close();
   }
 }
@@ -268,6 +282,7 @@ interface ActiveSubscriptionInit {
   handler: (event: AnyEventEnvelope, context: DeliveryContext) => Promise<void> | void;
   totals: SubscriberStats;
   onError: (error: Error) => void;
+  telemetry: ConsumeTelemetry;
   flowControl: Required<FlowControlOptions>;
   closeTimeoutMilliseconds: number;
   orderingHoldMilliseconds: number;
@@ -300,13 +315,18 @@ class ActiveSubscription implements EventSubscription {
     this.topic = init.topic;
     this.eventType = init.eventType;
     this.deadLetterTopic = init.deadLetterTopic;
-    this.dispatch = new OrderedDispatch((message) => this.handle(message), {
+    this.dispatch = new OrderedDispatch((message) => this.init.telemetry.process(message, () => this.handle(message)), {
       holdMilliseconds: init.orderingHoldMilliseconds,
     });
   }
 
   get stats(): Readonly<SubscriberStats> {
     return { ...this.local, inFlight: this.dispatch.inFlight };
+  }
+
+  /** What the subscriber gauges report (docs/observability.md). */
+  get gauges(): { subscription: string; eventType: string; state: 'open' | 'closing' } {
+    return { subscription: this.subscription, eventType: this.eventType, state: this.closing ? 'closing' : 'open' };
   }
 
   start(): void {
@@ -367,6 +387,7 @@ class ActiveSubscription implements EventSubscription {
       await this.init.handler(event, context);
     } catch (error) {
       this.count('handlerErrors');
+      this.init.telemetry.failed(message, error);
       // The emulator never dead-letters on ordered subscriptions, and the last attempt should not
       // wait for another backoff: the subscriber forwards it itself (decision 0033).
       if (message.deliveryAttempt >= this.init.maxDeliveryAttempts) {
@@ -383,6 +404,7 @@ class ActiveSubscription implements EventSubscription {
     }
     message.ack();
     this.count('handled');
+    this.init.telemetry.handled(message);
     this.count('acked');
     return 'acked';
   }
@@ -446,17 +468,21 @@ class ActiveSubscription implements EventSubscription {
 
   /** Publishes to the dead-letter topic, then acks; if that publish fails the message is nacked. */
   private async deadLetter(message: ReceivedMessage, errorCode: string, reason: string): Promise<Outcome> {
+    const attributes = deadLetterAttributes(
+      message,
+      { subscription: this.subscription, topic: this.topic },
+      errorCode,
+      reason,
+    );
+    const hook = this.init.telemetry.deadLetter(this.deadLetterTopic, message, errorCode, reason, attributes);
     try {
       await this.init.transport.publish(this.deadLetterTopic, {
         data: message.data,
-        attributes: deadLetterAttributes(
-          message,
-          { subscription: this.subscription, topic: this.topic },
-          errorCode,
-          reason,
-        ),
+        attributes: hook ? hook.attributes : attributes,
       });
+      hook?.sent();
     } catch (error) {
+      hook?.failed(error);
       this.count('deadLetterFailures');
       this.init.onError(
         new SubscriberError(
