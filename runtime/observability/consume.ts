@@ -10,7 +10,14 @@ import { ATTR, MESSAGING_SYSTEM } from './attributes.js';
 import { errorType } from './errors.js';
 import { recordFailure } from './publish.js';
 import type { Telemetry } from './telemetry.js';
-import { contextFromAttributes, TRACEPARENT_ATTRIBUTE, TRACESTATE_ATTRIBUTE, traceHeadersOf } from './trace-context.js';
+import {
+  contextFromAttributes,
+  TRACEPARENT_ATTRIBUTE,
+  TRACESTATE_ATTRIBUTE,
+  traceHeadersOf,
+  withTraceHeaders,
+} from './trace-context.js';
+import { MAX_ATTRIBUTES } from '../defaults.js';
 
 export interface ConsumeTarget {
   readonly subscription: string;
@@ -153,10 +160,14 @@ export class ConsumeTelemetry {
           [ATTR.deliveryAttempt]: message.deliveryAttempt,
         },
       });
-      const headers = traceHeadersOf(span.spanContext());
-      sentAttributes = { ...attributes, [TRACEPARENT_ATTRIBUTE]: headers.traceparent };
-      if (headers.tracestate !== undefined) sentAttributes[TRACESTATE_ATTRIBUTE] = headers.tracestate;
-      else delete sentAttributes[TRACESTATE_ATTRIBUTE];
+      const traced = withTraceHeaders(
+        attributes,
+        traceHeadersOf(span.spanContext()),
+        TRACEPARENT_ATTRIBUTE,
+        TRACESTATE_ATTRIBUTE,
+      );
+      // deadLetterAttributes keeps room for its own attributes only: never pass Pub/Sub's limit.
+      if (traced.count <= MAX_ATTRIBUTES) sentAttributes = traced.record;
     }
     return {
       attributes: sentAttributes,

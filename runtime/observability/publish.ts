@@ -13,7 +13,13 @@ import { errorType } from './errors.js';
 import type { Instruments } from './instruments.js';
 import type { OtelApi } from './otel-api.js';
 import type { Telemetry } from './telemetry.js';
-import { contextFromMetadata, TRACEPARENT_ATTRIBUTE, TRACESTATE_ATTRIBUTE, traceHeadersOf } from './trace-context.js';
+import {
+  contextFromMetadata,
+  TRACEPARENT_ATTRIBUTE,
+  TRACESTATE_ATTRIBUTE,
+  traceHeadersOf,
+  withTraceHeaders,
+} from './trace-context.js';
 
 export interface PublishHook {
   /** The message to send: with `ce-traceparent` when a span was started. */
@@ -79,11 +85,11 @@ function parentOf(api: OtelApi, event: AnyEventEnvelope): Context {
 /** Adds the span's context to the attributes (unless that would pass Pub/Sub's 100-attribute limit). */
 function inject(message: OutgoingMessage, span: Span): OutgoingMessage {
   const headers = traceHeadersOf(span.spanContext());
-  const attributes: Record<string, string> = { ...message.attributes, [TRACEPARENT_ATTRIBUTE]: headers.traceparent };
-  if (headers.tracestate !== undefined) attributes[TRACESTATE_ATTRIBUTE] = headers.tracestate;
-  else delete attributes[TRACESTATE_ATTRIBUTE];
-  if (Object.keys(attributes).length > MAX_ATTRIBUTES) return message;
-  return { ...message, attributes };
+  const { record, count } = withTraceHeaders(message.attributes, headers, TRACEPARENT_ATTRIBUTE, TRACESTATE_ATTRIBUTE);
+  if (count > MAX_ATTRIBUTES) return message;
+  return message.orderingKey === undefined
+    ? { data: message.data, attributes: record }
+    : { data: message.data, attributes: record, orderingKey: message.orderingKey };
 }
 
 class MeteredPublish implements PublishHook {

@@ -20,6 +20,7 @@ import {
   TRACEPARENT_METADATA_KEY,
   TRACESTATE_METADATA_KEY,
   traceHeadersOf,
+  withTraceHeaders,
 } from './trace-context.js';
 
 /** Runs `work` inside a new span (ended when it settles; a failure marks it). */
@@ -85,15 +86,11 @@ export class StoreTelemetry {
       },
       async (span) => {
         const headers = traceHeadersOf(span.spanContext());
-        const traced = events.map((event) => {
-          const metadata: Record<string, string> = {
-            ...event.metadata,
-            [TRACEPARENT_METADATA_KEY]: headers.traceparent,
-          };
-          if (headers.tracestate !== undefined) metadata[TRACESTATE_METADATA_KEY] = headers.tracestate;
-          else delete metadata[TRACESTATE_METADATA_KEY];
-          return { ...event, metadata };
-        });
+        const traced = events.map((event) => ({
+          ...event,
+          metadata: withTraceHeaders(event.metadata ?? {}, headers, TRACEPARENT_METADATA_KEY, TRACESTATE_METADATA_KEY)
+            .record,
+        }));
         const result = await run(traced);
         span.setAttribute(ATTR.streamVersion, result.nextExpectedVersion);
         return result;
@@ -126,12 +123,10 @@ export class StoreTelemetry {
 
   /** The relay published an event `lagMilliseconds` after its append committed. */
   relayed(topic: string, eventType: string, lagMilliseconds: number): void {
-    this.telemetry
-      .instruments()
-      ?.relayLag.record(Math.max(0, lagMilliseconds) / 1000, {
-        [ATTR.destination]: topic,
-        [ATTR.eventType]: eventType,
-      });
+    this.telemetry.instruments()?.relayLag.record(Math.max(0, lagMilliseconds) / 1000, {
+      [ATTR.destination]: topic,
+      [ATTR.eventType]: eventType,
+    });
   }
 
   /** Outbox gauges, reported while registered; returns the unregister function. */

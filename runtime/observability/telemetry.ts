@@ -31,6 +31,18 @@ export interface ObservabilityOptions {
 
 type ProxyLike = TracerProvider & { getDelegate?: () => TracerProvider };
 
+/**
+ * Where @opentelemetry/api 1.x keeps its global registrations (shared by every copy of the
+ * package in the process). Reading it directly is the cheap "is anything registered?" test of
+ * the off path; the API's own getters are used once something is.
+ */
+const GLOBAL_API_KEY = Symbol.for('opentelemetry.js.api.1');
+
+function registered(kind: 'trace' | 'metrics'): boolean {
+  const registry = (globalThis as { [GLOBAL_API_KEY]?: { trace?: unknown; metrics?: unknown } })[GLOBAL_API_KEY];
+  return registry !== undefined && registry[kind] !== undefined;
+}
+
 export class Telemetry {
   readonly logger: Logger;
   private readonly options: ObservabilityOptions;
@@ -55,6 +67,7 @@ export class Telemetry {
 
   /** The tracer, or undefined when no tracer provider is registered (nothing to record). */
   tracer(): Tracer | undefined {
+    if (this.options.tracerProvider === undefined && !registered('trace')) return undefined;
     const api = this.api();
     if (!api) return undefined;
     let provider: TracerProvider = this.options.tracerProvider ?? api.trace.getTracerProvider();
@@ -73,6 +86,7 @@ export class Telemetry {
 
   /** The instruments, or undefined when no meter provider is registered. */
   instruments(): Instruments | undefined {
+    if (this.options.meterProvider === undefined && !registered('metrics')) return undefined;
     const api = this.api();
     if (!api) return undefined;
     const provider = this.options.meterProvider ?? api.metrics.getMeterProvider();

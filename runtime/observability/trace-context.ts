@@ -78,3 +78,29 @@ export function contextFromMetadata(
 export function traceIdOf(traceparent: string | undefined): string | undefined {
   return parseTraceparent(traceparent)?.traceId;
 }
+
+/**
+ * A copy of `record` carrying `headers` under the two keys (an old tracestate is not kept), and
+ * its entry count. Built by copying, never `delete`, so the result stays a fast object.
+ */
+export function withTraceHeaders(
+  record: Readonly<Record<string, string>>,
+  headers: TraceHeaders,
+  parentKey: string,
+  stateKey: string,
+): { record: Record<string, string>; count: number } {
+  const copy: Record<string, string> = {};
+  let count = 0;
+  for (const key in record) {
+    if (key === parentKey || key === stateKey) continue;
+    copy[key] = record[key]!;
+    count += 1;
+  }
+  copy[parentKey] = headers.traceparent;
+  count += 1;
+  if (headers.tracestate !== undefined) {
+    copy[stateKey] = headers.tracestate;
+    count += 1;
+  }
+  return { record: copy, count };
+}
