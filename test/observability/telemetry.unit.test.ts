@@ -1,9 +1,12 @@
 /** The logger, W3C traceparent handling, and the "off" paths: no provider registered, no API installed, disabled. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { context, metrics, trace } from '@opentelemetry/api';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   EventPublisher,
   EventSubscriber,
+  INSTRUMENTS,
   InProcessTransport,
   jsonLogger,
   parseTraceparent,
@@ -15,7 +18,7 @@ import {
   type ObservabilityOptions,
 } from '../../runtime/index.js';
 import { setOtelApiForTesting } from '../../runtime/observability/otel-api.js';
-import { loadRegistryCatalog } from '../support/registry-catalog.js';
+import { loadRegistryCatalog, repoRoot } from '../support/registry-catalog.js';
 import { exampleEvent } from '../runtime/support/examples.js';
 import { uniqueName, waitUntil } from '../runtime/support/wait.js';
 import { ensureContextManager, otelHarness, type OtelHarness } from './support/otel.js';
@@ -200,5 +203,19 @@ describe('telemetry off', () => {
     ).toBeUndefined();
     expect(harness.spans()).toHaveLength(0);
     expect((await harness.metrics()).size).toBe(0);
+  });
+});
+
+describe('docs/observability.md', () => {
+  it('documents every instrument with its kind, unit and attributes', () => {
+    const doc = readFileSync(join(repoRoot, 'docs', 'observability.md'), 'utf8');
+    for (const definition of Object.values(INSTRUMENTS)) {
+      const row = doc.split('\n').find((line) => line.startsWith(`| \`${definition.name}\` |`));
+      expect(row, definition.name).toBeDefined();
+      const [, kind, unit, attributes] = row!.split(' | ');
+      expect(kind, definition.name).toBe(definition.kind);
+      expect(unit, definition.name).toBe(`\`${definition.unit}\``);
+      for (const attribute of definition.attributes) expect(attributes, definition.name).toContain(`\`${attribute}\``);
+    }
   });
 });
