@@ -189,7 +189,9 @@ export class DeadLetterQueueHandler<M extends EventMapShape = EventMapShape> {
       });
       const decided = message;
       // Traced: a span per decision, child of the dead-letter span; parked messages counted.
-      await this.telemetry.dlqDecision(plan, { ...decided, attributes: delivery.attributes }, () => this.execute(plan, decided));
+      await this.telemetry.dlqDecision(plan, { ...decided, attributes: delivery.attributes }, (traced) =>
+        this.execute(traced, decided),
+      );
       return 'ack';
     } catch (error) {
       this.counts.nacked++;

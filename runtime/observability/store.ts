@@ -9,7 +9,9 @@
  * - dead-letter decisions: span `dlq <retry|park|discard>`, child of the dead-letter span; parked counter.
  */
 import type { Attributes, Context, Link, Span, Tracer } from '@opentelemetry/api';
+import { MAX_ATTRIBUTES } from '../defaults.js';
 import type { AnyEventEnvelope } from '../envelope.js';
+import type { OutgoingMessage } from '../transport/transport.js';
 import { ATTR } from './attributes.js';
 import { recordFailure } from './publish.js';
 import type { OtelApi } from './otel-api.js';
@@ -17,7 +19,9 @@ import type { Telemetry } from './telemetry.js';
 import {
   contextFromAttributes,
   contextFromMetadata,
+  TRACEPARENT_ATTRIBUTE,
   TRACEPARENT_METADATA_KEY,
+  TRACESTATE_ATTRIBUTE,
   TRACESTATE_METADATA_KEY,
   traceHeadersOf,
   withTraceHeaders,
@@ -207,15 +211,16 @@ export class StoreTelemetry {
   }
 
   /** A dead-letter handler decision, child of the dead-letter span the message carries. */
-  dlqDecision<T>(
-    decision: { kind: 'retry' | 'park' | 'discard'; parkReason?: string },
+  dlqDecision<T, P extends { kind: 'retry' | 'park' | 'discard'; parkReason?: string; message?: OutgoingMessage }>(
+    decision: P,
     message: {
       attributes: Readonly<Record<string, string>>;
       eventType: string | undefined;
       eventId: string | undefined;
       failureCode: string | undefined;
     },
-    work: () => Promise<T>,
+    /** Carries out the decision; a retry's message then names the decision span in ce-traceparent. */
+    work: (decision: P) => Promise<T>,
   ): Promise<T> {
     const tracer = this.telemetry.tracer();
     const instruments = this.telemetry.instruments();
@@ -228,8 +233,8 @@ export class StoreTelemetry {
       }
     };
     if (!tracer) {
-      if (!instruments) return work();
-      return work().then((result) => {
+      if (!instruments) return work(decision);
+      return work(decision).then((result) => {
         count();
         return result;
       });
@@ -245,8 +250,20 @@ export class StoreTelemetry {
       tracer,
       `dlq ${decision.kind}`,
       { parent: contextFromAttributes(api, message.attributes), attributes },
-      async () => {
-        const result = await work();
+      async (span) => {
+        let traced = decision;
+        if (decision.message) {
+          const headers = traceHeadersOf(span.spanContext());
+          const { record, count: attributeCount } = withTraceHeaders(
+            decision.message.attributes,
+            headers,
+            TRACEPARENT_ATTRIBUTE,
+            TRACESTATE_ATTRIBUTE,
+          );
+          if (attributeCount <= MAX_ATTRIBUTES)
+            traced = { ...decision, message: { ...decision.message, attributes: record } };
+        }
+        const result = await work(traced);
         count();
         return result;
       },

@@ -198,4 +198,55 @@ describe('tracing through the store', () => {
       'cloudevents.event_type': 'user.created',
     });
   });
+
+  it('a retried dead letter comes back as a child of the retry decision, in the same trace', async () => {
+    harness = otelHarness();
+    const observability = harness.observability;
+    const transport = new InProcessTransport({ projectId: 'otel' });
+    const deadLetterTopic = uniqueName('otel-dlq');
+    const publisher = new EventPublisher({ catalog, transport, topicPrefix: uniqueName('otel'), observability });
+    const subscriber = new EventSubscriber({
+      catalog,
+      transport,
+      topicPrefix: publisher.topicPrefix,
+      subscriptionPrefix: uniqueName('otel-sub'),
+      deadLetterTopic,
+      retryPolicy: { minimumBackoffSeconds: 0, maximumBackoffSeconds: 0 },
+      observability,
+      onError: () => undefined,
+    });
+    const dlq = new DeadLetterQueueHandler({
+      catalog,
+      transport,
+      deadLetterTopic,
+      sqlite: ':memory:',
+      actor: 'otel-test',
+      observability,
+    });
+    closers.push(
+      () => transport.close(),
+      () => publisher.close(),
+      () => subscriber.close(),
+      () => dlq.close(),
+    );
+    const poisoned = await subscriber.subscribe({
+      eventType: 'user.created',
+      handler: () => {
+        throw new Error('poison');
+      },
+    });
+    await dlq.startProcessing((message) => (message.retryCount === 0 ? 'retry' : 'discard'));
+    await publisher.publish(exampleEvent(catalog, 'user.created', uniqueName('user')));
+    await waitUntil(
+      () => harness.spans().some((span) => span.name === 'dlq discard'),
+      'the retried dead letter to be discarded',
+    );
+
+    const retry = one(harness.spans(), 'dlq retry');
+    const spans = harness.spans().filter((span) => span.spanContext().traceId === retry.spanContext().traceId);
+    expect(spans.filter((span) => span.name === 'dlq discard')).toHaveLength(1);
+    const attempts = spans.filter((span) => span.name === `process ${poisoned.subscription}`);
+    expect(attempts).toHaveLength(10);
+    expect(attempts.filter((attempt) => parentOf(attempt) === retry.spanContext().spanId)).toHaveLength(5);
+  });
 });
