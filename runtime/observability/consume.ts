@@ -4,11 +4,12 @@
  * inside the handler is a child of the process span); a PRODUCER span `send <dead-letter topic>`
  * for each dead-letter decision; the consumer-side counters and histograms.
  */
-import type { Attributes, Span } from '@opentelemetry/api';
+import type { Attributes, Context, Span } from '@opentelemetry/api';
 import type { ReceivedMessage } from '../transport/transport.js';
 import { ATTR, MESSAGING_SYSTEM } from './attributes.js';
 import { errorType } from './errors.js';
 import { recordFailure } from './publish.js';
+import type { OtelApi } from './otel-api.js';
 import type { Telemetry } from './telemetry.js';
 import {
   contextFromAttributes,
@@ -35,6 +36,9 @@ export interface DeadLetterHook {
 const UNKNOWN_TYPE = '_unknown';
 
 export class ConsumeTelemetry {
+  /** The process span of each delivery being handled (found without relying on a context manager). */
+  private readonly processing = new WeakMap<ReceivedMessage, Span>();
+
   constructor(
     private readonly telemetry: Telemetry,
     private readonly target: ConsumeTarget,
@@ -90,14 +94,17 @@ export class ConsumeTelemetry {
       { kind: api.SpanKind.CONSUMER, attributes },
       parent,
     );
+    this.processing.set(message, span);
     return api.context.with(api.trace.setSpan(parent, span), run).then(
       (outcome) => {
+        this.processing.delete(message);
         span.setAttribute(ATTR.outcome, outcome);
         span.end();
         finish(outcome);
         return outcome;
       },
       (error: unknown) => {
+        this.processing.delete(message);
         recordFailure(api, span, error);
         span.end();
         finish('error');
@@ -120,8 +127,8 @@ export class ConsumeTelemetry {
   failed(message: ReceivedMessage, error: unknown): void {
     const type = errorType(error);
     const api = this.telemetry.api();
-    const span = api && this.telemetry.tracer() ? api.trace.getActiveSpan() : undefined;
-    if (span) recordFailure(api!, span, error, type);
+    const span = this.processing.get(message);
+    if (span && api) recordFailure(api, span, error, type);
     this.telemetry.instruments()?.failed.add(1, {
       ...this.metricAttributes(message.attributes['ce-type'] ?? UNKNOWN_TYPE),
       [ATTR.operationName]: 'process',
@@ -146,20 +153,24 @@ export class ConsumeTelemetry {
     let sentAttributes = attributes;
     const api = this.telemetry.api()!;
     if (tracer) {
-      span = tracer.startSpan(`send ${deadLetterTopic}`, {
-        kind: api.SpanKind.PRODUCER,
-        attributes: {
-          [ATTR.messagingSystem]: MESSAGING_SYSTEM,
-          [ATTR.destination]: deadLetterTopic,
-          [ATTR.operationName]: 'send',
-          [ATTR.operationType]: 'send',
-          [ATTR.subscription]: this.target.subscription,
-          [ATTR.eventType]: eventType,
-          [ATTR.errorType]: errorCode,
-          [ATTR.deadLetterReason]: reason,
-          [ATTR.deliveryAttempt]: message.deliveryAttempt,
+      span = tracer.startSpan(
+        `send ${deadLetterTopic}`,
+        {
+          kind: api.SpanKind.PRODUCER,
+          attributes: {
+            [ATTR.messagingSystem]: MESSAGING_SYSTEM,
+            [ATTR.destination]: deadLetterTopic,
+            [ATTR.operationName]: 'send',
+            [ATTR.operationType]: 'send',
+            [ATTR.subscription]: this.target.subscription,
+            [ATTR.eventType]: eventType,
+            [ATTR.errorType]: errorCode,
+            [ATTR.deadLetterReason]: reason,
+            [ATTR.deliveryAttempt]: message.deliveryAttempt,
+          },
         },
-      });
+        parentContextOf(api, this.processing.get(message)),
+      );
       const traced = withTraceHeaders(
         attributes,
         traceHeadersOf(span.spanContext()),
@@ -214,4 +225,10 @@ export function observeSubscriber(
     stopInFlight();
     stopStates();
   };
+}
+
+/** The active context with `span` as its span (the process span, when known). */
+function parentContextOf(api: OtelApi, span: Span | undefined): Context {
+  const active = api.context.active();
+  return span ? api.trace.setSpan(active, span) : active;
 }
