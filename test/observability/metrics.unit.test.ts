@@ -91,7 +91,15 @@ describe('metrics', () => {
       observability,
     });
     await expect(strict.publish(exampleEvent(catalog, 'user.created', 'lost-1'))).rejects.toThrow();
-    await waitUntil(() => subscriber.stats.handled === 4 && dlq.counts.parked === 1, 'four handled and one parked');
+    await waitUntil(
+      () => subscriber.stats.handled === 4 && dlq.counts.parked === 1,
+      'four handled and one parked',
+      20_000,
+    ).catch((error: Error) => {
+      throw new Error(
+        `${error.message}; subscriber ${JSON.stringify(subscriber.stats)}, dlq ${JSON.stringify(dlq.counts)}`,
+      );
+    });
 
     const metrics = await harness.metrics();
     const stats = subscriber.stats;

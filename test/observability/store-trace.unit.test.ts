@@ -170,7 +170,15 @@ describe('tracing through the store', () => {
     await dlq.startProcessing(() => 'manual');
 
     await publisher.publish(exampleEvent(catalog, 'user.created', uniqueName('user')));
-    await waitUntil(() => harness.spans().some((span) => span.name === 'dlq park'), 'the dead letter to be parked');
+    await waitUntil(
+      () => harness.spans().some((span) => span.name === 'dlq park'),
+      'the dead letter to be parked',
+      20_000,
+    ).catch((error: Error) => {
+      throw new Error(
+        `${error.message}; subscriber ${JSON.stringify(subscriber.stats)}, dlq ${JSON.stringify(dlq.counts)}`,
+      );
+    });
 
     const park = one(harness.spans(), 'dlq park');
     const traceId = park.spanContext().traceId;
@@ -240,7 +248,12 @@ describe('tracing through the store', () => {
     await waitUntil(
       () => harness.spans().some((span) => span.name === 'dlq discard'),
       'the retried dead letter to be discarded',
-    );
+      20_000,
+    ).catch((error: Error) => {
+      throw new Error(
+        `${error.message}; subscriber ${JSON.stringify(subscriber.stats)}, dlq ${JSON.stringify(dlq.counts)}`,
+      );
+    });
 
     const retry = one(harness.spans(), 'dlq retry');
     const spans = harness.spans().filter((span) => span.spanContext().traceId === retry.spanContext().traceId);
