@@ -140,3 +140,28 @@ export {
 } from './dlq/handler.js';
 export type { DeadLetterMessage } from './dlq/message.js';
 export type { DeadLetterAction, DeadLetterDecision } from './dlq/decisions.js';
+
+// Observability: tracing and metrics through @opentelemetry/api (an optional peer), and the logger.
+export { ATTR, INSTRUMENTATION_SCOPE, MESSAGING_SYSTEM } from './observability/attributes.js';
+export { INSTRUMENTS, type InstrumentDefinition, type InstrumentKind } from './observability/instruments.js';
+export {
+  defaultLogger,
+  jsonLogger,
+  silentLogger,
+  type JsonLoggerOptions,
+  type LogFields,
+  type Logger,
+  type LogLevel,
+} from './observability/logger.js';
+export { Telemetry, telemetryFrom, type ObservabilityOptions } from './observability/telemetry.js';
+export {
+  contextFromAttributes,
+  contextFromMetadata,
+  formatTraceparent,
+  parseTraceparent,
+  traceIdOf,
+  TRACEPARENT_ATTRIBUTE,
+  TRACEPARENT_METADATA_KEY,
+  TRACESTATE_ATTRIBUTE,
+  TRACESTATE_METADATA_KEY,
+} from './observability/trace-context.js';

@@ -18,6 +18,7 @@ import {
   type UserCreatedEvent,
 } from '../../index.js';
 import { parkedMessagesOf } from '../../ops/dlq/index.js';
+import { traceOneConversation } from './trace-step.js';
 
 type ConversationSessionEvent = EventsOfAggregate<EventMap, 'conversation_session'>;
 
@@ -218,5 +219,8 @@ export async function runDemo({ log, timeoutMs = 60_000 }: DemoOptions): Promise
 
   await Promise.all([dlqHandler.close(), subscriber.close()]);
   await Promise.all([publisher.close(), eventStore.close(), replayer.close()]);
+
+  // ---- 6. One conversation's trace id through publish, handler, store, outbox (docs/observability.md) ----
+  await traceOneConversation(log, (condition, what) => waitFor(condition, what, timeoutMs));
   log('done');
 }

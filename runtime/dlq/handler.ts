@@ -23,7 +23,8 @@ import { openParkedMessageRepository } from './repository/open-repository.js';
 import type { DeadLetterDatabaseOptions } from './repository/options.js';
 import type { ParkedMessageRepository } from './repository/parked-message.js';
 import type { ConsumerHandle, DeadLetterChannel, RawDelivery, Settlement } from './transport-port.js';
-import { redactedMessage } from '../redact.js';
+import { StoreTelemetry } from '../observability/store.js';
+import { telemetryFrom, type ObservabilityOptions, type Telemetry } from '../observability/telemetry.js';
 
 /** Decides what happens to one dead letter. Throwing (or timing out) leaves it unacked. */
 export type DeadLetterHandlerFn<M extends EventMapShape = EventMapShape> = (
@@ -54,8 +55,10 @@ export interface DeadLetterQueueHandlerOptions extends DeadLetterDatabaseOptions
   ensureSubscription?: boolean;
   /** Turns data + attributes back into a validated event; default: the catalog's codec and validators. */
   decodeOriginalEvent?: OriginalEventDecoder;
-  /** Told about every failure (handler threw, side effect failed, stream error). Default: console.error. */
+  /** Told about every failure (handler threw, side effect failed, stream error). Default: logged at level error. */
   onError?: (error: unknown, message?: DeadLetterMessage) => void;
+  /** Tracer / meter providers (default: the global ones) and logger (docs/observability.md). */
+  observability?: ObservabilityOptions | Telemetry;
 }
 
 export const DEFAULT_MAX_RETRIES = 3;
@@ -92,6 +95,7 @@ export class DeadLetterQueueHandler<M extends EventMapShape = EventMapShape> {
   readonly counts: DeadLetterCounts = { received: 0, retried: 0, parked: 0, parkedRetriesExhausted: 0, discarded: 0, nacked: 0 };
   private readonly catalog: EventCatalog;
   private readonly options: DeadLetterQueueHandlerOptions;
+  private readonly telemetry: StoreTelemetry;
   /** The dead-letter topic this handler reads. */
   readonly deadLetterTopic: string;
   /** The subscription on it this handler reads. */
@@ -121,8 +125,10 @@ export class DeadLetterQueueHandler<M extends EventMapShape = EventMapShape> {
     this.handlerTimeoutMs = positive('handlerTimeoutMs', options.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS);
     this.actor = options.actor ?? `dlq-handler@${hostname()}`;
     this.decode = options.decodeOriginalEvent ?? catalogDecoder(catalog);
+    const telemetry = telemetryFrom(options.observability);
+    this.telemetry = new StoreTelemetry(telemetry);
     this.onError =
-      options.onError ?? ((error) => console.error('event-bus dlq:', redactedMessage(error)));
+      options.onError ?? ((error, message) => telemetry.logger.log('error', 'dead-letter handling failed', { error, messageId: message?.messageId }));
   }
 
   /**
@@ -191,7 +197,11 @@ export class DeadLetterQueueHandler<M extends EventMapShape = EventMapShape> {
         maxRetries: this.maxRetries,
         retryTopic: this.options.retryTopic,
       });
-      await this.execute(plan, message);
+      const decided = message;
+      // Traced: a span per decision, child of the dead-letter span; parked messages counted.
+      await this.telemetry.dlqDecision(plan, { ...decided, attributes: delivery.attributes }, (traced) =>
+        this.execute(traced, decided),
+      );
       return 'ack';
     } catch (error) {
       this.counts.nacked++;

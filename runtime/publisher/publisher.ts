@@ -17,6 +17,8 @@ import type { EventPublisherPort, PublishOptions } from '../ports.js';
 import { resolveTransport, type TransportChoice } from '../transport/select.js';
 import type { BatchingOptions, OutgoingMessage, TopicPublishOptions, Transport } from '../transport/transport.js';
 import { EventValidationError } from '../validation.js';
+import { PublishTelemetry } from '../observability/publish.js';
+import { telemetryFrom, type ObservabilityOptions, type Telemetry } from '../observability/telemetry.js';
 import { TopicCodecs, type CodecChoice } from './codec-choice.js';
 import { InvalidEnvelopeError, PublishError, PublishManyError, PublishTimeoutError } from './errors.js';
 
@@ -51,6 +53,8 @@ export interface EventPublisherOptions {
   publishTimeoutMilliseconds?: number;
   /** Environment to read configuration from (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Tracer / meter providers (default: the global ones) and logger (docs/observability.md). */
+  observability?: ObservabilityOptions | Telemetry;
 }
 
 export interface PublisherStats {
@@ -96,6 +100,7 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
   private readonly pausedKeys = new Map<string, Set<string>>();
   private recovery: NodeJS.Timeout | undefined;
   private recoveryAttempt = 0;
+  private readonly telemetry: PublishTelemetry;
 
   constructor(options: EventPublisherOptions & { catalog: EventCatalog }) {
     const config = readEventBusConfig(options.env);
@@ -117,6 +122,7 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
     this.codecs = new TopicCodecs(options.codec);
     this.source = options.source ?? DEFAULT_EVENT_SOURCE;
     this.autoCreateTopics = options.autoCreateTopics ?? (transport.kind !== 'pubsub' || config.emulatorHost !== undefined);
+    this.telemetry = new PublishTelemetry(telemetryFrom(options.observability), transport.kind);
   }
 
   get stats(): Readonly<PublisherStats> {
@@ -239,8 +245,8 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
         },
       );
     }
-    const { event, topic, message } = prepared;
-    const key = message.orderingKey;
+    const { event, topic } = prepared;
+    const key = prepared.message.orderingKey;
     if (key !== undefined && this.pausedKeys.get(topic)?.has(key)) {
       // Nothing may overtake the failed event on its key: refuse at once, retryably, until resumed.
       this.counters.failed += 1;
@@ -248,6 +254,9 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
         new PublishError(topic, event.eventId, key, new Error('an earlier publish on this key failed; the key resumes once the broker answers'), 'ORDERING_KEY_PAUSED'),
       );
     }
+    // A producer span and ce-traceparent when a tracer is registered; nothing when none is.
+    const hook = this.telemetry.begin(topic, event, prepared.message);
+    const message = hook ? hook.message : prepared.message;
     // Hot path: no async function, one promise chain, the in-flight count kept inline.
     this.inFlight += 1;
     let publishing: Promise<string>;
@@ -269,12 +278,14 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
         this.settled();
         // The broker answered on this topic: its paused keys need no probe to resume.
         if (this.pausedKeys.size > 0 && this.pausedKeys.has(topic)) this.resumeTopic(topic);
+        hook?.acked(id);
         return id;
       },
       (error: unknown) => {
         clearTimeout(timer);
         this.counters.failed += 1;
         this.settled();
+        hook?.failed(error);
         if (isEventBusError(error, 'TOPIC_NOT_FOUND')) {
           // Deleted under us (an emulator restart): ensure it again on the next publish.
           this.readyTopics.delete(topic);

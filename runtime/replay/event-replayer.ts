@@ -14,6 +14,8 @@ import type { EventPublisherPort } from '../ports.js';
 import { EventStore, type EventStoreOptions } from '../store/event-store.js';
 import type { EventFilter, ReadAllResult, StoredEvent } from '../store/types.js';
 import type { VersionedEventMapShape } from '../store/upcasting.js';
+import { StoreTelemetry } from '../observability/store.js';
+import { telemetryFrom } from '../observability/telemetry.js';
 
 /** Events read from the store per round trip. */
 export const DEFAULT_REPLAY_BATCH_SIZE = 500;
@@ -96,6 +98,7 @@ export class EventReplayer<
   private readonly ownsStore: boolean;
   private readonly batchSize: number;
   private readonly upcast: boolean;
+  private readonly telemetry: StoreTelemetry;
 
   constructor(options: EventReplayerOptions<V> & { catalog: EventCatalog }) {
     const { store, replaySubscription, replayTopic, batchSize, upcast, ...storeOptions } = options;
@@ -109,6 +112,9 @@ export class EventReplayer<
       `${options.eventStoreTopic ?? DEFAULT_EVENT_STORE_TOPIC}${REPLAY_TOPIC_SUFFIX}`;
     this.batchSize = batchSize ?? DEFAULT_REPLAY_BATCH_SIZE;
     this.upcast = upcast ?? true;
+    this.telemetry = new StoreTelemetry(
+      options.observability !== undefined ? telemetryFrom(options.observability) : this.store.telemetry,
+    );
   }
 
   /** Hands every event with from <= occurredAt < to (and the filters) to `handler`, in order, one at a time. */
@@ -118,29 +124,34 @@ export class EventReplayer<
     handler: ReplayHandler<StoredEvent<M[keyof M]>>,
     options: ReplayOptions<M> = {},
   ): Promise<ReplayProgress> {
-    return this.run(from, to, options, async (events) => {
-      let handled = 0;
-      for (const event of events) {
-        if (options.signal?.aborted) break;
-        await handler(event);
-        handled++;
-      }
-      return handled;
-    });
+    // Traced: a span for the run, one per event linked to the trace of its append.
+    return this.telemetry.replay('handler', from, to, () =>
+      this.run(from, to, options, async (events) => {
+        let handled = 0;
+        for (const event of events) {
+          if (options.signal?.aborted) break;
+          await this.telemetry.replayEvent(event, async () => handler(event));
+          handled++;
+        }
+        return handled;
+      }),
+    );
   }
 
   /** Publishes the range to the replay topic, a batch at a time (the publisher keeps per-key order). */
   async republishTimeRange(from: Date, to: Date, options: RepublishOptions<M>): Promise<ReplayProgress> {
     const topic = options.topic ?? this.replayTopic;
-    return this.run(from, to, options, async (events) => {
-      await Promise.all(
-        events.map((event) => {
-          const { position: _position, ...envelope } = event;
-          return options.publisher.publish(envelope, { topic });
-        }),
-      );
-      return events.length;
-    });
+    return this.telemetry.replay('republish', from, to, () =>
+      this.run(from, to, options, async (events) => {
+        await Promise.all(
+          events.map((event) => {
+            const { position: _position, ...envelope } = event;
+            return this.telemetry.replayEvent(event, () => options.publisher.publish(envelope, { topic }));
+          }),
+        );
+        return events.length;
+      }),
+    );
   }
 
   private async run(

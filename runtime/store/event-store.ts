@@ -19,6 +19,8 @@ import { openPostgresBackend } from './postgres-backend.js';
 import { openSqliteBackend } from './sqlite-backend.js';
 import { crossesSnapshotBoundary, DEFAULT_SNAPSHOT_INTERVAL, deriveReducerVersion } from './snapshots.js';
 import { createUpcaster, type VersionedEventMapShape, type UpcasterMap } from './upcasting.js';
+import { StoreTelemetry } from '../observability/store.js';
+import { telemetryFrom, type ObservabilityOptions, type Telemetry } from '../observability/telemetry.js';
 import type {
   AppendToStreamOptions,
   AppendToStreamResult,
@@ -52,6 +54,8 @@ export interface EventStoreOptions<V extends VersionedEventMapShape = VersionedE
   migrate?: boolean;
   /** Use this backend instead of opening one from the database options (the store does not own it). */
   backend?: EventStoreBackend;
+  /** Tracer / meter providers (default: the global ones) and logger, shared with its outbox relay (docs/observability.md). */
+  observability?: ObservabilityOptions | Telemetry;
 }
 
 /** Aggregate types named by an event map. */
@@ -93,6 +97,8 @@ export class EventStore<
   private readonly options: EventStoreOptions<V>;
   private backendPromise: Promise<EventStoreBackend> | undefined;
   private readonly ownsBackend: boolean;
+  readonly telemetry: Telemetry;
+  private readonly storeTelemetry: StoreTelemetry;
 
   constructor(options: EventStoreOptions<V> & { catalog: EventCatalog }) {
     const interval = options.snapshotInterval ?? DEFAULT_SNAPSHOT_INTERVAL;
@@ -108,6 +114,8 @@ export class EventStore<
     this.upcast = createUpcaster(options.catalog, options.upcasters as UpcasterMap);
     this.ownsBackend = options.backend === undefined;
     if (options.backend) this.backendPromise = Promise.resolve(options.backend);
+    this.telemetry = telemetryFrom(options.observability);
+    this.storeTelemetry = new StoreTelemetry(this.telemetry);
   }
 
   /** The storage backend, opened (and for SQLite migrated) on first use. */
@@ -142,7 +150,10 @@ export class EventStore<
     for (const event of events) this.assertValidEvent(event);
     const expectedVersion: ExpectedVersion = options.expectedVersion ?? ANY;
     const backend = await this.getBackend();
-    return backend.appendToStream(stream, events, { expectedVersion, outbox: this.outbox });
+    // Traced: a span per append, its context written into the events' metadata (docs/observability.md).
+    return this.storeTelemetry.append(backend.kind, stream, events, expectedVersion, (written) =>
+      backend.appendToStream(stream, written, { expectedVersion, outbox: this.outbox }),
+    );
   }
 
   private assertValidEvent(event: AnyEventEnvelope): void {
@@ -241,7 +252,7 @@ export class EventStore<
 
   /** A relay for this store's outbox, publishing to its eventStoreTopic. */
   createOutboxRelay(options: Omit<OutboxRelayOptions, 'store'>): OutboxRelay {
-    return new OutboxRelay({ ...options, store: this });
+    return new OutboxRelay({ observability: this.telemetry, ...options, store: this });
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,8 @@ import { DEFAULT_EVENT_STORE_TOPIC } from '../defaults.js';
 import type { EventPublisherPort } from '../ports.js';
 import type { EventStoreBackend } from './backend.js';
 import type { OutboxStats } from './types.js';
+import { StoreTelemetry } from '../observability/store.js';
+import { telemetryFrom, type ObservabilityOptions, type Telemetry } from '../observability/telemetry.js';
 
 /** Outbox rows claimed per round trip. */
 export const DEFAULT_RELAY_BATCH_SIZE = 100;
@@ -29,8 +31,10 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   leaseMilliseconds?: number;
   pollIntervalMilliseconds?: number;
-  /** Called with every publish or database failure the running loop survives. */
+  /** Called with every publish or database failure the running loop survives. Default: logged at level warn. */
   onError?: (error: unknown) => void;
+  /** Tracer / meter providers (default: the global ones) and logger (docs/observability.md). */
+  observability?: ObservabilityOptions | Telemetry;
 }
 
 /** Counters since this relay started; lag = publish time minus the event's commit time. */
@@ -78,9 +82,18 @@ export class OutboxRelay {
   private loop: Promise<void> | undefined;
   private stopping = false;
   private wake: (() => void) | undefined;
+  private readonly telemetry: StoreTelemetry;
+  private stopObserving: (() => void) | undefined;
 
   constructor(options: OutboxRelayOptions) {
-    this.options = options;
+    const telemetry = telemetryFrom(options.observability);
+    this.telemetry = new StoreTelemetry(telemetry);
+    this.options = {
+      ...options,
+      onError:
+        options.onError ??
+        ((error) => telemetry.logger.log('warn', 'outbox relay failure', { topic: this.topic, error })),
+    };
     this.topic =
       options.topic ??
       (isBackend(options.store) ? undefined : options.store.eventStoreTopic) ??
@@ -108,7 +121,10 @@ export class OutboxRelay {
       entries.map(({ event }) => {
         // The envelope as stored, without the store's bookkeeping.
         const { position: _position, ...envelope } = event;
-        return this.options.publisher.publish(envelope, { topic: this.topic });
+        // Traced: continues the trace of the append that wrote the event.
+        return this.telemetry.relay(this.topic, envelope, () =>
+          this.options.publisher.publish(envelope, { topic: this.topic }),
+        );
       }),
     );
     const sent: number[] = [];
@@ -122,6 +138,7 @@ export class OutboxRelay {
         const lag = now - Date.parse(event.position.recordedAt);
         this.lastLag = lag;
         this.maxLag = Math.max(this.maxLag ?? 0, lag);
+        this.telemetry.relayed(this.topic, event.eventType, lag);
       } else {
         failed.push(event.position.globalPosition);
         firstError ??= result.reason;
@@ -152,6 +169,7 @@ export class OutboxRelay {
   start(): void {
     if (this.loop) return;
     this.stopping = false;
+    this.stopObserving = this.telemetry.observeOutbox(this.topic, () => this.stats());
     this.loop = this.run();
   }
 
@@ -183,6 +201,8 @@ export class OutboxRelay {
     this.wake?.();
     await this.loop;
     this.loop = undefined;
+    this.stopObserving?.();
+    this.stopObserving = undefined;
   }
 
   metrics(): OutboxRelayMetrics {

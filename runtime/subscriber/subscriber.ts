@@ -34,6 +34,8 @@ import type {
 import { EventValidationError } from '../validation.js';
 import { createUpcaster, type UpcasterMap, type VersionedEventMapShape } from '../store/upcasting.js';
 import { deadLetterAttributes } from './dead-letter.js';
+import { ConsumeTelemetry, observeSubscriber } from '../observability/consume.js';
+import { telemetryFrom, type ObservabilityOptions, type Telemetry } from '../observability/telemetry.js';
 import { OrderedDispatch, type Outcome } from './ordered-dispatch.js';
 import { emptyStats, type SubscriberStats } from './stats.js';
 import {
@@ -93,13 +95,15 @@ export interface EventSubscriberOptions<V extends VersionedEventMapShape = Versi
    * backoff (doubling per attempt), up to maxDeliveryAttempts; then it is dead-lettered. Default 100 .. 5000 ms.
    */
   orderedRetry?: { initialMilliseconds?: number; maxMilliseconds?: number };
-  /** Stream and dead-lettering errors (the subscriber keeps running). Default: console.error. */
+  /** Stream and dead-lettering errors (the subscriber keeps running). Default: logged at level error. */
   onError?: (error: Error) => void;
   /** Every change of a subscription's state: connecting, connected, reconnecting, closed. */
   onStateChange?: (change: SubscriptionStateChange) => void;
   /** Backoff of re-opening an ended stream and the health probe's timeout (docs/reliability.md). */
   reconnect?: ReconnectOptions;
   env?: NodeJS.ProcessEnv;
+  /** Tracer / meter providers (default: the global ones) and logger (docs/observability.md). */
+  observability?: ObservabilityOptions | Telemetry;
 }
 
 /** What `EventSubscriber.health()` reports: the worst state of any open subscription, and each one. */
@@ -164,6 +168,8 @@ export class EventSubscriber<
   private readonly subscriptions = new Set<ActiveSubscription>();
   private readonly totals = emptyStats();
   private closed = false;
+  private readonly telemetry: Telemetry;
+  private stopObserving: (() => void) | undefined;
 
   constructor(options: EventSubscriberOptions<V> & { catalog: EventCatalog }) {
     const config = readEventBusConfig(options.env);
@@ -185,6 +191,7 @@ export class EventSubscriber<
     };
     this.codecs = new Map((options.codecs ?? Object.values(payloadCodecs())).map((codec) => [codec.encoding, codec]));
     this.upcast = options.upcasters && createUpcaster(this.catalog, options.upcasters as UpcasterMap);
+    this.telemetry = telemetryFrom(options.observability);
   }
 
   /** Totals over every subscription of this subscriber (closed ones included). */
@@ -263,7 +270,10 @@ export class EventSubscriber<
       maxDeliveryAttempts,
       handler: options.handler as (event: AnyEventEnvelope, context: DeliveryContext) => Promise<void> | void,
       totals: this.totals,
-      onError: this.options.onError ?? ((error) => console.error(`[event-bus] ${subscription}:`, error)),
+      onError:
+        this.options.onError ??
+        ((error) => this.telemetry.logger.log('error', 'subscription error', { subscription, error })),
+      telemetry: new ConsumeTelemetry(this.telemetry, { subscription, topic, transportKind: this.transport.kind }),
       flowControl: { ...this.defaults.flowControl, ...options.flowControl },
       closeTimeoutMilliseconds: this.options.closeTimeoutMilliseconds ?? DEFAULT_CLOSE_TIMEOUT_MILLISECONDS,
       orderingHoldMilliseconds: this.options.orderingHoldMilliseconds ?? DEFAULT_ORDERING_HOLD_MILLISECONDS,
@@ -274,6 +284,9 @@ export class EventSubscriber<
       onClosed: () => this.subscriptions.delete(active),
     });
     this.subscriptions.add(active);
+    this.stopObserving ??= observeSubscriber(this.telemetry, () =>
+      [...this.subscriptions].map((each) => ({ ...each.gauges, inFlight: each.stats.inFlight })),
+    );
     active.start();
     return active;
   }
@@ -294,6 +307,7 @@ export class EventSubscriber<
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.subscriptions].map((active) => active.close()));
+    this.stopObserving?.();
     if (this.ownsTransport) await this.transport.close();
   }
 }
@@ -312,6 +326,7 @@ interface ActiveSubscriptionInit {
   handler: (event: AnyEventEnvelope, context: DeliveryContext) => Promise<void> | void;
   totals: SubscriberStats;
   onError: (error: Error) => void;
+  telemetry: ConsumeTelemetry;
   flowControl: Required<FlowControlOptions>;
   closeTimeoutMilliseconds: number;
   orderingHoldMilliseconds: number;
@@ -348,7 +363,7 @@ class ActiveSubscription implements EventSubscription {
     this.topic = init.topic;
     this.eventType = init.eventType;
     this.deadLetterTopic = init.deadLetterTopic;
-    this.dispatch = new OrderedDispatch((message) => this.handle(message), {
+    this.dispatch = new OrderedDispatch((message) => this.init.telemetry.process(message, () => this.handle(message)), {
       holdMilliseconds: init.orderingHoldMilliseconds,
     });
     this.supervisor = new StreamSupervisor({
@@ -373,6 +388,11 @@ class ActiveSubscription implements EventSubscription {
 
   get stats(): Readonly<SubscriberStats> {
     return { ...this.local, inFlight: this.dispatch.inFlight };
+  }
+
+  /** What the subscriber gauges report (docs/observability.md). */
+  get gauges(): { subscription: string; eventType: string; state: 'open' | 'closing' } {
+    return { subscription: this.subscription, eventType: this.eventType, state: this.closing ? 'closing' : 'open' };
   }
 
   /** Opens the stream; the supervisor re-opens it whenever it ends, until close(). */
@@ -426,6 +446,7 @@ class ActiveSubscription implements EventSubscription {
         break;
       } catch (error) {
         this.count('handlerErrors');
+        this.init.telemetry.failed(message, error);
         // The emulator never dead-letters on ordered subscriptions, and the last attempt should not
         // wait for another backoff: the subscriber forwards it itself (decision 0033).
         if (attempt >= this.init.maxDeliveryAttempts) {
@@ -450,6 +471,7 @@ class ActiveSubscription implements EventSubscription {
     }
     message.ack();
     this.count('handled');
+    this.init.telemetry.handled(message);
     this.count('acked');
     return 'acked';
   }
@@ -520,17 +542,21 @@ class ActiveSubscription implements EventSubscription {
 
   /** Publishes to the dead-letter topic, then acks; if that publish fails the message is nacked. */
   private async deadLetter(message: ReceivedMessage, errorCode: string, reason: string, attempt?: number): Promise<Outcome> {
+    const attributes = deadLetterAttributes(
+      attempt === undefined ? message : { ...message, deliveryAttempt: attempt },
+      { subscription: this.subscription, topic: this.topic },
+      errorCode,
+      reason,
+    );
+    const hook = this.init.telemetry.deadLetter(this.deadLetterTopic, message, errorCode, reason, attributes);
     try {
       await this.init.transport.publish(this.deadLetterTopic, {
         data: message.data,
-        attributes: deadLetterAttributes(
-          attempt === undefined ? message : { ...message, deliveryAttempt: attempt },
-          { subscription: this.subscription, topic: this.topic },
-          errorCode,
-          reason,
-        ),
+        attributes: hook ? hook.attributes : attributes,
       });
+      hook?.sent();
     } catch (error) {
+      hook?.failed(error);
       this.count('deadLetterFailures');
       this.init.onError(
         new SubscriberError(

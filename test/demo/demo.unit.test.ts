@@ -49,5 +49,10 @@ it('runs publish, validation, store, replay and dead letters end to end', async 
   );
   expect(lines).toContainEqual(expect.stringMatching(/^failed event: document\.processed after 5 attempts/));
   expect(lines).toContainEqual(expect.stringMatching(/^discarded and audited: document\.processed [0-9a-f-]{36}$/));
+  expect(lines).toContainEqual(
+    expect.stringMatching(
+      /^trace [0-9a-f]{32}: send clone\.conversation\.started → process clone-sub\.sessions\.conversation\.started → append conversation_session → relay clone-event-store → send clone-event-store → process clone-sub\.analytics\.conversation\.started$/,
+    ),
+  );
   expect(lines.at(-1)).toBe('done');
 });
