@@ -1,5 +1,5 @@
 import { lookupEventType, lookupEventVersion, type EventCatalog } from '../catalog.js';
-import { attributesToHeaders, headersToEnvelope } from '../cloudevents.js';
+import { attributesToHeaders, headersToEnvelope, readCloudEventMessage } from '../cloudevents.js';
 import type { PayloadCodec } from '../codec/codec.js';
 import { payloadCodecs } from '../codec/avro.js';
 import {
@@ -389,8 +389,12 @@ class ActiveSubscription implements EventSubscription {
 
   private decode(message: ReceivedMessage): AnyEventEnvelope | 'other-type' {
     let headers;
+    let data: Buffer;
     try {
-      headers = attributesToHeaders(message.attributes);
+      // The CloudEvents Pub/Sub binding: binary mode (our publishers), or structured mode (`content-type: application/cloudevents+json`).
+      const cloudEvent = readCloudEventMessage(message.attributes, message.data);
+      data = cloudEvent.data;
+      headers = attributesToHeaders(cloudEvent.attributes);
     } catch (error) {
       throw new Unhandleable(
         (error as EventBusError).code ?? 'MISSING_ATTRIBUTES',
@@ -417,7 +421,7 @@ class ActiveSubscription implements EventSubscription {
     }
     let payload: unknown;
     try {
-      payload = codec.decode(version, message.data);
+      payload = codec.decode(version, data);
     } catch (error) {
       throw new Unhandleable(
         isEventBusError(error) ? error.code : 'PAYLOAD_DECODE_FAILED',
