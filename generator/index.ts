@@ -10,6 +10,7 @@ import { parseRegistry, type ParsedRegistry } from './parse.js';
 import { GENERATED_HEADER, renderFiles } from './render.js';
 import { checkSchemaFiles, compileStandaloneValidator } from './validators.js';
 import { avroDefinitionPath, avroVersionExtension, serializeAvroSchema } from './avro/index.js';
+import { renderWireDocument, WIRE_DOCUMENT_FILE } from './wire.js';
 
 export * from './errors.js';
 export type { RegistryModel, EventTypeModel, EventVersionModel, NamedDefinitionModel } from './model.js';
@@ -91,6 +92,34 @@ export async function renderRegistry(
     formatted.set(file, file.startsWith('validators/') ? source : await formatSource(source));
   }
   for (const [file, definition] of avroFiles) formatted.set(file, definition);
+  // The wire contract for consumers without the SDK (decision 0090).
+  formatted.set(
+    WIRE_DOCUMENT_FILE,
+    renderWireDocument({
+      title: model.title,
+      version: model.version,
+      events: model.events.map((event) => ({
+        eventType: event.eventType,
+        aggregateType: event.aggregateType,
+        topic: event.topic,
+        orderingKey: event.orderingKey,
+        payloadEncoding: event.payloadEncoding,
+        channelId: event.channelId,
+        ...(event.title !== undefined && { title: event.title }),
+        ...(event.description !== undefined && { description: event.description }),
+        versions: event.versions.map((version) => ({
+          version: version.version,
+          messageId: version.messageId,
+          schemaId: version.schemaId,
+          schemaFile: version.schemaFile,
+          ...(version.extras.avroSchema !== undefined && {
+            avroSchema: version.extras.avroSchema,
+            avroFile: avroDefinitionPath(version.eventType, version.version),
+          }),
+        })),
+      })),
+    }),
+  );
   return new Map([...formatted].sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0)));
 }
 
@@ -126,7 +155,7 @@ async function listGeneratedFiles(out: string): Promise<string[]> {
     if (!entry.isFile()) continue;
     const absolute = path.join(entry.parentPath, entry.name);
     const relative = path.relative(out, absolute).split(path.sep).join('/');
-    if (relative.startsWith('avro/') && relative.endsWith('.avsc')) {
+    if ((relative.startsWith('avro/') && relative.endsWith('.avsc')) || relative === WIRE_DOCUMENT_FILE) {
       files.push(relative);
       continue;
     }

@@ -331,3 +331,41 @@ export function headersToEnvelope(headers: EnvelopeHeaders, payload: unknown): A
     metadata: headers.metadata,
   };
 }
+
+/** One Pub/Sub attribute of an event message, as the wire contract documents it (decision 0090). */
+export interface WireAttribute {
+  readonly name: string;
+  /** Sent on every event message. */
+  readonly required: boolean;
+  /** JSON Schema of the (string) value. */
+  readonly schema: Readonly<{ type: 'string'; format?: string; pattern?: string; enum?: readonly string[] }>;
+  readonly description: string;
+}
+
+/**
+ * Every attribute `envelopeToAttributes` writes, in order: the single source the wire document
+ * (`generated/asyncapi.wire.yaml`) is generated from and test/interop/wire.int.test.ts holds the
+ * emulator to. `meta-<key>` entries are METADATA_ATTRIBUTE_PREFIX; PUBSUB_SCHEMA_ATTRIBUTES are
+ * added by Pub/Sub itself on schema-bound topics.
+ */
+export const WIRE_ATTRIBUTES: readonly WireAttribute[] = [
+  { name: CE.specversion, required: true, schema: { type: 'string', enum: [CLOUDEVENTS_SPEC_VERSION] }, description: 'CloudEvents specification version.' },
+  { name: CE.id, required: true, schema: { type: 'string', format: 'uuid' }, description: 'Event id (envelope `eventId`, a UUID); the same across redeliveries: consumers dedupe on it.' },
+  { name: CE.type, required: true, schema: { type: 'string' }, description: 'Event type (envelope `eventType`), e.g. `user.created`.' },
+  { name: CE.source, required: true, schema: { type: 'string', format: 'uri-reference' }, description: "URI reference of the producer (the publisher's `source` option, default `//clone/event-bus`)." },
+  { name: CE.time, required: true, schema: { type: 'string', format: 'date-time' }, description: 'When the event occurred (envelope `occurredAt`), RFC 3339 UTC.' },
+  { name: CE.subject, required: true, schema: { type: 'string' }, description: 'Aggregate id (envelope `aggregateId`); also the Pub/Sub ordering key on ordered topics.' },
+  { name: CE.dataschema, required: true, schema: { type: 'string', format: 'uri' }, description: '`$id` of the JSON Schema of this event version (the logical payload model in asyncapi.yaml).' },
+  { name: CE.datacontenttype, required: true, schema: { type: 'string', enum: Object.values(CONTENT_TYPES) }, description: 'How the message data is encoded: `application/avro+json` (Avro JSON encoding), `application/avro` (Avro binary) or `application/json` (plain JSON). Readers also accept parameters such as `; charset=utf-8`.' },
+  { name: CE.eventversion, required: true, schema: { type: 'string', pattern: '^[1-9][0-9]*$' }, description: 'Schema version of the payload (envelope `eventVersion`) as a decimal string; with `ce-type` it names the Avro schema to decode with. CloudEvents extension attribute.' },
+  { name: CE.aggregatetype, required: true, schema: { type: 'string' }, description: 'Aggregate type (envelope `aggregateType`), e.g. `user`. CloudEvents extension attribute.' },
+  { name: CE.correlationid, required: false, schema: { type: 'string' }, description: 'Id shared by every event of one business flow (envelope `correlationId`); absent when not set. CloudEvents extension attribute.' },
+  { name: CE.causationid, required: false, schema: { type: 'string' }, description: 'Id of the event or command that caused this one (envelope `causationId`); absent when not set. CloudEvents extension attribute.' },
+];
+
+/** Attributes Pub/Sub adds to every message accepted on a schema-bound topic (FACTS.md). */
+export const PUBSUB_SCHEMA_ATTRIBUTES: readonly WireAttribute[] = [
+  { name: 'googclient_schemaname', required: false, schema: { type: 'string' }, description: 'Added by Pub/Sub on schema-bound topics: the schema resource, `projects/<project>/schemas/<prefix><event type>`.' },
+  { name: 'googclient_schemarevisionid', required: false, schema: { type: 'string' }, description: 'Added by Pub/Sub on schema-bound topics: the schema revision the data was validated against; `getSchema(<name>@<revision>)` returns its Avro definition.' },
+  { name: 'googclient_schemaencoding', required: false, schema: { type: 'string', enum: ['JSON', 'BINARY'] }, description: "Added by Pub/Sub on schema-bound topics: the topic's schema encoding." },
+];

@@ -126,10 +126,11 @@ describe('asyncapi.yaml under @asyncapi/parser', () => {
           'ce-time',
           'ce-subject',
           'ce-dataschema',
-          'event-version',
-          'aggregate-type',
-          'correlation-id',
-          'causation-id',
+          'ce-datacontenttype',
+          'ce-eventversion',
+          'ce-aggregatetype',
+          'ce-correlationid',
+          'ce-causationid',
         ]),
       );
     }
