@@ -119,10 +119,14 @@ const HANDLER_FAILED = 'HANDLER_FAILED';
 export class EventSubscriber<
   M extends EventMapShape = EventMapShape,
   V extends VersionedEventMapShape = VersionedEventMapShape,
-> implements EventSubscriberPort<M> {
+  /** What handlers receive per event type: `M` with upcasters, every version without (the generated subclass infers it). */
+  D extends EventMapShape = M,
+> implements EventSubscriberPort<D> {
   readonly transport: Transport;
   readonly topicPrefix: string;
   readonly subscriptionPrefix: string;
+  /** Type-level only (EventSubscriberPort): what handlers receive. */
+  declare readonly deliveredEvents?: D;
   private readonly catalog: EventCatalog;
   private readonly ownsTransport: boolean;
   private readonly options: EventSubscriberOptions<V>;
@@ -175,8 +179,8 @@ export class EventSubscriber<
     return subscriptionIdFor(this.subscriptionPrefix, eventType, consumer ?? this.options.consumer);
   }
 
-  async subscribe<T extends keyof M & string>(
-    options: EventSubscribeOptions<M[T]> & { eventType: T },
+  async subscribe<T extends keyof D & string>(
+    options: EventSubscribeOptions<D[T]> & { eventType: T },
   ): Promise<EventSubscription> {
     if (this.closed) throw new SubscriberError('SUBSCRIBER_CLOSED', 'The subscriber is closed');
     const entry = lookupEventType(this.catalog, options.eventType);
