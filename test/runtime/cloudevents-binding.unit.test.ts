@@ -9,8 +9,12 @@ import {
   DEAD_LETTER_ATTRIBUTES,
   EventSubscriber,
   InProcessTransport,
+  METADATA_ATTRIBUTE_PREFIX,
+  PUBSUB_SCHEMA_ATTRIBUTES,
   StructuredEventError,
+  WIRE_ATTRIBUTES,
   encodingForContentType,
+  envelopeToAttributes,
   parseMediaType,
   readCloudEventMessage,
   type AnyEventEnvelope,
@@ -20,6 +24,36 @@ import {
 import { loadRegistryCatalog } from '../support/registry-catalog.js';
 import { examplePayload } from './support/examples.js';
 import { uniqueName, waitUntil } from './support/wait.js';
+
+describe('the documented attribute table (WIRE_ATTRIBUTES, the source of generated/asyncapi.wire.yaml)', () => {
+  it('names exactly what envelopeToAttributes writes, optional fields included', () => {
+    const attributes = envelopeToAttributes(
+      {
+        eventId: '0b3d3f0e-95f7-4f4e-9d4f-2b8a3a1c9e11',
+        eventType: 'user.created',
+        eventVersion: 2,
+        aggregateId: 'u',
+        aggregateType: 'user',
+        occurredAt: '2026-12-01T09:00:00.000Z',
+        correlationId: 'c',
+        causationId: 'k',
+        payload: {},
+        metadata: { producer: 'p' },
+      },
+      { source: '//s', dataschema: 'https://x/1.json', encoding: 'avro-json' },
+    );
+    const written = Object.keys(attributes).filter((key) => !key.startsWith(METADATA_ATTRIBUTE_PREFIX));
+    expect(written.sort()).toEqual(WIRE_ATTRIBUTES.map((attribute) => attribute.name).sort());
+    expect(Object.keys(attributes).filter((key) => key.startsWith(METADATA_ATTRIBUTE_PREFIX))).toEqual(['meta-producer']);
+    // What is required is what is always written; the rest only when set.
+    const bare = envelopeToAttributes(
+      { eventId: 'e', eventType: 't', eventVersion: 1, aggregateId: 'a', aggregateType: 'x', occurredAt: 'now', payload: {}, metadata: {} },
+      { source: '//s', dataschema: 'https://x/1.json', encoding: 'json' },
+    );
+    expect(Object.keys(bare).sort()).toEqual(WIRE_ATTRIBUTES.filter((attribute) => attribute.required).map((attribute) => attribute.name).sort());
+    expect(PUBSUB_SCHEMA_ATTRIBUTES.every((attribute) => attribute.name.startsWith('googclient_'))).toBe(true);
+  });
+});
 
 describe('data content types', () => {
   it('parses media types with parameters, case-insensitively', () => {
