@@ -55,7 +55,7 @@ export interface GenerateResult {
 
 /** Renders the SDK for a registry as `relative path → formatted source`, writing nothing. */
 export async function renderRegistry(
-  options: Pick<GenerateOptions, 'input' | 'runtimeImport' | 'bindRuntimeClasses' | 'extendVersion' | 'avro'> & {
+  options: Pick<GenerateOptions, 'input' | 'out' | 'runtimeImport' | 'bindRuntimeClasses' | 'extendVersion' | 'avro'> & {
     parsed?: ParsedRegistry;
   } = {},
 ): Promise<Map<string, string>> {
@@ -96,6 +96,8 @@ export async function renderRegistry(
   formatted.set(
     WIRE_DOCUMENT_FILE,
     renderWireDocument({
+      // Where plain-JSON payload schemas are, seen from the output folder (the wire document's home).
+      schemaBase: path.relative(path.resolve(options.out ?? DEFAULT_OUT), model.rootDir).split(path.sep).join('/') || '.',
       title: model.title,
       version: model.version,
       events: model.events.map((event) => ({

@@ -46,6 +46,8 @@ export interface WireEventInput {
 }
 
 export interface WireRegistryInput {
+  /** Path from the wire document's folder to the registry root (for plain-JSON payload `$ref`s); default '..'. */
+  schemaBase?: string;
   title: string;
   version: string;
   events: readonly WireEventInput[];
@@ -84,10 +86,10 @@ function pubsubSchemaBinding(event: WireEventInput): Record<string, unknown> | u
   return { encoding: event.payloadEncoding === 'avro-binary' ? 'BINARY' : 'JSON', name: event.eventType };
 }
 
-function payloadFor(event: WireEventInput, version: WireEventInput['versions'][number]): Record<string, unknown> {
+function payloadFor(event: WireEventInput, version: WireEventInput['versions'][number], schemaBase: string): Record<string, unknown> {
   if (event.payloadEncoding === 'json' || version.avroSchema === undefined) {
     // Plain JSON: the data is the payload's JSON text, described by the version's JSON Schema.
-    return { $ref: `../${version.schemaFile}` };
+    return { $ref: `${schemaBase}/${version.schemaFile}` };
   }
   return { schemaFormat: AVRO_SCHEMA_FORMAT, schema: version.avroSchema };
 }
@@ -108,7 +110,7 @@ function describeData(event: WireEventInput, version: WireEventInput['versions']
   }
 }
 
-function messageFor(event: WireEventInput, version: WireEventInput['versions'][number]): Record<string, unknown> {
+function messageFor(event: WireEventInput, version: WireEventInput['versions'][number], schemaBase: string): Record<string, unknown> {
   const contentType = contentTypeFor(event.payloadEncoding);
   const avro = event.payloadEncoding !== 'json';
   return {
@@ -142,7 +144,7 @@ function messageFor(event: WireEventInput, version: WireEventInput['versions'][n
         },
       ],
     },
-    payload: payloadFor(event, version),
+    payload: payloadFor(event, version, schemaBase),
     correlationId: {
       description: `Events of one business flow share the \`${CE.correlationid}\` attribute.`,
       location: `$message.header#/${CE.correlationid}`,
@@ -185,7 +187,7 @@ export function buildWireDocument(registry: WireRegistryInput): Record<string, u
       channel: { $ref: `#/channels/${event.channelId}` },
       messages: versions.map((version) => ({ $ref: `#/channels/${event.channelId}/messages/${version.messageId}` })),
     };
-    for (const version of versions) messages[version.messageId] = messageFor(event, version);
+    for (const version of versions) messages[version.messageId] = messageFor(event, version, registry.schemaBase ?? '..');
   }
   return {
     asyncapi: '3.0.0',
