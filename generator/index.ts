@@ -97,7 +97,11 @@ export async function renderRegistry(
     WIRE_DOCUMENT_FILE,
     renderWireDocument({
       // Where plain-JSON payload schemas are, seen from the output folder (the wire document's home).
-      schemaBase: path.relative(path.resolve(options.out ?? DEFAULT_OUT), model.rootDir).split(path.sep).join('/') || '.',
+      // Without `out` (rendering only), the conventional layout: the output folder beside the registry.
+      schemaBase:
+        options.out === undefined
+          ? '..'
+          : path.relative(path.resolve(options.out), path.resolve(model.rootDir)).split(path.sep).join('/') || '.',
       title: model.title,
       version: model.version,
       events: model.events.map((event) => ({
