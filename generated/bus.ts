@@ -21,6 +21,7 @@ import {
 } from '../runtime/index.js';
 import { catalog, createEvent } from './catalog.js';
 import type {
+  AnyVersionEventMap,
   EventMap,
   VersionedEventMap,
   ConversationEndedEvent,
@@ -45,10 +46,16 @@ import type {
   VoiceModelTrainingFailedPayload,
 } from './types.js';
 
+/**
+ * What `bus.on.<event>` handlers receive per event type: every version (`AnyVersionEventMap`, the
+ * default) or, from a subscriber with upcasters, the current version only (`EventMap`).
+ */
+export type HandledEventMap = AnyVersionEventMap | EventMap;
+
 /** Where the bus publishes to and subscribes from (the runtime's ports). */
-export interface EventBusPorts {
+export interface EventBusPorts<D extends HandledEventMap = AnyVersionEventMap> {
   publisher: EventPublisherPort;
-  subscriber?: EventSubscriberPort<EventMap>;
+  subscriber?: EventSubscriberPort<D>;
 }
 
 /** Envelope fields of a publish call: the aggregate id, plus `createEvent` and publish options. */
@@ -59,8 +66,11 @@ export interface PublishEventOptions extends CreateEventOptions, PublishOptions 
 /** Subscription options of `bus.on.<event>(handler, options)`. */
 export type OnEventOptions = Omit<EventSubscribeOptions<EventMap[keyof EventMap]>, 'eventType' | 'handler'>;
 
-/** One typed method per event type: `bus.publish.userCreated(payload, { aggregateId })`, `bus.on.userCreated(handler)`. */
-export interface EventBus {
+/**
+ * One typed method per event type: `bus.publish.userCreated(payload, { aggregateId })`, `bus.on.userCreated(handler)`.
+ * Handlers receive what the subscriber delivers (`D`, inferred from it by `createBus`).
+ */
+export interface EventBus<D extends HandledEventMap = AnyVersionEventMap> {
   publish: {
     /**
      * Publishes conversation.ended (v1) for the aggregate `options.aggregateId`; resolves with the message id.
@@ -108,67 +118,67 @@ export interface EventBus {
      * Handles conversation.ended events.
      */
     conversationEnded(
-      handler: EventHandler<ConversationEndedEvent>,
+      handler: EventHandler<D['conversation.ended']>,
       options?: OnEventOptions,
     ): Promise<SubscriptionHandle>;
     /**
      * Handles conversation.started events.
      */
     conversationStarted(
-      handler: EventHandler<ConversationStartedEvent>,
+      handler: EventHandler<D['conversation.started']>,
       options?: OnEventOptions,
     ): Promise<SubscriptionHandle>;
     /**
      * Handles conversation.turn_completed events.
      */
     conversationTurnCompleted(
-      handler: EventHandler<ConversationTurnCompletedEvent>,
+      handler: EventHandler<D['conversation.turn_completed']>,
       options?: OnEventOptions,
     ): Promise<SubscriptionHandle>;
     /**
      * Handles document.processed events.
      */
     documentProcessed(
-      handler: EventHandler<DocumentProcessedEvent>,
+      handler: EventHandler<D['document.processed']>,
       options?: OnEventOptions,
     ): Promise<SubscriptionHandle>;
     /**
      * Handles document.processing_failed events.
      */
     documentProcessingFailed(
-      handler: EventHandler<DocumentProcessingFailedEvent>,
+      handler: EventHandler<D['document.processing_failed']>,
       options?: OnEventOptions,
     ): Promise<SubscriptionHandle>;
     /**
      * Handles face_model.created events.
      */
     faceModelCreated(
-      handler: EventHandler<FaceModelCreatedEvent>,
+      handler: EventHandler<D['face_model.created']>,
       options?: OnEventOptions,
     ): Promise<SubscriptionHandle>;
     /**
      * Handles face_model.creation_failed events.
      */
     faceModelCreationFailed(
-      handler: EventHandler<FaceModelCreationFailedEvent>,
+      handler: EventHandler<D['face_model.creation_failed']>,
       options?: OnEventOptions,
     ): Promise<SubscriptionHandle>;
     /**
      * Handles user.created events.
      */
-    userCreated(handler: EventHandler<UserCreatedEvent>, options?: OnEventOptions): Promise<SubscriptionHandle>;
+    userCreated(handler: EventHandler<D['user.created']>, options?: OnEventOptions): Promise<SubscriptionHandle>;
     /**
      * Handles voice_model.trained events.
      */
     voiceModelTrained(
-      handler: EventHandler<VoiceModelTrainedEvent>,
+      handler: EventHandler<D['voice_model.trained']>,
       options?: OnEventOptions,
     ): Promise<SubscriptionHandle>;
     /**
      * Handles voice_model.training_failed events.
      */
     voiceModelTrainingFailed(
-      handler: EventHandler<VoiceModelTrainingFailedEvent>,
+      handler: EventHandler<D['voice_model.training_failed']>,
       options?: OnEventOptions,
     ): Promise<SubscriptionHandle>;
   };
@@ -185,12 +195,13 @@ export class MissingSubscriberError extends EventBusError {
 }
 
 /** Typed publish/subscribe over the runtime's ports. */
-export function createBus(ports: EventBusPorts): EventBus {
+export function createBus<D extends HandledEventMap = AnyVersionEventMap>(ports: EventBusPorts<D>): EventBus<D> {
   const publish = (event: EventMap[keyof EventMap], topic: string | undefined): Promise<string> =>
     ports.publisher.publish(event, topic === undefined ? undefined : { topic });
-  const subscriber = (eventType: string): EventSubscriberPort<EventMap> => {
+  const subscriber = (eventType: string): EventSubscriberPort<HandledEventMap> => {
     if (!ports.subscriber) throw new MissingSubscriberError(eventType);
-    return ports.subscriber;
+    // Each member below passes its own event type's handler: D[T] for that T.
+    return ports.subscriber as EventSubscriberPort<HandledEventMap>;
   };
   return {
     publish: {
@@ -266,9 +277,19 @@ export class EventPublisher extends RuntimeEventPublisher<EventMap> {
   }
 }
 
-/** The runtime's Pub/Sub subscriber, bound to this registry's catalog. */
-export class EventSubscriber extends RuntimeEventSubscriber<EventMap, VersionedEventMap> {
-  constructor(options: EventSubscriberOptions<VersionedEventMap> = {}) {
+/**
+ * The runtime's Pub/Sub subscriber, bound to this registry's catalog. Its handlers receive every
+ * version of an event, discriminated by `eventVersion` (`AnyVersionEventMap`); given `upcasters`,
+ * the current version only (`EventMap`).
+ */
+export class EventSubscriber<
+  O extends EventSubscriberOptions<VersionedEventMap> = EventSubscriberOptions<VersionedEventMap>,
+> extends RuntimeEventSubscriber<
+  EventMap,
+  VersionedEventMap,
+  O extends { readonly upcasters: object } ? EventMap : AnyVersionEventMap
+> {
+  constructor(options: O = {} as O) {
     super({ ...options, catalog });
   }
 }

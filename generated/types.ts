@@ -735,6 +735,23 @@ export type VersionedEventMap = {
   };
 };
 
+/**
+ * Event type → the union of the envelopes of all its versions, discriminated by `eventVersion`:
+ * what a handler receives from a subscriber without upcasters (each event as its producer wrote it).
+ */
+export type AnyVersionEventMap = {
+  'conversation.ended': ConversationEndedV1Event;
+  'conversation.started': ConversationStartedV1Event;
+  'conversation.turn_completed': ConversationTurnCompletedV1Event | ConversationTurnCompletedV2Event;
+  'document.processed': DocumentProcessedV1Event;
+  'document.processing_failed': DocumentProcessingFailedV1Event;
+  'face_model.created': FaceModelCreatedV1Event;
+  'face_model.creation_failed': FaceModelCreationFailedV1Event;
+  'user.created': UserCreatedV1Event | UserCreatedV2Event;
+  'voice_model.trained': VoiceModelTrainedV1Event;
+  'voice_model.training_failed': VoiceModelTrainingFailedV1Event;
+};
+
 /** Every event type of the registry. */
 export type EventType = keyof EventMap;
 

@@ -12,6 +12,7 @@ import { avroDefinitionPath, avroVersionExtension, serializeAvroSchema } from '.
 import { loadRegistry, RegistryError, RegistryProblem, type RegistryDiagnostic, type RegistryModel as Registry, type RegistrySource } from '../registry/index.js';
 import { assertOutputPath, guardRegistry } from './guard/index.js';
 import { escapeControlCharacters } from './guard/text.js';
+import { renderWireDocument, WIRE_DOCUMENT_FILE } from './wire.js';
 
 export * from './errors.js';
 export type { RegistryModel, EventTypeModel, EventVersionModel, NamedDefinitionModel } from './model.js';
@@ -66,7 +67,7 @@ export interface GenerateResult {
 
 /** Renders the SDK for a registry as `relative path → formatted source`, writing nothing. */
 export async function renderRegistry(
-  options: Pick<GenerateOptions, 'input' | 'root' | 'runtimeImport' | 'bindRuntimeClasses' | 'extendVersion' | 'avro' | 'strict' | 'source'> & {
+  options: Pick<GenerateOptions, 'input' | 'root' | 'out' | 'runtimeImport' | 'bindRuntimeClasses' | 'extendVersion' | 'avro' | 'strict' | 'source'> & {
     /** An already loaded registry (skips loading). */
     registry?: Registry;
   } = {},
@@ -93,7 +94,7 @@ async function loadGuardedRegistry(options: Pick<GenerateOptions, 'input' | 'roo
 
 async function renderModel(
   model: RegistryModel,
-  options: Pick<GenerateOptions, 'runtimeImport' | 'bindRuntimeClasses' | 'extendVersion' | 'avro'>,
+  options: Pick<GenerateOptions, 'out' | 'runtimeImport' | 'bindRuntimeClasses' | 'extendVersion' | 'avro'>,
 ): Promise<Map<string, string>> {
   const standaloneCode = new Map<string, string>();
   const avroFiles = new Map<string, string>();
@@ -127,6 +128,40 @@ async function renderModel(
     formatted.set(file, file.startsWith('validators/') ? source : await formatSource(source));
   }
   for (const [file, definition] of avroFiles) formatted.set(file, definition);
+  // The wire contract for consumers without the SDK (decision 0090).
+  formatted.set(
+    WIRE_DOCUMENT_FILE,
+    renderWireDocument({
+      // Where plain-JSON payload schemas are, seen from the output folder (the wire document's home).
+      // Without `out` (rendering only), the conventional layout: the output folder beside the registry.
+      schemaBase:
+        options.out === undefined
+          ? '..'
+          : path.relative(path.resolve(options.out), path.resolve(model.rootDir)).split(path.sep).join('/') || '.',
+      title: model.title,
+      version: model.version,
+      events: model.events.map((event) => ({
+        eventType: event.eventType,
+        aggregateType: event.aggregateType,
+        topic: event.topic,
+        orderingKey: event.orderingKey,
+        payloadEncoding: event.payloadEncoding,
+        channelId: event.channelId,
+        ...(event.title !== undefined && { title: event.title }),
+        ...(event.description !== undefined && { description: event.description }),
+        versions: event.versions.map((version) => ({
+          version: version.version,
+          messageId: version.messageId,
+          schemaId: version.schemaId,
+          schemaFile: version.schemaFile,
+          ...(version.extras.avroSchema !== undefined && {
+            avroSchema: version.extras.avroSchema,
+            avroFile: avroDefinitionPath(version.eventType, version.version),
+          }),
+        })),
+      })),
+    }),
+  );
   // Generated files stay text: control and bidi characters from schema text become \uXXXX.
   for (const [file, source] of formatted) formatted.set(file, escapeControlCharacters(source));
   return new Map([...formatted].sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0)));
@@ -169,7 +204,7 @@ async function listGeneratedFiles(out: string): Promise<string[]> {
     if (!entry.isFile()) continue;
     const absolute = path.join(entry.parentPath, entry.name);
     const relative = path.relative(out, absolute).split(path.sep).join('/');
-    if (relative.startsWith('avro/') && relative.endsWith('.avsc')) {
+    if ((relative.startsWith('avro/') && relative.endsWith('.avsc')) || relative === WIRE_DOCUMENT_FILE) {
       files.push(relative);
       continue;
     }

@@ -49,10 +49,146 @@ export function contentTypeFor(encoding: PayloadEncoding): string {
   return CONTENT_TYPES[encoding];
 }
 
+/** A parsed RFC 2046 media type: lower-cased `type/subtype` and parameters (names lower-cased, values unquoted). */
+export interface MediaType {
+  readonly essence: string;
+  readonly parameters: Readonly<Record<string, string>>;
+}
+
+/** `application/json; charset="UTF-8"` -> `{ essence: 'application/json', parameters: { charset: 'UTF-8' } }`; undefined if unreadable. */
+export function parseMediaType(text: string): MediaType | undefined {
+  const [head, ...rest] = text.split(';');
+  const essence = head!.trim().toLowerCase();
+  if (!/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(essence)) return undefined;
+  const parameters: Record<string, string> = {};
+  for (const part of rest) {
+    const equals = part.indexOf('=');
+    if (equals < 0) {
+      if (part.trim() === '') continue;
+      return undefined;
+    }
+    const name = part.slice(0, equals).trim().toLowerCase();
+    let value = part.slice(equals + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    if (!name) return undefined;
+    parameters[name] = value;
+  }
+  return { essence, parameters };
+}
+
+/**
+ * The payload encoding a `datacontenttype` names. Parameters are allowed (`application/json;
+ * charset=utf-8`, the binding's own example); a `charset` other than UTF-8 is not supported (our
+ * JSON and Avro JSON codecs read UTF-8). Absent means JSON (decision 0090).
+ */
 export function encodingForContentType(contentType: string | undefined): PayloadEncoding | undefined {
   if (contentType === undefined) return 'json';
-  const found = Object.entries(CONTENT_TYPES).find(([, type]) => type === contentType);
-  return found?.[0] as PayloadEncoding | undefined;
+  const media = parseMediaType(contentType);
+  if (!media) return undefined;
+  const found = Object.entries(CONTENT_TYPES).find(([, type]) => type === media.essence);
+  if (!found) return undefined;
+  const charset = media.parameters.charset;
+  if (charset !== undefined && charset.toLowerCase() !== 'utf-8' && charset.toLowerCase() !== 'utf8') return undefined;
+  return found[0] as PayloadEncoding;
+}
+
+/** The Pub/Sub attribute of the CloudEvents binding that carries the content mode / data content type. */
+export const CONTENT_TYPE_ATTRIBUTE = 'content-type';
+/** CloudEvents JSON event format (structured content mode). */
+export const CLOUDEVENTS_JSON = 'application/cloudevents+json';
+
+/** A message as the CloudEvents binding reads it, normalized to binary mode. */
+export interface CloudEventMessage {
+  readonly mode: 'binary' | 'structured';
+  /** `ce-*` attributes (names lower-cased), `ce-datacontenttype` filled from `content-type` in binary mode, `meta-*` kept. */
+  readonly attributes: Readonly<Record<string, string>>;
+  /** The event's data bytes (in structured mode, taken out of the event format). */
+  readonly data: Buffer;
+}
+
+/** A structured-mode message whose event format this runtime cannot read, or whose body is not that format. */
+export class StructuredEventError extends EventBusError {
+  constructor(code: 'UNSUPPORTED_CONTENT_TYPE' | 'PAYLOAD_DECODE_FAILED', message: string) {
+    super(code, message);
+  }
+}
+
+const CE_PREFIX = 'ce-';
+// CloudEvents JSON format members that are not context attributes.
+const DATA_MEMBERS = new Set(['data', 'data_base64']);
+
+function isJsonMediaType(contentType: string | undefined): boolean {
+  if (contentType === undefined) return true;
+  const essence = parseMediaType(contentType)?.essence;
+  return essence !== undefined && (essence.endsWith('/json') || essence.endsWith('+json'));
+}
+
+/**
+ * Reads a received Pub/Sub message per the CloudEvents Pub/Sub protocol binding. The `content-type`
+ * attribute (any case) decides the mode: prefixed with `application/cloudevents` it is structured
+ * (only the JSON event format is read); otherwise binary, where `content-type`, if present, is the
+ * data content type (`ce-datacontenttype`, when also present, wins). Attribute names are matched
+ * case-insensitively, as the binding says. Throws StructuredEventError.
+ */
+export function readCloudEventMessage(
+  attributes: Readonly<Record<string, string>>,
+  data: Buffer,
+): CloudEventMessage {
+  const normalized: Record<string, string> = {};
+  let contentType: string | undefined;
+  for (const [key, value] of Object.entries(attributes)) {
+    const lower = key.toLowerCase();
+    if (lower === CONTENT_TYPE_ATTRIBUTE) contentType = value;
+    else if (lower.startsWith(CE_PREFIX)) normalized[lower] = value;
+    else normalized[key] = value;
+  }
+  const essence = contentType === undefined ? undefined : parseMediaType(contentType)?.essence;
+  if (essence === undefined || !essence.startsWith('application/cloudevents')) {
+    if (contentType !== undefined && normalized[CE.datacontenttype] === undefined) normalized[CE.datacontenttype] = contentType;
+    return { mode: 'binary', attributes: normalized, data };
+  }
+  if (essence !== CLOUDEVENTS_JSON) {
+    throw new StructuredEventError(
+      'UNSUPPORTED_CONTENT_TYPE',
+      `Structured-mode event format '${contentType}' is not supported (only ${CLOUDEVENTS_JSON})`,
+    );
+  }
+  let event: unknown;
+  try {
+    event = JSON.parse(data.toString('utf8'));
+  } catch (error) {
+    throw new StructuredEventError('PAYLOAD_DECODE_FAILED', `Structured-mode event is not JSON: ${(error as Error).message}`);
+  }
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+    throw new StructuredEventError('PAYLOAD_DECODE_FAILED', 'Structured-mode event is not a JSON object');
+  }
+  const fields = event as Record<string, unknown>;
+  // Context attributes from the body win over any Pub/Sub attributes (the binding: all MUST be in the payload).
+  for (const [name, value] of Object.entries(fields)) {
+    if (DATA_MEMBERS.has(name) || value === null || value === undefined) continue;
+    if (typeof value === 'object') {
+      throw new StructuredEventError('PAYLOAD_DECODE_FAILED', `Structured-mode attribute '${name}' is not a scalar`);
+    }
+    normalized[CE_PREFIX + name.toLowerCase()] = String(value);
+  }
+  const declared = normalized[CE.datacontenttype];
+  let body: Buffer;
+  if (fields.data_base64 !== undefined) {
+    if (typeof fields.data_base64 !== 'string') {
+      throw new StructuredEventError('PAYLOAD_DECODE_FAILED', `Structured-mode 'data_base64' is not a string`);
+    }
+    body = Buffer.from(fields.data_base64, 'base64');
+  } else if (fields.data === undefined) {
+    body = Buffer.alloc(0);
+  } else if (isJsonMediaType(declared)) {
+    // The JSON format stores JSON data (including Avro's JSON encoding, `+json`) as a JSON value.
+    body = Buffer.from(JSON.stringify(fields.data), 'utf8');
+  } else if (typeof fields.data === 'string') {
+    body = Buffer.from(fields.data, 'utf8');
+  } else {
+    throw new StructuredEventError('PAYLOAD_DECODE_FAILED', `Structured-mode 'data' of type '${declared}' is not a string`);
+  }
+  return { mode: 'structured', attributes: normalized, data: body };
 }
 
 export class AttributeLimitError extends EventBusError {
@@ -211,3 +347,41 @@ export function headersToEnvelope(headers: EnvelopeHeaders, payload: unknown): A
     metadata: headers.metadata,
   };
 }
+
+/** One Pub/Sub attribute of an event message, as the wire contract documents it (decision 0090). */
+export interface WireAttribute {
+  readonly name: string;
+  /** Sent on every event message. */
+  readonly required: boolean;
+  /** JSON Schema of the (string) value. */
+  readonly schema: Readonly<{ type: 'string'; format?: string; pattern?: string; enum?: readonly string[] }>;
+  readonly description: string;
+}
+
+/**
+ * Every attribute `envelopeToAttributes` writes, in order: the single source the wire document
+ * (`generated/asyncapi.wire.yaml`) is generated from and test/interop/wire.int.test.ts holds the
+ * emulator to. `meta-<key>` entries are METADATA_ATTRIBUTE_PREFIX; PUBSUB_SCHEMA_ATTRIBUTES are
+ * added by Pub/Sub itself on schema-bound topics.
+ */
+export const WIRE_ATTRIBUTES: readonly WireAttribute[] = [
+  { name: CE.specversion, required: true, schema: { type: 'string', enum: [CLOUDEVENTS_SPEC_VERSION] }, description: 'CloudEvents specification version.' },
+  { name: CE.id, required: true, schema: { type: 'string', format: 'uuid' }, description: 'Event id (envelope `eventId`, a UUID); the same across redeliveries: consumers dedupe on it.' },
+  { name: CE.type, required: true, schema: { type: 'string' }, description: 'Event type (envelope `eventType`), e.g. `user.created`.' },
+  { name: CE.source, required: true, schema: { type: 'string', format: 'uri-reference' }, description: "URI reference of the producer (the publisher's `source` option, default `//clone/event-bus`)." },
+  { name: CE.time, required: true, schema: { type: 'string', format: 'date-time' }, description: 'When the event occurred (envelope `occurredAt`), RFC 3339 UTC.' },
+  { name: CE.subject, required: true, schema: { type: 'string' }, description: 'Aggregate id (envelope `aggregateId`); also the Pub/Sub ordering key on ordered topics.' },
+  { name: CE.dataschema, required: true, schema: { type: 'string', format: 'uri' }, description: '`$id` of the JSON Schema of this event version (the logical payload model in asyncapi.yaml).' },
+  { name: CE.datacontenttype, required: true, schema: { type: 'string', enum: Object.values(CONTENT_TYPES) }, description: 'How the message data is encoded: `application/avro+json` (Avro JSON encoding), `application/avro` (Avro binary) or `application/json` (plain JSON). Readers also accept parameters such as `; charset=utf-8`.' },
+  { name: CE.eventversion, required: true, schema: { type: 'string', pattern: '^[1-9][0-9]*$' }, description: 'Schema version of the payload (envelope `eventVersion`) as a decimal string; with `ce-type` it names the Avro schema to decode with. CloudEvents extension attribute.' },
+  { name: CE.aggregatetype, required: true, schema: { type: 'string' }, description: 'Aggregate type (envelope `aggregateType`), e.g. `user`. CloudEvents extension attribute.' },
+  { name: CE.correlationid, required: false, schema: { type: 'string' }, description: 'Id shared by every event of one business flow (envelope `correlationId`); absent when not set. CloudEvents extension attribute.' },
+  { name: CE.causationid, required: false, schema: { type: 'string' }, description: 'Id of the event or command that caused this one (envelope `causationId`); absent when not set. CloudEvents extension attribute.' },
+];
+
+/** Attributes Pub/Sub adds to every message accepted on a schema-bound topic (FACTS.md). */
+export const PUBSUB_SCHEMA_ATTRIBUTES: readonly WireAttribute[] = [
+  { name: 'googclient_schemaname', required: false, schema: { type: 'string' }, description: 'Added by Pub/Sub on schema-bound topics: the schema resource, `projects/<project>/schemas/<prefix><event type>`.' },
+  { name: 'googclient_schemarevisionid', required: false, schema: { type: 'string' }, description: 'Added by Pub/Sub on schema-bound topics: the schema revision the data was validated against; `getSchema(<name>@<revision>)` returns its Avro definition.' },
+  { name: 'googclient_schemaencoding', required: false, schema: { type: 'string', enum: ['JSON', 'BINARY'] }, description: "Added by Pub/Sub on schema-bound topics: the topic's schema encoding." },
+];

@@ -12,7 +12,7 @@ import { EventBusError } from './errors.js';
  * wins over the defaults in defaults.ts.
  */
 export interface EventBusConfig {
-  /** GCP_PROJECT_ID; undefined when not configured. */
+  /** GCP_PROJECT_ID, else GOOGLE_CLOUD_PROJECT, else GCLOUD_PROJECT (Google's own variables); undefined when none is set. */
   readonly projectId: string | undefined;
   /** PUBSUB_EMULATOR_HOST (host:port), read by @google-cloud/pubsub itself too. */
   readonly emulatorHost: string | undefined;
@@ -39,13 +39,16 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
+/** The variables that name the GCP project, in the order they are read. */
+export const PROJECT_ID_VARIABLES = ['GCP_PROJECT_ID', 'GOOGLE_CLOUD_PROJECT', 'GCLOUD_PROJECT'] as const;
+
 export function readEventBusConfig(env: NodeJS.ProcessEnv = process.env): EventBusConfig {
   const transport = nonEmpty(env.EVENT_BUS_TRANSPORT);
   if (transport !== undefined && transport !== 'pubsub' && transport !== 'in-process') {
     throw new ConfigError(`EVENT_BUS_TRANSPORT must be 'pubsub' or 'in-process', got '${transport}'`);
   }
   return {
-    projectId: nonEmpty(env.GCP_PROJECT_ID),
+    projectId: nonEmpty(env.GCP_PROJECT_ID) ?? nonEmpty(env.GOOGLE_CLOUD_PROJECT) ?? nonEmpty(env.GCLOUD_PROJECT),
     emulatorHost: nonEmpty(env.PUBSUB_EMULATOR_HOST),
     topicPrefix: nonEmpty(env.EVENT_BUS_TOPIC_PREFIX) ?? DEFAULT_TOPIC_PREFIX,
     subscriptionPrefix: nonEmpty(env.EVENT_BUS_SUBSCRIPTION_PREFIX) ?? DEFAULT_SUBSCRIPTION_PREFIX,

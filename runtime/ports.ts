@@ -45,4 +45,9 @@ export interface SubscriptionHandle {
 
 export interface EventSubscriberPort<M extends EventMapShape = EventMapShape> {
   subscribe<T extends keyof M & string>(options: SubscribeOptions<M[T]> & { eventType: T }): Promise<SubscriptionHandle>;
+  /**
+   * Type-level only, never set: the event map handlers receive (every version, or the current one
+   * with upcasters), so `createBus` can infer its handler types from the subscriber it is given.
+   */
+  readonly deliveredEvents?: M;
 }

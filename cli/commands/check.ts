@@ -1,13 +1,17 @@
 /**
- * `event-bus check [--base <git-ref>] [--format text|json|github] [--root dir] [--update-lock]`:
+ * `event-bus check [--config file] [--base <git-ref>] [--format text|json|github] [--root dir] [--update-lock]`:
  * the registry's CI gate. Exit 0 clean, 1 findings, 2 usage error or unreadable input, 3 failure
- * (mapped in cli/plumbing.ts). Findings go to stdout; notes, the summary and failures to stderr.
+ * (mapped in cli/plumbing.ts). The registry, output folder, runtime import and lock come from
+ * `event-bus.config.json` (shared with `generate`) unless flags say otherwise; `--root` alone keeps
+ * `<root>/generated`. Findings go to stdout; notes, the summary and failures to stderr.
  */
+import { basename, dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { checkRegistry } from '../../compat/check/check.js';
 import { formatFindings } from '../../compat/findings.js';
 import { addFormatOption, OUTPUT_FORMATS, type OutputFormat } from '../flags.js';
-import { processIo, runVerb, verbAction, type CommandIo, type VerbResult } from '../plumbing.js';
+import { processIo, runVerb, UsageError, verbAction, type CommandIo, type VerbResult } from '../plumbing.js';
+import { PROJECT_CONFIG_FILE, ProjectConfigError, resolveProjectSettings } from '../project-config.js';
 
 export const FLAG_BASE = '--base <git-ref>';
 export const FLAG_ROOT = '--root <dir>';
@@ -15,9 +19,17 @@ export const FLAG_UPDATE_LOCK = '--update-lock';
 export const FLAG_NO_GENERATED = '--no-generated';
 export const FLAG_ALL = '--all';
 export const FLAG_LOCK = '--lock <file>';
+export const FLAG_CONFIG = '--config <file>';
+export const FLAG_OUT = '--out <dir>';
+export const FLAG_RUNTIME_IMPORT = '--runtime-import <specifier>';
 
 export interface CheckFlags {
-  root: string;
+  /** Registry root; default: the config file's registry folder, else '.'. */
+  root?: string;
+  config?: string;
+  /** Output folder to compare (as `generate --out`). */
+  out?: string;
+  runtimeImport?: string;
   base?: string;
   format: OutputFormat;
   updateLock?: boolean;
@@ -29,14 +41,47 @@ export interface CheckFlags {
   lock?: string;
 }
 
+/** The settings `check` compares with: the config file's (shared with `generate`) unless flags say otherwise. */
+function checkSettings(flags: CheckFlags) {
+  let settings;
+  try {
+    settings = resolveProjectSettings({
+      ...(flags.config !== undefined && { config: flags.config }),
+      ...(flags.out !== undefined && { out: flags.out }),
+      ...(flags.runtimeImport !== undefined && { runtimeImport: flags.runtimeImport }),
+    });
+  } catch (error) {
+    if (error instanceof ProjectConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  const fromConfig = settings.file !== undefined && flags.root === undefined;
+  if (fromConfig && basename(settings.registry) !== 'asyncapi.yaml') {
+    throw new UsageError(
+      `${settings.file}: 'registry' must name a file called asyncapi.yaml for check (its folder is the registry root), got '${settings.registry}'`,
+    );
+  }
+  const root = flags.root !== undefined ? resolve(flags.root) : fromConfig ? dirname(settings.registry) : resolve('.');
+  // Without a config file or --out, `--root` keeps its meaning: <root>/generated.
+  const out = flags.out !== undefined || settings.file !== undefined ? settings.out : resolve(root, 'generated');
+  const lockFile = flags.lock ?? (fromConfig ? relative(root, settings.lock).split('\\').join('/') : undefined);
+  return { root, out, lockFile, settings };
+}
+
 /** The verb: findings on stdout, notes on stderr; returns the number of incompatible findings. */
 export async function check(flags: CheckFlags, io: CommandIo = processIo): Promise<VerbResult> {
+  const { root, out, lockFile, settings } = checkSettings(flags);
   const report = await checkRegistry({
-    root: flags.root,
+    root,
     ...(flags.base !== undefined ? { base: flags.base } : {}),
     updateLock: flags.updateLock === true,
     generated: flags.generated !== false,
-    ...(flags.lock !== undefined ? { lockFile: flags.lock } : {}),
+    ...(lockFile !== undefined ? { lockFile } : {}),
+    generatedSettings: {
+      out,
+      runtimeImport: settings.runtimeImport,
+      avro: settings.avro,
+      bindRuntimeClasses: settings.runtimeClasses,
+    },
   });
   const shown = flags.all ? report.findings : report.findings.filter((finding) => !finding.compatible);
   io.stdout(formatFindings(shown, flags.format, 'line'));
@@ -57,7 +102,10 @@ export function register(program: Command): void {
       'check the registry for CI: asyncapi.yaml valid, generated/ fresh, released versions untouched, versions compatible',
     )
     .option(FLAG_BASE, 'also compare with the registry at this git ref (e.g. origin/main)')
-    .option(FLAG_ROOT, 'registry root holding asyncapi.yaml, schemas/ and generated/', '.')
+    .option(FLAG_CONFIG, `settings shared with \`generate\` (default: ./${PROJECT_CONFIG_FILE} when present)`)
+    .option(FLAG_ROOT, "registry root holding asyncapi.yaml, schemas/ and generated/ (default: the config's registry folder, else '.')")
+    .option(FLAG_OUT, 'generated folder to compare, as given to `generate --out` (default: from the config, else <root>/generated)')
+    .option(FLAG_RUNTIME_IMPORT, 'runtime import the generated code uses, as given to `generate` (default: from the config)')
     .option(FLAG_UPDATE_LOCK, 'record every version not yet in registry.lock.json as released')
     .option(FLAG_NO_GENERATED, 'skip the generated/ freshness check')
     .option(FLAG_ALL, 'also print compatible findings')

@@ -13,6 +13,7 @@ import {
   EventValidationError,
   catalog,
   createEvent,
+  type AnyVersionEventMap,
   type EventMap,
   type EventsOfAggregate,
   type UserCreatedEvent,
@@ -74,10 +75,11 @@ export async function runDemo({ log, timeoutMs = 60_000 }: DemoOptions): Promise
     // Redeliver a failed message at once, so the dead-letter step below takes seconds.
     retryPolicy: { minimumBackoffSeconds: 0, maximumBackoffSeconds: 0 },
   });
-  const received: UserCreatedEvent[] = [];
+  // Without upcasters a handler receives each event as its producer wrote it: any user.created version.
+  const received: AnyVersionEventMap['user.created'][] = [];
   await subscriber.subscribe({
     eventType: 'user.created',
-    handler: async (event: UserCreatedEvent) => {
+    handler: async (event) => {
       received.push(event);
     },
     deadLetterTopic: 'clone-dead-letter',

@@ -24,7 +24,7 @@ import { diffSchemas, MODES, type CompatibilityMode } from '../diff/modes.js';
 import { POLICIES, type Policy } from '../diff/rules.js';
 import { SchemaResolver, type SchemaNode, type TextSource } from '../diff/resolver.js';
 import { validateAsyncApi } from './asyncapi.js';
-import { checkGeneratedFresh } from './generated.js';
+import { checkGeneratedFresh, type GeneratedSettings } from './generated.js';
 import { ASYNCAPI_FILE, readRegistryIndex, type RegistryEventType, type RegistryIndex } from './registry.js';
 import { guardRegistry } from '../../generator/guard/registry-guard.js';
 
@@ -41,6 +41,8 @@ export interface CheckOptions {
   asyncapi?: boolean;
   /** Registry-relative path of the lock; default registry.lock.json. */
   lockFile?: string;
+  /** How the project generates (output folder, runtime import): the freshness check compares against it. */
+  generatedSettings?: GeneratedSettings;
 }
 
 export interface CheckReport {
@@ -98,7 +100,7 @@ export async function checkRegistry(options: CheckOptions): Promise<CheckReport>
   if (options.generated !== false) {
     if (!asyncApiValid) notes.push('generated/ was not checked: asyncapi.yaml is invalid');
     else {
-      const fresh = await checkGeneratedFresh(root);
+      const fresh = await checkGeneratedFresh(root, options.generatedSettings);
       findings.push(...fresh.findings);
       if (fresh.skipped?.startsWith('generation failed')) {
         findings.push(

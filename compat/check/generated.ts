@@ -3,19 +3,37 @@
  * programmatic entry `generate({ input, out, check: true })`, which files are stale. It is imported
  * lazily so `event-bus diff` and the rest of the check never load the generator.
  */
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { Finding } from '../findings.js';
 import { ASYNCAPI_FILE } from './registry.js';
 
 export const GENERATED_DIR = 'generated';
 
 interface GeneratorModule {
-  generate(options: { input?: string; out?: string; check?: boolean }): Promise<{ stale: string[] }>;
+  generate(options: {
+    input?: string;
+    out?: string;
+    check?: boolean;
+    runtimeImport?: string;
+    avro?: boolean;
+    bindRuntimeClasses?: boolean;
+  }): Promise<{ stale: string[] }>;
+}
+
+/** How the project generates (event-bus.config.json / generate's flags): what freshness compares against. */
+export interface GeneratedSettings {
+  /** Absolute output folder; default `<root>/generated`. */
+  out?: string;
+  runtimeImport?: string;
+  avro?: boolean;
+  bindRuntimeClasses?: boolean;
 }
 
 export type FreshnessResult = { findings: Finding[]; skipped?: string };
 
-export async function checkGeneratedFresh(root: string): Promise<FreshnessResult> {
+export async function checkGeneratedFresh(root: string, settings: GeneratedSettings = {}): Promise<FreshnessResult> {
+  const out = settings.out ?? resolve(root, GENERATED_DIR);
+  const shown = relative(root, out).split('\\').join('/') || '.';
   let generator: GeneratorModule;
   try {
     generator = (await import('../../generator/index.js')) as unknown as GeneratorModule;
@@ -27,8 +45,11 @@ export async function checkGeneratedFresh(root: string): Promise<FreshnessResult
   try {
     ({ stale } = await generator.generate({
       input: resolve(root, ASYNCAPI_FILE),
-      out: resolve(root, GENERATED_DIR),
+      out,
       check: true,
+      ...(settings.runtimeImport !== undefined && { runtimeImport: settings.runtimeImport }),
+      ...(settings.avro !== undefined && { avro: settings.avro }),
+      ...(settings.bindRuntimeClasses !== undefined && { bindRuntimeClasses: settings.bindRuntimeClasses }),
     }));
   } catch (error) {
     // An invalid registry is reported by the AsyncAPI and schema checks; say why generation stopped.
@@ -36,11 +57,11 @@ export async function checkGeneratedFresh(root: string): Promise<FreshnessResult
   }
   return {
     findings: stale.map((file) => ({
-      file: `${GENERATED_DIR}/${file}`,
+      file: `${shown}/${file}`,
       line: 1,
       column: 1,
       rule: 'GENERATED_STALE',
-      message: `${GENERATED_DIR}/${file} is not what the registry generates (missing, different or no longer generated); run \`npm run generate\` and commit the result.`,
+      message: `${shown}/${file} is not what the registry generates (missing, different or no longer generated); run \`event-bus generate\` and commit the result.`,
       pointer: '',
       compatible: false,
     })),

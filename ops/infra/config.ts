@@ -82,9 +82,10 @@ export function resolveInfraConfig(input: InfraConfigInput = {}, env: Env = proc
     input.projectId ??
     env.GCP_PROJECT_ID ??
     env.GOOGLE_CLOUD_PROJECT ??
+    env.GCLOUD_PROJECT ??
     (env.PUBSUB_EMULATOR_HOST ? EMULATOR_DEFAULT_PROJECT_ID : undefined);
   if (!projectId) {
-    throw new InfraConfigError('No project id: pass projectId (--project) or set GCP_PROJECT_ID');
+    throw new InfraConfigError('No project id: pass projectId (--project) or set GCP_PROJECT_ID (or GOOGLE_CLOUD_PROJECT)');
   }
   const topicPrefix = input.topicPrefix ?? env.EVENT_BUS_TOPIC_PREFIX ?? DEFAULT_TOPIC_PREFIX;
   // The runtime publishes to the event-store topic by default, so it is provisioned by default.

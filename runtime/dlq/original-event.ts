@@ -1,5 +1,5 @@
 import { assertValidPayload, lookupEventType, lookupEventVersion, type EventCatalog } from '../catalog.js';
-import { attributesToHeaders, headersToEnvelope } from '../cloudevents.js';
+import { attributesToHeaders, headersToEnvelope, readCloudEventMessage } from '../cloudevents.js';
 import { createAvroCodec } from '../codec/avro.js';
 import { jsonCodec, PayloadDecodeError, type PayloadCodec, type PayloadEncoding } from '../codec/codec.js';
 import { readEventBusConfig, topicIdFor } from '../config.js';
@@ -22,7 +22,8 @@ export function catalogDecoder(catalog: EventCatalog): OriginalEventDecoder {
     }
     return codec;
   };
-  return (data, attributes): AnyEventEnvelope => {
+  return (rawData, rawAttributes): AnyEventEnvelope => {
+    const { attributes, data } = readCloudEventMessage(rawAttributes, rawData);
     const headers = attributesToHeaders(attributes);
     const version = lookupEventVersion(catalog, headers.eventType, headers.eventVersion);
     if (headers.encoding === undefined) {

@@ -1,5 +1,5 @@
 import { lookupEventType, lookupEventVersion, type EventCatalog } from '../catalog.js';
-import { attributesToHeaders, headersToEnvelope } from '../cloudevents.js';
+import { attributesToHeaders, headersToEnvelope, readCloudEventMessage } from '../cloudevents.js';
 import type { PayloadCodec } from '../codec/codec.js';
 import { payloadCodecs } from '../codec/avro.js';
 import {
@@ -147,10 +147,14 @@ const HANDLER_FAILED = 'HANDLER_FAILED';
 export class EventSubscriber<
   M extends EventMapShape = EventMapShape,
   V extends VersionedEventMapShape = VersionedEventMapShape,
-> implements EventSubscriberPort<M> {
+  /** What handlers receive per event type: `M` with upcasters, every version without (the generated subclass infers it). */
+  D extends EventMapShape = M,
+> implements EventSubscriberPort<D> {
   readonly transport: Transport;
   readonly topicPrefix: string;
   readonly subscriptionPrefix: string;
+  /** Type-level only (EventSubscriberPort): what handlers receive. */
+  declare readonly deliveredEvents?: D;
   private readonly catalog: EventCatalog;
   private readonly ownsTransport: boolean;
   private readonly options: EventSubscriberOptions<V>;
@@ -220,8 +224,8 @@ export class EventSubscriber<
     return subscriptionIdFor(this.subscriptionPrefix, eventType, consumer ?? this.options.consumer);
   }
 
-  async subscribe<T extends keyof M & string>(
-    options: EventSubscribeOptions<M[T]> & { eventType: T },
+  async subscribe<T extends keyof D & string>(
+    options: EventSubscribeOptions<D[T]> & { eventType: T },
   ): Promise<EventSubscription> {
     if (this.closed) throw new SubscriberError('SUBSCRIBER_CLOSED', 'The subscriber is closed');
     const entry = lookupEventType(this.catalog, options.eventType);
@@ -485,8 +489,12 @@ class ActiveSubscription implements EventSubscription {
 
   private decode(message: ReceivedMessage): AnyEventEnvelope | 'other-type' {
     let headers;
+    let data: Buffer;
     try {
-      headers = attributesToHeaders(message.attributes);
+      // The CloudEvents Pub/Sub binding: binary mode (our publishers), or structured mode (`content-type: application/cloudevents+json`).
+      const cloudEvent = readCloudEventMessage(message.attributes, message.data);
+      data = cloudEvent.data;
+      headers = attributesToHeaders(cloudEvent.attributes);
     } catch (error) {
       throw new Unhandleable(
         (error as EventBusError).code ?? 'MISSING_ATTRIBUTES',
@@ -513,7 +521,7 @@ class ActiveSubscription implements EventSubscription {
     }
     let payload: unknown;
     try {
-      payload = codec.decode(version, message.data);
+      payload = codec.decode(version, data);
     } catch (error) {
       throw new Unhandleable(
         isEventBusError(error) ? error.code : 'PAYLOAD_DECODE_FAILED',

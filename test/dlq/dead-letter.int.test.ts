@@ -8,7 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { catalog, EventPublisher, EventSubscriber, type EventMap, type UserCreatedEvent } from '../../generated/index.js';
+import { catalog, EventPublisher, EventSubscriber, type AnyVersionEventMap, type EventMap } from '../../generated/index.js';
+
+/** What a subscriber without upcasters hands a user.created handler: any version. */
+type UserCreatedEvent = AnyVersionEventMap['user.created'];
 import { DeadLetterQueueHandler, type DeadLetterHandlerFn } from '../../runtime/dlq/handler.js';
 import type { DeadLetterMessage } from '../../runtime/dlq/message.js';
 import { idempotent, InMemoryIdempotencyStore } from '../../runtime/idempotency.js';

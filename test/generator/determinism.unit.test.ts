@@ -70,18 +70,20 @@ describe('determinism and --check', () => {
     expect(stale.code).toBe(1);
     expect(stale.stdout).toBe(
       [
+        // The wire document carries the v2 Avro schema, whose doc the description became.
+        `${out}/asyncapi.wire.yaml: stale`,
         `${out}/avro/user.created/2.avsc: stale`,
         `${out}/catalog.ts: stale`,
         `${out}/leftover.ts: stale`,
         `${out}/types.ts: stale`,
         `${out}/validators/user.created.v2.ts: stale`,
-        '5 stale file(s); run `event-bus generate`',
+        '6 stale file(s); run `event-bus generate`',
         '',
       ].join('\n'),
     );
 
     const written = await generate({ input, out });
-    expect(written.written).toEqual(['avro/user.created/2.avsc', 'catalog.ts', 'types.ts', 'validators/user.created.v2.ts']);
+    expect(written.written).toEqual(['asyncapi.wire.yaml', 'avro/user.created/2.avsc', 'catalog.ts', 'types.ts', 'validators/user.created.v2.ts']);
     expect(written.stale).toEqual(['leftover.ts']);
     expect((await generate({ input, out, check: true })).stale).toEqual([]);
     // Files without the generated header belong to the user and stay.

@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { IMPLICIT_IN_PROCESS_NOTICE } from '../../runtime/transport/select.js';
 import {
   ConfigError,
   InProcessTransport,
@@ -40,6 +44,14 @@ describe('configuration from the environment', () => {
       deadLetterTopic: 'acme-dlq',
       transport: 'in-process',
     });
+  });
+
+  it("honours Google's own project variables after GCP_PROJECT_ID", () => {
+    expect(readEventBusConfig({ GOOGLE_CLOUD_PROJECT: 'g1' }).projectId).toBe('g1');
+    expect(readEventBusConfig({ GCLOUD_PROJECT: 'g2' }).projectId).toBe('g2');
+    expect(readEventBusConfig({ GOOGLE_CLOUD_PROJECT: 'g1', GCLOUD_PROJECT: 'g2' }).projectId).toBe('g1');
+    expect(readEventBusConfig({ GCP_PROJECT_ID: 'p', GOOGLE_CLOUD_PROJECT: 'g1', GCLOUD_PROJECT: 'g2' }).projectId).toBe('p');
+    expect(readEventBusConfig({ GCP_PROJECT_ID: ' ', GOOGLE_CLOUD_PROJECT: 'g1' }).projectId).toBe('g1');
   });
 
   it('refuses an unknown EVENT_BUS_TRANSPORT', () => {
@@ -97,9 +109,60 @@ describe('transport choice (decision 0030)', () => {
     expect(resolveTransport('in-process', readEventBusConfig({ GCP_PROJECT_ID: 'p' }), 'p').transport).toBe(sharedInProcess());
   });
 
+  it('picks Pub/Sub with only GOOGLE_CLOUD_PROJECT or GCLOUD_PROJECT set, on that project', async () => {
+    for (const env of [{ GOOGLE_CLOUD_PROJECT: 'gcp-a' }, { GCLOUD_PROJECT: 'gcp-a' }]) {
+      const { transport, owned } = resolveTransport(undefined, readEventBusConfig(env), undefined, env);
+      expect(transport).toBeInstanceOf(PubSubTransport);
+      expect((transport as PubSubTransport).projectId).toBe('gcp-a');
+      expect(owned).toBe(true);
+      await transport.close();
+    }
+  });
+
   it('builds the Pub/Sub client with the configured project id', async () => {
     const { transport } = resolveTransport('pubsub', readEventBusConfig({ GCP_PROJECT_ID: 'proj-x' }), undefined);
     expect((transport as PubSubTransport).projectId).toBe('proj-x');
     await transport.close();
   });
+});
+
+describe('the implicit in-process transport says so (outside tests)', () => {
+  const root = path.resolve(import.meta.dirname, '..', '..');
+  // A separate process: the notice is once per process, and this one runs under vitest (silent).
+  const script = `
+    import { EventPublisher, EventSubscriber } from './runtime/index.ts';
+    const catalog = { events: {} };
+    const publisher = new EventPublisher({ catalog });
+    new EventSubscriber({ catalog });
+    process.stdout.write(publisher.transport.kind);
+  `;
+  const run = async (env: Record<string, string>) => {
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([key]) =>
+          !['VITEST', 'NODE_ENV', 'EVENT_BUS_TRANSPORT', 'PUBSUB_EMULATOR_HOST', 'GCP_PROJECT_ID', 'GOOGLE_CLOUD_PROJECT', 'GCLOUD_PROJECT'].includes(key) &&
+          !key.startsWith('VITEST_'),
+      ),
+    );
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      { cwd: root, env: { ...clean, ...env } },
+    );
+    return { kind: stdout, lines: stderr.split('\n').filter((line) => line.includes('[event-bus]')) };
+  };
+
+  it('prints one line, once per process, naming the reason and how to choose Pub/Sub', async () => {
+    const { kind, lines } = await run({});
+    expect(kind).toBe('in-process');
+    expect(lines).toEqual([IMPLICIT_IN_PROCESS_NOTICE]);
+    expect(IMPLICIT_IN_PROCESS_NOTICE).toMatch(/GOOGLE_CLOUD_PROJECT/);
+    expect(IMPLICIT_IN_PROCESS_NOTICE).toMatch(/EVENT_BUS_TRANSPORT=pubsub/);
+  }, 60_000);
+
+  it('stays silent when the choice is explicit, under a test runner, or Pub/Sub is chosen', async () => {
+    expect(await run({ EVENT_BUS_TRANSPORT: 'in-process' })).toEqual({ kind: 'in-process', lines: [] });
+    expect(await run({ NODE_ENV: 'test' })).toEqual({ kind: 'in-process', lines: [] });
+    expect(await run({ GOOGLE_CLOUD_PROJECT: 'gcp-a' })).toEqual({ kind: 'pubsub', lines: [] });
+  }, 60_000);
 });

@@ -27,6 +27,7 @@ import {
   catalog as generatedCatalog,
   createBus,
   createEvent,
+  type AnyVersionEventMap,
   type UserCreatedEvent,
 } from '../../generated/index.js';
 import { examplePayload, exampleEvent } from './support/examples.js';
@@ -94,10 +95,10 @@ describe('runtime on the Pub/Sub emulator', () => {
     const subscriber = new EventSubscriber({ projectId: 'your-gcp-project', topicPrefix, subscriptionPrefix: uniqueName('clone-sub'), onError: () => undefined });
     closers.push(() => subscriber.close(), () => publisher.close());
     expect(publisher.transport.kind).toBe('pubsub');
-    const received: UserCreatedEvent[] = [];
+    const received: AnyVersionEventMap['user.created'][] = [];
     await subscriber.subscribe({
       eventType: 'user.created',
-      handler: async (event: UserCreatedEvent) => {
+      handler: async (event: AnyVersionEventMap['user.created']) => {
         received.push(event);
       },
       deadLetterTopic: uniqueName('clone-dead-letter'),

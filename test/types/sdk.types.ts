@@ -23,6 +23,10 @@ import {
   type UserCreatedEvent,
   type UserCreatedPayload,
   type UserCreatedV1Event,
+  type UserCreatedV2Event,
+  type AnyVersionEventMap,
+  type ConversationTurnCompletedV1Event,
+  type ConversationTurnCompletedV2Event,
   type VersionedEventMap,
   type VoiceModelTrainedEvent,
   type VoiceModelTrainingFailedEvent,
@@ -116,5 +120,53 @@ const upcastingSubscriber = new EventSubscriber({
 new EventSubscriber({ upcasters: { 'user.created': { 2: (v2) => v2 } } });
 // @ts-expect-error an upcaster must return the next version's payload
 new EventSubscriber({ upcasters: { 'user.created': { 1: (v1) => ({ ...v1, subscriptionTier: 'gold' }) } } });
+
+// Handler types match delivery (issue 13). Without upcasters a handler receives every version the
+// registry knows, discriminated by eventVersion.
+assertType<Equal<AnyVersionEventMap['user.created'], UserCreatedV1Event | UserCreatedV2Event>>();
+void eventSubscriber.subscribe({
+  eventType: 'user.created',
+  handler: (event) => {
+    assertType<Equal<typeof event, UserCreatedV1Event | UserCreatedV2Event>>();
+    if (event.eventVersion === 1) {
+      assertType<Equal<typeof event, UserCreatedV1Event>>();
+      // @ts-expect-error v1 has no locale
+      void event.payload.locale;
+    } else {
+      assertType<Equal<typeof event, UserCreatedV2Event>>();
+      void event.payload.locale;
+    }
+  },
+});
+void eventSubscriber.subscribe({
+  eventType: 'conversation.turn_completed',
+  handler: (event) => void assertType<Equal<typeof event, ConversationTurnCompletedV1Event | ConversationTurnCompletedV2Event>>(),
+});
+// @ts-expect-error a handler for the current version only would be handed v1 events at run time
+void eventSubscriber.subscribe({ eventType: 'user.created', handler: (event: UserCreatedV2Event) => void event });
+// A subscriber built with no options delivers every version too.
+void new EventSubscriber().subscribe({
+  eventType: 'user.created',
+  handler: (event) => void assertType<Equal<typeof event, UserCreatedV1Event | UserCreatedV2Event>>(),
+});
+
+// With upcasters the handler receives the current version only.
+void upcastingSubscriber.subscribe({
+  eventType: 'user.created',
+  handler: (event) => {
+    assertType<Equal<typeof event, UserCreatedEvent>>();
+    // @ts-expect-error after upcasting there is no version 1 to compare with (TS2367)
+    if (event.eventVersion === 1) return;
+  },
+});
+void upcastingSubscriber.subscribe({ eventType: 'user.created', handler: (event: UserCreatedV2Event) => void event });
+
+// The facade follows the subscriber it is given.
+const busOfAllVersions = createBus({ publisher, subscriber: eventSubscriber });
+void busOfAllVersions.on.userCreated((event) => void assertType<Equal<typeof event, UserCreatedV1Event | UserCreatedV2Event>>());
+// @ts-expect-error a current-version handler on a subscriber without upcasters
+void busOfAllVersions.on.userCreated((event: UserCreatedV2Event) => void event);
+const busOfCurrent = createBus({ publisher, subscriber: upcastingSubscriber });
+void busOfCurrent.on.userCreated((event) => void assertType<Equal<typeof event, UserCreatedEvent>>());
 
 export { shape, validator, currentVersion, eventPublisher, eventSubscriber, upcastingSubscriber };
