@@ -18,3 +18,4 @@ export * from './store/index.js';
 export * from './infra/index.js';
 export * from './replay/index.js';
 export * from './dlq/index.js';
+export * from './projections/index.js';

@@ -18,6 +18,7 @@ import { openPostgresBackend } from './postgres-backend.js';
 import { openSqliteBackend } from './sqlite-backend.js';
 import { crossesSnapshotBoundary, DEFAULT_SNAPSHOT_INTERVAL, deriveReducerVersion } from './snapshots.js';
 import { createUpcaster, type VersionedEventMapShape, type UpcasterMap } from './upcasting.js';
+import type { AppendTransactionHook } from './store-transaction.js';
 import type {
   AppendToStreamOptions,
   AppendToStreamResult,
@@ -50,6 +51,11 @@ export interface EventStoreOptions<V extends VersionedEventMapShape = VersionedE
   migrate?: boolean;
   /** Use this backend instead of opening one from the database options (the store does not own it). */
   backend?: EventStoreBackend;
+  /**
+   * Runs inside every append's transaction with the appended events (upcast), before COMMIT:
+   * inline projections (`inlineProjections(...)` of runtime/projections). Throwing rolls back.
+   */
+  onAppendTransaction?: AppendTransactionHook;
 }
 
 /** Aggregate types named by an event map. */
@@ -138,7 +144,23 @@ export class EventStore<
     for (const event of events) this.assertValidEvent(event);
     const expectedVersion: ExpectedVersion = options.expectedVersion ?? ANY;
     const backend = await this.getBackend();
-    return backend.appendToStream(stream, events, { expectedVersion, outbox: this.outbox });
+    const hook = this.options.onAppendTransaction;
+    return backend.appendToStream(stream, events, {
+      expectedVersion,
+      outbox: this.outbox,
+      ...(hook && {
+        inTransaction: (transaction, stored) =>
+          hook(
+            transaction,
+            stored.map((event) => this.upcast(event)),
+          ),
+      }),
+    });
+  }
+
+  /** Brings a stored event to its type's current version (the upcasters this store was given). */
+  upcastEvent<E extends StoredEvent>(event: E): E {
+    return this.upcast(event);
   }
 
   private assertValidEvent(event: AnyEventEnvelope): void {

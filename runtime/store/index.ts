@@ -11,3 +11,4 @@ export * from './sqlite-backend.js';
 export * from './postgres-backend.js';
 export * from './event-store.js';
 export * from './outbox-relay.js';
+export * from './store-transaction.js';

@@ -1,0 +1,39 @@
+/**
+ * A projection runner in its own process, for the crash test: it applies batches of the tally
+ * projection PROJECTION and, when HANG_AFTER events have been applied in this process, prints
+ * HANG and waits forever inside the open batch transaction — the parent then SIGKILLs it.
+ * PROJECTION_DB: 'sqlite:<path>' or 'postgres:<schema>' (with DATABASE_URL).
+ */
+import { openPostgresBackend, openSqliteBackend, type EventStoreBackend } from '../../../runtime/store/index.js';
+import { ProjectionRunner } from '../../../runtime/projections/index.js';
+import { storeOn, tally } from './fixtures.js';
+
+const target = process.env.PROJECTION_DB ?? '';
+const name = process.env.PROJECTION ?? '';
+const hangAfter = Number(process.env.HANG_AFTER ?? '0');
+const batchSize = Number(process.env.BATCH_SIZE ?? '10');
+
+let backend: EventStoreBackend;
+if (target.startsWith('sqlite:')) backend = await openSqliteBackend(target.slice('sqlite:'.length));
+else
+  backend = await openPostgresBackend(
+    { databaseUrl: process.env.DATABASE_URL!, postgresSchema: target.slice('postgres:'.length), postgresPoolMax: 2 },
+    { migrate: false },
+  );
+
+const projection = tally(name, {
+  beforeApply: async (_event, applied) => {
+    if (applied === hangAfter) {
+      process.stdout.write('HANG\n');
+      await new Promise(() => undefined);
+    }
+  },
+});
+const runner = new ProjectionRunner({ store: storeOn(backend), projection, batchSize, owner: 'child' });
+for (;;) {
+  const step = await runner.step();
+  process.stdout.write(`step ${step.status} ${step.applied} ${step.checkpoint}\n`);
+  if (step.caughtUp) break;
+}
+process.stdout.write('DONE\n');
+await backend.close();
