@@ -251,6 +251,22 @@ export function runProjectionContract(label: string, options: ProjectionContract
         }
       });
 
+      it('two runner processes racing on one database: one applies everything, the other stays on standby', async () => {
+        const ids = await appendSessions(store, 4, 9);
+        const name = uniqueName('rap');
+        await rebuildProjection({ store, projection: tally(name), mode: 'async' });
+        const more = await appendSessions(store, 6, 9); // 60 events for the racers
+        const env = (owner: string) => ({ PROJECTION_DB: options.childTarget, PROJECTION: name, BATCH_SIZE: '5', RACE: '1', OWNER: owner });
+        const results = await Promise.all([runChild(env('racer-a')), runChild(env('racer-b'))]);
+        const applied = results.map((result) => {
+          expect(result.code, result.output).toBe(0);
+          return Number(/APPLIED (\d+)/.exec(result.output)?.[1]);
+        });
+        expect(applied.sort((x, y) => x - y)).toEqual([0, 60]);
+        const all = [...ids, ...more];
+        expect(only(await rowsOf(`${name}_t`), all)).toEqual(expectedTally(all, 9));
+      });
+
       it('a rebuild equals the incremental result, while the old read model keeps serving; with progress', async () => {
         const name = uniqueName('reb');
         const runner = new ProjectionRunner({ store, projection: tally(name), batchSize: 13 });

@@ -5,7 +5,7 @@
  * PROJECTION_DB: 'sqlite:<path>' or 'postgres:<schema>' (with DATABASE_URL).
  */
 import { openPostgresBackend, openSqliteBackend, type EventStoreBackend } from '../../../runtime/store/index.js';
-import { ProjectionRunner } from '../../../runtime/projections/index.js';
+import { ProjectionRunner, projectionDatabaseOf, projectionStatuses } from '../../../runtime/projections/index.js';
 import { storeOn, tally } from './fixtures.js';
 
 const target = process.env.PROJECTION_DB ?? '';
@@ -29,11 +29,27 @@ const projection = tally(name, {
     }
   },
 });
-const runner = new ProjectionRunner({ store: storeOn(backend), projection, batchSize, owner: 'child' });
-for (;;) {
-  const step = await runner.step();
-  process.stdout.write(`step ${step.status} ${step.applied} ${step.checkpoint}\n`);
-  if (step.caughtUp) break;
+const owner = process.env.OWNER ?? 'child';
+const runner = new ProjectionRunner({ store: storeOn(backend), projection, batchSize, owner });
+if (process.env.RACE) {
+  // Race mode: step until the projection has no lag (whoever is active), then report and stop.
+  const db = projectionDatabaseOf(backend);
+  for (;;) {
+    const step = await runner.step();
+    if (step.status === 'standby' || step.status === 'idle') {
+      const status = (await projectionStatuses(db)).find((s) => s.name === name);
+      if (status?.lag === 0 && status.generation > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+  await runner.stop();
+  process.stdout.write(`APPLIED ${runner.eventsApplied}\n`);
+} else {
+  for (;;) {
+    const step = await runner.step();
+    process.stdout.write(`step ${step.status} ${step.applied} ${step.checkpoint}\n`);
+    if (step.caughtUp) break;
+  }
+  process.stdout.write('DONE\n');
 }
-process.stdout.write('DONE\n');
 await backend.close();
