@@ -3,6 +3,8 @@
  * projection PROJECTION and, when HANG_AFTER events have been applied in this process, prints
  * HANG and waits forever inside the open batch transaction — the parent then SIGKILLs it.
  * PROJECTION_DB: 'sqlite:<path>' or 'postgres:<schema>' (with DATABASE_URL).
+ * RACE=1: print READY, wait for a line on stdin, then step until the projection has no lag,
+ * and print how many events this process applied.
  */
 import { openPostgresBackend, openSqliteBackend, type EventStoreBackend } from '../../../runtime/store/index.js';
 import { ProjectionRunner, projectionDatabaseOf, projectionStatuses } from '../../../runtime/projections/index.js';
@@ -10,7 +12,7 @@ import { storeOn, tally } from './fixtures.js';
 
 const target = process.env.PROJECTION_DB ?? '';
 const name = process.env.PROJECTION ?? '';
-const hangAfter = Number(process.env.HANG_AFTER ?? '0');
+const hangAfter = process.env.HANG_AFTER === undefined ? -1 : Number(process.env.HANG_AFTER);
 const batchSize = Number(process.env.BATCH_SIZE ?? '10');
 
 let backend: EventStoreBackend;
@@ -34,6 +36,9 @@ const runner = new ProjectionRunner({ store: storeOn(backend), projection, batch
 if (process.env.RACE) {
   // Race mode: step until the projection has no lag (whoever is active), then report and stop.
   const db = projectionDatabaseOf(backend);
+  process.stdout.write('READY\n');
+  await new Promise((resolve) => process.stdin.once('data', resolve)); // the parent's "go"
+  process.stdin.destroy(); // an open stdin would keep this process alive
   for (;;) {
     const step = await runner.step();
     if (step.status === 'standby' || step.status === 'idle') {
