@@ -17,12 +17,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { catalog, createEvent, type EventMap, type VersionedEventMap } from '../generated/index.js';
 import { conversationSummary } from '../cli/demo/read-models.js';
-import {
-  EventStore,
-  openPostgresBackend,
-  openSqliteBackend,
-  type EventStoreBackend,
-} from '../runtime/store/index.js';
+import { EventStore, openPostgresBackend, openSqliteBackend, type EventStoreBackend } from '../runtime/store/index.js';
 import {
   ensureProjections,
   inlineProjections,
@@ -191,7 +186,10 @@ async function benchBackend(name: string, open: () => Promise<EventStoreBackend>
     ] as const) {
       const sessions = Array.from({ length: 100 }, () => randomUUID());
       for (const [i, id] of sessions.entries()) await inline.appendEvent(sessionEvents(id, i)[0]!);
-      const events = Array.from({ length: INLINE_APPENDS }, (_, i) => sessionEvents(sessions[i % 100]!, i)[1 + (i % 50)]!);
+      const events = Array.from(
+        { length: INLINE_APPENDS },
+        (_, i) => sessionEvents(sessions[i % 100]!, i)[1 + (i % 50)]!,
+      );
       const start = performance.now();
       for (const event of events) await target.appendEvent(event);
       out.push(((performance.now() - start) * 1000) / INLINE_APPENDS);
@@ -214,7 +212,9 @@ async function main(): Promise<void> {
   let files = 0;
   try {
     rows.push(
-      ...(await benchBackend('SQLite (file, WAL, synchronous=NORMAL)', () => openSqliteBackend(join(dir, `events-${files++}.db`)))),
+      ...(await benchBackend('SQLite (file, WAL, synchronous=NORMAL)', () =>
+        openSqliteBackend(join(dir, `events-${files++}.db`)),
+      )),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

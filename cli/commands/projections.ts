@@ -73,7 +73,10 @@ function wholeNumber(flag: string, value: string | undefined): number | undefine
   return n;
 }
 
-async function withDatabase<T>(flags: DatabaseFlags, body: (db: DatabaseHandle, where: string) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  flags: DatabaseFlags,
+  body: (db: DatabaseHandle, where: string) => Promise<T>,
+): Promise<T> {
   const target = resolveDatabaseTarget(databaseOptionsOf(flags));
   const db = await openDatabase(target);
   try {
@@ -156,7 +159,10 @@ interface DefinitionModule {
 }
 
 async function loadDefinitions(module: string | undefined): Promise<DefinitionModule> {
-  const url = module === undefined ? new URL('../demo/read-models.js', import.meta.url).href : pathToFileURL(resolve(module)).href;
+  const url =
+    module === undefined
+      ? new URL('../demo/read-models.js', import.meta.url).href
+      : pathToFileURL(resolve(module)).href;
   let loaded: DefinitionModule;
   try {
     loaded = (await import(url)) as DefinitionModule;
@@ -168,7 +174,9 @@ async function loadDefinitions(module: string | undefined): Promise<DefinitionMo
 }
 
 async function generatedCatalog(): Promise<EventCatalog> {
-  const generated = (await import(new URL('../../generated/catalog.js', import.meta.url).href)) as { catalog: EventCatalog };
+  const generated = (await import(new URL('../../generated/catalog.js', import.meta.url).href)) as {
+    catalog: EventCatalog;
+  };
   return generated.catalog;
 }
 
@@ -178,7 +186,11 @@ export async function runRebuild(name: string, flags: RebuildFlags): Promise<num
     const batchSize = wholeNumber('--batch-size', flags.batchSize);
     const definitions = await loadDefinitions(flags.module);
     const projection = definitions.projections!.find((p) => p.name === name);
-    if (!projection) throw new UnknownProjectionError(name, definitions.projections!.map((p) => p.name));
+    if (!projection)
+      throw new UnknownProjectionError(
+        name,
+        definitions.projections!.map((p) => p.name),
+      );
     const options = databaseOptionsOf(flags);
     const target = resolveDatabaseTarget(options);
     backend =
@@ -232,7 +244,9 @@ export function register(program: Command): void {
     .action(async (flags: Flags) => {
       process.exitCode = await runList(flags);
     });
-  addDatabaseOptions(projections.command('status').description('Checkpoint, lag, lease and rebuild progress per projection'))
+  addDatabaseOptions(
+    projections.command('status').description('Checkpoint, lag, lease and rebuild progress per projection'),
+  )
     .option(FLAG_MAX_LAG, 'exit 1 when a projection lags by more than this many events')
     .addOption(format())
     .action(async (flags: StatusFlags) => {
@@ -246,7 +260,12 @@ export function register(program: Command): void {
   )
     .option(FLAG_MODULE, 'module exporting `projections` (default: the demo read models)')
     .option(FLAG_BATCH_SIZE, 'events per transaction')
-    .addOption(new Option(FLAG_MODE, 'how the projection is kept (default: as recorded, else async)').choices(['inline', 'async']))
+    .addOption(
+      new Option(FLAG_MODE, 'how the projection is kept (default: as recorded, else async)').choices([
+        'inline',
+        'async',
+      ]),
+    )
     .addOption(format())
     .action(async (name: string, flags: RebuildFlags) => {
       process.exitCode = await runRebuild(name, flags);

@@ -181,8 +181,15 @@ export async function runDemo({ log, timeoutMs = 60_000 }: DemoOptions): Promise
       `read model conversation_summary (inline): user ${String(row.user_id).slice(0, 8)} sessions ${row.sessions} (active ${row.active_sessions}), turns ${row.turns}, tokens ${row.total_tokens}, last activity ${row.last_activity}`,
     );
   const documentIds = [randomUUID(), randomUUID(), randomUUID()];
-  const file = (index: number) => ['Notes on the Analytical Engine.pdf', 'Letters to Babbage.docx', 'Sketch of the Engine.txt'][index]!;
-  const failure = (index: number, stage: 'upload' | 'parse' | 'chunk' | 'embed', attempt: number, code: string, message: string) =>
+  const file = (index: number) =>
+    ['Notes on the Analytical Engine.pdf', 'Letters to Babbage.docx', 'Sketch of the Engine.txt'][index]!;
+  const failure = (
+    index: number,
+    stage: 'upload' | 'parse' | 'chunk' | 'embed',
+    attempt: number,
+    code: string,
+    message: string,
+  ) =>
     createEvent('document.processing_failed', documentIds[index]!, 'document', {
       documentId: documentIds[index]!,
       userId,
@@ -223,7 +230,9 @@ export async function runDemo({ log, timeoutMs = 60_000 }: DemoOptions): Promise
     log(
       `read model document_board (async): ${row.file_name} ${row.status} after ${row.attempts} attempt(s)${row.status === 'failed' ? ` at stage ${row.failed_stage} (${row.error_code})` : `, ${row.chunk_count} chunks`}`,
     );
-  for (const status of (await projectionStatuses(readModels)).filter((s) => s.name === 'conversation_summary' || s.name === 'document_board'))
+  for (const status of (await projectionStatuses(readModels)).filter(
+    (s) => s.name === 'conversation_summary' || s.name === 'document_board',
+  ))
     log(`projection ${status.name}: ${status.mode}, generation ${status.generation}, lag ${status.lag}`);
   await boardRunner.stop();
 

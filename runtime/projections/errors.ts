@@ -101,7 +101,11 @@ export class ProjectionRebuildInProgressError extends ProjectionError {
 /** Another rebuild took over this one (its lease expired): this one stops without switching. */
 export class ProjectionRebuildLostError extends ProjectionError {
   constructor(projection: string) {
-    super(ProjectionErrorCode.RebuildLost, projection, `The rebuild of projection '${projection}' was taken over by another`);
+    super(
+      ProjectionErrorCode.RebuildLost,
+      projection,
+      `The rebuild of projection '${projection}' was taken over by another`,
+    );
   }
 }
 

@@ -32,11 +32,11 @@ export async function ensureInboxProjection(db: DatabaseHandle, projection: AnyP
     await projection.init(projectionContext(transaction, projection, 1));
     for (const table of projection.tables)
       await executeIn(transaction, `CREATE VIEW ${table} AS SELECT * FROM ${physicalTable(table, 1)}`);
-    await executeIn(transaction, 'UPDATE projection_state SET generation = 1, version = ?, updated_at = ? WHERE name = ?', [
-      projection.version,
-      new Date().toISOString(),
-      projection.name,
-    ]);
+    await executeIn(
+      transaction,
+      'UPDATE projection_state SET generation = 1, version = ?, updated_at = ? WHERE name = ?',
+      [projection.version, new Date().toISOString(), projection.name],
+    );
   });
 }
 

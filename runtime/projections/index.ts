@@ -43,5 +43,12 @@ export {
 } from './runner.js';
 export { ensureInboxProjection, inboxHandler, type InboxHandlerOptions } from './inbox.js';
 export { projectionStatuses, listProjectionStates, type ProjectionStatus } from './status.js';
-export { projectionDatabaseOf, projectionMigrations, ensureProjectionTables, type ProjectionStateRow } from './sql.js';
+export {
+  projectionDatabaseOf,
+  projectionMigrations,
+  ensureProjectionTables,
+  execute as queryDatabase,
+  type Executed,
+  type ProjectionStateRow,
+} from './sql.js';
 export type { ProjectionEventSource } from './events.js';

@@ -62,7 +62,11 @@ export interface RebuildResult {
   readonly position: number;
 }
 
-async function dropGeneration(transaction: StoreTransaction, tables: readonly string[], generation: number): Promise<void> {
+async function dropGeneration(
+  transaction: StoreTransaction,
+  tables: readonly string[],
+  generation: number,
+): Promise<void> {
   for (const table of tables) await executeIn(transaction, `DROP TABLE IF EXISTS ${physicalTable(table, generation)}`);
 }
 
@@ -86,7 +90,12 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
     const now = Date.now();
     if (state.rebuild && state.rebuild.owner !== owner && state.rebuild.untilMs > now)
       throw new ProjectionRebuildInProgressError(name, state.rebuild.owner);
-    if (state.rebuild) await dropGeneration(transaction, [...new Set([...state.tables, ...projection.tables])], state.rebuild.generation);
+    if (state.rebuild)
+      await dropGeneration(
+        transaction,
+        [...new Set([...state.tables, ...projection.tables])],
+        state.rebuild.generation,
+      );
     const next = Math.max(state.generation, state.rebuild?.generation ?? 0) + 1;
     await executeIn(
       transaction,
@@ -136,7 +145,8 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
     if (transaction.kind === 'postgres')
       await transaction.client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [PROJECTION_LOCK_CLASS, name]);
     const state = await readState(transaction, name, { forUpdate: true });
-    if (state?.rebuild?.owner !== owner || state.rebuild.generation !== generation) throw new ProjectionRebuildLostError(name);
+    if (state?.rebuild?.owner !== owner || state.rebuild.generation !== generation)
+      throw new ProjectionRebuildLostError(name);
     const rest = (
       await committedAfter(transaction, position, projection.eventTypes, { gapSafe: options.mode === 'async' })
     ).map((event) => store.upcastEvent(event));
@@ -147,7 +157,8 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
       await executeIn(transaction, `DROP VIEW IF EXISTS ${table}`);
     for (const table of projection.tables)
       await executeIn(transaction, `CREATE VIEW ${table} AS SELECT * FROM ${physicalTable(table, generation)}`);
-    if (state.generation > 0 && state.generation !== generation) await dropGeneration(transaction, state.tables, state.generation);
+    if (state.generation > 0 && state.generation !== generation)
+      await dropGeneration(transaction, state.tables, state.generation);
     await executeIn(
       transaction,
       `UPDATE projection_state SET generation = ?, version = ?, mode = ?, tables = ?, event_types = ?, checkpoint = ?,

@@ -152,7 +152,11 @@ export class ProjectionRunner {
         current.leaseOwner !== this.owner
       )
         return false;
-      await applyEvents(this.projection, page.events, projectionContext(transaction, this.projection, current.generation));
+      await applyEvents(
+        this.projection,
+        page.events,
+        projectionContext(transaction, this.projection, current.generation),
+      );
       await executeIn(
         transaction,
         'UPDATE projection_state SET checkpoint = ?, lease_until_ms = ?, updated_at = ? WHERE name = ?',

@@ -18,7 +18,10 @@ export function projectionDatabaseOf(backend: EventStoreBackend): DatabaseHandle
 }
 
 /** Runs `body` in one transaction (SQLite: BEGIN IMMEDIATE under the connection's lock). */
-export async function inTransaction<T>(db: DatabaseHandle, body: (transaction: StoreTransaction) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  db: DatabaseHandle,
+  body: (transaction: StoreTransaction) => Promise<T>,
+): Promise<T> {
   if (db.kind === 'sqlite') return withSqliteTransaction(db.db, () => body({ kind: 'sqlite', db: db.db }));
   const client = await db.pool.connect();
   try {
@@ -126,7 +129,9 @@ export function projectionContext(
     transaction,
     table(name: string): string {
       if (!tables.has(name))
-        throw new TypeError(`Projection '${projection.name}' declares no table '${name}' (tables: ${projection.tables.join(', ')})`);
+        throw new TypeError(
+          `Projection '${projection.name}' declares no table '${name}' (tables: ${projection.tables.join(', ')})`,
+        );
       return physicalTable(name, generation);
     },
     async execute<Row extends object>(sql: string, params?: readonly unknown[]): Promise<Row[]> {
@@ -274,6 +279,13 @@ export async function registerState(db: DatabaseHandle, projection: AnyProjectio
     db,
     `INSERT INTO projection_state (name, mode, version, event_types, tables, updated_at) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (name) DO NOTHING`,
-    [projection.name, mode, projection.version, JSON.stringify(projection.eventTypes), JSON.stringify(projection.tables), new Date().toISOString()],
+    [
+      projection.name,
+      mode,
+      projection.version,
+      JSON.stringify(projection.eventTypes),
+      JSON.stringify(projection.tables),
+      new Date().toISOString(),
+    ],
   );
 }

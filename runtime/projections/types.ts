@@ -36,7 +36,10 @@ export interface ProjectionContext {
 /** An event as a handler sees it: upcast to its current version; `position` when it came from the store. */
 export type ProjectedEvent<E> = E & { readonly position?: StoredEventPosition };
 
-export interface ProjectionDefinition<M extends EventMapShape = EventMapShape, T extends keyof M & string = keyof M & string> {
+export interface ProjectionDefinition<
+  M extends EventMapShape = EventMapShape,
+  T extends keyof M & string = keyof M & string,
+> {
   /** Lowercase SQL identifier; names the projection's state row. */
   readonly name: string;
   /** Bump when the handler or tables change: the projection is rebuilt into new tables. */
@@ -68,13 +71,19 @@ const MAX_TABLE_NAME = 55;
 export function assertValidProjection(projection: AnyProjection): void {
   assertSqlIdentifier(projection.name, 'projection name');
   if (!Number.isSafeInteger(projection.version) || projection.version < 1)
-    throw new ProjectionDefinitionError(projection.name, `version must be a whole number >= 1 (got ${projection.version})`);
+    throw new ProjectionDefinitionError(
+      projection.name,
+      `version must be a whole number >= 1 (got ${projection.version})`,
+    );
   if (projection.eventTypes.length === 0) throw new ProjectionDefinitionError(projection.name, 'eventTypes is empty');
   if (projection.tables.length === 0) throw new ProjectionDefinitionError(projection.name, 'tables is empty');
   for (const table of projection.tables) {
     assertSqlIdentifier(table, `table of projection '${projection.name}'`);
     if (table.length > MAX_TABLE_NAME)
-      throw new ProjectionDefinitionError(projection.name, `table '${table}' is longer than ${MAX_TABLE_NAME} characters`);
+      throw new ProjectionDefinitionError(
+        projection.name,
+        `table '${table}' is longer than ${MAX_TABLE_NAME} characters`,
+      );
   }
 }
 

@@ -180,7 +180,10 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
           const rows = this.prepared<EventRow>(
             `SELECT ${EVENT_COLUMNS} FROM store_events WHERE global_position BETWEEN ? AND ? ORDER BY global_position`,
           ).all(result.lastGlobalPosition - events.length + 1, result.lastGlobalPosition);
-          await hook({ kind: 'sqlite', db: this.db }, rows.map((row) => rowToStoredEvent(row, true)));
+          await hook(
+            { kind: 'sqlite', db: this.db },
+            rows.map((row) => rowToStoredEvent(row, true)),
+          );
           return result;
         });
       }

@@ -64,7 +64,9 @@ describe('event-bus projections (PostgreSQL)', () => {
     );
     const byName = (out: string) =>
       Object.fromEntries(
-        (JSON.parse(out) as { projections: { name: string; lag: number; generation: number }[] }).projections.map((p) => [p.name, p]),
+        (JSON.parse(out) as { projections: { name: string; lag: number; generation: number }[] }).projections.map(
+          (p) => [p.name, p],
+        ),
       );
     const backlog = await run('projections', 'status', ...where, '--format', 'json', '--max-lag', '0');
     expect(backlog.code).toBe(1);
@@ -76,14 +78,35 @@ describe('event-bus projections (PostgreSQL)', () => {
       conversation_summary: { lag: 0, generation: 1 },
       document_board: { lag: 0, generation: 1 },
     });
-    const rebuilt = await run('projections', 'rebuild', 'conversation_summary', ...where, '--batch-size', '4', '--format', 'json');
+    const rebuilt = await run(
+      'projections',
+      'rebuild',
+      'conversation_summary',
+      ...where,
+      '--batch-size',
+      '4',
+      '--format',
+      'json',
+    );
     expect(rebuilt.code).toBe(0);
-    expect(JSON.parse(rebuilt.stdout)).toMatchObject({ projection: 'conversation_summary', mode: 'inline', generation: 2, processed: 15 });
-    expect(rebuilt.stderr.split('\n').filter(Boolean).map((line) => JSON.parse(line).processed)).toEqual([0, 4, 8, 12, 15, 15]);
+    expect(JSON.parse(rebuilt.stdout)).toMatchObject({
+      projection: 'conversation_summary',
+      mode: 'inline',
+      generation: 2,
+      processed: 15,
+    });
+    expect(
+      rebuilt.stderr
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line).processed),
+    ).toEqual([0, 4, 8, 12, 15, 15]);
     const after = await run('projections', 'status', ...where, '--max-lag', '0');
     expect(after.code).toBe(0);
     expect(after.stdout).toContain('conversation_summary  inline  v1  generation 2  head 16  lag 0');
-    const { rows } = await backend.pool.query<{ turns: number }>('SELECT sum(turns)::int AS turns FROM conversation_summary');
+    const { rows } = await backend.pool.query<{ turns: number }>(
+      'SELECT sum(turns)::int AS turns FROM conversation_summary',
+    );
     expect(rows[0]!.turns).toBe(12);
     await runner.stop();
   });

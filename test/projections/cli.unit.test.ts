@@ -88,7 +88,10 @@ describe('event-bus projections (SQLite)', () => {
     expect(statuses.behind).toEqual(['document_board']);
 
     const rebuilt = await run('projections', 'rebuild', 'document_board', '--sqlite', sqlite, '--mode', 'async');
-    expect(rebuilt).toMatchObject({ code: 0, stdout: 'rebuilt document_board (async) into generation 1: 1 events, position 9\n' });
+    expect(rebuilt).toMatchObject({
+      code: 0,
+      stdout: 'rebuilt document_board (async) into generation 1: 1 events, position 9\n',
+    });
     expect(rebuilt.stderr).toContain('document_board: switched to generation 1');
 
     const after = await run('projections', 'status', '--sqlite', sqlite, '--max-lag', '0');
@@ -105,7 +108,10 @@ describe('event-bus projections (SQLite)', () => {
       "event-bus: PROJECTION_UNKNOWN: No projection named 'nope' (known: conversation_summary, document_board)\n",
     );
     const badLag = await run('projections', 'status', '--sqlite', sqlite, '--max-lag', 'many');
-    expect(badLag).toMatchObject({ code: 2, stderr: "event-bus: --max-lag must be a whole number >= 0 (got 'many')\n" });
+    expect(badLag).toMatchObject({
+      code: 2,
+      stderr: "event-bus: --max-lag must be a whole number >= 0 (got 'many')\n",
+    });
     const badFormat = await run('projections', 'list', '--sqlite', sqlite, '--format', 'xml');
     expect(badFormat.code).toBe(2);
   });

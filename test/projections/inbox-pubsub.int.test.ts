@@ -8,7 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventPublisher, EventSubscriber, PubSubTransport, type AnyEventEnvelope } from '../../runtime/index.js';
 import { catalog, createEvent } from '../../generated/index.js';
 import { documentBoard } from '../../cli/demo/read-models.js';
-import { ensureInboxProjection, inboxHandler, projectionStatuses, queryDatabase } from '../../runtime/projections/index.js';
+import {
+  ensureInboxProjection,
+  inboxHandler,
+  projectionStatuses,
+  queryDatabase,
+} from '../../runtime/projections/index.js';
 import { closeDatabase, openDatabase, type DatabaseHandle } from '../../runtime/store/index.js';
 import { uniqueName, waitUntil } from '../runtime/support/wait.js';
 
@@ -27,7 +32,11 @@ describe('inbox projection fed from Pub/Sub (emulator)', () => {
   });
 
   it('redeliveries are no-ops; a failed apply is redelivered and applied once', async () => {
-    const names = { topicPrefix: uniqueName('inbox'), subscriptionPrefix: uniqueName('inbox-sub'), deadLetterTopic: uniqueName('inbox-dlq') };
+    const names = {
+      topicPrefix: uniqueName('inbox'),
+      subscriptionPrefix: uniqueName('inbox-sub'),
+      deadLetterTopic: uniqueName('inbox-dlq'),
+    };
     const publisher = new EventPublisher({ catalog, transport, topicPrefix: names.topicPrefix, enableOrdering: true });
     const subscriber = new EventSubscriber({
       catalog,
@@ -89,12 +98,24 @@ describe('inbox projection fed from Pub/Sub (emulator)', () => {
     expect(outcomes).toContainEqual([processed.eventId, true]);
     expect(outcomes).toContainEqual([processed.eventId, false]);
     expect(outcomes.filter(([id]) => id === failed.eventId).map(([, outcome]) => outcome)).toEqual(['failed', true]);
-    const board = await queryDatabase(db, 'SELECT document_id, status, attempts, failed_stage, error_code FROM document_board ORDER BY document_id');
+    const board = await queryDatabase(
+      db,
+      'SELECT document_id, status, attempts, failed_stage, error_code FROM document_board ORDER BY document_id',
+    );
     expect(board.rows).toEqual([
       { document_id: processed.aggregateId, status: 'processed', attempts: 1, failed_stage: null, error_code: null },
-      { document_id: failed.aggregateId, status: 'failed', attempts: 1, failed_stage: 'parse', error_code: 'UNSUPPORTED_FORMAT' },
+      {
+        document_id: failed.aggregateId,
+        status: 'failed',
+        attempts: 1,
+        failed_stage: 'parse',
+        error_code: 'UNSUPPORTED_FORMAT',
+      },
     ]);
-    const inbox = await queryDatabase(db, "SELECT count(*) AS n FROM projection_inbox WHERE projection = 'document_board'");
+    const inbox = await queryDatabase(
+      db,
+      "SELECT count(*) AS n FROM projection_inbox WHERE projection = 'document_board'",
+    );
     expect(inbox.rows).toEqual([{ n: 2 }]);
     const [status] = await projectionStatuses(db);
     expect(status).toMatchObject({ name: 'document_board', mode: 'inbox', headPosition: null, lag: null });

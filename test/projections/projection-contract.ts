@@ -25,7 +25,17 @@ import {
 } from '../../runtime/projections/index.js';
 import { execute } from '../../runtime/projections/sql.js';
 import type { DatabaseHandle } from '../../runtime/store/index.js';
-import { appendSessions, define, readTally, started, storeOn, tally, turn, type TallyRow, type TestStore } from './support/fixtures.js';
+import {
+  appendSessions,
+  define,
+  readTally,
+  started,
+  storeOn,
+  tally,
+  turn,
+  type TallyRow,
+  type TestStore,
+} from './support/fixtures.js';
 
 export interface ProjectionContractOptions {
   open: () => Promise<EventStoreBackend>;
@@ -39,7 +49,10 @@ export interface ProjectionContractOptions {
 const childScript = fileURLToPath(new URL('./support/runner-child.ts', import.meta.url));
 const uniqueName = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`;
 
-function runChild(env: Record<string, string>, killOn?: string): Promise<{ output: string; signal: NodeJS.Signals | null; code: number | null }> {
+function runChild(
+  env: Record<string, string>,
+  killOn?: string,
+): Promise<{ output: string; signal: NodeJS.Signals | null; code: number | null }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', childScript], {
       env: { ...process.env, ...env },
@@ -110,7 +123,11 @@ export function runProjectionContract(label: string, options: ProjectionContract
         const inlineStore = storeOn(backend, inlineProjections([witness, projection]));
         await ensureProjections({ store: inlineStore, inline: [witness, projection] });
         const id = randomUUID();
-        await inlineStore.appendToStream({ aggregateType: 'conversation_session', aggregateId: id }, [started(id), turn(id, 0), turn(id, 1)]);
+        await inlineStore.appendToStream({ aggregateType: 'conversation_session', aggregateId: id }, [
+          started(id),
+          turn(id, 0),
+          turn(id, 1),
+        ]);
         const before = { mine: await rowsOf(`${name}_t`), witness: await rowsOf(`${witness.name}_t`) };
         const rejected = [turn(id, 2), turn(id, 3)];
         refused.add(rejected[1]!.eventId); // the second event of the append: the first is already written
@@ -122,7 +139,11 @@ export function runProjectionContract(label: string, options: ProjectionContract
           );
         expect(error).toBeInstanceOf(InlineProjectionError);
         expect(isInlineProjectionError(error) && error.code).toBe('PROJECTION_INLINE_FAILED');
-        expect(error).toMatchObject({ projection: name, eventId: rejected[1]!.eventId, eventType: 'conversation.turn_completed' });
+        expect(error).toMatchObject({
+          projection: name,
+          eventId: rejected[1]!.eventId,
+          eventType: 'conversation.turn_completed',
+        });
         const stream = await store.readStream({ aggregateType: 'conversation_session', aggregateId: id });
         expect(stream.currentVersion).toBe(3);
         expect(await rowsOf(`${name}_t`)).toEqual(before.mine);
@@ -135,7 +156,9 @@ export function runProjectionContract(label: string, options: ProjectionContract
         const inlineStore = storeOn(backend, inlineProjections([projection]));
         const id = randomUUID();
         await expect(inlineStore.appendEvent(started(id))).rejects.toBeInstanceOf(ProjectionNotReadyError);
-        expect((await store.readStream({ aggregateType: 'conversation_session', aggregateId: id })).streamExists).toBe(false);
+        expect((await store.readStream({ aggregateType: 'conversation_session', aggregateId: id })).streamExists).toBe(
+          false,
+        );
       });
 
       it('appends during an on-demand rebuild land in the new generation: nothing lost, nothing twice', async () => {
@@ -220,7 +243,12 @@ export function runProjectionContract(label: string, options: ProjectionContract
           const ids = await appendSessions(store, 6, 9);
           const name = uniqueName('rac');
           const a = new ProjectionRunner({ store, projection: tally(name), batchSize: 8, pollIntervalMs: 5 });
-          const b = new ProjectionRunner({ store: storeOn(other), projection: tally(name), batchSize: 8, pollIntervalMs: 5 });
+          const b = new ProjectionRunner({
+            store: storeOn(other),
+            projection: tally(name),
+            batchSize: 8,
+            pollIntervalMs: 5,
+          });
           const steps = await Promise.all([a.step(), b.step()]);
           expect(steps.map((s) => s.status).sort()).toEqual(['rebuilt', 'standby']);
           const active = steps[0]!.status === 'rebuilt' ? a : b;
@@ -239,7 +267,8 @@ export function runProjectionContract(label: string, options: ProjectionContract
           expect(standby.eventsApplied).toBe(0);
           const latest = await appendSessions(store, 1, 4);
           const deadline2 = Date.now() + 20_000;
-          while (standby.eventsApplied < 5 && Date.now() < deadline2) await new Promise((resolve) => setTimeout(resolve, 20));
+          while (standby.eventsApplied < 5 && Date.now() < deadline2)
+            await new Promise((resolve) => setTimeout(resolve, 20));
           await standby.stop();
           expect(standby.eventsApplied).toBe(5);
           const all = [...ids, ...more];
@@ -257,7 +286,14 @@ export function runProjectionContract(label: string, options: ProjectionContract
         await rebuildProjection({ store, projection: tally(name), mode: 'async' });
         const more = await appendSessions(store, 6, 9); // 60 events for the racers
         const child = spawn(process.execPath, ['--import', 'tsx', childScript], {
-          env: { ...process.env, PROJECTION_DB: options.childTarget, PROJECTION: name, BATCH_SIZE: '5', RACE: '1', OWNER: 'racer-child' },
+          env: {
+            ...process.env,
+            PROJECTION_DB: options.childTarget,
+            PROJECTION: name,
+            BATCH_SIZE: '5',
+            RACE: '1',
+            OWNER: 'racer-child',
+          },
           stdio: ['pipe', 'pipe', 'pipe'],
         });
         let output = '';
@@ -371,7 +407,8 @@ export function runProjectionContract(label: string, options: ProjectionContract
         const checkpoint = (await projectionStatuses(db)).find((s) => s.name === name)!.checkpoint;
         const rowsBefore = await rowsOf(`${name}_t`);
         const ids = await appendSessions(store, 1, 6);
-        failOn = (await store.readStream({ aggregateType: 'conversation_session', aggregateId: ids[0]! })).events[4]!.eventId;
+        failOn = (await store.readStream({ aggregateType: 'conversation_session', aggregateId: ids[0]! })).events[4]!
+          .eventId;
         await expect(runner.step()).rejects.toMatchObject({ code: 'PROJECTION_HANDLER_FAILED', projection: name });
         expect((await projectionStatuses(db)).find((s) => s.name === name)!.checkpoint).toBe(checkpoint);
         expect(await rowsOf(`${name}_t`)).toEqual(rowsBefore);

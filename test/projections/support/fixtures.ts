@@ -4,12 +4,7 @@
  * an event applied twice, skipped or applied out of order shows in the read model.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  catalog,
-  createEvent,
-  type EventMap,
-  type VersionedEventMap,
-} from '../../../generated/index.js';
+import { catalog, createEvent, type EventMap, type VersionedEventMap } from '../../../generated/index.js';
 import { EventStore, type AppendTransactionHook, type EventStoreBackend } from '../../../runtime/store/index.js';
 import { defineProjection, type ProjectionContext } from '../../../runtime/projections/index.js';
 
@@ -44,7 +39,12 @@ export function tally(name: string, options: TallyOptions = {}) {
         `INSERT INTO ${table} (conversation_id, events, turns, tokens, sequence) VALUES (?, 1, ?, ?, ?)
          ON CONFLICT (conversation_id) DO UPDATE SET events = ${table}.events + 1, turns = ${table}.turns + excluded.turns,
            tokens = ${table}.tokens + excluded.tokens, sequence = ${table}.sequence || ',' || excluded.sequence`,
-        [event.payload.conversationId, turnIndex === null ? 0 : 1, tokens, turnIndex === null ? 's' : String(turnIndex)],
+        [
+          event.payload.conversationId,
+          turnIndex === null ? 0 : 1,
+          tokens,
+          turnIndex === null ? 's' : String(turnIndex),
+        ],
       );
     },
   });
@@ -120,8 +120,16 @@ export async function appendSessions(store: TestStore, sessions: number, turnsEa
 }
 
 /** Reads a projection's view (the active generation), sorted, for comparisons. */
-export async function readTally(ctx: { execute: ProjectionContext['execute'] } | ((sql: string) => Promise<unknown[]>), view: string): Promise<TallyRow[]> {
+export async function readTally(
+  ctx: { execute: ProjectionContext['execute'] } | ((sql: string) => Promise<unknown[]>),
+  view: string,
+): Promise<TallyRow[]> {
   const sql = `SELECT conversation_id, events, turns, tokens, sequence FROM ${view} ORDER BY conversation_id`;
   const rows = (typeof ctx === 'function' ? await ctx(sql) : await ctx.execute(sql)) as TallyRow[];
-  return rows.map((row) => ({ ...row, events: Number(row.events), turns: Number(row.turns), tokens: Number(row.tokens) }));
+  return rows.map((row) => ({
+    ...row,
+    events: Number(row.events),
+    turns: Number(row.turns),
+    tokens: Number(row.tokens),
+  }));
 }
