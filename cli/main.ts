@@ -34,6 +34,7 @@ const verbs: Record<string, () => Promise<{ register: Register }>> = {
   dlq: () => import('./commands/dlq.js'),
   replay: () => import('./commands/replay.js'),
   demo: () => import('./commands/demo.js'),
+  projections: () => import('./commands/projections.js'),
 };
 
 export async function buildProgram(verb?: string): Promise<Command> {

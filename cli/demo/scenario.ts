@@ -14,12 +14,19 @@ import {
   catalog,
   createEvent,
   type AnyVersionEventMap,
+  ensureProjections,
+  inlineProjections,
+  ProjectionRunner,
+  projectionDatabaseOf,
+  projectionStatuses,
+  queryDatabase,
   type EventMap,
   type EventsOfAggregate,
   type UserCreatedEvent,
 } from '../../index.js';
 import { parkedMessagesOf } from '../../ops/dlq/index.js';
 import { traceOneConversation } from './trace-step.js';
+import { conversationSummary, documentBoard } from './read-models.js';
 
 type ConversationSessionEvent = EventsOfAggregate<EventMap, 'conversation_session'>;
 
@@ -117,7 +124,10 @@ export async function runDemo({ log, timeoutMs = 60_000 }: DemoOptions): Promise
     projectId: 'your-gcp-project',
     eventStoreTopic: 'clone-event-store',
     snapshotInterval: 10,
+    // The per-user conversation summary is written inside each append's transaction.
+    onAppendTransaction: inlineProjections([conversationSummary]),
   });
+  await ensureProjections({ store: eventStore, inline: [conversationSummary], async: [documentBoard] });
   const sessionId = randomUUID();
   const at = (seconds: number): string => new Date(started.getTime() + seconds * 1000).toISOString();
   await eventStore.appendEvent(
@@ -162,6 +172,73 @@ export async function runDemo({ log, timeoutMs = 60_000 }: DemoOptions): Promise
   const again = await eventStore.reconstructState(sessionId, 'conversation_session', reduceSession, initialState);
   if (JSON.stringify(again) !== JSON.stringify(state)) throw new Error('demo: state from the snapshot differs');
   log('reconstructed again from its snapshot: same state');
+
+  // ---- 3b. Read models (CQRS): one inline, one async ----
+  const readModels = projectionDatabaseOf(await eventStore.getBackend());
+  const summary = await queryDatabase<Record<string, unknown>>(
+    readModels,
+    'SELECT user_id, sessions, active_sessions, turns, total_tokens, last_activity FROM conversation_summary WHERE user_id = ?',
+    [userId],
+  );
+  for (const row of summary.rows)
+    log(
+      `read model conversation_summary (inline): user ${String(row.user_id).slice(0, 8)} sessions ${row.sessions} (active ${row.active_sessions}), turns ${row.turns}, tokens ${row.total_tokens}, last activity ${row.last_activity}`,
+    );
+  const documentIds = [randomUUID(), randomUUID(), randomUUID()];
+  const file = (index: number) =>
+    ['Notes on the Analytical Engine.pdf', 'Letters to Babbage.docx', 'Sketch of the Engine.txt'][index]!;
+  const failure = (
+    index: number,
+    stage: 'upload' | 'parse' | 'chunk' | 'embed',
+    attempt: number,
+    code: string,
+    message: string,
+  ) =>
+    createEvent('document.processing_failed', documentIds[index]!, 'document', {
+      documentId: documentIds[index]!,
+      userId,
+      fileName: file(index),
+      stage,
+      error: { code, message },
+      retryable: stage === 'embed',
+      attempt,
+      failedAt: at(20 + attempt),
+    });
+  const processed = (index: number, chunkCount: number) =>
+    createEvent('document.processed', documentIds[index]!, 'document', {
+      documentId: documentIds[index]!,
+      userId,
+      fileName: file(index),
+      mimeType: 'application/pdf',
+      sizeBytes: 1_048_576,
+      pageCount: null,
+      chunkCount,
+      tokenCount: chunkCount * 480,
+      embeddingModel: 'text-embedding-3-small',
+      embeddingDimensions: 1536,
+      processedAt: at(30),
+    });
+  await eventStore.appendEvent(processed(0, 148));
+  await eventStore.appendEvent(failure(1, 'embed', 1, 'EMBEDDING_TIMEOUT', 'The embedding service timed out'));
+  await eventStore.appendEvent(processed(1, 37));
+  await eventStore.appendEvent(failure(2, 'parse', 1, 'UNSUPPORTED_ENCODING', 'The file is not valid UTF-8'));
+  const boardRunner = new ProjectionRunner({ store: eventStore, projection: documentBoard });
+  await boardRunner.catchUp();
+  const board = await queryDatabase<Record<string, unknown>>(
+    readModels,
+    `SELECT document_id, file_name, status, attempts, chunk_count, failed_stage, error_code FROM document_board
+     WHERE document_id IN (?, ?, ?) ORDER BY file_name`,
+    documentIds,
+  );
+  for (const row of board.rows)
+    log(
+      `read model document_board (async): ${row.file_name} ${row.status} after ${row.attempts} attempt(s)${row.status === 'failed' ? ` at stage ${row.failed_stage} (${row.error_code})` : `, ${row.chunk_count} chunks`}`,
+    );
+  for (const status of (await projectionStatuses(readModels)).filter(
+    (s) => s.name === 'conversation_summary' || s.name === 'document_board',
+  ))
+    log(`projection ${status.name}: ${status.mode}, generation ${status.generation}, lag ${status.lag}`);
+  await boardRunner.stop();
 
   // ---- 4. Replay a time range from the store (the spec's snippet) ----
   const replayer = new EventReplayer({

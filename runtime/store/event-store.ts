@@ -21,6 +21,7 @@ import { crossesSnapshotBoundary, DEFAULT_SNAPSHOT_INTERVAL, deriveReducerVersio
 import { createUpcaster, type VersionedEventMapShape, type UpcasterMap } from './upcasting.js';
 import { StoreTelemetry } from '../observability/store.js';
 import { telemetryFrom, type ObservabilityOptions, type Telemetry } from '../observability/telemetry.js';
+import type { AppendTransactionHook } from './store-transaction.js';
 import type {
   AppendToStreamOptions,
   AppendToStreamResult,
@@ -56,6 +57,11 @@ export interface EventStoreOptions<V extends VersionedEventMapShape = VersionedE
   backend?: EventStoreBackend;
   /** Tracer / meter providers (default: the global ones) and logger, shared with its outbox relay (docs/observability.md). */
   observability?: ObservabilityOptions | Telemetry;
+  /**
+   * Runs inside every append's transaction with the appended events (upcast), before COMMIT:
+   * inline projections (`inlineProjections(...)` of runtime/projections). Throwing rolls back.
+   */
+  onAppendTransaction?: AppendTransactionHook;
 }
 
 /** Aggregate types named by an event map. */
@@ -150,10 +156,26 @@ export class EventStore<
     for (const event of events) this.assertValidEvent(event);
     const expectedVersion: ExpectedVersion = options.expectedVersion ?? ANY;
     const backend = await this.getBackend();
+    const hook = this.options.onAppendTransaction;
     // Traced: a span per append, its context written into the events' metadata (docs/observability.md).
     return this.storeTelemetry.append(backend.kind, stream, events, expectedVersion, (written) =>
-      backend.appendToStream(stream, written, { expectedVersion, outbox: this.outbox }),
+      backend.appendToStream(stream, written, {
+        expectedVersion,
+        outbox: this.outbox,
+        ...(hook && {
+          inTransaction: (transaction, stored) =>
+            hook(
+              transaction,
+              stored.map((event) => this.upcast(event)),
+            ),
+        }),
+      }),
     );
+  }
+
+  /** Brings a stored event to its type's current version (the upcasters this store was given). */
+  upcastEvent<E extends StoredEvent>(event: E): E {
+    return this.upcast(event);
   }
 
   private assertValidEvent(event: AnyEventEnvelope): void {

@@ -13,3 +13,4 @@ export * from './event-store.js';
 export * from './outbox-relay.js';
 export * from './input-guard.js';
 export * from './pg-faults.js';
+export * from './store-transaction.js';

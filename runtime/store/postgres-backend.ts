@@ -266,6 +266,17 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
       );
       const current = Number(rows[0]!.current_version);
       assertExpectedVersion(stream, current, options.expectedVersion);
+      if (options.inTransaction) {
+        const appended = await client.query<EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM store_events e
+           WHERE e.aggregate_type = $1 AND e.aggregate_id = $2 AND e.stream_version > $3 ORDER BY e.stream_version`,
+          [stream.aggregateType, stream.aggregateId, current],
+        );
+        await options.inTransaction(
+          { kind: 'postgres', client },
+          appended.rows.map((row) => rowToStoredEvent(row, false)),
+        );
+      }
       try {
         await client.query('COMMIT');
       } catch (error) {

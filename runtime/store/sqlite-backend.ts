@@ -11,6 +11,7 @@ import { openSqlite } from './database.js';
 import { DuplicateEventIdError, StoreClosedError, UnknownPositionError } from './errors.js';
 import { assertExpectedVersion, EMPTY_STREAM_VERSION } from './expected-version.js';
 import { runMigrations, storeMigrations } from './migrations.js';
+import { sqliteIdle, withSqliteTransaction } from './store-transaction.js';
 import {
   assertAppendableBatch,
   DEFAULT_READ_ALL_LIMIT,
@@ -170,7 +171,22 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
       if (options.outbox) insertOutboxRange.run(firstGlobalPosition, lastGlobalPosition);
       return { nextExpectedVersion: current + events.length, lastGlobalPosition };
     });
+    await sqliteIdle(this.db);
     try {
+      if (options.inTransaction) {
+        const hook = options.inTransaction;
+        return await withSqliteTransaction(this.db, async () => {
+          const result = append();
+          const rows = this.prepared<EventRow>(
+            `SELECT ${EVENT_COLUMNS} FROM store_events WHERE global_position BETWEEN ? AND ? ORDER BY global_position`,
+          ).all(result.lastGlobalPosition - events.length + 1, result.lastGlobalPosition);
+          await hook(
+            { kind: 'sqlite', db: this.db },
+            rows.map((row) => rowToStoredEvent(row, true)),
+          );
+          return result;
+        });
+      }
       return append.immediate();
     } catch (error) {
       if (isUniqueViolation(error)) throw this.duplicateError(events, error);
@@ -208,6 +224,7 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
 
   async readStream(stream: StreamId, options: ReadStreamOptions = {}): Promise<ReadStreamResult> {
     this.assertOpen();
+    await sqliteIdle(this.db);
     const from = options.from ?? 1;
     const to = options.to ?? Number.MAX_SAFE_INTEGER;
     // One read transaction: the slice and the stream's version come from the same snapshot.
@@ -231,6 +248,7 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
 
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
     this.assertOpen();
+    await sqliteIdle(this.db);
     const after = options.after ?? 0;
     const limit = options.limit ?? DEFAULT_READ_ALL_LIMIT;
     if (after > 0 && !this.statements.positionExists.get(after)) throw new UnknownPositionError(after);
@@ -250,6 +268,7 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
 
   async countEvents(filter: EventFilter = {}): Promise<number> {
     this.assertOpen();
+    await sqliteIdle(this.db);
     const params: unknown[] = [];
     const where = filterSql(filter, params);
     const row = this.prepared<{ n: number }>(`SELECT count(*) AS n FROM store_events WHERE 1${where}`).get(...params);
@@ -258,6 +277,7 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
 
   async readSnapshot(stream: StreamId, reducerVersion: string): Promise<StoredSnapshot | undefined> {
     this.assertOpen();
+    await sqliteIdle(this.db);
     const row = this.statements.readSnapshot.get(stream.aggregateType, stream.aggregateId, reducerVersion);
     if (!row) return undefined;
     return {
@@ -271,6 +291,7 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
 
   async writeSnapshot(snapshot: Omit<StoredSnapshot, 'createdAt'>): Promise<void> {
     this.assertOpen();
+    await sqliteIdle(this.db);
     this.statements.writeSnapshot.run(
       snapshot.stream.aggregateType,
       snapshot.stream.aggregateId,
@@ -283,6 +304,7 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
 
   async claimOutbox(options: OutboxClaimOptions): Promise<OutboxEntry[]> {
     this.assertOpen();
+    await sqliteIdle(this.db);
     const claim = this.db.transaction(() => {
       const now = Date.now();
       const claimed = this.db
@@ -313,6 +335,7 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
 
   async markOutboxSent(globalPositions: readonly number[]): Promise<void> {
     this.assertOpen();
+    await sqliteIdle(this.db);
     if (globalPositions.length === 0) return;
     this.db
       .prepare(
@@ -324,6 +347,7 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
 
   async releaseOutbox(globalPositions: readonly number[], error: string): Promise<void> {
     this.assertOpen();
+    await sqliteIdle(this.db);
     if (globalPositions.length === 0) return;
     this.db
       .prepare(
@@ -335,6 +359,7 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
 
   async outboxStats(): Promise<OutboxStats> {
     this.assertOpen();
+    await sqliteIdle(this.db);
     const row = this.db
       .prepare<[], { pending: number | null; sent: number | null; oldest: string | null }>(
         `SELECT sum(sent_at IS NULL) AS pending, sum(sent_at IS NOT NULL) AS sent,
@@ -347,6 +372,7 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
 
   async pruneOutbox(sentBefore: Date): Promise<number> {
     this.assertOpen();
+    await sqliteIdle(this.db);
     const info = this.db
       .prepare('DELETE FROM store_outbox WHERE sent_at IS NOT NULL AND sent_at < ?')
       .run(sentBefore.toISOString());

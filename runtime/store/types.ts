@@ -1,5 +1,6 @@
 import type { AnyEventEnvelope } from '../envelope.js';
 import type { ExpectedVersion } from './expected-version.js';
+import type { AppendTransactionHook } from './store-transaction.js';
 
 /** A stream is one aggregate instance: events of one (aggregateType, aggregateId). */
 export interface StreamId {
@@ -38,6 +39,8 @@ export interface BackendAppendOptions {
   readonly expectedVersion: ExpectedVersion;
   /** Write one outbox row per event in the same transaction. */
   readonly outbox: boolean;
+  /** Runs in the append's transaction before COMMIT (inline projections); throwing rolls back. */
+  readonly inTransaction?: AppendTransactionHook;
 }
 
 // ---- read ------------------------------------------------------------------------------------

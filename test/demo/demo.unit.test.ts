@@ -44,6 +44,19 @@ it('runs publish, validation, store, replay and dead letters end to end', async 
     endReason: 'user_ended',
   });
   expect(lines).toContain('reconstructed again from its snapshot: same state');
+  // The two read models (docs/projections.md): inline per-user summary, async document board.
+  expect(lines).toContainEqual(
+    expect.stringMatching(
+      /^read model conversation_summary \(inline\): user [0-9a-f]{8} sessions 1 \(active 0\), turns 12, tokens 12000, last activity \S+$/,
+    ),
+  );
+  expect(lines.filter((line) => line.startsWith('read model document_board (async): '))).toEqual([
+    'read model document_board (async): Letters to Babbage.docx processed after 2 attempt(s), 37 chunks',
+    'read model document_board (async): Notes on the Analytical Engine.pdf processed after 1 attempt(s), 148 chunks',
+    'read model document_board (async): Sketch of the Engine.txt failed after 1 attempt(s) at stage parse (UNSUPPORTED_ENCODING)',
+  ]);
+  expect(lines).toContain('projection conversation_summary: inline, generation 1, lag 0');
+  expect(lines).toContain('projection document_board: async, generation 1, lag 0');
   expect(lines).toContain(
     'replayed this session: 1 × conversation.started, 12 × conversation.turn_completed, 1 × conversation.ended',
   );
