@@ -19,6 +19,7 @@ const verbs: Record<string, () => Promise<{ register: Register }>> = {
   dlq: () => import('./commands/dlq.js'),
   replay: () => import('./commands/replay.js'),
   demo: () => import('./commands/demo.js'),
+  docs: () => import('./commands/docs.js'),
 };
 
 export async function buildProgram(verb?: string): Promise<Command> {
