@@ -35,6 +35,7 @@ const verbs: Record<string, () => Promise<{ register: Register }>> = {
   replay: () => import('./commands/replay.js'),
   demo: () => import('./commands/demo.js'),
   projections: () => import('./commands/projections.js'),
+  docs: () => import('./commands/docs.js'),
 };
 
 export async function buildProgram(verb?: string): Promise<Command> {

@@ -205,6 +205,18 @@ export class InProcessTransport implements Transport {
     };
   }
 
+  /**
+   * True when no subscription that has an open stream holds a message waiting (redelivery backoff
+   * included) or handed out and unsettled. Subscriptions nobody reads are not counted.
+   */
+  idle(): boolean {
+    for (const state of this.subscriptions.values()) {
+      if (state.streams.length === 0) continue;
+      if (state.backlog.length > 0 || state.outstanding.size > 0) return false;
+    }
+    return true;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const state of this.subscriptions.values()) {

@@ -17,6 +17,7 @@ export const ENTRY_POINTS: Readonly<Record<string, string>> = {
   './runtime': 'runtime/index.ts',
   './store': 'store.ts',
   './dlq': 'dlq.ts',
+  './testing': 'testing/index.ts',
 };
 
 export interface ExportedName {

@@ -10,7 +10,7 @@ import {
   type AvroEncoding,
   type EventVersionEntry,
 } from '../../runtime/index.js';
-import { arbitraryForSchema } from './support/json-schema-arbitrary.js';
+import { arbitraryForSchema } from '../../testing/arbitrary.js';
 import { orderPlacedV1Entry, orderPlacedV2Entry } from './support/fixture-catalog.js';
 import { loadFixtureRef, orderPlacedV1, orderPlacedV2 } from './support/fixture-schemas.js';
 

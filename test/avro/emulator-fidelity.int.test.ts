@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeAvroSchema, type AvroRecordSchema } from '../../generator/avro/index.js';
 import { createAvroCodec, type AvroEncoding, type EventVersionEntry } from '../../runtime/index.js';
-import { arbitraryForSchema } from './support/json-schema-arbitrary.js';
+import { arbitraryForSchema } from '../../testing/arbitrary.js';
 import { orderPlacedV2Entry } from './support/fixture-catalog.js';
 import { loadFixtureRef, orderPlacedV2 } from './support/fixture-schemas.js';
 import { loadRegistryAvroVersions, registryRefs } from './support/registry-avro.js';

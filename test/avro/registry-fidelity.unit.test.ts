@@ -7,7 +7,7 @@ import avro from 'avsc';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createAvroCodec, type AvroEncoding } from '../../runtime/index.js';
-import { arbitraryForSchema } from './support/json-schema-arbitrary.js';
+import { arbitraryForSchema } from '../../testing/arbitrary.js';
 import { loadRegistryAvroVersions, registryRefs } from './support/registry-avro.js';
 
 const versions = await loadRegistryAvroVersions();

@@ -111,4 +111,38 @@ createEvent('user.created', userId, 'user', { userId, email: 'ada@example.com', 
     expect(compiled.output).toMatch(/invalid\.ts\(3,\d+\): error TS\d+:[^\n]*/);
     expect(compiled.output).toContain('platinum');
   }, 300_000);
+
+  it('a handler test written with @clone/event-bus/testing runs under node:test', async () => {
+    const project = await writeProject(
+      'handler.test',
+      `import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { catalog, type EventMap, type VersionedEventMap } from '@clone/event-bus';
+import { createTestBus, EventSamples } from '@clone/event-bus/testing';
+
+const samples = new EventSamples<EventMap, VersionedEventMap>({ catalog, registryRoot: 'node_modules/@clone/event-bus' });
+
+test('the welcome mail goes out once per user, even when Pub/Sub redelivers', async () => {
+  const bus = createTestBus<EventMap, VersionedEventMap>({ catalog });
+  const welcomed = new Set<string>();
+  await bus.subscriber.subscribe({ eventType: 'user.created', handler: (event) => void welcomed.add(event.payload.userId) });
+  const event = samples.event('user.created', { seed: 1 });
+  await bus.publisher.publish(event);
+  await bus.redeliver(event.eventId);
+  await bus.settle();
+  assert.deepEqual([...welcomed], [event.payload.userId]);
+  bus.expectPublished('user.created', { payload: { userId: event.payload.userId } });
+  await bus.close();
+});
+`,
+    );
+    const compiled = await tsc(project);
+    expect(compiled.output).toBe('');
+    expect(compiled.exitCode).toBe(0);
+    const { stdout } = await execFileAsync(process.execPath, ['--test', path.join(consumer, 'out-handler.test', 'handler.test.js')], {
+      cwd: consumer,
+    });
+    expect(stdout).toMatch(/# pass 1\b/);
+    expect(stdout).toMatch(/# fail 0\b/);
+  }, 300_000);
 });

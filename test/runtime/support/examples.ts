@@ -1,21 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import {
-  createEventFactory,
-  type AnyEventEnvelope,
-  type EventCatalog,
-} from '../../../runtime/index.js';
+import { createEventFactory, type AnyEventEnvelope, type EventCatalog } from '../../../runtime/index.js';
 import { lookupEventType } from '../../../runtime/catalog.js';
+import { EventSamples } from '../../../testing/index.js';
 import { repoRoot } from '../../support/registry-catalog.js';
 
 /** The first `examples` entry of the event type's current-version schema (every registry schema has one). */
 export function examplePayload(catalog: EventCatalog, eventType: string): Record<string, unknown> {
-  const entry = lookupEventType(catalog, eventType);
-  const version = entry.versions[entry.currentVersion]!;
-  const schema = JSON.parse(readFileSync(join(repoRoot, version.schemaFile), 'utf8')) as { examples?: unknown[] };
-  const example = schema.examples?.[0];
-  if (!example || typeof example !== 'object') throw new Error(`${version.schemaFile} has no example`);
-  return structuredClone(example) as Record<string, unknown>;
+  const [example] = new EventSamples({ catalog, registryRoot: repoRoot }).examples(eventType);
+  if (!example || typeof example !== 'object') throw new Error(`${eventType} has no example in its schema`);
+  return example as Record<string, unknown>;
 }
 
 /** A valid event of `eventType` built from its schema example. */

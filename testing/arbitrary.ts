@@ -13,6 +13,8 @@ export interface ArbitraryOptions {
   loadRef?: (uri: string) => unknown;
   /** How many times one $ref may nest inside itself before optional parts are left out. */
   maxRecursion?: number;
+  /** Base URI `$ref`s resolve against (e.g. the schema file's file: URL); default the schema's `$id`. */
+  documentUri?: string;
 }
 
 interface Place {
@@ -55,7 +57,7 @@ function resolvePointer(document: unknown, pointer: string): unknown {
 
 export function arbitraryForSchema(schema: unknown, options: ArbitraryOptions = {}): fc.Arbitrary<unknown> {
   const id = (schema as SchemaObject).$id;
-  const documentUri = typeof id === 'string' ? id : 'file:///schema.json';
+  const documentUri = options.documentUri ?? (typeof id === 'string' ? id : 'file:///schema.json');
   return build(schema, { documentUri, document: schema, refDepth: new Map() }, options, false);
 }
 
