@@ -20,13 +20,14 @@ import { SchemaResolver } from '../compat/diff/resolver.js';
 import { canonicalHash } from '../compat/json.js';
 import { SourceLocator } from '../compat/locate.js';
 import { MemorySource } from '../compat/sources.js';
+import { sized } from './support/quick.js';
 
-const EVENT_TYPES = 100;
+const EVENT_TYPES = sized(100, 10);
 const VERSIONS_PER_TYPE = 5;
-const ROUNDS = 5;
-const DEFINITIONS = 300;
+const ROUNDS = sized(5, 1);
+const DEFINITIONS = sized(300, 30);
 /** The worst case for Confluent's matching: anyOf branches naming different definitions pair every definition with every other. */
-const ADVERSARIAL_DEFINITIONS = 80;
+const ADVERSARIAL_DEFINITIONS = sized(80, 10);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 function median(values: number[]): number {

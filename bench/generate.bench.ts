@@ -9,13 +9,14 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { renderRegistry } from '../generator/index.js';
 import { parseRegistry } from '../generator/parse.js';
+import { REPO_ROOT } from './support/repo-root.js';
+import { QUICK, sized } from './support/quick.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SIZES = [50, 100, 200];
-const RUNS = 3;
+const ROOT = REPO_ROOT;
+const SIZES = QUICK ? [10, 20] : [50, 100, 200];
+const RUNS = sized(3, 1);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 

@@ -25,13 +25,14 @@ import {
   type EventStoreBackend,
 } from '../runtime/store/index.js';
 import { startPostgres, type RunningService } from '../test/support/services.js';
+import { sized } from './support/quick.js';
 
-const SINGLE_APPENDS = 1000;
-const BATCHES = 20;
-const ROUNDS = 5;
+const SINGLE_APPENDS = sized(1000, 50);
+const BATCHES = sized(20, 2);
+const ROUNDS = sized(5, 1);
 const BATCH_SIZE = 100;
-const STREAM_LENGTH = 10_000;
-const RECONSTRUCT_ROUNDS = 3;
+const STREAM_LENGTH = sized(10_000, 200);
+const RECONSTRUCT_ROUNDS = sized(3, 1);
 
 type AnyTurn = EventEnvelope<string, unknown, number, string>;
 const createEvent = createEventFactory(catalog);
