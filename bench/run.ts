@@ -6,6 +6,7 @@
  * `npm run bench -- --write` also replaces the results block in docs/benchmarks.md.
  * `npm run bench -- store` runs only the benches whose file name contains "store".
  * `npm run bench -- --quick` is a smoke run (one round, small counts; figures not comparable).
+ * `npm run bench -- --large` adds the largest sizes (a 10⁶-event stream).
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ const buildDir = join(repoRoot, 'dist-bench');
 const args = process.argv.slice(2);
 const write = args.includes('--write');
 const quick = args.includes('--quick');
+const large = args.includes('--large');
 const filters = args.filter((arg) => !arg.startsWith('--'));
 const files = readdirSync(benchDir)
   .filter((name) => name.endsWith('.bench.ts'))
@@ -52,7 +54,7 @@ for (const file of files) {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, ...(quick && { EVENT_BUS_BENCH_QUICK: '1' }) },
+    env: { ...process.env, ...(quick && { EVENT_BUS_BENCH_QUICK: '1' }), ...(large && { EVENT_BUS_BENCH_LARGE: '1' }) },
   });
   if (run.status !== 0) {
     failed += 1;

@@ -5,3 +5,6 @@ export const QUICK = process.env.EVENT_BUS_BENCH_QUICK === '1';
 export function sized(full: number, small: number): number {
   return QUICK ? small : full;
 }
+
+/** `npm run bench -- --large`: adds the largest sizes (the 10⁶-event stream), which take many minutes. */
+export const LARGE = process.env.EVENT_BUS_BENCH_LARGE === '1';
