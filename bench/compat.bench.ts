@@ -20,13 +20,15 @@ import { SchemaResolver } from '../compat/diff/resolver.js';
 import { canonicalHash } from '../compat/json.js';
 import { SourceLocator } from '../compat/locate.js';
 import { MemorySource } from '../compat/sources.js';
+import { sized } from './support/quick.js';
 
-const EVENT_TYPES = 100;
+/** `check` runs at 100 and 1,000 event versions (types × versions per type), to show growth. */
+const EVENT_TYPE_COUNTS = [sized(20, 2), sized(200, 10)];
 const VERSIONS_PER_TYPE = 5;
-const ROUNDS = 5;
-const DEFINITIONS = 300;
+const ROUNDS = sized(5, 1);
+const DEFINITIONS = sized(300, 30);
 /** The worst case for Confluent's matching: anyOf branches naming different definitions pair every definition with every other. */
-const ADVERSARIAL_DEFINITIONS = 80;
+const ADVERSARIAL_DEFINITIONS = sized(80, 10);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 function median(values: number[]): number {
@@ -75,13 +77,13 @@ function versionSchema(type: string, version: number): Record<string, unknown> {
   };
 }
 
-function writeRegistry(root: string): string[] {
+function writeRegistry(root: string, eventTypes: number): string[] {
   const files: string[] = [];
   mkdirSync(join(root, 'schemas', 'common'), { recursive: true });
   writeFileSync(join(root, 'schemas', 'common', 'ids.json'), JSON.stringify(COMMON_IDS, null, 2));
   const channels: string[] = [];
   const messages: string[] = [];
-  for (let t = 0; t < EVENT_TYPES; t += 1) {
+  for (let t = 0; t < eventTypes; t += 1) {
     const type = `thing${t}.happened`;
     const channel = `thing${t}Happened`;
     mkdirSync(join(root, 'schemas', type), { recursive: true });
@@ -208,22 +210,30 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'compat-bench-'));
   try {
-    log(`compat: writing ${EVENT_TYPES * VERSIONS_PER_TYPE} event versions`);
-    const files = writeRegistry(dir);
-    const readAndHash = (): unknown[] =>
-      files
-        .map((file) => JSON.parse(readFileSync(file, 'utf8')) as unknown)
-        .map((schema) => (canonicalHash(schema), schema));
-    const schemas = readAndHash();
-    let findings = -1;
-    const checkMs = await time(ROUNDS, async () => {
-      const report = await checkRegistry({ root: dir, asyncapi: false, generated: false, updateLock: false });
-      findings = report.findings.filter((finding) => !finding.compatible).length;
-    });
-    if (findings !== 0) throw new Error(`the synthetic registry should pass, got ${findings} findings`);
-    const hashMs = await time(ROUNDS, readAndHash);
-    const ajvMs = await time(ROUNDS, () => ajvCompileAll(schemas));
-    log(`compat: check ${checkMs.toFixed(1)} ms, hash ${hashMs.toFixed(1)} ms, ajv ${ajvMs.toFixed(1)} ms`);
+    const checks: string[] = [];
+    for (const eventTypes of EVENT_TYPE_COUNTS) {
+      const root = join(dir, `registry-${eventTypes}`);
+      mkdirSync(root, { recursive: true });
+      log(`compat: writing ${eventTypes * VERSIONS_PER_TYPE} event versions`);
+      const files = writeRegistry(root, eventTypes);
+      const readAndHash = (): unknown[] =>
+        files
+          .map((file) => JSON.parse(readFileSync(file, 'utf8')) as unknown)
+          .map((schema) => (canonicalHash(schema), schema));
+      const schemas = readAndHash();
+      let findings = -1;
+      const checkMs = await time(ROUNDS, async () => {
+        const report = await checkRegistry({ root, asyncapi: false, generated: false, updateLock: false });
+        findings = report.findings.filter((finding) => !finding.compatible).length;
+      });
+      if (findings !== 0) throw new Error(`the synthetic registry should pass, got ${findings} findings`);
+      const hashMs = await time(ROUNDS, readAndHash);
+      const ajvMs = await time(ROUNDS, () => ajvCompileAll(schemas));
+      log(`compat: check ${checkMs.toFixed(1)} ms, hash ${hashMs.toFixed(1)} ms, ajv ${ajvMs.toFixed(1)} ms`);
+      checks.push(
+        `| \`check\` (lock + compatibility), ${files.length} event versions, ${eventTypes} types | ${checkMs.toFixed(1)} ms (${(checkMs / files.length).toFixed(2)} ms/version) | ${hashMs.toFixed(1)} ms | ${(checkMs / hashMs).toFixed(2)}× | ${ajvMs.toFixed(1)} ms | ${(checkMs / ajvMs).toFixed(2)}× |`,
+      );
+    }
 
     const recursive = await benchDiff(DEFINITIONS, false);
     const adversarial = await benchDiff(ADVERSARIAL_DEFINITIONS, true);
@@ -231,9 +241,7 @@ async function main(): Promise<void> {
     const ratio = (value: number, base: number): string => `${(value / base).toFixed(2)}×`;
     rows.push('| case | median | baseline: parse + canonical sha256 | ratio | baseline: ajv compile | ratio |');
     rows.push('| --- | ---: | ---: | ---: | ---: | ---: |');
-    rows.push(
-      `| \`check\` (lock + compatibility), ${files.length} event versions, ${EVENT_TYPES} types | ${checkMs.toFixed(1)} ms | ${hashMs.toFixed(1)} ms | ${ratio(checkMs, hashMs)} | ${ajvMs.toFixed(1)} ms | ${ratio(checkMs, ajvMs)} |`,
-    );
+    rows.push(...checks);
     for (const [label, run] of [
       [`recursive schema of ${DEFINITIONS} definitions (cycles, self and chained refs, nullable anyOf)`, recursive],
       [

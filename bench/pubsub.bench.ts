@@ -14,21 +14,22 @@ import type { Message } from '@google-cloud/pubsub';
 import {
   InProcessTransport,
   PubSubTransport,
-  jsonCodec,
   type Transport,
 } from '../runtime/index.js';
 import { envelopeToAttributes } from '../runtime/cloudevents.js';
+import { payloadCodecs } from '../runtime/codec/avro.js';
 import { createPubSubClient } from '../runtime/transport/pubsub.js';
 import { EventPublisher, EventSubscriber, catalog, createEvent, type UserCreatedEvent } from '../generated/index.js';
 import { startPubSubEmulator, type RunningService } from '../test/support/services.js';
+import { sized } from './support/quick.js';
 
-const ROUNDS = 5;
+const ROUNDS = sized(5, 1);
 /** Discarded rounds of each path first: the emulator's JVM speeds up a lot over its first seconds. */
-const WARM_UP_ROUNDS = 2;
-const PUBSUB_THROUGHPUT_MESSAGES = 5000;
-const PUBSUB_LATENCY_MESSAGES = 120;
-const IN_PROCESS_THROUGHPUT_MESSAGES = 20_000;
-const IN_PROCESS_LATENCY_MESSAGES = 1000;
+const WARM_UP_ROUNDS = sized(2, 0);
+const PUBSUB_THROUGHPUT_MESSAGES = sized(5000, 200);
+const PUBSUB_LATENCY_MESSAGES = sized(120, 10);
+const IN_PROCESS_THROUGHPUT_MESSAGES = sized(20_000, 500);
+const IN_PROCESS_LATENCY_MESSAGES = sized(1000, 20);
 const BATCHING = { maxMessages: 100, maxMilliseconds: 10 };
 /** Latency runs send each message at once (a batch of one), for typed and raw alike. */
 const LATENCY_BATCHING = { maxMessages: 1, maxMilliseconds: 1 };
@@ -48,13 +49,54 @@ function userCreated(i: number): UserCreatedEvent {
   });
 }
 
-/** The exact bytes and attributes the typed publisher sends for `event`. */
+const codecs = payloadCodecs();
+
+/**
+ * The exact bytes and attributes the typed publisher sends for `event`: the topic's encoding from
+ * the catalog (Avro JSON for user.created), encoded once up front — the raw path only sends.
+ * `assertSameBytes` checks this against what the typed publisher really puts on the transport.
+ */
 function rawMessage(event: UserCreatedEvent): { data: Buffer; attributes: Record<string, string> } {
-  const version = catalog.events[event.eventType]!.versions[event.eventVersion]!;
+  const entry = catalog.events[event.eventType]!;
+  const version = entry.versions[event.eventVersion]!;
+  const encoding = entry.payloadEncoding ?? 'json';
   return {
-    data: jsonCodec.encode(version, event.payload),
-    attributes: envelopeToAttributes(event, { source: '//clone/event-bus', dataschema: version.schemaId, encoding: 'json' }),
+    data: codecs[encoding].encode(version, event.payload),
+    attributes: envelopeToAttributes(event, { source: '//clone/event-bus', dataschema: version.schemaId, encoding }),
   };
+}
+
+async function assertSameBytes(): Promise<void> {
+  const transport = new InProcessTransport();
+  const publisher = new EventPublisher({ transport, topicPrefix: unique('same') });
+  const topic = publisher.topicFor('user.created');
+  await transport.ensureTopic(topic);
+  await transport.ensureSubscription(`${topic}-check`, { topic });
+  const event = userCreated(1);
+  const received = new Promise<{ data: Buffer; attributes: Readonly<Record<string, string>> }>((resolve) => {
+    transport.subscribe(`${topic}-check`, (message) => {
+      message.ack();
+      resolve(message);
+    });
+  });
+  await publisher.publish(event);
+  const typed = await received;
+  const raw = rawMessage(event);
+  if (!typed.data.equals(raw.data) || JSON.stringify(typed.attributes) !== JSON.stringify(raw.attributes)) {
+    throw new Error('bench: the raw path would not send the bytes the typed path sends; the comparison would be unfair');
+  }
+  await transport.close();
+}
+
+/** Runs `work`, records its CPU time per message (µs) in `cpu`, returns messages per second of wall time. */
+async function throughputRound(count: number, cpu: number[], work: () => Promise<unknown>): Promise<number> {
+  const startCpu = process.cpuUsage();
+  const start = performance.now();
+  await work();
+  const wall = performance.now() - start;
+  const used = process.cpuUsage(startCpu);
+  cpu.push((used.user + used.system) / count);
+  return count / (wall / 1000);
 }
 
 function median(values: number[]): number {
@@ -72,6 +114,8 @@ const unique = (prefix: string): string => `${prefix}-${process.pid}-${Date.now(
 
 interface Figures {
   throughput: number[];
+  /** CPU time of this process per published message (µs), per throughput round. */
+  cpu: number[];
   latencies: number[];
 }
 
@@ -102,8 +146,8 @@ class Waiter {
 }
 
 async function benchPubSub(): Promise<{ typed: Figures; raw: Figures }> {
-  const typed: Figures = { throughput: [], latencies: [] };
-  const raw: Figures = { throughput: [], latencies: [] };
+  const typed: Figures = { throughput: [], cpu: [], latencies: [] };
+  const raw: Figures = { throughput: [], cpu: [], latencies: [] };
   // Built like the runtime's own client, so the typed layer is the only difference.
   const rawClient = createPubSubClient({ projectId: PROJECT });
   const transport = new PubSubTransport({ projectId: PROJECT });
@@ -115,9 +159,7 @@ async function benchPubSub(): Promise<{ typed: Figures; raw: Figures }> {
       const publisher = new EventPublisher({ transport, topicPrefix: unique('bench'), batching: BATCHING });
       await transport.ensureTopic(publisher.topicFor('user.created'));
       await publisher.publish(userCreated(999_999)); // open the channel
-      const start = performance.now();
-      await Promise.all(events.map((event) => publisher.publish(event)));
-      const rate = events.length / ((performance.now() - start) / 1000);
+      const rate = await throughputRound(events.length, typed.cpu, () => Promise.all(events.map((event) => publisher.publish(event))));
       await publisher.close();
       return rate;
     };
@@ -125,9 +167,7 @@ async function benchPubSub(): Promise<{ typed: Figures; raw: Figures }> {
       const rawTopic = rawClient.topic(unique('bench-raw'), { batching: BATCHING });
       await rawTopic.create();
       await rawTopic.publishMessage(messages[0]!);
-      const start = performance.now();
-      await Promise.all(messages.map((message) => rawTopic.publishMessage(message)));
-      const rate = messages.length / ((performance.now() - start) / 1000);
+      const rate = await throughputRound(messages.length, raw.cpu, () => Promise.all(messages.map((message) => rawTopic.publishMessage(message))));
       await rawTopic.flush();
       return rate;
     };
@@ -183,8 +223,8 @@ async function benchPubSub(): Promise<{ typed: Figures; raw: Figures }> {
 }
 
 async function benchInProcess(): Promise<{ typed: Figures; raw: Figures }> {
-  const typed: Figures = { throughput: [], latencies: [] };
-  const raw: Figures = { throughput: [], latencies: [] };
+  const typed: Figures = { throughput: [], cpu: [], latencies: [] };
+  const raw: Figures = { throughput: [], cpu: [], latencies: [] };
   const events = Array.from({ length: IN_PROCESS_THROUGHPUT_MESSAGES }, (_, i) => userCreated(i));
   const messages = events.map(rawMessage);
   const indexById = new Map(events.slice(0, IN_PROCESS_LATENCY_MESSAGES).map((event, i) => [event.eventId, i]));
@@ -192,16 +232,12 @@ async function benchInProcess(): Promise<{ typed: Figures; raw: Figures }> {
   const typedThroughput = async (): Promise<number> => {
     const publisher = new EventPublisher({ transport, topicPrefix: unique('bench') });
     await transport.ensureTopic(publisher.topicFor('user.created'));
-    const start = performance.now();
-    await Promise.all(events.map((event) => publisher.publish(event)));
-    return events.length / ((performance.now() - start) / 1000);
+    return throughputRound(events.length, typed.cpu, () => Promise.all(events.map((event) => publisher.publish(event))));
   };
   const rawThroughput = async (): Promise<number> => {
     const topic = unique('raw');
     await transport.ensureTopic(topic);
-    const start = performance.now();
-    await Promise.all(messages.map((message) => transport.publish(topic, message)));
-    return messages.length / ((performance.now() - start) / 1000);
+    return throughputRound(messages.length, raw.cpu, () => Promise.all(messages.map((message) => transport.publish(topic, message))));
   };
   await alternate('in-process throughput', typedThroughput, rawThroughput, typed.throughput, raw.throughput);
   const typedLatency = async (): Promise<number[]> => {
@@ -271,7 +307,9 @@ function rows(name: string, result: { typed: Figures; raw: Figures }): string[] 
   const fmt = (value: number, digits: number): string => value.toFixed(digits);
   // CPU the typed layer adds per published message, from the two throughputs.
   const overheadMicros = (1 / tput[0] - 1 / tput[1]) * 1e6;
+  const cpu = [median(result.typed.cpu), median(result.raw.cpu)] as const;
   return [
+    `| ${name} | publish CPU per message (µs, lower is better) | ${fmt(cpu[0], 1)} | ${fmt(cpu[1], 1)} | ${fmt(cpu[0] / cpu[1], 2)} |`,
     `| ${name} | publish throughput (msg/s, higher is better) | ${fmt(tput[0], 0)} | ${fmt(tput[1], 0)} | ${fmt(tputRatio, 2)} |`,
     `| ${name} | end-to-end latency p50 (ms, lower is better) | ${fmt(p50[0], 3)} | ${fmt(p50[1], 3)} | ${fmt(p50[0] / p50[1], 2)} |`,
     `| ${name} | end-to-end latency p99 (ms, lower is better) | ${fmt(p99[0], 3)} | ${fmt(p99[1], 3)} | ${fmt(p99[0] / p99[1], 2)} |`,
@@ -287,11 +325,12 @@ async function main(): Promise<void> {
     process.env.PUBSUB_EMULATOR_HOST = emulator.address;
   }
   try {
+    await assertSameBytes();
     const inProcess = await benchInProcess();
     const pubsub = await benchPubSub();
     const payloadBytes = rawMessage(userCreated(0)).data.length;
     const lines = [
-      `Typed runtime (generated \`EventPublisher\`/\`EventSubscriber\`: validate, encode, CloudEvents attributes; decode and validate on receipt) against the raw path sending the same bytes and attributes, in the same run. Baseline: raw \`@google-cloud/pubsub\` client on the emulator; raw \`Transport.publish\`/\`subscribe\` in process. Ratio = typed / raw. user.created v2, ${payloadBytes}-byte payload, ${Object.keys(rawMessage(userCreated(0)).attributes).length} attributes; ${ROUNDS} rounds after ${WARM_UP_ROUNDS} discarded warm-up rounds, alternating which path goes first (throughput: median of rounds, ratio = median of per-round ratios; latency: percentiles over all rounds); Pub/Sub: ${PUBSUB_THROUGHPUT_MESSAGES} concurrent publishes (batching ${BATCHING.maxMessages} msgs / ${BATCHING.maxMilliseconds} ms), ${PUBSUB_LATENCY_MESSAGES} sequential messages per latency round; in-process: ${IN_PROCESS_THROUGHPUT_MESSAGES} and ${IN_PROCESS_LATENCY_MESSAGES}. ${cpus().length} cores, Node ${process.versions.node}.`,
+      `Typed runtime (generated \`EventPublisher\`/\`EventSubscriber\`: validate, encode, CloudEvents attributes; decode and validate on receipt) against the raw path sending the same bytes and attributes (the catalog's encoding for the topic, Avro JSON here, checked against what the typed publisher sends before the run), in the same run, on the built output. Baseline: raw \`@google-cloud/pubsub\` client on the emulator; raw \`Transport.publish\`/\`subscribe\` in process. Ratio = typed / raw. user.created v2, ${payloadBytes}-byte payload, ${Object.keys(rawMessage(userCreated(0)).attributes).length} attributes; ${ROUNDS} rounds after ${WARM_UP_ROUNDS} discarded warm-up rounds, alternating which path goes first (throughput: median of rounds, ratio = median of per-round ratios; latency: percentiles over all rounds); Pub/Sub: ${PUBSUB_THROUGHPUT_MESSAGES} concurrent publishes (batching ${BATCHING.maxMessages} msgs / ${BATCHING.maxMilliseconds} ms), ${PUBSUB_LATENCY_MESSAGES} sequential messages per latency round; in-process: ${IN_PROCESS_THROUGHPUT_MESSAGES} and ${IN_PROCESS_LATENCY_MESSAGES}. ${cpus().length} cores, Node ${process.versions.node}.`,
       '',
       '| transport | measure | typed | raw | ratio |',
       '|---|---|---:|---:|---:|',

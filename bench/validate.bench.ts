@@ -8,14 +8,15 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AnySchemaObject } from 'ajv';
 import { catalog } from '../generated/index.js';
 import { createAjv } from '../generator/validators.js';
+import { REPO_ROOT } from './support/repo-root.js';
+import { sized } from './support/quick.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ROUNDS = 7;
-const ROUND_MS = 400;
+const ROOT = REPO_ROOT;
+const ROUNDS = sized(7, 1);
+const ROUND_MS = sized(400, 50);
 
 const entry = catalog.events['user.created']!;
 const version = entry.versions[entry.currentVersion]!;

@@ -9,6 +9,7 @@ import type { EventVersionEntry } from '../catalog.js';
 import { EventBusError } from '../errors.js';
 import { jsonCodec, PayloadDecodeError, type PayloadCodec, type PayloadEncoding } from './codec.js';
 import { decodeUtf8Strict } from './strict-json.js';
+import { AvroJsonWriteMismatch, compileAvroJsonWriter, type AvroJsonWriter } from './avro-json-writer.js';
 
 /** Field attribute: the JSON property may be absent; Avro null on that field means "absent". */
 export const AVRO_JSON_OPTIONAL_ATTRIBUTE = 'x-json-optional';
@@ -89,6 +90,8 @@ interface Adapter {
 interface CompiledSchema {
   readonly type: avro.Type;
   readonly adapter: Adapter;
+  /** Writes Avro JSON straight from the payload; undefined for schema shapes it does not take. */
+  readonly jsonWriter: AvroJsonWriter | undefined;
 }
 
 type RawSchema = unknown;
@@ -361,7 +364,7 @@ function compileSchema(schemaId: string, schema: RawSchema): CompiledSchema {
     const parsed: RawSchema = typeof schema === 'string' ? (JSON.parse(schema) as unknown) : schema;
     const type = avro.Type.forSchema(parsed as avro.Schema, { wrapUnions: true });
     const adapter = new AdapterCompiler().compile(parsed, undefined);
-    return { type, adapter };
+    return { type, adapter, jsonWriter: compileAvroJsonWriter(parsed) };
   } catch (error) {
     throw new AvroSchemaInvalidError(schemaId, (error as Error).message, { cause: error });
   }
@@ -452,6 +455,14 @@ export function createAvroCodec(encoding: AvroEncoding): AvroPayloadCodec {
     encoding,
     encode(version, payload) {
       const compiled = compiledFor(version);
+      if (encoding === 'avro-json' && compiled.jsonWriter) {
+        try {
+          return Buffer.from(compiled.jsonWriter(payload), 'utf8');
+        } catch (error) {
+          // Not a fit: the general path below names the JSON pointer of the problem.
+          if (!(error instanceof AvroJsonWriteMismatch)) throw encodeError(version, error);
+        }
+      }
       try {
         const value = compiled.adapter.toAvro(payload);
         return encoding === 'avro-binary'
