@@ -7,10 +7,12 @@ export type { TestBusOptions, PublishedEvent, DeadLetteredEvent } from './test-b
 export { RecordingTransport } from './recording-transport.js';
 export type { RecordedMessage, PublishFailure, RecordingTransportOptions } from './recording-transport.js';
 export { ReducerSpec } from './reducer-spec.js';
+export { ProjectionSpec } from './projection-spec.js';
+export type { ProjectionSpecOptions, ReadModelQuery } from './projection-spec.js';
 export type { ReducerSpecOptions } from './reducer-spec.js';
 export { EventSamples, SampleGenerationError } from './samples.js';
 export type { EventSamplesOptions, SampleOptions, SampleEventOptions } from './samples.js';
 export { arbitraryForSchema } from './arbitrary.js';
 export type { ArbitraryOptions } from './arbitrary.js';
 export { EventAssertionError, firstMismatch } from './match.js';
-export type { DeepPartial } from './match.js';
+export type { DeepPartial, ErrorExpectation } from './match.js';

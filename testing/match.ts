@@ -53,3 +53,13 @@ export function preview(value: unknown, max = 400): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
+
+/** What a `thenThrows` accepts: an error code, an error class, or a predicate. */
+export type ErrorExpectation = (new (...args: never[]) => Error) | ((error: unknown) => boolean) | string;
+
+export function matchesError(error: unknown, expected: ErrorExpectation | undefined): boolean {
+  if (expected === undefined) return true;
+  if (typeof expected === 'string') return (error as { code?: unknown })?.code === expected;
+  if (expected.prototype instanceof Error || expected === Error) return error instanceof (expected as new () => Error);
+  return (expected as (error: unknown) => boolean)(error);
+}

@@ -12,7 +12,7 @@ import type { EventCatalog } from '../runtime/catalog.js';
 import type { AnyEventEnvelope, EventMapShape } from '../runtime/envelope.js';
 import { EventStore, type Reducer } from '../runtime/store/event-store.js';
 import type { UpcasterMap, VersionedEventMapShape } from '../runtime/store/upcasting.js';
-import { EventAssertionError, firstMismatch, preview, type DeepPartial } from './match.js';
+import { EventAssertionError, firstMismatch, matchesError, preview, type DeepPartial, type ErrorExpectation } from './match.js';
 
 export interface ReducerSpecOptions<S, E extends AnyEventEnvelope, V extends VersionedEventMapShape> {
   catalog: EventCatalog;
@@ -21,8 +21,6 @@ export interface ReducerSpecOptions<S, E extends AnyEventEnvelope, V extends Ver
   /** Older versions are brought to the current one before the reducer sees them, as in the store. */
   upcasters?: UpcasterMap<V>;
 }
-
-type ErrorExpectation = (new (...args: never[]) => Error) | ((error: unknown) => boolean) | string;
 
 export class ReducerSpec<S, E extends AnyEventEnvelope, V extends VersionedEventMapShape = VersionedEventMapShape> {
   private constructor(
@@ -106,11 +104,4 @@ export class ReducerSpec<S, E extends AnyEventEnvelope, V extends VersionedEvent
       await store.close();
     }
   }
-}
-
-function matchesError(error: unknown, expected: ErrorExpectation | undefined): boolean {
-  if (expected === undefined) return true;
-  if (typeof expected === 'string') return (error as { code?: unknown })?.code === expected;
-  if (expected.prototype instanceof Error || expected === Error) return error instanceof (expected as new () => Error);
-  return (expected as (error: unknown) => boolean)(error);
 }
