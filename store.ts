@@ -88,3 +88,59 @@ export {
   type ReplayProgress,
   type RepublishOptions,
 } from './runtime/replay/event-replayer.js';
+
+// Projections (CQRS read models) on the store's database: docs/projections.md.
+export {
+  defineProjection,
+  assertValidProjection,
+  type AnyProjection,
+  type ProjectedEvent,
+  type ProjectionContext,
+  type ProjectionDefinition,
+  type ProjectionMode,
+} from './runtime/projections/types.js';
+export {
+  ProjectionErrorCode,
+  ProjectionError,
+  ProjectionDefinitionError,
+  InlineProjectionError,
+  isInlineProjectionError,
+  ProjectionHandlerError,
+  ProjectionNotReadyError,
+  UnknownProjectionError,
+  ProjectionRebuildInProgressError,
+  ProjectionRebuildLostError,
+  ProjectionNotRebuildableError,
+} from './runtime/projections/errors.js';
+export { inlineProjections } from './runtime/projections/inline.js';
+export {
+  ensureProjections,
+  rebuildProjection,
+  DEFAULT_REBUILD_BATCH_SIZE,
+  DEFAULT_REBUILD_LEASE_MS,
+  type EnsureProjectionsOptions,
+  type RebuildOptions,
+  type RebuildProgress,
+  type RebuildResult,
+} from './runtime/projections/rebuild.js';
+export {
+  ProjectionRunner,
+  DEFAULT_PROJECTION_BATCH_SIZE,
+  DEFAULT_PROJECTION_LEASE_MS,
+  DEFAULT_PROJECTION_POLL_INTERVAL_MS,
+  type ProjectionRunnerOptions,
+  type RunnerStep,
+  type RunnerStepStatus,
+} from './runtime/projections/runner.js';
+export { ensureInboxProjection, inboxHandler, type InboxHandlerOptions } from './runtime/projections/inbox.js';
+export { projectionStatuses, listProjectionStates, type ProjectionStatus } from './runtime/projections/status.js';
+export {
+  projectionDatabaseOf,
+  projectionMigrations,
+  ensureProjectionTables,
+  execute as queryDatabase,
+  type Executed,
+  type ProjectionStateRow,
+} from './runtime/projections/sql.js';
+export type { ProjectionEventSource } from './runtime/projections/events.js';
+export type { AppendTransactionHook, StoreTransaction } from './runtime/store/store-transaction.js';

@@ -379,7 +379,7 @@ export const WIRE_ATTRIBUTES: readonly WireAttribute[] = [
   { name: CE.causationid, required: false, schema: { type: 'string' }, description: 'Id of the event or command that caused this one (envelope `causationId`); absent when not set. CloudEvents extension attribute.' },
 ];
 
-/** Attributes Pub/Sub adds to every message accepted on a schema-bound topic (FACTS.md). */
+/** Attributes Pub/Sub adds to every message accepted on a schema-bound topic (docs/emulator-facts.md). */
 export const PUBSUB_SCHEMA_ATTRIBUTES: readonly WireAttribute[] = [
   { name: 'googclient_schemaname', required: false, schema: { type: 'string' }, description: 'Added by Pub/Sub on schema-bound topics: the schema resource, `projects/<project>/schemas/<prefix><event type>`.' },
   { name: 'googclient_schemarevisionid', required: false, schema: { type: 'string' }, description: 'Added by Pub/Sub on schema-bound topics: the schema revision the data was validated against; `getSchema(<name>@<revision>)` returns its Avro definition.' },

@@ -142,8 +142,8 @@ export type { DeadLetterMessage } from './dlq/message.js';
 export type { DeadLetterAction, DeadLetterDecision } from './dlq/decisions.js';
 
 // Observability: tracing and metrics through @opentelemetry/api (an optional peer), and the logger.
-export { ATTR, INSTRUMENTATION_SCOPE, MESSAGING_SYSTEM } from './observability/attributes.js';
-export { INSTRUMENTS, type InstrumentDefinition, type InstrumentKind } from './observability/instruments.js';
+// The instrument table and the trace-context codec are internals (import them by module path).
+export { INSTRUMENTATION_SCOPE } from './observability/attributes.js';
 export {
   defaultLogger,
   jsonLogger,
@@ -154,70 +154,4 @@ export {
   type LogLevel,
 } from './observability/logger.js';
 export { Telemetry, telemetryFrom, type ObservabilityOptions } from './observability/telemetry.js';
-export {
-  contextFromAttributes,
-  contextFromMetadata,
-  formatTraceparent,
-  parseTraceparent,
-  traceIdOf,
-  TRACEPARENT_ATTRIBUTE,
-  TRACEPARENT_METADATA_KEY,
-  TRACESTATE_ATTRIBUTE,
-  TRACESTATE_METADATA_KEY,
-} from './observability/trace-context.js';
-
-// Projections (CQRS read models) on the store's database: docs/projections.md.
-export {
-  defineProjection,
-  assertValidProjection,
-  type AnyProjection,
-  type ProjectedEvent,
-  type ProjectionContext,
-  type ProjectionDefinition,
-  type ProjectionMode,
-} from './projections/types.js';
-export {
-  ProjectionErrorCode,
-  ProjectionError,
-  ProjectionDefinitionError,
-  InlineProjectionError,
-  isInlineProjectionError,
-  ProjectionHandlerError,
-  ProjectionNotReadyError,
-  UnknownProjectionError,
-  ProjectionRebuildInProgressError,
-  ProjectionRebuildLostError,
-  ProjectionNotRebuildableError,
-} from './projections/errors.js';
-export { inlineProjections } from './projections/inline.js';
-export {
-  ensureProjections,
-  rebuildProjection,
-  DEFAULT_REBUILD_BATCH_SIZE,
-  DEFAULT_REBUILD_LEASE_MS,
-  type EnsureProjectionsOptions,
-  type RebuildOptions,
-  type RebuildProgress,
-  type RebuildResult,
-} from './projections/rebuild.js';
-export {
-  ProjectionRunner,
-  DEFAULT_PROJECTION_BATCH_SIZE,
-  DEFAULT_PROJECTION_LEASE_MS,
-  DEFAULT_PROJECTION_POLL_INTERVAL_MS,
-  type ProjectionRunnerOptions,
-  type RunnerStep,
-  type RunnerStepStatus,
-} from './projections/runner.js';
-export { ensureInboxProjection, inboxHandler, type InboxHandlerOptions } from './projections/inbox.js';
-export { projectionStatuses, listProjectionStates, type ProjectionStatus } from './projections/status.js';
-export {
-  projectionDatabaseOf,
-  projectionMigrations,
-  ensureProjectionTables,
-  execute as queryDatabase,
-  type Executed,
-  type ProjectionStateRow,
-} from './projections/sql.js';
-export type { ProjectionEventSource } from './projections/events.js';
-export type { AppendTransactionHook, StoreTransaction } from './store/store-transaction.js';
+export { traceIdOf } from './observability/trace-context.js';

@@ -14,17 +14,19 @@ import {
   catalog,
   createEvent,
   type AnyVersionEventMap,
+  type EventMap,
+  type EventsOfAggregate,
+  type UserCreatedEvent,
+} from '../../index.js';
+import { parkedMessagesOf } from '../../ops/dlq/index.js';
+import {
   ensureProjections,
   inlineProjections,
   ProjectionRunner,
   projectionDatabaseOf,
   projectionStatuses,
   queryDatabase,
-  type EventMap,
-  type EventsOfAggregate,
-  type UserCreatedEvent,
-} from '../../index.js';
-import { parkedMessagesOf } from '../../ops/dlq/index.js';
+} from '../../store.js';
 import { traceOneConversation } from './trace-step.js';
 import { conversationSummary, documentBoard } from './read-models.js';
 

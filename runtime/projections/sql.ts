@@ -6,7 +6,8 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { EventStoreBackend } from '../store/backend.js';
 import type { DatabaseHandle } from '../store/database.js';
 import { runMigrations, type MigrationSet } from '../store/migrations.js';
-import { sqliteIdle, withSqliteTransaction, type StoreTransaction } from '../store/store-transaction.js';
+import { sqliteDatabaseOf, sqliteIdle, withSqliteTransaction } from '../store/sqlite-lock.js';
+import type { StoreTransaction } from '../store/store-transaction.js';
 import type { AnyProjection, ProjectionContext } from './types.js';
 
 /** The database of a store's backend, for projections sharing its connection (SQLite) or pool. */
@@ -90,7 +91,7 @@ export async function executeIn<Row extends object>(
   params: readonly unknown[] = [],
 ): Promise<Executed<Row>> {
   if (transaction.kind === 'sqlite') {
-    const statement = sqliteStatement(transaction.db, sql);
+    const statement = sqliteStatement(sqliteDatabaseOf(transaction), sql);
     const values = params.map(sqliteParam);
     if (statement.reader) return { rows: statement.all(...values) as Row[], changes: 0 };
     return { rows: [], changes: statement.run(...values).changes };

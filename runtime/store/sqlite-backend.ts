@@ -11,7 +11,7 @@ import { openSqlite } from './database.js';
 import { DuplicateEventIdError, StoreClosedError, UnknownPositionError } from './errors.js';
 import { assertExpectedVersion, EMPTY_STREAM_VERSION } from './expected-version.js';
 import { runMigrations, storeMigrations } from './migrations.js';
-import { sqliteIdle, withSqliteTransaction } from './store-transaction.js';
+import { sqliteIdle, withSqliteTransaction } from './sqlite-lock.js';
 import {
   assertAppendableBatch,
   DEFAULT_READ_ALL_LIMIT,

@@ -69,7 +69,7 @@ describe('a subscriber process is SIGKILLed', () => {
     const handledLines = [a, b, c].flatMap((worker) => worker.lines.filter((line) => line.kind === 'handled'));
     // Unhandled events a plain client (not this runtime) can still pull would be the runtime's loss.
     // Ones it cannot get either are held by the emulator for the killed process's dead stream
-    // (FACTS.md: after a SIGKILL the emulator can keep a stream's leases forever).
+    // (docs/emulator-facts.md: after a SIGKILL the emulator can keep a stream's leases forever).
     const unhandled = new Set(sent.filter((event) => !handledIds().has(event.eventId)).map((event) => event.eventId));
     const pulledByPlainClient = new Set<string>();
     if (unhandled.size > 0) {

@@ -4,17 +4,8 @@
  * durations, latency, outbox pending / lag, subscriber gauges.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DeadLetterQueueHandler,
-  EventPublisher,
-  EventStore,
-  EventSubscriber,
-  INSTRUMENTS,
-  InProcessTransport,
-  type AnyEventEnvelope,
-  type EventCatalog,
-  type EventPublisherPort,
-} from '../../runtime/index.js';
+import { DeadLetterQueueHandler, EventPublisher, EventStore, EventSubscriber, InProcessTransport, type AnyEventEnvelope, type EventCatalog, type EventPublisherPort } from '../../runtime/index.js';
+import { INSTRUMENTS } from '../../runtime/observability/instruments.js';
 import { loadRegistryCatalog } from '../support/registry-catalog.js';
 import { exampleEvent } from '../runtime/support/examples.js';
 import { uniqueName, waitUntil } from '../runtime/support/wait.js';

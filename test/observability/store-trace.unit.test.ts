@@ -6,19 +6,8 @@
 import { context, trace, type Link } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DeadLetterQueueHandler,
-  EventPublisher,
-  EventReplayer,
-  EventStore,
-  EventSubscriber,
-  InProcessTransport,
-  TRACEPARENT_ATTRIBUTE,
-  TRACEPARENT_METADATA_KEY,
-  type AnyEventEnvelope,
-  type DeliveryContext,
-  type EventCatalog,
-} from '../../runtime/index.js';
+import { DeadLetterQueueHandler, EventPublisher, EventReplayer, EventStore, EventSubscriber, InProcessTransport, type AnyEventEnvelope, type DeliveryContext, type EventCatalog } from '../../runtime/index.js';
+import { TRACEPARENT_ATTRIBUTE, TRACEPARENT_METADATA_KEY } from '../../runtime/observability/trace-context.js';
 import { loadRegistryCatalog } from '../support/registry-catalog.js';
 import { exampleEvent } from '../runtime/support/examples.js';
 import { uniqueName, waitUntil } from '../runtime/support/wait.js';

@@ -3,20 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { context, metrics, trace } from '@opentelemetry/api';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  EventPublisher,
-  EventSubscriber,
-  INSTRUMENTS,
-  InProcessTransport,
-  jsonLogger,
-  parseTraceparent,
-  Telemetry,
-  TRACEPARENT_ATTRIBUTE,
-  type DeliveryContext,
-  type EventCatalog,
-  type LogLevel,
-  type ObservabilityOptions,
-} from '../../runtime/index.js';
+import { EventPublisher, EventSubscriber, InProcessTransport, jsonLogger, Telemetry, type DeliveryContext, type EventCatalog, type LogLevel, type ObservabilityOptions } from '../../runtime/index.js';
+import { INSTRUMENTS } from '../../runtime/observability/instruments.js';
+import { parseTraceparent, TRACEPARENT_ATTRIBUTE } from '../../runtime/observability/trace-context.js';
 import { setOtelApiForTesting } from '../../runtime/observability/otel-api.js';
 import { loadRegistryCatalog, repoRoot } from '../support/registry-catalog.js';
 import { exampleEvent } from '../runtime/support/examples.js';

@@ -105,12 +105,12 @@ describe('event-bus projections (SQLite)', () => {
     const unknown = await run('projections', 'rebuild', 'nope', '--sqlite', sqlite);
     expect(unknown).toMatchObject({ code: 2, stdout: '' });
     expect(unknown.stderr).toBe(
-      "event-bus: PROJECTION_UNKNOWN: No projection named 'nope' (known: conversation_summary, document_board)\n",
+      "event-bus projections rebuild: No projection named 'nope' (known: conversation_summary, document_board)\n",
     );
     const badLag = await run('projections', 'status', '--sqlite', sqlite, '--max-lag', 'many');
     expect(badLag).toMatchObject({
       code: 2,
-      stderr: "event-bus: --max-lag must be a whole number >= 0 (got 'many')\n",
+      stderr: "event-bus projections status: --max-lag must be a whole number >= 0 (got 'many')\n",
     });
     const badFormat = await run('projections', 'list', '--sqlite', sqlite, '--format', 'xml');
     expect(badFormat.code).toBe(2);

@@ -136,7 +136,7 @@ describe('fuzzing the whole generator (fast-check)', () => {
           },
           { title: hostile.title, description: hostile.description, examples: [example] },
         );
-        const yaml = asyncapiYaml()
+        const yaml = asyncapiYaml({ eventType: 'thing.happened' })
           .replace('  title: Hostile', `  title: ${JSON.stringify(hostile.infoTitle)}`)
           .replace('    x-aggregate-type: thing', `    x-aggregate-type: ${JSON.stringify(hostile.aggregateType)}\n    summary: ${JSON.stringify(hostile.summary)}`);
         const registry = await writeRegistry({ 'asyncapi.yaml': yaml, 'schemas/thing/1.json': schema }, IMPORTABLE_BASE);

@@ -150,7 +150,7 @@ describe('hostile registries are refused before parsing', () => {
 describe('output paths stay under --out', () => {
   it("a channel address '../../../x' is refused instead of writing x/1.avsc outside --out", async () => {
     const container = await mkdtemp(path.join(tmpdir(), 'event-bus-container-'));
-    const registry = await writeRegistry({ 'asyncapi.yaml': asyncapiYaml({ address: '../../../x' }), 'schemas/thing/1.json': thingSchema({ name: { type: 'string' } }, { required: ['name'] }) }, container);
+    const registry = await writeRegistry({ 'asyncapi.yaml': asyncapiYaml({ address: '../../../x', eventType: '../../../x', pubsubSchema: true }), 'schemas/thing/1.json': thingSchema({ name: { type: 'string' } }, { required: ['name'] }) }, container);
     const error = await generate({ input: registry.input, out: registry.out }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OutputPathError);
     expect((error as Error).message).toContain('avro/../../../x/1.avsc');
@@ -177,7 +177,7 @@ describe('output paths stay under --out', () => {
   });
 
   it('the registry itself still generates (the guard and the path checks pass good input)', async () => {
-    const registry = await writeRegistry({ 'asyncapi.yaml': asyncapiYaml(), 'schemas/thing/1.json': thingSchema({ name: { type: 'string' } }, { required: ['name'] }) });
+    const registry = await writeRegistry({ 'asyncapi.yaml': asyncapiYaml({ eventType: 'thing.happened', pubsubSchema: true }), 'schemas/thing/1.json': thingSchema({ name: { type: 'string' } }, { required: ['name'] }) });
     const result = await generate({ input: registry.input, out: registry.out });
     expect(result.files).toContain('avro/thing.happened/1.avsc');
     expect(await readFile(path.join(registry.out, 'avro/thing.happened/1.avsc'), 'utf8')).toContain('"name"');

@@ -21,7 +21,7 @@ export function payloadSchema(file: string, body: Record<string, unknown>): Reco
   return { $schema: 'http://json-schema.org/draft-07/schema#', $id: `${SCHEMA_ID_BASE}${file.replace(/^schemas\//, '')}`, ...body };
 }
 
-export function asyncapiYaml(options: { address?: string; payloadRef?: string; extra?: string } = {}): string {
+export function asyncapiYaml(options: { address?: string; eventType?: string; payloadRef?: string; extra?: string; pubsubSchema?: boolean } = {}): string {
   return [
     'asyncapi: 3.0.0',
     'info:',
@@ -31,12 +31,17 @@ export function asyncapiYaml(options: { address?: string; payloadRef?: string; e
     '  thing:',
     `    address: ${JSON.stringify(options.address ?? 'thing.happened')}`,
     '    x-aggregate-type: thing',
+    // With a Pub/Sub schema binding the generator also writes avro/<type>/<n>.avsc.
+    ...(options.pubsubSchema
+      ? ['    bindings:', '      googlepubsub:', "        bindingVersion: '0.2.0'", '        schemaSettings:', '          encoding: JSON', '          name: thing']
+      : []),
     '    messages:',
     '      thingV1:',
     "        $ref: '#/components/messages/thingV1'",
     'components:',
     '  messages:',
     '    thingV1:',
+    ...(options.eventType !== undefined ? [`      x-event-type: ${JSON.stringify(options.eventType)}`] : []),
     '      x-event-version: 1',
     '      payload:',
     `        $ref: ${JSON.stringify(options.payloadRef ?? './schemas/thing/1.json')}`,

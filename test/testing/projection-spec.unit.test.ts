@@ -23,7 +23,7 @@ describe('ProjectionSpec', () => {
     const rows = await spec
       .given([failure])
       .when([success])
-      .thenRows<{ document_id: string; status: string; attempts: number }>(
+      .thenRows<{ document_id: string; status: string; attempts: number; failed_stage: string | null }>(
         'SELECT document_id, status, attempts, failed_stage FROM document_board',
         [{ document_id: documentId, status: 'processed', attempts: 2, failed_stage: null }],
       );

@@ -6,15 +6,8 @@
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'vitest';
-import {
-  EventPublisher,
-  EventSubscriber,
-  TRACEPARENT_ATTRIBUTE,
-  traceIdOf,
-  type DeliveryContext,
-  type EventCatalog,
-  type Transport,
-} from '../../../runtime/index.js';
+import { EventPublisher, EventSubscriber, traceIdOf, type DeliveryContext, type EventCatalog, type Transport } from '../../../runtime/index.js';
+import { TRACEPARENT_ATTRIBUTE } from '../../../runtime/observability/trace-context.js';
 import { exampleEvent } from '../../runtime/support/examples.js';
 import { uniqueName, waitUntil } from '../../runtime/support/wait.js';
 import type { OtelHarness } from './otel.js';

@@ -7,7 +7,8 @@ import {
   createEvent,
   type UserCreatedEvent,
 } from '../../../index.js';
-import { InProcessTransport, Telemetry, TRACEPARENT_ATTRIBUTE } from '../../../runtime/index.js';
+import { InProcessTransport, Telemetry } from '../../../runtime/index.js';
+import { TRACEPARENT_ATTRIBUTE } from '../../../runtime/observability/trace-context.js';
 import { otelApi } from '../../../runtime/observability/otel-api.js';
 
 const result: Record<string, unknown> = {};
