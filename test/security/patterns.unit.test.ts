@@ -22,7 +22,7 @@ let source: string;
 beforeAll(async () => {
   const registry = await writeRegistry(
     {
-      'asyncapi.yaml': asyncapiYaml(),
+      'asyncapi.yaml': asyncapiYaml({ eventType: 'thing.happened' }),
       'schemas/thing/1.json': thingSchema(
         { name: { type: 'string', pattern: '^(a+)+$' }, tags: { type: 'object', patternProperties: { '^(x+x+)+y$': { type: 'integer' } } } },
         { required: ['name'] },
