@@ -25,10 +25,11 @@ import {
 import { InProcessTransport, silentLogger, Telemetry, type ObservabilityOptions } from '../runtime/index.js';
 import { PublishTelemetry } from '../runtime/observability/publish.js';
 import { EventPublisher, createEvent, type UserCreatedEvent } from '../generated/index.js';
+import { sized } from './support/quick.js';
 
-const ROUNDS = 101;
-const WARM_UP_ROUNDS = 3;
-const MESSAGES = 2_000;
+const ROUNDS = sized(101, 5);
+const WARM_UP_ROUNDS = sized(3, 1);
+const MESSAGES = sized(2_000, 200);
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 

@@ -27,13 +27,14 @@ import {
 } from '../runtime/projections/index.js';
 import { executeIn, inTransaction, projectionContext } from '../runtime/projections/sql.js';
 import { startPostgres, type RunningService } from '../test/support/services.js';
+import { sized } from './support/quick.js';
 
-const EVENTS = 100_000;
+const EVENTS = sized(100_000, 1_000);
 const TURNS_PER_SESSION = 99; // + 1 conversation.started = 100 events per session
 const BATCH = 500;
-const INLINE_APPENDS = 1000;
-const INLINE_ROUNDS = 3;
-const CATCH_UP_ROUNDS = 2;
+const INLINE_APPENDS = sized(1000, 50);
+const INLINE_ROUNDS = sized(3, 1);
+const CATCH_UP_ROUNDS = sized(2, 1);
 
 type Store = EventStore<EventMap, VersionedEventMap>;
 
