@@ -14,8 +14,11 @@ import { generate } from '../generator/index.js';
 import { compileLinearPattern } from '../generator/guard/index.js';
 import { HOSTILE_CASES } from '../test/security/hostile-registries.js';
 import { writeRegistry } from '../test/security/support.js';
+import { REPO_ROOT } from './support/repo-root.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The tree this bench runs from (the repository under tsx, dist-bench/ when built) and the repository. */
+const BUILT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = REPO_ROOT;
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const time = (run: () => unknown): number => {
   const start = performance.now();
@@ -50,9 +53,11 @@ const replaced = (value: unknown, at: string[], text: string): unknown => {
 let cases = 0;
 const timings: number[] = [];
 let worst = { ms: 0, where: '' };
-for (const file of readdirSync(path.join(ROOT, 'generated', 'validators'))) {
-  const { validate } = (await import(path.join(ROOT, 'generated', 'validators', file))) as { validate: (data: unknown) => boolean };
-  const [, type, version] = /^(.*)\.v(\d+)\.ts$/.exec(file)!;
+for (const file of readdirSync(path.join(BUILT, 'generated', 'validators'))) {
+  const match = /^(.*)\.v(\d+)\.[jt]s$/.exec(file);
+  if (!match || file.endsWith('.d.ts')) continue;
+  const { validate } = (await import(path.join(BUILT, 'generated', 'validators', file))) as { validate: (data: unknown) => boolean };
+  const [, type, version] = match;
   const schema = JSON.parse(readFileSync(path.join(ROOT, 'schemas', type!, `${version}.json`), 'utf8')) as { examples?: unknown[] };
   for (const example of schema.examples ?? []) {
     for (const at of leaves(example)) {
