@@ -89,7 +89,7 @@ export {
   type RepublishOptions,
 } from './runtime/replay/event-replayer.js';
 
-// Projections (CQRS read models) on the store's database: docs/projections.md.
+// Projections (CQRS read models) on the store's database: docs/projections.md (the one list of their public names).
 export {
   defineProjection,
   assertValidProjection,

@@ -24,7 +24,7 @@ import {
   ProjectionRunner,
   projectionDatabaseOf,
   rebuildProjection,
-} from '../runtime/projections/index.js';
+} from '../store.js';
 import { executeIn, inTransaction, projectionContext } from '../runtime/projections/sql.js';
 import { startPostgres, type RunningService } from '../test/support/services.js';
 import { sized } from './support/quick.js';

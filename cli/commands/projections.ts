@@ -37,7 +37,7 @@ import {
   type AnyProjection,
   type ProjectionStatus,
   type RebuildProgress,
-} from '../../runtime/projections/index.js';
+} from '../../store.js';
 import { addDatabaseOptions, addFormatOption, databaseOptionsOf, existingDatabaseOptionsOf, type DatabaseFlags } from '../flags.js';
 import { clean, UsageError, verbAction, type VerbResult } from '../plumbing.js';
 import { describeTarget } from './store.js';

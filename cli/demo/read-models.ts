@@ -6,7 +6,7 @@
  * `event-bus projections rebuild <name>` uses these unless `--module` names others.
  */
 import type { EventMap } from '../../generated/index.js';
-import { defineProjection, type AnyProjection } from '../../runtime/projections/index.js';
+import { defineProjection, type AnyProjection } from '../../store.js';
 
 const define = defineProjection<EventMap>();
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.js';
 import { createEvent } from '../../generated/index.js';
 import { conversationSummary, documentBoard } from '../../cli/demo/read-models.js';
-import { ensureProjections, inlineProjections, ProjectionRunner } from '../../runtime/projections/index.js';
+import { ensureProjections, inlineProjections, ProjectionRunner } from '../../store.js';
 import type { PostgresEventStoreBackend } from '../../runtime/store/index.js';
 import { databaseUrl, dropSchema, openTestBackend, randomSchemaName } from '../store/support/postgres.js';
 import { appendSessions, storeOn } from './support/fixtures.js';

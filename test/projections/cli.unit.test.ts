@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.js';
 import { conversationSummary, documentBoard } from '../../cli/demo/read-models.js';
-import { ensureProjections, inlineProjections } from '../../runtime/projections/index.js';
+import { ensureProjections, inlineProjections } from '../../store.js';
 import { openSqliteBackend, type SqliteEventStoreBackend } from '../../runtime/store/index.js';
 import { appendSessions, storeOn } from './support/fixtures.js';
 

@@ -13,7 +13,7 @@ import {
   inboxHandler,
   projectionStatuses,
   queryDatabase,
-} from '../../runtime/projections/index.js';
+} from '../../store.js';
 import { closeDatabase, openDatabase, type DatabaseHandle } from '../../runtime/store/index.js';
 import { uniqueName, waitUntil } from '../runtime/support/wait.js';
 

@@ -22,7 +22,7 @@ import {
   ProjectionNotReadyError,
   projectionDatabaseOf,
   type RebuildProgress,
-} from '../../runtime/projections/index.js';
+} from '../../store.js';
 import { execute } from '../../runtime/projections/sql.js';
 import type { DatabaseHandle } from '../../runtime/store/index.js';
 import {

@@ -4,7 +4,7 @@
  * another event's payload or a handler written for another event does not compile.
  */
 import type { DocumentProcessedEvent, EventMap, UserCreatedEvent } from '../../index.js';
-import { defineProjection, type ProjectedEvent, type ProjectionContext } from '../../runtime/projections/index.js';
+import { defineProjection, type ProjectedEvent, type ProjectionContext } from '../../store.js';
 
 const define = defineProjection<EventMap>();
 const init = (ctx: ProjectionContext) => ctx.execute(`CREATE TABLE ${ctx.table('t')} (id TEXT)`);

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { catalog, createEvent, type EventMap, type VersionedEventMap } from '../../../generated/index.js';
 import { EventStore, type AppendTransactionHook, type EventStoreBackend } from '../../../runtime/store/index.js';
-import { defineProjection, type ProjectionContext } from '../../../runtime/projections/index.js';
+import { defineProjection, type ProjectionContext } from '../../../store.js';
 
 export const define = defineProjection<EventMap>();
 

@@ -7,7 +7,7 @@
  * and print how many events this process applied.
  */
 import { openPostgresBackend, openSqliteBackend, type EventStoreBackend } from '../../../runtime/store/index.js';
-import { ProjectionRunner, projectionDatabaseOf, projectionStatuses } from '../../../runtime/projections/index.js';
+import { ProjectionRunner, projectionDatabaseOf, projectionStatuses } from '../../../store.js';
 import { storeOn, tally } from './fixtures.js';
 
 const target = process.env.PROJECTION_DB ?? '';
