@@ -38,6 +38,7 @@ import {
   type TestEventMap,
   type TestVersionedEventMap,
 } from './support/fixtures.js';
+import { untilVisible } from './support/visibility.js';
 
 export interface StoreContractOptions {
   /** Another backend on the same database (a separate connection), for concurrency tests. */
@@ -261,6 +262,7 @@ export function runStoreContract(
             appended.push(...batch.map((event) => event.eventId));
           }
         }
+        for (const stream of streams) await untilVisible(backend, { aggregateId: stream.aggregateId }, 6);
         const seen: StoredEvent[] = [];
         let after = start;
         for (;;) {
@@ -295,6 +297,7 @@ export function runStoreContract(
           { expectedVersion: NO_STREAM, outbox: false },
         );
         const byId = { aggregateType: stream.aggregateType, aggregateId: stream.aggregateId };
+        await untilVisible(backend, byId, 4);
         const all = await backend.readAll({ ...byId });
         expect(all.events).toHaveLength(4);
         const onlyTurns = await backend.readAll({ ...byId, eventTypes: ['conversation.turn_completed'] });
@@ -494,6 +497,7 @@ export function runStoreContract(
           initialTally,
         );
         expect(state).toEqual({ turns: 2, tokens: 42, lastTurn: 1 });
+        await untilVisible(backend, { aggregateId: stream.aggregateId }, 3);
         const all = await eventStore.readAll({ aggregateId: stream.aggregateId });
         expect(all.events.map((event) => [event.eventType, event.eventVersion])).toEqual([
           ['conversation.started', 1],

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { catalog, createEvent, type EventMap, type VersionedEventMap } from '../../../generated/index.js';
 import { EventStore, type AppendTransactionHook, type EventStoreBackend } from '../../../runtime/store/index.js';
 import { defineProjection, type ProjectionContext } from '../../../store.js';
+import { untilVisible } from '../../store/support/visibility.js';
 
 export const define = defineProjection<EventMap>();
 
@@ -116,6 +117,10 @@ export async function appendSessions(store: TestStore, sessions: number, turnsEa
       Array.from({ length: turnsEach }, (_, i) => turn(id, i)),
     );
   }
+  // Runners read through readAll: on PostgreSQL these commits become visible once no older
+  // transaction (another test file's) is open.
+  const backend = await store.getBackend();
+  for (const id of ids) await untilVisible(backend, { aggregateId: id }, 1 + turnsEach);
   return ids;
 }
 
