@@ -201,7 +201,6 @@ describe('dead letters on the Pub/Sub emulator', () => {
     broken = false;
     const database = ['--database-url', process.env.DATABASE_URL!, '--postgres-schema', names.postgresSchema];
     const requeued = await eventBus(['dlq', 'requeue', parked!.parkedId, ...database, '--project', projectId, '--actor', 'ops@example.com', '--reason', 'CRM is back']);
-    // (stderr may carry google-auth-library's MetadataLookupWarning: not ours.)
     expect(requeued.stderr).not.toContain('event-bus');
     expect(requeued.code).toBe(0);
     expect(requeued.stdout).toMatch(new RegExp(`^requeued ${parked!.parkedId} to ${names.topicPrefix}\\.user\\.created as message \\S+\\n$`));
