@@ -75,6 +75,9 @@ describe('no password in any error, log line or --format json output', () => {
     const password = fc.stringMatching(/^[A-Za-z0-9!$%()*+,;=~._-]{6,40}$/).filter((text) => !/^\*+$/.test(text));
     fc.assert(
       fc.property(password, fc.constantFrom('postgres', 'postgresql', 'postgress', 'redis', 'https'), fc.string({ maxLength: 20 }), (secret, scheme, context) => {
+        // Surrounding text that itself contains the password (context "toString", password
+        // "toString") leaves it visible where it is not a secret: not a leak.
+        fc.pre(!context.includes(secret));
         const texts = [
           `${context} ${scheme}://user:${secret}@host:5432/db ${context}`,
           `${context} password=${secret} host=x`,
@@ -85,8 +88,8 @@ describe('no password in any error, log line or --format json output', () => {
           expect(redacted.includes(`:${secret}@`) || redacted.includes(`=${secret}`) || redacted.includes(`"${secret}"`), `${text} → ${redacted}`).toBe(false);
         }
       }),
-      // Seeded so CI runs the same 2,000 cases; a failure prints the text and its redaction.
-      { numRuns: 2000, seed: 20261201 },
+      // Unseeded: each run tries new cases; a failure prints its seed, the text and its redaction.
+      { numRuns: 2000 },
     );
   });
 });
