@@ -18,7 +18,7 @@ import { checkRegistry } from '../compat/check/check.js';
 import { diffSchemas } from '../compat/diff/modes.js';
 import { SchemaResolver } from '../compat/diff/resolver.js';
 import { canonicalHash } from '../compat/json.js';
-import { SourceLocator } from '../compat/locate.js';
+import { SourceLocator } from '../registry/locate.js';
 import { MemorySource } from '../compat/sources.js';
 import { sized } from './support/quick.js';
 

@@ -6,7 +6,8 @@
  * the same references the types follow.
  */
 import path from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { parseDocument } from 'yaml';
+import { SourceLocator } from './locate.js';
 import { getAtPointer, escapeToken, splitPointer } from './pointer.js';
 import type { RegistrySource } from './source.js';
 import { displayPath, type RegistryDiagnostic } from './diagnostics.js';
@@ -35,7 +36,6 @@ interface LoadedFile {
   data: unknown;
   /** The file's own `$id`, when it has an absolute one. */
   ownId?: string;
-  lines?: { counter: LineCounter; contents: unknown };
 }
 
 /** Scheme-qualified (`https:`, `urn:`, `file:`…); Windows drive letters are not schemes. */
@@ -46,6 +46,7 @@ export const DERIVED_ID_BASE = 'file:///';
 
 export class SchemaStore {
   private readonly files = new Map<string, LoadedFile>();
+  private readonly locator = new SourceLocator();
   private readonly derivedIds = new Map<string, string>();
 
   /** `documentFile` is the AsyncAPI document: references from it are checked by file only. */
@@ -314,41 +315,8 @@ export class SchemaStore {
   /** 1-based line and column of `pointer` in `file` (the deepest node reached), when the file is loaded. */
   locate(file: string, pointer: string): { line?: number; column?: number } {
     const entry = this.files.get(file);
-    if (!entry) return {};
-    entry.lines ??= (() => {
-      const counter = new LineCounter();
-      const document = parseDocument(entry.text, { lineCounter: counter, uniqueKeys: false, strict: false });
-      return { counter, contents: document.contents };
-    })();
-    let node: unknown = entry.lines.contents;
-    let offset = rangeStart(node) ?? 0;
-    let tokens: string[];
-    try {
-      tokens = splitPointer(pointer);
-    } catch {
-      tokens = [];
-    }
-    for (const token of tokens) {
-      if (isMap(node)) {
-        const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === token);
-        if (!pair) break;
-        offset = rangeStart(pair.key) ?? offset;
-        node = pair.value;
-      } else if (isSeq(node)) {
-        const item = node.items[Number(token)];
-        if (item === undefined) break;
-        offset = rangeStart(item) ?? offset;
-        node = item;
-      } else break;
-    }
-    const { line, col } = entry.lines.counter.linePos(offset);
-    return { line, column: col };
+    return entry ? this.locator.locate(entry.text, pointer) : {};
   }
-}
-
-function rangeStart(node: unknown): number | undefined {
-  const range = (node as Node | null | undefined)?.range;
-  return Array.isArray(range) ? range[0] : undefined;
 }
 
 /** YAML data (aliases expanded), or a thrown error naming the first syntax problem. */

@@ -9,7 +9,7 @@ import { relative, resolve } from 'node:path';
 import { CompatInputError } from '../errors.js';
 import { sortFindings, type Finding } from '../findings.js';
 import { canonicalJson } from '../json.js';
-import { SourceLocator } from '../locate.js';
+import { SourceLocator } from '../../registry/locate.js';
 import {
   emptyLock,
   formatLock,

@@ -3,7 +3,7 @@
  * for the *_TRANSITIVE modes (Confluent's semantics).
  */
 import type { Finding } from '../findings.js';
-import type { SourceLocator } from '../locate.js';
+import type { SourceLocator } from '../../registry/locate.js';
 import { diffSchemas, isTransitive, type DiffOptions } from './modes.js';
 import type { SchemaNode } from './resolver.js';
 

@@ -1,6 +1,6 @@
 /** The schema differ's public face: compare two schema files (or two loaded schemas) under a mode. */
 import { relative, resolve } from 'node:path';
-import { SourceLocator } from '../locate.js';
+import { SourceLocator } from '../../registry/locate.js';
 import { DiskSource, MemorySource } from '../sources.js';
 import { sortFindings } from '../findings.js';
 import { diffSchemas, type DiffOptions, type DiffResult } from './modes.js';

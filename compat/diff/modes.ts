@@ -5,7 +5,7 @@
  * the previous one only, NONE reports the differences and accepts them all.
  */
 import type { Finding } from '../findings.js';
-import type { SourceLocator } from '../locate.js';
+import type { SourceLocator } from '../../registry/locate.js';
 import type { Difference } from './context.js';
 import { DiffEngine } from './engine.js';
 import { isCompatibleChange, type Policy } from './rules.js';

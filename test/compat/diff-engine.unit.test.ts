@@ -4,7 +4,7 @@ import { diffSchemaValues } from '../../compat/diff/index.js';
 import { diffSchemas } from '../../compat/diff/modes.js';
 import { SchemaResolver } from '../../compat/diff/resolver.js';
 import { canonicalHash, canonicalJson } from '../../compat/json.js';
-import { SourceLocator } from '../../compat/locate.js';
+import { SourceLocator } from '../../registry/locate.js';
 import { MemorySource } from '../../compat/sources.js';
 
 function chain(size: number, lastMaxLength: number): Record<string, unknown> {

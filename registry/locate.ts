@@ -1,10 +1,11 @@
 /**
- * JSON pointer → line and column in a JSON or YAML file, through the `yaml` package's parse tree
+ * JSON pointer → line and column in a JSON or YAML text, through the `yaml` package's parse tree
  * (JSON is YAML, so one locator serves asyncapi.yaml and the schema files). A pointer that runs
- * past what the file holds is located at the deepest node it reaches.
+ * past what the text holds is located at the deepest node it reaches. Used by the registry's
+ * diagnostics and by the compatibility differ's findings.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { splitPointer } from './json.js';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { splitPointer } from './pointer.js';
 
 export interface Position {
   line: number;
@@ -12,17 +13,18 @@ export interface Position {
 }
 
 interface Parsed {
-  doc: Document.Parsed;
+  contents: unknown;
   lines: LineCounter;
 }
 
+/** Parses each text once (by content) and locates any number of pointers in it. */
 export class SourceLocator {
   private readonly parsed = new Map<string, Parsed>();
 
   /** 1-based line and column of the node (or of its key, for a map entry) at `pointer`. */
   locate(text: string, pointer: string): Position {
-    const { doc, lines } = this.parse(text);
-    let node: unknown = doc.contents;
+    const { contents, lines } = this.parse(text);
+    let node: unknown = contents;
     let offset = rangeStart(node) ?? 0;
     let tokens: string[];
     try {
@@ -53,13 +55,8 @@ export class SourceLocator {
     let entry = this.parsed.get(text);
     if (!entry) {
       const lines = new LineCounter();
-      const doc = parseDocument(text, {
-        lineCounter: lines,
-        keepSourceTokens: false,
-        uniqueKeys: false,
-        strict: false,
-      });
-      entry = { doc, lines };
+      const document = parseDocument(text, { lineCounter: lines, keepSourceTokens: false, uniqueKeys: false, strict: false });
+      entry = { contents: document.contents, lines };
       this.parsed.set(text, entry);
     }
     return entry;
