@@ -20,7 +20,7 @@ import {
   StoreNotMigratedError,
   UnknownPositionError,
 } from './errors.js';
-import { assertExpectedVersion, EMPTY_STREAM_VERSION } from './expected-version.js';
+import { assertExpectedVersion, EMPTY_STREAM_VERSION, expectedVersionRange } from './expected-version.js';
 import { runMigrations, storeMigrations } from './migrations.js';
 import {
   guardPool,
@@ -91,6 +91,15 @@ export async function openPostgresBackend(
     ownsPool: true,
     ...(backendOptions.retry !== undefined && { retry: backendOptions.retry }),
   });
+}
+
+const APPEND_SQL =
+  'SELECT current_version, last_position FROM store_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)';
+
+/** Serialization failures and deadlocks roll the statement back: its outcome is known. */
+function isRolledBack(error: unknown): boolean {
+  const code = (error as PgError).code;
+  return code === '40001' || code === '40P01';
 }
 
 /** 64-bit advisory lock key of a stream (collisions only serialize two streams, never corrupt). */
@@ -217,78 +226,103 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
     return { nextExpectedVersion: Number(row.v), lastGlobalPosition: Number(row.p) };
   }
 
+  /**
+   * One call of store_append (migration 0002, decision 0125): lock, version check, events and
+   * outbox rows in one statement. Without a hook it runs alone, one autocommit round trip; with
+   * one it runs inside BEGIN … COMMIT so the hook shares the transaction.
+   */
   private async appendOnce(
     stream: StreamId,
     events: readonly AnyEventEnvelope[],
     options: BackendAppendOptions,
   ): Promise<AppendToStreamResult> {
-    const occurredAt = events.map((event) => new Date(occurredAtMillis(event)));
+    const count = events.length;
+    const ids = new Array<string>(count);
+    const types = new Array<string>(count);
+    const versions = new Array<number>(count);
+    const occurredAt = new Array<string>(count);
+    const occurredAtTs = new Array<Date>(count);
+    const correlationIds = new Array<string | null>(count);
+    const causationIds = new Array<string | null>(count);
+    const payloads = new Array<string>(count);
+    const metadata = new Array<string>(count);
+    for (let i = 0; i < count; i++) {
+      const event = events[i]!;
+      ids[i] = event.eventId;
+      types[i] = event.eventType;
+      versions[i] = event.eventVersion;
+      occurredAt[i] = event.occurredAt;
+      occurredAtTs[i] = new Date(occurredAtMillis(event));
+      correlationIds[i] = event.correlationId ?? null;
+      causationIds[i] = event.causationId ?? null;
+      payloads[i] = JSON.stringify(event.payload);
+      metadata[i] = JSON.stringify(event.metadata ?? {});
+    }
+    const [minVersion, maxVersion] = expectedVersionRange(options.expectedVersion);
+    const params = [
+      streamLockKey(stream),
+      stream.aggregateType,
+      stream.aggregateId,
+      minVersion,
+      maxVersion,
+      ids,
+      types,
+      versions,
+      occurredAt,
+      occurredAtTs,
+      correlationIds,
+      causationIds,
+      payloads,
+      metadata,
+      options.outbox,
+    ];
     const client = await this.pool.connect();
+    const hook = options.inTransaction;
     let broken: Error | undefined;
+    let inTransaction = false;
     try {
-      // The lock comes first and assigns no transaction id; the id is assigned at the insert.
-      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${streamLockKey(stream)})`);
-      // A new statement, so a new snapshot: it sees every append committed before we got the lock.
-      // It reads the version and inserts in one round trip; the expected version is checked
-      // below, before COMMIT, and a mismatch rolls the insert back.
-      const { rows } = await client.query<{ current_version: string; last_position: string }>(
-        `WITH cur AS (
-           SELECT coalesce(max(stream_version), 0) AS v FROM store_events WHERE aggregate_type = $1 AND aggregate_id = $2
-         ), input AS (
-           SELECT * FROM unnest($3::text[], $4::text[], $5::int[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[])
-             WITH ORDINALITY AS t(event_id, event_type, event_version, occurred_at, occurred_at_ts, correlation_id, causation_id, payload, metadata, n)
-         ), inserted AS (
-           INSERT INTO store_events (event_id, aggregate_type, aggregate_id, stream_version, event_type, event_version,
-             occurred_at, occurred_at_ts, correlation_id, causation_id, payload, metadata)
-           SELECT event_id, $1, $2, cur.v + n, event_type, event_version, occurred_at, occurred_at_ts,
-             correlation_id, causation_id, payload::jsonb, metadata::jsonb
-           FROM input, cur ORDER BY n
-           RETURNING global_position, recorded_at
-         ), outboxed AS (
-           INSERT INTO store_outbox (global_position, recorded_at)
-           SELECT global_position, recorded_at FROM inserted WHERE $12::boolean
-         )
-         SELECT (SELECT v FROM cur) AS current_version, (SELECT max(global_position) FROM inserted) AS last_position`,
-        [
-          stream.aggregateType,
-          stream.aggregateId,
-          events.map((event) => event.eventId),
-          events.map((event) => event.eventType),
-          events.map((event) => event.eventVersion),
-          events.map((event) => event.occurredAt),
-          occurredAt,
-          events.map((event) => event.correlationId ?? null),
-          events.map((event) => event.causationId ?? null),
-          events.map((event) => JSON.stringify(event.payload)),
-          events.map((event) => JSON.stringify(event.metadata ?? {})),
-          options.outbox,
-        ],
-      );
-      const current = Number(rows[0]!.current_version);
-      assertExpectedVersion(stream, current, options.expectedVersion);
-      if (options.inTransaction) {
-        const appended = await client.query<EventRow>(
+      if (hook) {
+        // BEGIN assigns no transaction id: store_append's insert does, after its lock (see the migration).
+        await client.query('BEGIN');
+        inTransaction = true;
+      }
+      let appended: { current_version: string; last_position: string | null } | undefined;
+      try {
+        appended = (await client.query<{ current_version: string; last_position: string | null }>(APPEND_SQL, params))
+          .rows[0];
+      } catch (error) {
+        // Alone, the statement is its own transaction: a lost connection leaves its commit unknown.
+        const reason = retryableReason(error);
+        if (hook || reason === undefined || isRolledBack(error)) throw error;
+        throw new StoreUnavailableError('append', 1, reason, { cause: error, ambiguous: true });
+      }
+      const current = Number(appended!.current_version);
+      if (appended!.last_position === null) {
+        assertExpectedVersion(stream, current, options.expectedVersion);
+        // The range and matchesExpectedVersion are one decision; disagreeing would be a bug here.
+        throw new Error(`store_append refused version ${current} that ${String(options.expectedVersion)} admits`);
+      }
+      if (hook) {
+        const { rows } = await client.query<EventRow>(
           `SELECT ${EVENT_COLUMNS} FROM store_events e
            WHERE e.aggregate_type = $1 AND e.aggregate_id = $2 AND e.stream_version > $3 ORDER BY e.stream_version`,
           [stream.aggregateType, stream.aggregateId, current],
         );
-        await options.inTransaction(
-          { kind: 'postgres', client },
-          appended.rows.map((row) => rowToStoredEvent(row, false)),
-        );
+        await hook({ kind: 'postgres', client }, rows.map((row) => rowToStoredEvent(row, false)));
+        try {
+          await client.query('COMMIT');
+          inTransaction = false;
+        } catch (error) {
+          const reason = retryableReason(error);
+          if (reason === undefined) throw error;
+          throw new StoreUnavailableError('append', 1, reason, { cause: error, ambiguous: true });
+        }
       }
-      try {
-        await client.query('COMMIT');
-      } catch (error) {
-        const reason = retryableReason(error);
-        if (reason === undefined) throw error;
-        throw new StoreUnavailableError('append', 1, reason, { cause: error, ambiguous: true });
-      }
-      return { nextExpectedVersion: current + events.length, lastGlobalPosition: Number(rows[0]!.last_position) };
+      return { nextExpectedVersion: current + count, lastGlobalPosition: Number(appended!.last_position) };
     } catch (error) {
       // A connection that failed is dropped from the pool rather than handed out again.
       if (isRetryableStoreError(error)) broken = error as Error;
-      else await client.query('ROLLBACK').catch(() => undefined);
+      else if (inTransaction) await client.query('ROLLBACK').catch(() => undefined);
       throw this.translateError(stream, events, options, error);
     } finally {
       client.release(broken);
@@ -302,6 +336,8 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
     error: unknown,
   ): unknown {
     const pgError = error as PgError;
+    if (pgError.code === '42883' && /store_append/.test((error as Error).message))
+      return new StoreNotMigratedError('this database', 'function store_append (migration store/0002) does');
     if (pgError.code !== '23505') return error;
     if (pgError.constraint === 'store_events_event_id_unique') {
       const id = /\(event_id\)=\((.*)\)/.exec(pgError.detail ?? '')?.[1] ?? events[0]!.eventId;

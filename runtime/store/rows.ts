@@ -21,26 +21,50 @@ export interface EventRow {
   readonly metadata: unknown;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * One envelope per row, built as one object literal (no spreads, no intermediate copies): the
+ * read path runs it for every event of a fold. correlationId / causationId are present only when
+ * the row has them, as on the envelope that was appended; keys keep the envelope's order (the
+ * CLI prints events as JSON).
+ */
 export function rowToStoredEvent(row: EventRow, parseJson: boolean): StoredEvent {
+  const recordedAt = row.recorded_at;
   const payload: unknown = parseJson ? JSON.parse(row.payload as string) : row.payload;
   const metadata = (parseJson ? JSON.parse(row.metadata as string) : row.metadata) as Record<string, string>;
-  return {
+  const position: StoredEvent['position'] = {
+    streamVersion: Number(row.stream_version),
+    globalPosition: Number(row.global_position),
+    recordedAt: typeof recordedAt === 'string' ? recordedAt : recordedAt.toISOString(),
+  };
+  if (row.correlation_id === null && row.causation_id === null) {
+    return {
+      eventId: row.event_id,
+      eventType: row.event_type,
+      eventVersion: row.event_version,
+      aggregateId: row.aggregate_id,
+      aggregateType: row.aggregate_type,
+      occurredAt: row.occurred_at,
+      payload,
+      metadata,
+      position,
+    };
+  }
+  const event = {
     eventId: row.event_id,
     eventType: row.event_type,
     eventVersion: row.event_version,
     aggregateId: row.aggregate_id,
     aggregateType: row.aggregate_type,
     occurredAt: row.occurred_at,
-    ...(row.correlation_id !== null && { correlationId: row.correlation_id }),
-    ...(row.causation_id !== null && { causationId: row.causation_id }),
-    payload,
-    metadata,
-    position: {
-      streamVersion: Number(row.stream_version),
-      globalPosition: Number(row.global_position),
-      recordedAt: row.recorded_at instanceof Date ? row.recorded_at.toISOString() : row.recorded_at,
-    },
-  };
+  } as Mutable<StoredEvent>;
+  if (row.correlation_id !== null) event.correlationId = row.correlation_id;
+  if (row.causation_id !== null) event.causationId = row.causation_id;
+  event.payload = payload;
+  event.metadata = metadata;
+  event.position = position;
+  return event;
 }
 
 /** Milliseconds since the epoch of an envelope's occurredAt; rejects unparsable timestamps. */
