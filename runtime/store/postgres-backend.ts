@@ -34,8 +34,8 @@ import {
   assertAppendableBatch,
   DEFAULT_READ_ALL_LIMIT,
   occurredAtMillis,
-  rowToStoredEvent,
-  type EventRow,
+  parseStoredEvent,
+  POSTGRES_EVENT_JSON,
 } from './rows.js';
 import type {
   AppendToStreamResult,
@@ -48,12 +48,13 @@ import type {
   ReadAllResult,
   ReadStreamOptions,
   ReadStreamResult,
+  StoredEvent,
   StoredSnapshot,
   StreamId,
 } from './types.js';
 
-const EVENT_COLUMNS = `e.global_position, e.event_id, e.aggregate_type, e.aggregate_id, e.stream_version, e.event_type,
-  e.event_version, e.occurred_at, e.recorded_at, e.correlation_id, e.causation_id, e.payload, e.metadata`;
+/** Reads return each event as one text column, `event` (the StoredEvent as JSON; rows.ts). */
+const EVENT_JSON = `${POSTGRES_EVENT_JSON} AS event`;
 
 export interface PostgresBackendOptions {
   /** Apply the store's migrations on open. */
@@ -303,12 +304,12 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
         throw new Error(`store_append refused version ${current} that ${String(options.expectedVersion)} admits`);
       }
       if (hook) {
-        const { rows } = await client.query<EventRow>(
-          `SELECT ${EVENT_COLUMNS} FROM store_events e
+        const { rows } = await client.query<{ event: string }>(
+          `SELECT ${EVENT_JSON} FROM store_events e
            WHERE e.aggregate_type = $1 AND e.aggregate_id = $2 AND e.stream_version > $3 ORDER BY e.stream_version`,
           [stream.aggregateType, stream.aggregateId, current],
         );
-        await hook({ kind: 'postgres', client }, rows.map((row) => rowToStoredEvent(row, false)));
+        await hook({ kind: 'postgres', client }, rows.map((row) => parseStoredEvent(row.event)));
         try {
           await client.query('COMMIT');
           inTransaction = false;
@@ -353,8 +354,8 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
   async readStream(stream: StreamId, options: ReadStreamOptions = {}): Promise<ReadStreamResult> {
     this.assertOpen();
     // One statement: the slice and the stream's version come from the same snapshot.
-    const { rows } = await this.pool.query<EventRow & { current_version: string | null }>(
-      `SELECT ${EVENT_COLUMNS}, v.current_version
+    const { rows } = await this.pool.query<{ event: string | null; current_version: string | null }>(
+      `SELECT ${EVENT_JSON}, v.current_version
        FROM (SELECT max(stream_version) AS current_version FROM store_events
              WHERE aggregate_type = $1 AND aggregate_id = $2) v
        LEFT JOIN store_events e
@@ -363,8 +364,10 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
       [stream.aggregateType, stream.aggregateId, options.from ?? 1, options.to ?? Number.MAX_SAFE_INTEGER],
     );
     const currentVersion = rows[0]?.current_version == null ? EMPTY_STREAM_VERSION : Number(rows[0].current_version);
+    const events: StoredEvent[] = [];
+    for (const row of rows) if (row.event !== null) events.push(parseStoredEvent(row.event));
     return {
-      events: rows.filter((row) => row.event_id !== null).map((row) => rowToStoredEvent(row, false)),
+      events,
       currentVersion,
       streamExists: currentVersion > EMPTY_STREAM_VERSION,
     };
@@ -388,15 +391,15 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
     params.push(limit);
     // Only transactions below the snapshot's xmin: all of them have ended, so nothing can
     // still commit into the part of the (transaction_id, global_position) order we return.
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM store_events e
+    const { rows } = await this.pool.query<{ event: string }>(
+      `SELECT ${EVENT_JSON} FROM store_events e
        WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
          AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())${where}
        ORDER BY e.transaction_id, e.global_position
        LIMIT $${params.length}`,
       params,
     );
-    const events = rows.map((row) => rowToStoredEvent(row, false));
+    const events = rows.map((row) => parseStoredEvent(row.event));
     return { events, lastPosition: events.at(-1)?.position.globalPosition ?? after, caughtUp: events.length < limit };
   }
 
@@ -449,7 +452,7 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
 
   async claimOutbox(options: OutboxClaimOptions): Promise<OutboxEntry[]> {
     this.assertOpen();
-    const { rows } = await this.pool.query<EventRow & { attempts: number }>(
+    const { rows } = await this.pool.query<{ event: string; attempts: number }>(
       `WITH claimed AS (
          UPDATE store_outbox o SET claimed_until = now() + $2::int * interval '1 millisecond', attempts = o.attempts + 1
          WHERE o.global_position IN (
@@ -459,11 +462,11 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
            FOR UPDATE SKIP LOCKED)
          RETURNING o.global_position, o.attempts
        )
-       SELECT ${EVENT_COLUMNS}, c.attempts FROM claimed c JOIN store_events e ON e.global_position = c.global_position
+       SELECT ${EVENT_JSON}, c.attempts FROM claimed c JOIN store_events e ON e.global_position = c.global_position
        ORDER BY e.global_position`,
       [options.limit, options.leaseMs],
     );
-    return rows.map((row) => ({ event: rowToStoredEvent(row, false), attempts: row.attempts }));
+    return rows.map((row) => ({ event: parseStoredEvent(row.event), attempts: row.attempts }));
   }
 
   async markOutboxSent(globalPositions: readonly number[]): Promise<void> {

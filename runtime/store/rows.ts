@@ -67,6 +67,36 @@ export function rowToStoredEvent(row: EventRow, parseJson: boolean): StoredEvent
   return event;
 }
 
+/**
+ * Each backend's reads return one column per event: the whole StoredEvent as JSON text, built by
+ * the database from the row (payload and metadata are stored as JSON text / jsonb already), so
+ * the driver hands over one string per row and JS parses it once (decision 0126). Keys come in
+ * the envelope's order; correlationId / causationId only when set; recordedAt in ISO 8601 UTC
+ * with milliseconds, as Date#toISOString writes it.
+ */
+export const SQLITE_EVENT_JSON = `'{"eventId":' || json_quote(event_id) || ',"eventType":' || json_quote(event_type)
+  || ',"eventVersion":' || event_version || ',"aggregateId":' || json_quote(aggregate_id)
+  || ',"aggregateType":' || json_quote(aggregate_type) || ',"occurredAt":' || json_quote(occurred_at)
+  || CASE WHEN correlation_id IS NULL THEN '' ELSE ',"correlationId":' || json_quote(correlation_id) END
+  || CASE WHEN causation_id IS NULL THEN '' ELSE ',"causationId":' || json_quote(causation_id) END
+  || ',"payload":' || payload || ',"metadata":' || metadata || ',"position":{"streamVersion":' || stream_version
+  || ',"globalPosition":' || global_position || ',"recordedAt":' || json_quote(recorded_at) || '}}'`;
+
+/** The same for PostgreSQL, on table alias `e`; to_char truncates to milliseconds like pg's Date parsing. */
+export const POSTGRES_EVENT_JSON = `'{"eventId":' || to_json(e.event_id)::text || ',"eventType":' || to_json(e.event_type)::text
+  || ',"eventVersion":' || e.event_version || ',"aggregateId":' || to_json(e.aggregate_id)::text
+  || ',"aggregateType":' || to_json(e.aggregate_type)::text || ',"occurredAt":' || to_json(e.occurred_at)::text
+  || coalesce(',"correlationId":' || to_json(e.correlation_id)::text, '')
+  || coalesce(',"causationId":' || to_json(e.causation_id)::text, '')
+  || ',"payload":' || e.payload::text || ',"metadata":' || e.metadata::text || ',"position":{"streamVersion":' || e.stream_version
+  || ',"globalPosition":' || e.global_position
+  || ',"recordedAt":"' || to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"}}'`;
+
+/** A StoredEvent from the JSON text of SQLITE_EVENT_JSON / POSTGRES_EVENT_JSON. */
+export function parseStoredEvent(json: string): StoredEvent {
+  return JSON.parse(json) as StoredEvent;
+}
+
 /** Milliseconds since the epoch of an envelope's occurredAt; rejects unparsable timestamps. */
 export function occurredAtMillis(event: AnyEventEnvelope): number {
   const millis = Date.parse(event.occurredAt);
