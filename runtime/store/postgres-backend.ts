@@ -53,6 +53,10 @@ import type {
   StreamId,
 } from './types.js';
 
+/** A stream's version: its last row by the (aggregate_type, aggregate_id, stream_version) index. */
+const LAST_VERSION_SQL = `SELECT s.stream_version AS v FROM store_events s
+  WHERE s.aggregate_type = $1 AND s.aggregate_id = $2 ORDER BY s.stream_version DESC LIMIT 1`;
+
 /** Reads return each event as one text column, `event` (the StoredEvent as JSON; rows.ts). */
 const EVENT_JSON = `${POSTGRES_EVENT_JSON} AS event`;
 
@@ -353,24 +357,25 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
 
   async readStream(stream: StreamId, options: ReadStreamOptions = {}): Promise<ReadStreamResult> {
     this.assertOpen();
-    // One statement: the slice and the stream's version come from the same snapshot.
-    const { rows } = await this.pool.query<{ event: string | null; current_version: string | null }>(
-      `SELECT ${EVENT_JSON}, v.current_version
-       FROM (SELECT max(stream_version) AS current_version FROM store_events
-             WHERE aggregate_type = $1 AND aggregate_id = $2) v
-       LEFT JOIN store_events e
-         ON e.aggregate_type = $1 AND e.aggregate_id = $2 AND e.stream_version >= $3 AND e.stream_version <= $4
+    // One statement: the slice and the stream's version (an InitPlan, evaluated once) come from the
+    // same snapshot. The version is the last row by the unique index, one probe; max() over the
+    // stream scanned every entry of it per page (quadratic folds). Only an empty slice needs a
+    // second statement for the version.
+    const { rows } = await this.pool.query<{ event: string; current_version: string | null }>(
+      `SELECT ${EVENT_JSON}, (${LAST_VERSION_SQL}) AS current_version FROM store_events e
+       WHERE e.aggregate_type = $1 AND e.aggregate_id = $2 AND e.stream_version >= $3 AND e.stream_version <= $4
        ORDER BY e.stream_version`,
       [stream.aggregateType, stream.aggregateId, options.from ?? 1, options.to ?? Number.MAX_SAFE_INTEGER],
     );
-    const currentVersion = rows[0]?.current_version == null ? EMPTY_STREAM_VERSION : Number(rows[0].current_version);
-    const events: StoredEvent[] = [];
-    for (const row of rows) if (row.event !== null) events.push(parseStoredEvent(row.event));
-    return {
-      events,
-      currentVersion,
-      streamExists: currentVersion > EMPTY_STREAM_VERSION,
-    };
+    let version = rows[0]?.current_version;
+    if (rows.length === 0) {
+      const last = await this.pool.query<{ v: string }>(`${LAST_VERSION_SQL}`, [stream.aggregateType, stream.aggregateId]);
+      version = last.rows[0]?.v;
+    }
+    const currentVersion = version == null ? EMPTY_STREAM_VERSION : Number(version);
+    const events = new Array<StoredEvent>(rows.length);
+    for (let i = 0; i < rows.length; i++) events[i] = parseStoredEvent(rows[i]!.event);
+    return { events, currentVersion, streamExists: currentVersion > EMPTY_STREAM_VERSION };
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {

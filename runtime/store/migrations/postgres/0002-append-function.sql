@@ -31,8 +31,11 @@ CREATE FUNCTION store_append(
 LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
   PERFORM pg_advisory_xact_lock(p_lock_key);
-  SELECT coalesce(max(e.stream_version), 0) INTO current_version
-    FROM store_events e WHERE e.aggregate_type = p_aggregate_type AND e.aggregate_id = p_aggregate_id;
+  -- The last row by the unique index, not max(): one index probe whatever the stream's length.
+  current_version := coalesce((
+    SELECT e.stream_version FROM store_events e
+    WHERE e.aggregate_type = p_aggregate_type AND e.aggregate_id = p_aggregate_id
+    ORDER BY e.stream_version DESC LIMIT 1), 0);
   IF current_version < p_min_version OR current_version > p_max_version THEN
     last_position := NULL;
     RETURN;
