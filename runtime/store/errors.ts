@@ -114,10 +114,11 @@ export class StoreClosedError extends EventStoreError {
 
 /** The database has no event-store tables yet. */
 export class StoreNotMigratedError extends EventStoreError {
-  constructor(where: string) {
+  /** `missing`: what is absent, default the tables (e.g. a function a later migration adds). */
+  constructor(where: string, missing = 'tables do') {
     super(
       StoreErrorCode.NotMigrated,
-      `The event store's tables do not exist in ${where}: run \`event-bus store migrate --database-url ...\` (or open the store with migrate: true)`,
+      `The event store's ${missing} not exist in ${where}: run \`event-bus store migrate --database-url ...\` (or open the store with migrate: true)`,
     );
   }
 }

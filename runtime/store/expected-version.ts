@@ -28,6 +28,23 @@ export function matchesExpectedVersion(current: number, expected: ExpectedVersio
   }
 }
 
+/**
+ * The versions `expected` admits, as an inclusive range [min, max]: the same decision as
+ * matchesExpectedVersion, in a form a SQL statement can check (PostgreSQL's store_append).
+ */
+export function expectedVersionRange(expected: ExpectedVersion): readonly [min: number, max: number] {
+  switch (expected) {
+    case ANY:
+      return [EMPTY_STREAM_VERSION, Number.MAX_SAFE_INTEGER];
+    case NO_STREAM:
+      return [EMPTY_STREAM_VERSION, EMPTY_STREAM_VERSION];
+    case STREAM_EXISTS:
+      return [EMPTY_STREAM_VERSION + 1, Number.MAX_SAFE_INTEGER];
+    default:
+      return [expected, expected];
+  }
+}
+
 export function assertExpectedVersion(stream: StreamId, current: number, expected: ExpectedVersion): void {
   if (!matchesExpectedVersion(current, expected)) {
     throw new ExpectedVersionConflictError(stream, current, expected);

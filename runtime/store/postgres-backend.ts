@@ -20,7 +20,7 @@ import {
   StoreNotMigratedError,
   UnknownPositionError,
 } from './errors.js';
-import { assertExpectedVersion, EMPTY_STREAM_VERSION } from './expected-version.js';
+import { assertExpectedVersion, EMPTY_STREAM_VERSION, expectedVersionRange } from './expected-version.js';
 import { runMigrations, storeMigrations } from './migrations.js';
 import {
   guardPool,
@@ -34,8 +34,8 @@ import {
   assertAppendableBatch,
   DEFAULT_READ_ALL_LIMIT,
   occurredAtMillis,
-  rowToStoredEvent,
-  type EventRow,
+  parseStoredEvent,
+  POSTGRES_EVENT_JSON,
 } from './rows.js';
 import type {
   AppendToStreamResult,
@@ -48,12 +48,17 @@ import type {
   ReadAllResult,
   ReadStreamOptions,
   ReadStreamResult,
+  StoredEvent,
   StoredSnapshot,
   StreamId,
 } from './types.js';
 
-const EVENT_COLUMNS = `e.global_position, e.event_id, e.aggregate_type, e.aggregate_id, e.stream_version, e.event_type,
-  e.event_version, e.occurred_at, e.recorded_at, e.correlation_id, e.causation_id, e.payload, e.metadata`;
+/** A stream's version: its last row by the (aggregate_type, aggregate_id, stream_version) index. */
+const LAST_VERSION_SQL = `SELECT s.stream_version AS v FROM store_events s
+  WHERE s.aggregate_type = $1 AND s.aggregate_id = $2 ORDER BY s.stream_version DESC LIMIT 1`;
+
+/** Reads return each event as one text column, `event` (the StoredEvent as JSON; rows.ts). */
+const EVENT_JSON = `${POSTGRES_EVENT_JSON} AS event`;
 
 export interface PostgresBackendOptions {
   /** Apply the store's migrations on open. */
@@ -91,6 +96,15 @@ export async function openPostgresBackend(
     ownsPool: true,
     ...(backendOptions.retry !== undefined && { retry: backendOptions.retry }),
   });
+}
+
+const APPEND_SQL =
+  'SELECT current_version, last_position FROM store_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)';
+
+/** Serialization failures and deadlocks roll the statement back: its outcome is known. */
+function isRolledBack(error: unknown): boolean {
+  const code = (error as PgError).code;
+  return code === '40001' || code === '40P01';
 }
 
 /** 64-bit advisory lock key of a stream (collisions only serialize two streams, never corrupt). */
@@ -217,78 +231,103 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
     return { nextExpectedVersion: Number(row.v), lastGlobalPosition: Number(row.p) };
   }
 
+  /**
+   * One call of store_append (migration 0002, decision 0125): lock, version check, events and
+   * outbox rows in one statement. Without a hook it runs alone, one autocommit round trip; with
+   * one it runs inside BEGIN … COMMIT so the hook shares the transaction.
+   */
   private async appendOnce(
     stream: StreamId,
     events: readonly AnyEventEnvelope[],
     options: BackendAppendOptions,
   ): Promise<AppendToStreamResult> {
-    const occurredAt = events.map((event) => new Date(occurredAtMillis(event)));
+    const count = events.length;
+    const ids = new Array<string>(count);
+    const types = new Array<string>(count);
+    const versions = new Array<number>(count);
+    const occurredAt = new Array<string>(count);
+    const occurredAtTs = new Array<Date>(count);
+    const correlationIds = new Array<string | null>(count);
+    const causationIds = new Array<string | null>(count);
+    const payloads = new Array<string>(count);
+    const metadata = new Array<string>(count);
+    for (let i = 0; i < count; i++) {
+      const event = events[i]!;
+      ids[i] = event.eventId;
+      types[i] = event.eventType;
+      versions[i] = event.eventVersion;
+      occurredAt[i] = event.occurredAt;
+      occurredAtTs[i] = new Date(occurredAtMillis(event));
+      correlationIds[i] = event.correlationId ?? null;
+      causationIds[i] = event.causationId ?? null;
+      payloads[i] = JSON.stringify(event.payload);
+      metadata[i] = JSON.stringify(event.metadata ?? {});
+    }
+    const [minVersion, maxVersion] = expectedVersionRange(options.expectedVersion);
+    const params = [
+      streamLockKey(stream),
+      stream.aggregateType,
+      stream.aggregateId,
+      minVersion,
+      maxVersion,
+      ids,
+      types,
+      versions,
+      occurredAt,
+      occurredAtTs,
+      correlationIds,
+      causationIds,
+      payloads,
+      metadata,
+      options.outbox,
+    ];
     const client = await this.pool.connect();
+    const hook = options.inTransaction;
     let broken: Error | undefined;
+    let inTransaction = false;
     try {
-      // The lock comes first and assigns no transaction id; the id is assigned at the insert.
-      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${streamLockKey(stream)})`);
-      // A new statement, so a new snapshot: it sees every append committed before we got the lock.
-      // It reads the version and inserts in one round trip; the expected version is checked
-      // below, before COMMIT, and a mismatch rolls the insert back.
-      const { rows } = await client.query<{ current_version: string; last_position: string }>(
-        `WITH cur AS (
-           SELECT coalesce(max(stream_version), 0) AS v FROM store_events WHERE aggregate_type = $1 AND aggregate_id = $2
-         ), input AS (
-           SELECT * FROM unnest($3::text[], $4::text[], $5::int[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[])
-             WITH ORDINALITY AS t(event_id, event_type, event_version, occurred_at, occurred_at_ts, correlation_id, causation_id, payload, metadata, n)
-         ), inserted AS (
-           INSERT INTO store_events (event_id, aggregate_type, aggregate_id, stream_version, event_type, event_version,
-             occurred_at, occurred_at_ts, correlation_id, causation_id, payload, metadata)
-           SELECT event_id, $1, $2, cur.v + n, event_type, event_version, occurred_at, occurred_at_ts,
-             correlation_id, causation_id, payload::jsonb, metadata::jsonb
-           FROM input, cur ORDER BY n
-           RETURNING global_position, recorded_at
-         ), outboxed AS (
-           INSERT INTO store_outbox (global_position, recorded_at)
-           SELECT global_position, recorded_at FROM inserted WHERE $12::boolean
-         )
-         SELECT (SELECT v FROM cur) AS current_version, (SELECT max(global_position) FROM inserted) AS last_position`,
-        [
-          stream.aggregateType,
-          stream.aggregateId,
-          events.map((event) => event.eventId),
-          events.map((event) => event.eventType),
-          events.map((event) => event.eventVersion),
-          events.map((event) => event.occurredAt),
-          occurredAt,
-          events.map((event) => event.correlationId ?? null),
-          events.map((event) => event.causationId ?? null),
-          events.map((event) => JSON.stringify(event.payload)),
-          events.map((event) => JSON.stringify(event.metadata ?? {})),
-          options.outbox,
-        ],
-      );
-      const current = Number(rows[0]!.current_version);
-      assertExpectedVersion(stream, current, options.expectedVersion);
-      if (options.inTransaction) {
-        const appended = await client.query<EventRow>(
-          `SELECT ${EVENT_COLUMNS} FROM store_events e
+      if (hook) {
+        // BEGIN assigns no transaction id: store_append's insert does, after its lock (see the migration).
+        await client.query('BEGIN');
+        inTransaction = true;
+      }
+      let appended: { current_version: string; last_position: string | null } | undefined;
+      try {
+        appended = (await client.query<{ current_version: string; last_position: string | null }>(APPEND_SQL, params))
+          .rows[0];
+      } catch (error) {
+        // Alone, the statement is its own transaction: a lost connection leaves its commit unknown.
+        const reason = retryableReason(error);
+        if (hook || reason === undefined || isRolledBack(error)) throw error;
+        throw new StoreUnavailableError('append', 1, reason, { cause: error, ambiguous: true });
+      }
+      const current = Number(appended!.current_version);
+      if (appended!.last_position === null) {
+        assertExpectedVersion(stream, current, options.expectedVersion);
+        // The range and matchesExpectedVersion are one decision; disagreeing would be a bug here.
+        throw new Error(`store_append refused version ${current} that ${String(options.expectedVersion)} admits`);
+      }
+      if (hook) {
+        const { rows } = await client.query<{ event: string }>(
+          `SELECT ${EVENT_JSON} FROM store_events e
            WHERE e.aggregate_type = $1 AND e.aggregate_id = $2 AND e.stream_version > $3 ORDER BY e.stream_version`,
           [stream.aggregateType, stream.aggregateId, current],
         );
-        await options.inTransaction(
-          { kind: 'postgres', client },
-          appended.rows.map((row) => rowToStoredEvent(row, false)),
-        );
+        await hook({ kind: 'postgres', client }, rows.map((row) => parseStoredEvent(row.event)));
+        try {
+          await client.query('COMMIT');
+          inTransaction = false;
+        } catch (error) {
+          const reason = retryableReason(error);
+          if (reason === undefined) throw error;
+          throw new StoreUnavailableError('append', 1, reason, { cause: error, ambiguous: true });
+        }
       }
-      try {
-        await client.query('COMMIT');
-      } catch (error) {
-        const reason = retryableReason(error);
-        if (reason === undefined) throw error;
-        throw new StoreUnavailableError('append', 1, reason, { cause: error, ambiguous: true });
-      }
-      return { nextExpectedVersion: current + events.length, lastGlobalPosition: Number(rows[0]!.last_position) };
+      return { nextExpectedVersion: current + count, lastGlobalPosition: Number(appended!.last_position) };
     } catch (error) {
       // A connection that failed is dropped from the pool rather than handed out again.
       if (isRetryableStoreError(error)) broken = error as Error;
-      else await client.query('ROLLBACK').catch(() => undefined);
+      else if (inTransaction) await client.query('ROLLBACK').catch(() => undefined);
       throw this.translateError(stream, events, options, error);
     } finally {
       client.release(broken);
@@ -302,6 +341,8 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
     error: unknown,
   ): unknown {
     const pgError = error as PgError;
+    if (pgError.code === '42883' && /store_append/.test((error as Error).message))
+      return new StoreNotMigratedError('this database', 'function store_append (migration store/0002) does');
     if (pgError.code !== '23505') return error;
     if (pgError.constraint === 'store_events_event_id_unique') {
       const id = /\(event_id\)=\((.*)\)/.exec(pgError.detail ?? '')?.[1] ?? events[0]!.eventId;
@@ -316,22 +357,25 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
 
   async readStream(stream: StreamId, options: ReadStreamOptions = {}): Promise<ReadStreamResult> {
     this.assertOpen();
-    // One statement: the slice and the stream's version come from the same snapshot.
-    const { rows } = await this.pool.query<EventRow & { current_version: string | null }>(
-      `SELECT ${EVENT_COLUMNS}, v.current_version
-       FROM (SELECT max(stream_version) AS current_version FROM store_events
-             WHERE aggregate_type = $1 AND aggregate_id = $2) v
-       LEFT JOIN store_events e
-         ON e.aggregate_type = $1 AND e.aggregate_id = $2 AND e.stream_version >= $3 AND e.stream_version <= $4
+    // One statement: the slice and the stream's version (an InitPlan, evaluated once) come from the
+    // same snapshot. The version is the last row by the unique index, one probe; max() over the
+    // stream scanned every entry of it per page (quadratic folds). Only an empty slice needs a
+    // second statement for the version.
+    const { rows } = await this.pool.query<{ event: string; current_version: string | null }>(
+      `SELECT ${EVENT_JSON}, (${LAST_VERSION_SQL}) AS current_version FROM store_events e
+       WHERE e.aggregate_type = $1 AND e.aggregate_id = $2 AND e.stream_version >= $3 AND e.stream_version <= $4
        ORDER BY e.stream_version`,
       [stream.aggregateType, stream.aggregateId, options.from ?? 1, options.to ?? Number.MAX_SAFE_INTEGER],
     );
-    const currentVersion = rows[0]?.current_version == null ? EMPTY_STREAM_VERSION : Number(rows[0].current_version);
-    return {
-      events: rows.filter((row) => row.event_id !== null).map((row) => rowToStoredEvent(row, false)),
-      currentVersion,
-      streamExists: currentVersion > EMPTY_STREAM_VERSION,
-    };
+    let version = rows[0]?.current_version;
+    if (rows.length === 0) {
+      const last = await this.pool.query<{ v: string }>(`${LAST_VERSION_SQL}`, [stream.aggregateType, stream.aggregateId]);
+      version = last.rows[0]?.v;
+    }
+    const currentVersion = version == null ? EMPTY_STREAM_VERSION : Number(version);
+    const events = new Array<StoredEvent>(rows.length);
+    for (let i = 0; i < rows.length; i++) events[i] = parseStoredEvent(rows[i]!.event);
+    return { events, currentVersion, streamExists: currentVersion > EMPTY_STREAM_VERSION };
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
@@ -352,15 +396,15 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
     params.push(limit);
     // Only transactions below the snapshot's xmin: all of them have ended, so nothing can
     // still commit into the part of the (transaction_id, global_position) order we return.
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM store_events e
+    const { rows } = await this.pool.query<{ event: string }>(
+      `SELECT ${EVENT_JSON} FROM store_events e
        WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
          AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())${where}
        ORDER BY e.transaction_id, e.global_position
        LIMIT $${params.length}`,
       params,
     );
-    const events = rows.map((row) => rowToStoredEvent(row, false));
+    const events = rows.map((row) => parseStoredEvent(row.event));
     return { events, lastPosition: events.at(-1)?.position.globalPosition ?? after, caughtUp: events.length < limit };
   }
 
@@ -413,7 +457,7 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
 
   async claimOutbox(options: OutboxClaimOptions): Promise<OutboxEntry[]> {
     this.assertOpen();
-    const { rows } = await this.pool.query<EventRow & { attempts: number }>(
+    const { rows } = await this.pool.query<{ event: string; attempts: number }>(
       `WITH claimed AS (
          UPDATE store_outbox o SET claimed_until = now() + $2::int * interval '1 millisecond', attempts = o.attempts + 1
          WHERE o.global_position IN (
@@ -423,11 +467,11 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
            FOR UPDATE SKIP LOCKED)
          RETURNING o.global_position, o.attempts
        )
-       SELECT ${EVENT_COLUMNS}, c.attempts FROM claimed c JOIN store_events e ON e.global_position = c.global_position
+       SELECT ${EVENT_JSON}, c.attempts FROM claimed c JOIN store_events e ON e.global_position = c.global_position
        ORDER BY e.global_position`,
       [options.limit, options.leaseMs],
     );
-    return rows.map((row) => ({ event: rowToStoredEvent(row, false), attempts: row.attempts }));
+    return rows.map((row) => ({ event: parseStoredEvent(row.event), attempts: row.attempts }));
   }
 
   async markOutboxSent(globalPositions: readonly number[]): Promise<void> {

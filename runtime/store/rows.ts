@@ -21,26 +21,80 @@ export interface EventRow {
   readonly metadata: unknown;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * One envelope per row, built as one object literal (no spreads, no intermediate copies): the
+ * read path runs it for every event of a fold. correlationId / causationId are present only when
+ * the row has them, as on the envelope that was appended; keys keep the envelope's order (the
+ * CLI prints events as JSON).
+ */
 export function rowToStoredEvent(row: EventRow, parseJson: boolean): StoredEvent {
+  const recordedAt = row.recorded_at;
   const payload: unknown = parseJson ? JSON.parse(row.payload as string) : row.payload;
   const metadata = (parseJson ? JSON.parse(row.metadata as string) : row.metadata) as Record<string, string>;
-  return {
+  const position: StoredEvent['position'] = {
+    streamVersion: Number(row.stream_version),
+    globalPosition: Number(row.global_position),
+    recordedAt: typeof recordedAt === 'string' ? recordedAt : recordedAt.toISOString(),
+  };
+  if (row.correlation_id === null && row.causation_id === null) {
+    return {
+      eventId: row.event_id,
+      eventType: row.event_type,
+      eventVersion: row.event_version,
+      aggregateId: row.aggregate_id,
+      aggregateType: row.aggregate_type,
+      occurredAt: row.occurred_at,
+      payload,
+      metadata,
+      position,
+    };
+  }
+  const event = {
     eventId: row.event_id,
     eventType: row.event_type,
     eventVersion: row.event_version,
     aggregateId: row.aggregate_id,
     aggregateType: row.aggregate_type,
     occurredAt: row.occurred_at,
-    ...(row.correlation_id !== null && { correlationId: row.correlation_id }),
-    ...(row.causation_id !== null && { causationId: row.causation_id }),
-    payload,
-    metadata,
-    position: {
-      streamVersion: Number(row.stream_version),
-      globalPosition: Number(row.global_position),
-      recordedAt: row.recorded_at instanceof Date ? row.recorded_at.toISOString() : row.recorded_at,
-    },
-  };
+  } as Mutable<StoredEvent>;
+  if (row.correlation_id !== null) event.correlationId = row.correlation_id;
+  if (row.causation_id !== null) event.causationId = row.causation_id;
+  event.payload = payload;
+  event.metadata = metadata;
+  event.position = position;
+  return event;
+}
+
+/**
+ * Each backend's reads return one column per event: the whole StoredEvent as JSON text, built by
+ * the database from the row (payload and metadata are stored as JSON text / jsonb already), so
+ * the driver hands over one string per row and JS parses it once (decision 0126). Keys come in
+ * the envelope's order; correlationId / causationId only when set; recordedAt in ISO 8601 UTC
+ * with milliseconds, as Date#toISOString writes it.
+ */
+export const SQLITE_EVENT_JSON = `'{"eventId":' || json_quote(event_id) || ',"eventType":' || json_quote(event_type)
+  || ',"eventVersion":' || event_version || ',"aggregateId":' || json_quote(aggregate_id)
+  || ',"aggregateType":' || json_quote(aggregate_type) || ',"occurredAt":' || json_quote(occurred_at)
+  || CASE WHEN correlation_id IS NULL THEN '' ELSE ',"correlationId":' || json_quote(correlation_id) END
+  || CASE WHEN causation_id IS NULL THEN '' ELSE ',"causationId":' || json_quote(causation_id) END
+  || ',"payload":' || payload || ',"metadata":' || metadata || ',"position":{"streamVersion":' || stream_version
+  || ',"globalPosition":' || global_position || ',"recordedAt":' || json_quote(recorded_at) || '}}'`;
+
+/** The same for PostgreSQL, on table alias `e`; to_char truncates to milliseconds like pg's Date parsing. */
+export const POSTGRES_EVENT_JSON = `'{"eventId":' || to_json(e.event_id)::text || ',"eventType":' || to_json(e.event_type)::text
+  || ',"eventVersion":' || e.event_version || ',"aggregateId":' || to_json(e.aggregate_id)::text
+  || ',"aggregateType":' || to_json(e.aggregate_type)::text || ',"occurredAt":' || to_json(e.occurred_at)::text
+  || coalesce(',"correlationId":' || to_json(e.correlation_id)::text, '')
+  || coalesce(',"causationId":' || to_json(e.causation_id)::text, '')
+  || ',"payload":' || e.payload::text || ',"metadata":' || e.metadata::text || ',"position":{"streamVersion":' || e.stream_version
+  || ',"globalPosition":' || e.global_position
+  || ',"recordedAt":"' || to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"}}'`;
+
+/** A StoredEvent from the JSON text of SQLITE_EVENT_JSON / POSTGRES_EVENT_JSON. */
+export function parseStoredEvent(json: string): StoredEvent {
+  return JSON.parse(json) as StoredEvent;
 }
 
 /** Milliseconds since the epoch of an envelope's occurredAt; rejects unparsable timestamps. */

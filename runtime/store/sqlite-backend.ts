@@ -16,8 +16,8 @@ import {
   assertAppendableBatch,
   DEFAULT_READ_ALL_LIMIT,
   occurredAtMillis,
-  rowToStoredEvent,
-  type EventRow,
+  parseStoredEvent,
+  SQLITE_EVENT_JSON,
 } from './rows.js';
 import type {
   AppendToStreamResult,
@@ -30,12 +30,11 @@ import type {
   ReadAllResult,
   ReadStreamOptions,
   ReadStreamResult,
+  StoredEvent,
   StoredSnapshot,
   StreamId,
 } from './types.js';
 
-const EVENT_COLUMNS = `global_position, event_id, aggregate_type, aggregate_id, stream_version, event_type, event_version,
-  occurred_at, recorded_at, correlation_id, causation_id, payload, metadata`;
 
 /** Rows per multi-row INSERT (13 parameters each, well under SQLite's parameter limit). */
 const INSERT_CHUNK_ROWS = 100;
@@ -93,6 +92,10 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
   private readonly insertEvents = new Map<number, BetterSqlite3.Statement>();
   /** Statements whose text depends on the filters, prepared once per distinct text. */
   private readonly preparedByText = new Map<string, BetterSqlite3.Statement>();
+  /** Event reads (one JSON text per event, plucked), by their WHERE … clause. */
+  private readonly eventReads = new Map<string, BetterSqlite3.Statement<unknown[], string>>();
+  /** readStream's slice and the stream's version, in one read transaction. */
+  private readonly readStreamTransaction;
 
   constructor(readonly db: BetterSqlite3.Database) {
     this.statements = {
@@ -113,6 +116,13 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
       readSnapshot: db.prepare<[string, string, string], { stream_version: number; state: string; created_at: string }>(
         'SELECT stream_version, state, created_at FROM store_snapshots WHERE aggregate_type = ? AND aggregate_id = ? AND reducer_version = ?',
       ),
+      readStream: db
+        .prepare<[string, string, number, number], string>(
+          `SELECT ${SQLITE_EVENT_JSON} FROM store_events
+           WHERE aggregate_type = ? AND aggregate_id = ? AND stream_version >= ? AND stream_version <= ?
+           ORDER BY stream_version`,
+        )
+        .pluck(),
       writeSnapshot: db.prepare(
         `INSERT INTO store_snapshots (aggregate_type, aggregate_id, reducer_version, stream_version, state, created_at)
          VALUES (?, ?, ?, ?, ?, ?)
@@ -121,10 +131,27 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
            WHERE excluded.stream_version > store_snapshots.stream_version`,
       ),
     };
+    const { readStream, streamVersion } = this.statements;
+    // One read transaction: the slice and the stream's version come from the same snapshot.
+    this.readStreamTransaction = db.transaction((stream: StreamId, from: number, to: number) => {
+      const texts = readStream.all(stream.aggregateType, stream.aggregateId, from, to);
+      const currentVersion = streamVersion.get(stream.aggregateType, stream.aggregateId)?.v ?? EMPTY_STREAM_VERSION;
+      return { texts, currentVersion };
+    });
   }
 
   private assertOpen(): void {
     if (this.closed) throw new StoreClosedError();
+  }
+
+  /** Events matching `where` (SQL after FROM store_events), parsed: one string per row from SQLite. */
+  private readEvents(where: string, params: readonly unknown[]): StoredEvent[] {
+    let statement = this.eventReads.get(where);
+    if (!statement) {
+      statement = this.db.prepare<unknown[], string>(`SELECT ${SQLITE_EVENT_JSON} FROM store_events ${where}`).pluck();
+      this.eventReads.set(where, statement);
+    }
+    return statement.all(...params).map(parseStoredEvent);
   }
 
   async appendToStream(
@@ -177,13 +204,11 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
         const hook = options.inTransaction;
         return await withSqliteTransaction(this.db, async () => {
           const result = append();
-          const rows = this.prepared<EventRow>(
-            `SELECT ${EVENT_COLUMNS} FROM store_events WHERE global_position BETWEEN ? AND ? ORDER BY global_position`,
-          ).all(result.lastGlobalPosition - events.length + 1, result.lastGlobalPosition);
-          await hook(
-            { kind: 'sqlite', db: this.db },
-            rows.map((row) => rowToStoredEvent(row, true)),
-          );
+          const stored = this.readEvents('WHERE global_position BETWEEN ? AND ? ORDER BY global_position', [
+            result.lastGlobalPosition - events.length + 1,
+            result.lastGlobalPosition,
+          ]);
+          await hook({ kind: 'sqlite', db: this.db }, stored);
           return result;
         });
       }
@@ -225,22 +250,13 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
   async readStream(stream: StreamId, options: ReadStreamOptions = {}): Promise<ReadStreamResult> {
     this.assertOpen();
     await sqliteIdle(this.db);
-    const from = options.from ?? 1;
-    const to = options.to ?? Number.MAX_SAFE_INTEGER;
-    // One read transaction: the slice and the stream's version come from the same snapshot.
-    const read = this.db.transaction(() => {
-      const rows = this.prepared<EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM store_events
-           WHERE aggregate_type = ? AND aggregate_id = ? AND stream_version >= ? AND stream_version <= ?
-           ORDER BY stream_version`,
-      ).all(stream.aggregateType, stream.aggregateId, from, to);
-      const currentVersion =
-        this.statements.streamVersion.get(stream.aggregateType, stream.aggregateId)?.v ?? EMPTY_STREAM_VERSION;
-      return { rows, currentVersion };
-    });
-    const { rows, currentVersion } = read.deferred();
+    const { texts, currentVersion } = this.readStreamTransaction.deferred(
+      stream,
+      options.from ?? 1,
+      options.to ?? Number.MAX_SAFE_INTEGER,
+    );
     return {
-      events: rows.map((row) => rowToStoredEvent(row, true)),
+      events: texts.map(parseStoredEvent),
       currentVersion,
       streamExists: currentVersion > EMPTY_STREAM_VERSION,
     };
@@ -255,10 +271,7 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
     const params: unknown[] = [after];
     const where = filterSql(options, params);
     params.push(limit);
-    const rows = this.prepared<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM store_events WHERE global_position > ?${where} ORDER BY global_position LIMIT ?`,
-    ).all(...params);
-    const events = rows.map((row) => rowToStoredEvent(row, true));
+    const events = this.readEvents(`WHERE global_position > ?${where} ORDER BY global_position LIMIT ?`, params);
     return {
       events,
       lastPosition: events.at(-1)?.position.globalPosition ?? after,
@@ -319,16 +332,15 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
         .all(now + options.leaseMs, now, options.limit);
       if (claimed.length === 0) return [];
       const attempts = new Map(claimed.map((row) => [row.global_position, row.attempts]));
-      const rows = this.db
-        .prepare<number[], EventRow>(
-          `SELECT ${EVENT_COLUMNS} FROM store_events WHERE global_position IN (${claimed.map(() => '?').join(', ')})
+      const events = this.db
+        .prepare<number[], string>(
+          `SELECT ${SQLITE_EVENT_JSON} FROM store_events WHERE global_position IN (${claimed.map(() => '?').join(', ')})
            ORDER BY global_position`,
         )
-        .all(...claimed.map((row) => row.global_position));
-      return rows.map((row) => ({
-        event: rowToStoredEvent(row, true),
-        attempts: attempts.get(Number(row.global_position)) ?? 1,
-      }));
+        .pluck()
+        .all(...claimed.map((row) => row.global_position))
+        .map(parseStoredEvent);
+      return events.map((event) => ({ event, attempts: attempts.get(event.position.globalPosition) ?? 1 }));
     });
     return claim.immediate();
   }

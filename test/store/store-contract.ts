@@ -39,6 +39,7 @@ import {
   type TestVersionedEventMap,
 } from './support/fixtures.js';
 import { untilVisible } from './support/visibility.js';
+import { committedAfter } from '../../runtime/projections/events.js';
 
 export interface StoreContractOptions {
   /** Another backend on the same database (a separate connection), for concurrency tests. */
@@ -405,6 +406,60 @@ export function runStoreContract(
         expect(await backend.outboxStats()).toMatchObject({ pending: 2, sent: 0 });
         expect((await backend.readStream(stream)).currentVersion).toBe(3);
         await drainOutbox(backend);
+      });
+
+      it('every read path returns the same stored event, keys in envelope order, recordedAt ISO 8601 with ms', async () => {
+        await drainOutbox(backend);
+        const stream = session();
+        const first = turnCompleted(catalog, stream.aggregateId, 0, { correlationId: randomUUID() });
+        // Strings JSON must escape, built by the database on read (rows.ts): quotes, backslashes, controls, U+2028.
+        const awkward = 'said "hi" \\ back\\slash\ttab\nline \u2028 \u0001 é 🙂';
+        const tricky: AnyEventEnvelope = {
+          ...first,
+          causationId: awkward,
+          payload: { ...(first.payload as object), userText: awkward },
+          metadata: { note: awkward, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+        };
+        const plain = turnCompleted(catalog, stream.aggregateId, 1);
+        let hooked: StoredEvent[] = [];
+        let rowMapped: StoredEvent[] = [];
+        await backend.appendToStream(stream, [tricky, plain], {
+          expectedVersion: NO_STREAM,
+          outbox: true,
+          inTransaction: async (transaction, events) => {
+            hooked = [...events];
+            // The projections' row mapper (rows.ts rowToStoredEvent), in the same transaction.
+            rowMapped = (
+              await committedAfter(transaction, events[0]!.position.globalPosition - 1, ['conversation.turn_completed'], {
+                gapSafe: false,
+              })
+            ).filter((event) => event.aggregateId === stream.aggregateId);
+          },
+        });
+        const { events: read } = await backend.readStream(stream);
+        await untilVisible(backend, { aggregateId: stream.aggregateId }, 2);
+        const all = (await backend.readAll({ after: read[0]!.position.globalPosition - 1, aggregateId: stream.aggregateId }))
+          .events;
+        const claimed: StoredEvent[] = [];
+        for (;;) {
+          const entries = await backend.claimOutbox({ limit: 1000, leaseMs: 60_000 });
+          if (entries.length === 0) break;
+          await backend.markOutboxSent(entries.map((entry) => entry.event.position.globalPosition));
+          claimed.push(...entries.map((entry) => entry.event).filter((event) => event.aggregateId === stream.aggregateId));
+        }
+        const envelopes = read.map(({ position: _position, ...envelope }) => envelope);
+        expect(envelopes).toStrictEqual([tricky, plain]);
+        const keys = ['eventId', 'eventType', 'eventVersion', 'aggregateId', 'aggregateType', 'occurredAt'];
+        expect(Object.keys(read[0]!)).toEqual([...keys, 'correlationId', 'causationId', 'payload', 'metadata', 'position']);
+        expect(Object.keys(read[1]!)).toEqual([...keys, 'payload', 'metadata', 'position']);
+        for (const event of read) {
+          expect(event.position.recordedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+          expect(new Date(event.position.recordedAt).toISOString()).toBe(event.position.recordedAt);
+        }
+        for (const other of [hooked, rowMapped, all, claimed]) {
+          expect(other).toStrictEqual(read);
+          expect(JSON.stringify(other)).toBe(JSON.stringify(read));
+        }
       });
 
       it('writes no outbox rows when the append fails', async () => {

@@ -7,6 +7,7 @@ import {
   StoreNotMigratedError,
   openDatabase,
   closeDatabase,
+  loadMigrations,
   runMigrations,
   storeMigrations,
   resolveDatabaseTarget,
@@ -37,9 +38,10 @@ describe('PostgreSQL store setup', () => {
       [1, 2, 3].map(() => openDatabase(resolveDatabaseTarget({ databaseUrl: databaseUrl(), postgresSchema: schema }))),
     );
     const reports = await Promise.all(handles.map((handle) => runMigrations(handle, [storeMigrations])));
-    expect(reports.reduce((sum, report) => sum + report.applied.length, 0)).toBe(1);
-    expect(reports.reduce((sum, report) => sum + report.alreadyApplied, 0)).toBe(2);
-    expect(await runMigrations(handles[0]!, [storeMigrations])).toEqual({ applied: [], alreadyApplied: 1 });
+    // Two store migrations on PostgreSQL (0001 tables, 0002 store_append), each applied by exactly one runner.
+    expect(reports.flatMap((report) => report.applied.map((m) => m.version)).sort()).toEqual([1, 2]);
+    expect(reports.reduce((sum, report) => sum + report.alreadyApplied, 0)).toBe(4);
+    expect(await runMigrations(handles[0]!, [storeMigrations])).toEqual({ applied: [], alreadyApplied: 2 });
     await Promise.all(handles.map(closeDatabase));
   });
 
@@ -69,9 +71,9 @@ describe('PostgreSQL store setup', () => {
       'json',
     );
     expect(migrate.code).toBe(0);
-    expect(JSON.parse(migrate.stdout).applied.map((m: { component: string }) => m.component)).toEqual(['store', 'dlq', 'dlq']);
+    expect(JSON.parse(migrate.stdout).applied.map((m: { component: string }) => m.component)).toEqual(['store', 'store', 'dlq', 'dlq']);
     expect((await run('store', 'migrate', '--database-url', databaseUrl(), '--schema', schema)).stdout).toMatch(
-      /0 applied, 3 already applied\n$/,
+      /0 applied, 4 already applied\n$/,
     );
 
     const eventStore = new EventStore<TestEventMap>({
@@ -101,6 +103,22 @@ describe('PostgreSQL store setup', () => {
     const error = await eventStore.getBackend().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StoreNotMigratedError);
     expect((error as Error).message).toContain('event-bus store migrate');
+  });
+
+  it('a database migrated only to store/0001 refuses appends with a typed error naming the migration', async () => {
+    const schema = freshSchema();
+    const handle = await openDatabase(resolveDatabaseTarget({ databaseUrl: databaseUrl(), postgresSchema: schema }));
+    const [tables] = loadMigrations(storeMigrations, 'postgres');
+    await runMigrations(handle, [{ component: 'store', migrations: { postgres: [tables!] } }]);
+    await closeDatabase(handle);
+    const eventStore = new EventStore<TestEventMap>({ catalog, databaseUrl: databaseUrl(), postgresSchema: schema });
+    const sessionId = randomUUID();
+    const error = await eventStore
+      .appendToStream({ aggregateType: 'conversation_session', aggregateId: sessionId }, turns(catalog, sessionId, 1))
+      .catch((caught: unknown) => caught);
+    await eventStore.close();
+    expect(error).toBeInstanceOf(StoreNotMigratedError);
+    expect((error as Error).message).toContain('store/0002');
   });
 
   it('the spec call on PostgreSQL: append, reconstruct with snapshots', async () => {
