@@ -213,7 +213,7 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
       const result = version.validate(event.payload);
       if (!result.valid) throw new EventValidationError(event.eventType, event.eventVersion, result.issues);
       const topic = options.topic ?? this.defaultTopic(entry);
-      const codec = this.codecs.known(topic);
+      const codec = this.codecs.known(entry, topic);
       if (codec) return this.encode(event, entry, version, topic, codec);
       return this.codecs.forTopic(entry, topic).then(
         (resolved) => this.encode(event, entry, version, topic, resolved),

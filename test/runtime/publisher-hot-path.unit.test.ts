@@ -10,6 +10,7 @@ import {
   EventPublisher,
   InProcessTransport,
   InvalidEnvelopeError,
+  jsonCodec,
   PublishError,
   PublishTimeoutError,
   type EventCatalog,
@@ -171,6 +172,65 @@ describe('occurredAt: the cheap first test', () => {
     await expect(publisher.publish(at('2024-05-01T12:00:00.5Z'))).resolves.toEqual(expect.any(String));
     await expect(publisher.publish(at('yesterday'))).rejects.toBeInstanceOf(InvalidEnvelopeError);
     await expect(publisher.publish(at('2024-05-01T25:00:00Z'))).rejects.toThrow(/occurredAt/);
+    await publisher.close();
+  });
+});
+
+describe('codec choice on the hot path', () => {
+  /** Counts publishes that reach the broker, synchronously as they do. */
+  class CountingBroker extends InProcessTransport {
+    reached = 0;
+    override publish(topic: string, message: OutgoingMessage): Promise<string> {
+      this.reached += 1;
+      return super.publish(topic, message);
+    }
+  }
+
+  it('a resolver that answers synchronously (the default) is asked once, and even the first burst does not wait for it', async () => {
+    const transport = new CountingBroker();
+    let asked = 0;
+    const publisher = new EventPublisher({
+      catalog,
+      transport,
+      autoCreateTopics: false,
+      topicPrefix: 'codec-sync',
+      codec: () => {
+        asked += 1;
+        return jsonCodec;
+      },
+    });
+    await transport.ensureTopic(publisher.topicFor('user.created'));
+    const burst = Array.from({ length: 10 }, (_, i) => publisher.publish(exampleEvent(catalog, 'user.created', `user-${i}`)));
+    expect(transport.reached).toBe(10); // handed over in the same turn, nothing awaited
+    await Promise.all(burst);
+    expect(asked).toBe(1);
+    await publisher.close();
+  });
+
+  it('a resolver that returns a promise is asked once per topic; one that fails is asked again by the next publish', async () => {
+    const transport = new CountingBroker();
+    let asked = 0;
+    const publisher = new EventPublisher({
+      catalog,
+      transport,
+      autoCreateTopics: false,
+      topicPrefix: 'codec-async',
+      codec: async () => {
+        asked += 1;
+        if (asked === 1) throw new Error('broker unreachable');
+        return jsonCodec;
+      },
+    });
+    await transport.ensureTopic(publisher.topicFor('user.created'));
+    const first = await Promise.allSettled([1, 2, 3].map((i) => publisher.publish(exampleEvent(catalog, 'user.created', `user-${i}`))));
+    expect(first.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(asked).toBe(1);
+    const burst = Array.from({ length: 5 }, (_, i) => publisher.publish(exampleEvent(catalog, 'user.created', `user-${i}`)));
+    expect(transport.reached).toBe(0); // waiting for the resolver
+    await Promise.all(burst);
+    expect(asked).toBe(2);
+    expect(transport.reached).toBe(5);
+    expect(publisher.stats).toMatchObject({ published: 5, rejected: 3 });
     await publisher.close();
   });
 });
