@@ -28,22 +28,55 @@ export class TopicCodecs {
 
   constructor(private readonly choice: CodecChoice = codecFromCatalog()) {}
 
-  /** The codec without waiting, when one codec serves every topic or the resolver already answered. */
-  known(topic: string): PayloadCodec | undefined {
-    return typeof this.choice === 'function' ? this.resolved.get(topic) : this.choice;
+  /**
+   * The codec without waiting: when one codec serves every topic, the resolver already answered,
+   * or it answers synchronously now (the default, `codecFromCatalog`, does). Only a resolver that
+   * returns a promise makes the first publishes to a topic wait (`forTopic`).
+   */
+  known(entry: EventTypeEntry, topic: string): PayloadCodec | undefined {
+    const choice = this.choice;
+    if (typeof choice !== 'function') return choice;
+    const resolved = this.resolved.get(topic);
+    if (resolved !== undefined || this.byTopic.has(topic)) return resolved;
+    let answer: PayloadCodec | Promise<PayloadCodec>;
+    try {
+      answer = choice(entry, topic);
+    } catch (error) {
+      // Thrown synchronously: reported by forTopic as a rejection, and asked again next time.
+      this.remember(topic, Promise.reject(error));
+      return undefined;
+    }
+    if (answer instanceof Promise) {
+      this.remember(topic, answer);
+      return undefined;
+    }
+    this.resolved.set(topic, answer);
+    this.byTopic.set(topic, Promise.resolve(answer));
+    return answer;
   }
 
   forTopic(entry: EventTypeEntry, topic: string): Promise<PayloadCodec> {
     let codec = this.byTopic.get(topic);
     if (!codec) {
       const choice = this.choice;
-      codec = typeof choice === 'function' ? Promise.resolve(choice(entry, topic)) : Promise.resolve(choice);
-      codec.then(
-        (resolved) => void this.resolved.set(topic, resolved),
-        () => this.byTopic.delete(topic),
-      );
-      this.byTopic.set(topic, codec);
+      let answer: PayloadCodec | Promise<PayloadCodec>;
+      try {
+        answer = typeof choice === 'function' ? choice(entry, topic) : choice;
+      } catch (error) {
+        answer = Promise.reject(error);
+      }
+      codec = this.remember(topic, Promise.resolve(answer));
     }
+    return codec;
+  }
+
+  /** Caches a pending answer; a failed one is forgotten so that the next publish asks again. */
+  private remember(topic: string, codec: Promise<PayloadCodec>): Promise<PayloadCodec> {
+    codec.then(
+      (resolved) => void this.resolved.set(topic, resolved),
+      () => this.byTopic.delete(topic),
+    );
+    this.byTopic.set(topic, codec);
     return codec;
   }
 }

@@ -17,9 +17,11 @@ import type { EventPublisherPort, PublishOptions } from '../ports.js';
 import { resolveTransport, type TransportChoice } from '../transport/select.js';
 import type { BatchingOptions, OutgoingMessage, TopicPublishOptions, Transport } from '../transport/transport.js';
 import { EventValidationError } from '../validation.js';
-import { PublishTelemetry } from '../observability/publish.js';
+import { PublishTelemetry, type PublishHook } from '../observability/publish.js';
 import { telemetryFrom, type ObservabilityOptions, type Telemetry } from '../observability/telemetry.js';
 import { TopicCodecs, type CodecChoice } from './codec-choice.js';
+import { DeadlineEntry, Deadlines } from './deadlines.js';
+import { ISO_UTC_TIMESTAMP } from './timestamp.js';
 import { InvalidEnvelopeError, PublishError, PublishManyError, PublishTimeoutError } from './errors.js';
 
 export interface EventPublisherOptions {
@@ -72,6 +74,22 @@ interface PreparedMessage {
   readonly message: OutgoingMessage;
 }
 
+/** A publish sent to the transport and not answered yet, linked into the publisher's deadlines. */
+class InFlightPublish extends DeadlineEntry {
+  resolve: (id: string) => void = noop;
+  reject: (error: unknown) => void = noop;
+  constructor(
+    readonly topic: string,
+    readonly eventId: string,
+    readonly key: string | undefined,
+    readonly hook: PublishHook | undefined,
+  ) {
+    super();
+  }
+}
+
+const noop = (): void => undefined;
+
 /**
  * Validates, encodes and publishes events. Generic over the generated event map so a bound
  * subclass (`class EventPublisher extends RuntimeEventPublisher<EventMap>`) only accepts its events.
@@ -101,6 +119,8 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
   private recovery: NodeJS.Timeout | undefined;
   private recoveryAttempt = 0;
   private readonly telemetry: PublishTelemetry;
+  /** Publishes in flight, in deadline order, under one timer. */
+  private readonly deadlines: Deadlines<InFlightPublish>;
 
   constructor(options: EventPublisherOptions & { catalog: EventCatalog }) {
     const config = readEventBusConfig(options.env);
@@ -117,6 +137,7 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
     };
     this.publishTimeoutMilliseconds = options.publishTimeoutMilliseconds ?? DEFAULT_PUBLISH_TIMEOUT_MILLISECONDS;
     const timeoutMilliseconds = this.publishTimeoutMilliseconds;
+    this.deadlines = new Deadlines(timeoutMilliseconds, this.expired);
     this.orderedOptions = { messageOrdering: true, batching: this.batching, timeoutMilliseconds };
     this.unorderedOptions = { messageOrdering: false, batching: this.batching, timeoutMilliseconds };
     this.codecs = new TopicCodecs(options.codec);
@@ -184,12 +205,15 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
     try {
       if (this.closed) throw new InvalidEnvelopeError(event.eventType, 'eventType', 'cannot be published: the publisher is closed');
       const entry = lookupEventType(this.catalog, event.eventType);
-      const version = lookupEventVersion(this.catalog, event.eventType, event.eventVersion);
+      const versions = entry.versions;
+      const version = Object.hasOwn(versions, event.eventVersion)
+        ? versions[event.eventVersion]!
+        : lookupEventVersion(this.catalog, event.eventType, event.eventVersion); // throws, naming the known versions
       assertEnvelope(event);
       const result = version.validate(event.payload);
       if (!result.valid) throw new EventValidationError(event.eventType, event.eventVersion, result.issues);
       const topic = options.topic ?? this.defaultTopic(entry);
-      const codec = this.codecs.known(topic);
+      const codec = this.codecs.known(entry, topic);
       if (codec) return this.encode(event, entry, version, topic, codec);
       return this.codecs.forTopic(entry, topic).then(
         (resolved) => this.encode(event, entry, version, topic, resolved),
@@ -232,19 +256,7 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
   }
 
   private send(prepared: PreparedMessage): Promise<string> {
-    if (this.autoCreateTopics && !this.readyTopics.has(prepared.topic)) {
-      this.inFlight += 1;
-      return this.ensureTopic(prepared.topic).then(
-        () => {
-          this.settled();
-          return this.send(prepared);
-        },
-        (error: unknown) => {
-          this.settled();
-          throw error;
-        },
-      );
-    }
+    if (this.autoCreateTopics && !this.readyTopics.has(prepared.topic)) return this.sendOnceEnsured(prepared);
     const { event, topic } = prepared;
     const key = prepared.message.orderingKey;
     if (key !== undefined && this.pausedKeys.get(topic)?.has(key)) {
@@ -257,7 +269,7 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
     // A producer span and ce-traceparent when a tracer is registered; nothing when none is.
     const hook = this.telemetry.begin(topic, event, prepared.message);
     const message = hook ? hook.message : prepared.message;
-    // Hot path: no async function, one promise chain, the in-flight count kept inline.
+    // Hot path: no async function, one promise, the in-flight count kept inline.
     this.inFlight += 1;
     let publishing: Promise<string>;
     try {
@@ -265,43 +277,105 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
     } catch (error) {
       publishing = Promise.reject(error);
     }
-    // The transport's own timeout (gax) normally fires first; this one holds for any transport.
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = this.publishTimeoutMilliseconds;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new PublishTimeoutError(topic, event.eventId, key, timeout)), timeout);
-    });
-    return Promise.race([publishing, deadline]).then(
-      (id) => {
-        clearTimeout(timer);
-        this.counters.published += 1;
+    return this.track(new InFlightPublish(topic, event.eventId, key, hook), publishing);
+  }
+
+  /** The first publish to a topic ensures it first (autoCreateTopics). */
+  private sendOnceEnsured(prepared: PreparedMessage): Promise<string> {
+    this.inFlight += 1;
+    return this.ensureTopic(prepared.topic).then(
+      () => {
         this.settled();
-        // The broker answered on this topic: its paused keys need no probe to resume.
-        if (this.pausedKeys.size > 0 && this.pausedKeys.has(topic)) this.resumeTopic(topic);
-        hook?.acked(id);
-        return id;
+        return this.send(prepared);
       },
       (error: unknown) => {
-        clearTimeout(timer);
-        this.counters.failed += 1;
         this.settled();
-        hook?.failed(error);
-        if (isEventBusError(error, 'TOPIC_NOT_FOUND')) {
-          // Deleted under us (an emulator restart): ensure it again on the next publish.
-          this.readyTopics.delete(topic);
-          this.ensuredTopics.delete(topic);
-        }
-        // The client pauses a key after a failure (docs/emulator-facts.md); it stays paused until the broker answers.
-        if (key !== undefined) this.pause(topic, key);
-        if (error instanceof PublishError) throw error;
-        const code = (error as { code?: unknown } | null)?.code;
-        if (code === 4 || /Total timeout/.test(String((error as Error | null)?.message))) {
-          throw new PublishTimeoutError(topic, event.eventId, key, timeout, error);
-        }
-        throw new PublishError(topic, event.eventId, key, error);
+        throw error;
       },
     );
   }
+
+  /**
+   * The caller's promise for a publish: the transport's answer, or PublishTimeoutError when none
+   * came within publishTimeoutMilliseconds. The transport's own timeout (gax) normally fires first;
+   * the deadline list holds for any transport, one timer for all publishes in flight (decision 0120).
+   * Its own function so that the closures below keep only `flight` alive while the publish is in
+   * flight, not the message (data and attributes) the transport already took.
+   */
+  private track(flight: InFlightPublish, publishing: Promise<string>): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      flight.resolve = resolve;
+      flight.reject = reject;
+      this.deadlines.add(flight);
+      publishing.then(
+        (id) => this.answered(flight, id),
+        (error: unknown) => this.refused(flight, error),
+      );
+    });
+  }
+
+  private answered(flight: InFlightPublish, id: string): void {
+    if (!this.deadlines.remove(flight)) return; // it timed out first: that was its outcome
+    try {
+      flight.resolve(this.acked(flight, id));
+    } catch (error) {
+      flight.reject(error);
+    }
+  }
+
+  private refused(flight: InFlightPublish, error: unknown): void {
+    if (!this.deadlines.remove(flight)) return;
+    let failure: unknown;
+    try {
+      failure = this.failed(flight, error);
+    } catch (thrown) {
+      failure = thrown;
+    }
+    flight.reject(failure);
+  }
+
+  /** The broker acknowledged `flight`: count it and resume its topic's paused keys. */
+  private acked(flight: InFlightPublish, id: string): string {
+    this.counters.published += 1;
+    this.settled();
+    // The broker answered on this topic: its paused keys need no probe to resume.
+    if (this.pausedKeys.size > 0 && this.pausedKeys.has(flight.topic)) this.resumeTopic(flight.topic);
+    flight.hook?.acked(id);
+    return id;
+  }
+
+  /** The broker failed `flight`, or it timed out: count it, pause its key, and name the error to reject with. */
+  private failed(flight: InFlightPublish, error: unknown): PublishError {
+    const { topic, eventId, key } = flight;
+    this.counters.failed += 1;
+    this.settled();
+    flight.hook?.failed(error);
+    if (isEventBusError(error, 'TOPIC_NOT_FOUND')) {
+      // Deleted under us (an emulator restart): ensure it again on the next publish.
+      this.readyTopics.delete(topic);
+      this.ensuredTopics.delete(topic);
+    }
+    // The client pauses a key after a failure (docs/emulator-facts.md); it stays paused until the broker answers.
+    if (key !== undefined) this.pause(topic, key);
+    if (error instanceof PublishError) return error;
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 4 || /Total timeout/.test(String((error as Error | null)?.message))) {
+      return new PublishTimeoutError(topic, eventId, key, this.publishTimeoutMilliseconds, error);
+    }
+    return new PublishError(topic, eventId, key, error);
+  }
+
+  /** No answer within publishTimeoutMilliseconds: the publish rejects now; a late answer is ignored. */
+  private readonly expired = (flight: InFlightPublish): void => {
+    const timeout = new PublishTimeoutError(flight.topic, flight.eventId, flight.key, this.publishTimeoutMilliseconds);
+    let failure: unknown;
+    try {
+      failure = this.failed(flight, timeout);
+    } catch (thrown) {
+      failure = thrown;
+    }
+    flight.reject(failure);
+  };
 
   private resumeTopic(topic: string): void {
     const keys = this.pausedKeys.get(topic);
@@ -373,20 +447,24 @@ export class EventPublisher<M extends EventMapShape = EventMapShape> implements 
 }
 
 function assertEnvelope(event: AnyEventEnvelope): void {
-  const text = (field: keyof AnyEventEnvelope): void => {
-    const value = event[field];
-    if (typeof value !== 'string' || value.length === 0) {
-      throw new InvalidEnvelopeError(event.eventType, field, `must be a non-empty string, got ${JSON.stringify(value)}`);
-    }
-  };
-  text('eventId');
-  text('aggregateId');
-  text('aggregateType');
-  text('occurredAt');
-  if (Number.isNaN(Date.parse(event.occurredAt))) {
+  assertText(event, 'eventId');
+  assertText(event, 'aggregateId');
+  assertText(event, 'aggregateType');
+  assertText(event, 'occurredAt');
+  // The common shape (what createEvent writes, `toISOString()`) is checked by a regex five times
+  // cheaper than Date.parse, which still decides every other string (it accepts everything this
+  // regex does; a unit test holds it to that).
+  if (!ISO_UTC_TIMESTAMP.test(event.occurredAt) && Number.isNaN(Date.parse(event.occurredAt))) {
     throw new InvalidEnvelopeError(event.eventType, 'occurredAt', `must be an RFC 3339 timestamp, got '${event.occurredAt}'`);
   }
   if (event.metadata !== undefined && (typeof event.metadata !== 'object' || event.metadata === null)) {
     throw new InvalidEnvelopeError(event.eventType, 'metadata', 'must be an object of strings');
+  }
+}
+
+function assertText(event: AnyEventEnvelope, field: 'eventId' | 'aggregateId' | 'aggregateType' | 'occurredAt'): void {
+  const value: unknown = event[field];
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new InvalidEnvelopeError(event.eventType, field, `must be a non-empty string, got ${JSON.stringify(value)}`);
   }
 }

@@ -145,23 +145,31 @@ export class InProcessTransport implements Transport {
     for (const stream of state.streams) stream.closed = true;
   }
 
-  async publish(topic: string, message: OutgoingMessage): Promise<string> {
-    this.assertOpen();
-    const key = message.orderingKey || undefined;
-    if (key !== undefined && this.pausedKeys.has(`${topic}\u0000${key}`)) {
-      throw new TransportError(
-        'ORDERING_KEY_PAUSED',
-        `Publishing on ordering key '${key}' of topic '${topic}' is paused after a failure: call resumePublishing`,
-      );
+  /**
+   * Not an async function: one would keep `message` (its data and attributes) alive in its frame
+   * until the ack, though it is copied at once; the promise holds only the message id.
+   */
+  publish(topic: string, message: OutgoingMessage): Promise<string> {
+    let id: string;
+    try {
+      this.assertOpen();
+      const key = message.orderingKey || undefined;
+      if (key !== undefined && this.pausedKeys.has(`${topic}\u0000${key}`)) {
+        throw new TransportError(
+          'ORDERING_KEY_PAUSED',
+          `Publishing on ordering key '${key}' of topic '${topic}' is paused after a failure: call resumePublishing`,
+        );
+      }
+      if (!this.topics.has(topic)) {
+        if (key !== undefined) this.pausedKeys.add(`${topic}\u0000${key}`);
+        throw new TransportError('TOPIC_NOT_FOUND', `Topic '${topic}' does not exist`);
+      }
+      id = this.deliverToTopic(topic, message);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    if (!this.topics.has(topic)) {
-      if (key !== undefined) this.pausedKeys.add(`${topic}\u0000${key}`);
-      throw new TransportError('TOPIC_NOT_FOUND', `Topic '${topic}' does not exist`);
-    }
-    const id = this.deliverToTopic(topic, message);
     // Resolve asynchronously, as a server ack would.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    return id;
+    return new Promise<string>((resolve) => setImmediate(resolve, id));
   }
 
   resumePublishing(topic: string, orderingKey: string): void {

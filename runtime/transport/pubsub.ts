@@ -81,6 +81,22 @@ function shortName(name: string | null | undefined): string {
   return (name ?? '').split('/').pop() ?? '';
 }
 
+/** A Topic handle and its publish error mapper, cached per topic and options object. */
+interface PublishHandle {
+  readonly topic: Topic;
+  readonly mapError: (error: unknown) => never;
+}
+
+const NO_OPTIONS: TopicPublishOptions = {};
+
+/** An ordering key needs a Topic object with messageOrdering: one derived options object per original. */
+const orderedVariants = new WeakMap<TopicPublishOptions, TopicPublishOptions>();
+function orderedVariant(options: TopicPublishOptions): TopicPublishOptions {
+  let ordered = orderedVariants.get(options);
+  if (!ordered) orderedVariants.set(options, (ordered = { ...options, messageOrdering: true }));
+  return ordered;
+}
+
 export interface PubSubTransportOptions extends PubSubClientOptions {
   /** Use this client instead of building one; it is then not closed by `close()`. */
   client?: PubSub;
@@ -210,6 +226,33 @@ export class PubSubTransport implements Transport {
     }
   }
 
+  /**
+   * The hot path's lookup: a publisher passes the same options object on every publish, so the
+   * handle is found by that object and the topic id, without building the string key below.
+   */
+  private readonly handlesByOptions = new WeakMap<TopicPublishOptions, Map<string, PublishHandle>>();
+
+  private handleFor(topic: string, options: TopicPublishOptions): PublishHandle {
+    let byTopic = this.handlesByOptions.get(options);
+    if (!byTopic) this.handlesByOptions.set(options, (byTopic = new Map()));
+    let handle = byTopic.get(topic);
+    if (!handle) {
+      const client = this.topicFor(topic, options);
+      handle = {
+        topic: client,
+        // One error mapper per topic, not a closure per publish.
+        mapError: (error: unknown): never => {
+          if (grpcCode(error) === GRPC_NOT_FOUND) {
+            throw new TransportError('TOPIC_NOT_FOUND', `Topic '${topic}' does not exist`, { cause: error });
+          }
+          throw error;
+        },
+      };
+      byTopic.set(topic, handle);
+    }
+    return handle;
+  }
+
   /** One Topic object per topic and publish options: it owns the batcher and the key queues. */
   private topicFor(topic: string, options: TopicPublishOptions): Topic {
     const batching = options.batching;
@@ -235,18 +278,14 @@ export class PubSubTransport implements Transport {
     return handle;
   }
 
-  publish(topic: string, message: OutgoingMessage, options: TopicPublishOptions = {}): Promise<string> {
+  publish(topic: string, message: OutgoingMessage, options: TopicPublishOptions = NO_OPTIONS): Promise<string> {
     const orderingKey = message.orderingKey || undefined;
-    const handle = this.topicFor(topic, orderingKey !== undefined && !options.messageOrdering ? { ...options, messageOrdering: true } : options);
+    const handle = this.handleFor(topic, orderingKey !== undefined && !options.messageOrdering ? orderedVariant(options) : options);
     const attributes = message.attributes as Record<string, string>;
-    return handle.publishMessage(orderingKey !== undefined ? { data: message.data, attributes, orderingKey } : { data: message.data, attributes }).catch(
-      (error: unknown) => {
-        if (grpcCode(error) === GRPC_NOT_FOUND) {
-          throw new TransportError('TOPIC_NOT_FOUND', `Topic '${topic}' does not exist`, { cause: error });
-        }
-        throw error;
-      },
-    );
+    // A fresh object: with its own tracing on, the client writes `parentSpan` onto what it is given.
+    return handle.topic
+      .publishMessage(orderingKey !== undefined ? { data: message.data, attributes, orderingKey } : { data: message.data, attributes })
+      .catch(handle.mapError);
   }
 
   resumePublishing(topic: string, orderingKey: string): void {

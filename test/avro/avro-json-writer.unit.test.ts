@@ -67,6 +67,25 @@ describe('direct Avro JSON writer', () => {
     );
   });
 
+  it('quotes strings exactly as JSON.stringify and avsc do, escapes and surrogates included', () => {
+    const schema = { type: 'record', name: 'S', fields: [{ name: 's', type: 'string' }, { name: 'm', type: { type: 'map', values: 'string' } }] };
+    const type = avro.Type.forSchema(schema as avro.Schema, { wrapUnions: true });
+    const write = compileAvroJsonWriter(schema)!;
+    const tricky = ['', 'plain', 'quote " inside', 'back\\slash', 'tab\t nl\n', '\u0000\u001f\u007f', 'é ü ß 中文', '\u2028\u2029',
+      '😀 pair', 'lone \ud800 high', 'lone \udfff low', '\udfff\ud800 reversed', '</script>'];
+    for (const text of tricky) {
+      const payload = { s: text, m: { [text]: text } };
+      expect(write(payload)).toBe(type.toString(payload));
+      expect(write(payload)).toBe(`{"s":${JSON.stringify(text)},"m":{${JSON.stringify(text)}:${JSON.stringify(text)}}}`);
+    }
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        expect(write({ s: text, m: {} })).toBe(`{"s":${JSON.stringify(text)},"m":{}}`);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('declines schema shapes it does not take (bytes, multi-branch unions)', () => {
     expect(compileAvroJsonWriter({ type: 'record', name: 'B', fields: [{ name: 'b', type: 'bytes' }] })).toBeUndefined();
     expect(compileAvroJsonWriter({ type: 'record', name: 'U', fields: [{ name: 'u', type: ['null', 'string', 'long'] }] })).toBeUndefined();
