@@ -91,9 +91,8 @@ const UNREADABLE_FILE_CODES = new Set(['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES', 
  * fails with exit 2 and says what to install, instead of a module-resolution stack.
  */
 const OPTIONAL_PEERS: Readonly<Record<string, string>> = {
-  '@asyncapi/parser': 'the generator toolchain (generate, check): npm install -D @asyncapi/parser prettier handlebars',
-  prettier: 'the generator toolchain (generate, check): npm install -D @asyncapi/parser prettier handlebars',
-  handlebars: 'the generator toolchain (generate, check): npm install -D @asyncapi/parser prettier handlebars',
+  '@asyncapi/parser': 'the generator toolchain (generate, check): npm install -D @asyncapi/parser handlebars',
+  handlebars: 'the generator toolchain (generate, check): npm install -D @asyncapi/parser handlebars',
   pg: 'the PostgreSQL driver: npm install pg',
   'better-sqlite3': 'the SQLite driver: npm install better-sqlite3',
 };

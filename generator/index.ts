@@ -1,10 +1,9 @@
 /**
  * `generate()`: the programmatic entry of the generator (the CLI's `generate` verb and the
- * compatibility check call it). parse → model → validators → render → format → write or check.
+ * compatibility check call it). parse → model → validators → render (laid out) → write or check.
  */
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { formatSource } from './format.js';
 import { buildModel, type EventVersionModel, type RegistryModel } from './model.js';
 import { GENERATED_HEADER, renderFiles } from './render.js';
 import { compileStandaloneValidator } from './validators.js';
@@ -120,13 +119,9 @@ async function renderModel(
     bindRuntimeClasses: options.bindRuntimeClasses ?? true,
     standaloneCode,
   });
-  const formatted = new Map<string, string>();
-  for (const file of [...rendered.keys()].sort()) {
-    const source = rendered.get(file)!;
-    // ajv's standalone modules are machine code laid out by ajv (`code.lines`); prettier would
-    // spend most of the generation time on them (decision 0021).
-    formatted.set(file, file.startsWith('validators/') ? source : await formatSource(source));
-  }
+  // The templates and the code builder write laid-out code (decision 0130): no formatter runs.
+  // ajv's standalone modules under validators/ keep ajv's own layout (`code.lines`, decision 0021).
+  const formatted = new Map<string, string>(rendered);
   for (const [file, definition] of avroFiles) formatted.set(file, definition);
   // The wire contract for consumers without the SDK (decision 0090).
   formatted.set(

@@ -2,7 +2,8 @@
  * JSON Schema (draft-07) → TypeScript type expressions, as `Code`. Strings from the schema only
  * enter as literals (enum/const values), quoted keys or escaped doc comments.
  */
-import { Code, code, docComment, join, literal, typeKey, Ident } from './code.js';
+import { Code, code, docComment, layout, literal, typeKey, Ident } from './code.js';
+import { align, group, hardline, ifBreak, indent, joinDocs, line, softline, type Doc } from './layout.js';
 import { isObject, type JsonSchema, type SchemaStore } from '../registry/schemas.js';
 import { joinPointer } from '../registry/pointer.js';
 
@@ -54,13 +55,13 @@ export function schemaToType(schema: unknown, context: TypeContext, at = ''): Co
   if (base) parts.push(base);
   for (const keyword of ['anyOf', 'oneOf'] as const) {
     const list = schema[keyword];
-    if (Array.isArray(list)) parts.push(parenthesize(union(list.map((item, index) => schemaToType(item, context, `${at}/${keyword}/${index}`)))));
+    if (Array.isArray(list)) parts.push(union(list.map((item, index) => schemaToType(item, context, `${at}/${keyword}/${index}`))));
   }
   if (Array.isArray(schema.allOf)) {
-    parts.push(...schema.allOf.map((item, index) => parenthesize(schemaToType(item, context, `${at}/allOf/${index}`))));
+    parts.push(...schema.allOf.map((item, index) => schemaToType(item, context, `${at}/allOf/${index}`)));
   }
   if (parts.length === 0) return new Code('unknown');
-  return parts.length === 1 ? parts[0]! : join(parts.map(parenthesize), ' & ');
+  return parts.length === 1 ? parts[0]! : intersection(parts.map(parenthesize));
 }
 
 function baseType(schema: JsonSchema, context: TypeContext, at: string): Code | undefined {
@@ -105,11 +106,11 @@ function arrayType(schema: JsonSchema, context: TypeContext, at: string): Code {
     const maxItems = typeof schema.maxItems === 'number' ? schema.maxItems : Infinity;
     const alternatives: Code[] = [];
     for (let length = 0; length <= members.length; length += 1) {
-      if (length >= minItems && length <= maxItems) alternatives.push(code`[${join(members.slice(0, length), ', ')}]`);
+      if (length >= minItems && length <= maxItems) alternatives.push(tuple(members.slice(0, length)));
     }
     if (schema.additionalItems !== false && maxItems > members.length) {
       const rest = code`...${arrayOf(schemaToType(schema.additionalItems ?? true, context, `${at}/additionalItems`))}`;
-      alternatives.push(code`[${join([...members, rest], ', ')}]`);
+      alternatives.push(tuple([...members, rest]));
     }
     return union(alternatives);
   }
@@ -117,7 +118,54 @@ function arrayType(schema: JsonSchema, context: TypeContext, at: string): Code {
 }
 
 function arrayOf(item: Code): Code {
-  return SIMPLE_TYPE.test(item.toString()) ? code`${item}[]` : code`Array<${item}>`;
+  if (SIMPLE_TYPE.test(item.flat)) return code`${item}[]`;
+  // prettier hugs a single object type (or `{…} | null`) in type arguments; anything else may break inside `<>`.
+  if (item instanceof ObjectTypeCode || (item instanceof UnionCode && item.hugs)) return code`Array<${item}>`;
+  return typeArguments('Array', [item instanceof UnionCode ? item.unindented() : item]);
+}
+
+/** `Name<A, B>`: on one line when it fits, else one argument per line (no trailing comma, as prettier writes type arguments). */
+export function typeArguments(name: string, args: readonly Code[]): Code {
+  return layout(group([name, '<', indent([softline, joinDocs([',', line], args.map((arg) => arg.doc))]), softline, '>']));
+}
+
+/** `[A, B]`: on one line when it fits, else one element per line with a trailing comma. */
+function tuple(members: readonly Code[]): Code {
+  if (members.length === 0) return new Code('[]');
+  return layout(group(['[', indent([softline, joinDocs([',', line], members.map((member) => member.doc))]), ifBreak(','), softline, ']']));
+}
+
+/** An object type literal (always written across lines, as prettier keeps one written that way). */
+class ObjectTypeCode extends Code {}
+
+/** A union: on one line when it fits, else one member per line after `| ` (prettier's layout). */
+export class UnionCode extends Code {
+  readonly hugs: boolean;
+
+  constructor(readonly members: readonly Code[]) {
+    // `{…} | null` stays on the object's lines (prettier "hugs" it).
+    const objects = members.filter((member) => member instanceof ObjectTypeCode).length;
+    const nulls = members.filter((member) => member.flat === 'null').length;
+    const hugs = objects === 1 && nulls === members.length - 1;
+    super(hugs ? joinDocs(' | ', members.map((member) => member.doc)) : UnionCode.layout(members));
+    this.hugs = hugs;
+  }
+
+  /** After `key: ` or `= `: on that line when it fits, else on the next one, else one member per line. */
+  private static layout(members: readonly Code[]): Doc {
+    return group(indent([softline, group([ifBreak('| '), joinDocs([line, '| '], members.map((member) => align(2, member.doc)))])]));
+  }
+
+  /** Inside type arguments: no indentation of its own (the `<>` indent it). */
+  unindented(): Code {
+    return this.hugs ? this : layout(group([ifBreak('| '), joinDocs([line, '| '], this.members.map((member) => align(2, member.doc)))]));
+  }
+
+  /** In parentheses (inside an intersection or before `[]`). */
+  parenthesized(): Code {
+    if (this.hugs) return code`(${this})`;
+    return layout(['(', group([indent([ifBreak([line, '| ']), joinDocs([line, '| '], this.members.map((member) => align(2, member.doc)))]), softline]), ')']);
+  }
 }
 
 function objectType(schema: JsonSchema, context: TypeContext, at: string): Code {
@@ -144,23 +192,45 @@ function objectType(schema: JsonSchema, context: TypeContext, at: string): Code 
         schemaToType(pattern, context, joinPointer(`${at}/patternProperties`, key)),
       ),
     ];
-    const indexTypes = extraTypes.some((t) => t.toString() === 'unknown')
+    const indexTypes = extraTypes.some((t) => t.flat === 'unknown')
       ? [new Code('unknown')]
       : [...extraTypes, ...propertyTypes, ...(members.length > propertyTypes.length || propertyTypes.length > required.size ? [new Code('undefined')] : [])];
     members.push(code`[key: string]: ${union(indexTypes)};`);
   }
   if (members.length === 0) return new Code('Record<string, never>');
-  return code`{\n${join(members, '\n')}\n}`;
+  return new ObjectTypeCode(['{', indent([hardline, joinDocs(hardline, members.map((member) => member.doc))]), hardline, '}']);
 }
 
-/** A union with duplicates removed, in first-seen order. */
+/** A union with duplicates removed, in first-seen order (a union inside a union is one union). */
 export function union(parts: readonly Code[]): Code {
-  const unique = [...new Map(parts.map((part) => [part.toString(), part])).values()];
+  const unique = [...new Map(parts.map((part) => [part.flat, part])).values()];
   if (unique.length === 0) return new Code('never');
-  return unique.length === 1 ? unique[0]! : join(unique, ' | ');
+  if (unique.length === 1) return unique[0]!;
+  return new UnionCode(unique.flatMap((part) => (part instanceof UnionCode ? part.members : [part])));
 }
 
-/** Wraps a type in parentheses unless it is a bare name (prettier drops the ones not needed). */
+/** Parentheses where a type needs them inside an intersection: around a union only. */
 function parenthesize(type: Code): Code {
-  return SIMPLE_TYPE.test(type.toString()) ? type : code`(${type})`;
+  return type instanceof UnionCode ? type.parenthesized() : type;
+}
+
+/** `A & B`, laid out as prettier lays out an intersection (objects inline, other types on new lines when it breaks). */
+function intersection(parts: readonly Code[]): Code {
+  const docs: Doc[] = [];
+  let wasIndented = false;
+  parts.forEach((part, index) => {
+    if (index === 0) {
+      docs.push(part.doc);
+      return;
+    }
+    const previousObject = parts[index - 1] instanceof ObjectTypeCode;
+    const object = part instanceof ObjectTypeCode;
+    if (!previousObject && !object) docs.push(indent([' &', line, part.doc]));
+    else if (previousObject && object) docs.push(' & ', wasIndented ? indent(part.doc) : part.doc);
+    else {
+      if (index > 1) wasIndented = true;
+      docs.push(' & ', index > 1 ? indent(part.doc) : part.doc);
+    }
+  });
+  return layout(group(docs));
 }

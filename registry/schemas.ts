@@ -157,6 +157,7 @@ export class SchemaStore {
       entry.ownId = id;
     }
     this.files.set(file, entry);
+    this.loadOrder.push(file);
     return entry;
   }
 
@@ -253,16 +254,30 @@ export class SchemaStore {
     return anchor ? { file: anchor.file, pointer: anchor.pointer, schema: getAtPointer(this.load(anchor.file), anchor.pointer) } : undefined;
   }
 
-  /** The loaded document or embedded schema whose (resolved) `$id` is `uri` ('#name' for anchors). */
+  /**
+   * The loaded document or embedded schema whose (resolved) `$id` is `uri` ('#name' for anchors).
+   * Looked up in an index of the loaded files, extended by each file loaded since the last lookup
+   * in load order, its root id before its embedded ones: the first match a scan of the files in
+   * that order would find (scanning every file for every `$ref` was quadratic in the registry).
+   */
   private findResource(uri: string): { file: string; pointer: string } | undefined {
-    for (const file of this.files.keys()) {
+    for (; this.indexedFiles < this.loadOrder.length; this.indexedFiles += 1) {
+      const file = this.loadOrder[this.indexedFiles]!;
       if (file === this.documentFile) continue;
-      if (stripHash(this.idOf(file)) === uri) return { file, pointer: '' };
-      const found = this.embeddedIds(file).get(uri);
-      if (found !== undefined) return { file, pointer: found };
+      const add = (key: string, pointer: string): void => {
+        if (!this.resources.has(key)) this.resources.set(key, { file, pointer });
+      };
+      add(stripHash(this.idOf(file)), '');
+      for (const [key, pointer] of this.embeddedIds(file)) add(key, pointer);
     }
-    return undefined;
+    return this.resources.get(uri);
   }
+
+  /** `findResource`'s index: URI → where; `indexedFiles` of the loaded files are in it. */
+  private readonly resources = new Map<string, { file: string; pointer: string }>();
+  private indexedFiles = 0;
+  /** The keys of `files`, in load order. */
+  private readonly loadOrder: string[] = [];
 
   private readonly embedded = new Map<string, { root: string; ids: Map<string, string> }>();
 
@@ -298,7 +313,12 @@ export class SchemaStore {
     const target = this.files.get(file)!;
     if (target.ownId === undefined) {
       if (!this.derivedIds.has(file) || file === this.documentFile) {
-        if (file !== this.documentFile) this.derivedIds.set(file, expectedId);
+        if (file !== this.documentFile) {
+          this.derivedIds.set(file, expectedId);
+          // A file's id is settled before the index reads it; should that ever change, re-index.
+          this.resources.clear();
+          this.indexedFiles = 0;
+        }
         return;
       }
     }

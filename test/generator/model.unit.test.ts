@@ -160,7 +160,10 @@ describe('templates', () => {
     expect(() => loadTemplate('unknown', '{{lookup this "x"}}')).toThrow(TemplateError);
     expect(() => loadTemplate('partial', '{{> other}}')).toThrow(TemplateError);
     expect(loadTemplate('ok', 'const x = {{literal description}};')({ description: '"; process.exit(1); "' })).toBe(
-      'const x = "\\"; process.exit(1); \\"";',
+      `const x = '"; process.exit(1); "';`,
+    );
+    expect(loadTemplate('ok', 'const x = {{literal description}};')({ description: "'; process.exit(1); '" })).toBe(
+      `const x = "'; process.exit(1); '";`,
     );
   });
 });
