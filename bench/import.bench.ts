@@ -1,13 +1,15 @@
 /**
- * The package's import cost (issue 14; decision 0135): fresh `node` processes on the built output,
+ * The package's import cost (issue 14; decision 0135): fresh `node` processes on the built output
+ * (tsc's, bundled by scripts/bundle.mjs as `npm run build` does: what the exports map points at),
  * each importing one thing and reporting the wall and CPU time from the start of its import to
  * the end of the first construction, plus which modules it loaded.
  *
  * Baseline: `import('@google-cloud/pubsub')` alone (what any Pub/Sub user pays anyway).
  * Candidates: the package root + a Pub/Sub publisher (everything a Pub/Sub user loads: the root,
  * `new EventPublisher({ transport: 'pubsub' })`, which builds the Pub/Sub client); the root + an
- * in-process publisher; `./runtime` + an in-process transport. A reference row, the baseline plus
- * `new PubSub()`, shows what building the client itself adds on top of its import.
+ * in-process publisher; `./runtime` + an in-process transport. Reference rows: tsc's unbundled
+ * output (what the package shipped before decision 0135), and the baseline plus `new PubSub()`,
+ * what building the client itself adds on top of its import.
  *
  * Rounds run every case once, one process after another (never two at once: two cores here), and
  * alternate the order each round (forwards, backwards), so drift in the machine's load falls on
@@ -22,14 +24,20 @@ import { fileURLToPath } from 'node:url';
 import type * as PackageRoot from '../index.js';
 import type * as PackageRuntime from '../runtime/index.js';
 import { sized } from './support/quick.js';
+import { REPO_ROOT } from './support/repo-root.js';
 
 export type Entry = typeof PackageRoot | typeof PackageRuntime;
 
-/** The tree this bench runs from: dist-bench/ when built (npm run bench), the repository under tsx. */
+/** The tree this bench runs from: dist-bench/ (npm run bench), tsc's output, bundled here as `npm run build` bundles dist/. */
 const BUILT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ext = fileURLToPath(import.meta.url).endsWith('.ts') ? 'ts' : 'js';
-const ROOT_ENTRY = JSON.stringify(path.join(BUILT, `index.${ext}`));
-const RUNTIME_ENTRY = JSON.stringify(path.join(BUILT, 'runtime', `index.${ext}`));
+if (fileURLToPath(import.meta.url).endsWith('.ts')) throw new Error('import bench: run it on the built output (npm run bench -- import)');
+const bundle = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'bundle.mjs'), BUILT, 'index', 'runtime'], { stdio: 'inherit' });
+if (bundle.status !== 0) throw new Error(`import bench: scripts/bundle.mjs exited ${bundle.status}`);
+/** What the package's exports map points at (dist/esm/ in the package). */
+const ROOT_ENTRY = JSON.stringify(path.join(BUILT, 'esm', 'index.js'));
+const RUNTIME_ENTRY = JSON.stringify(path.join(BUILT, 'esm', 'runtime.js'));
+/** tsc's unbundled output, what the exports map pointed at before decision 0135. */
+const UNBUNDLED_ROOT_ENTRY = JSON.stringify(path.join(BUILT, 'index.js'));
 const ROUNDS = sized(15, 2);
 
 interface Case {
@@ -52,6 +60,10 @@ const CASES: readonly Case[] = [
   {
     name: '`./runtime` + in-process transport',
     body: `const runtime = await import(${RUNTIME_ENTRY}); globalThis.keep = new runtime.InProcessTransport();`,
+  },
+  {
+    name: 'reference: unbundled tsc output, root + Pub/Sub publisher',
+    body: `const sdk = await import(${UNBUNDLED_ROOT_ENTRY}); globalThis.keep = new sdk.EventPublisher({ transport: 'pubsub', projectId: 'import-bench' });`,
   },
   {
     name: 'reference: baseline + `new PubSub()`',
@@ -105,7 +117,7 @@ const median = (values: number[]): number => {
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const loadBefore = loadavg()[0]!;
 const samples = new Map<Case, Sample[]>(CASES.map((item) => [item, []]));
-runCase(BASELINE); // warm the file system cache; not recorded
+for (const item of CASES) runCase(item); // warm the file system cache; not recorded
 for (let round = 0; round < ROUNDS; round += 1) {
   const order = round % 2 === 0 ? CASES : [...CASES].reverse();
   for (const item of order) samples.get(item)!.push(runCase(item));
@@ -118,22 +130,24 @@ const baseCpu = median(baseline.map((sample) => sample.cpuMs));
 const baseWall = median(baseline.map((sample) => sample.wallMs));
 const basePackages = baseline[0]!.packages;
 const lines = [
-  `${ROUNDS} rounds of one fresh \`node\` process per case, order alternating each round; built output; times from the start of the import to the end of the construction (Node's own start-up excluded); medians. Load average (1 min) ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after, on ${cpus().length} cores.`,
+  `${ROUNDS} rounds of one fresh \`node\` process per case, order alternating each round; built output (tsc, then bundled as by \`npm run build\`); times from the start of the import to the end of the construction (Node's own start-up excluded); medians. Load average (1 min) ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after, on ${cpus().length} cores.`,
   '',
-  '| case | CPU (ms) | CPU ratio | wall (ms) | wall ratio | CommonJS modules | beyond the baseline\'s packages |',
-  '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+  '| case | CPU (ms) | CPU ratio | per-round CPU ratio | wall (ms) | wall ratio | CommonJS modules | beyond the baseline\'s packages |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
 ];
 for (const item of CASES) {
   const own = samples.get(item)!;
   const cpu = median(own.map((sample) => sample.cpuMs));
   const wall = median(own.map((sample) => sample.wallMs));
   const packages = own[0]!.packages;
+  // Each round's candidate ÷ the same round's baseline: both ran within seconds of each other.
+  const paired = median(own.map((sample, round) => sample.cpuMs / baseline[round]!.cpuMs));
   const extra = Object.entries(packages)
     .filter(([name, count]) => count > (basePackages[name] ?? 0))
     .map(([name, count]) => `${name} ${count - (basePackages[name] ?? 0) === count ? count : `+${count - (basePackages[name] ?? 0)}`}`)
     .join(', ');
   lines.push(
-    `| ${item.name} | ${cpu.toFixed(0)} | ${(cpu / baseCpu).toFixed(2)}× | ${wall.toFixed(0)} | ${(wall / baseWall).toFixed(2)}× | ${own[0]!.commonJs} | ${item === BASELINE ? '–' : extra || 'none'} |`,
+    `| ${item.name} | ${cpu.toFixed(0)} | ${(cpu / baseCpu).toFixed(2)}× | ${paired.toFixed(2)}× | ${wall.toFixed(0)} | ${(wall / baseWall).toFixed(2)}× | ${own[0]!.commonJs} | ${item === BASELINE ? '–' : extra || 'none'} |`,
   );
 }
 lines.push(
