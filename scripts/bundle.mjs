@@ -47,6 +47,8 @@ export async function bundleEntryPoints(dir, only = Object.keys(ENTRY_POINTS)) {
     target: 'node20',
     packages: 'external',
     sourcemap: true,
+    // Like tsc's maps: they name the TypeScript files, they do not embed them.
+    sourcesContent: false,
     logLevel: 'warning',
     plugins: [
       {
