@@ -11,7 +11,7 @@ const schema2 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-charac
 const schema5 = {"title":"Locale","description":"A BCP 47 language tag restricted to language and optional region, e.g. 'en' or 'en-US'.","type":"string","pattern":"^[a-z]{2}(-[A-Z]{2})?$"};
 const func0 = Object.prototype.hasOwnProperty;
 const func12 = require("ajv/dist/runtime/ucs2length").default;
-const func23 = ((pattern) => { const { RE2JS } = require("re2js"); return RE2JS.compile(RE2JS.translateRegExp(pattern)); });
+const func23 = ((pattern) => { let compiled; return { test: (input) => { if (compiled === undefined) { const { RE2JS } = require("re2js"); compiled = RE2JS.compile(RE2JS.translateRegExp(pattern)); } return compiled.test(input); } }; });
 const func24 = require("ajv/dist/runtime/equal").default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats4 = require("ajv-formats/dist/formats").fullFormats.uri;

@@ -11,7 +11,7 @@ const schema2 = {"title":"Uuid","description":"An RFC 4122 UUID in its 36-charac
 const schema5 = {"title":"ErrorDetail","description":"A machine-readable error code, a human-readable message and optional string details.","type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"description":"Stable, upper snake case error code that consumers can branch on, e.g. INSUFFICIENT_AUDIO.","type":"string","pattern":"^[A-Z][A-Z0-9_]*$","maxLength":64},"message":{"description":"Human-readable explanation; never parse it.","type":"string","minLength":1,"maxLength":2000},"details":{"description":"Extra context as string key/value pairs (e.g. the failing file or provider request id).","type":"object","additionalProperties":{"type":"string","maxLength":1000}}}};
 const func0 = Object.prototype.hasOwnProperty;
 const func8 = require("ajv/dist/runtime/ucs2length").default;
-const func16 = ((pattern) => { const { RE2JS } = require("re2js"); return RE2JS.compile(RE2JS.translateRegExp(pattern)); });
+const func16 = ((pattern) => { let compiled; return { test: (input) => { if (compiled === undefined) { const { RE2JS } = require("re2js"); compiled = RE2JS.compile(RE2JS.translateRegExp(pattern)); } return compiled.test(input); } }; });
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats4 = require("ajv-formats/dist/formats").fullFormats["date-time"];
 const pattern0 = func16("^[A-Z][A-Z0-9_]*$", "u");

@@ -13,12 +13,14 @@ export function compileLinearPattern(pattern: string): RE2JS {
 
 /**
  * ajv's `code.regExp` engine: called by ajv at generate time (which is where unsupported syntax
- * throws), and written into the standalone validators as `code` (they `require` re2js).
+ * throws), and written into the standalone validators as `code`. There it compiles each pattern on
+ * its first test, not when the module loads: ajv hoists the patterns to module level, and loading
+ * re2js plus compiling them was most of the package's import time (decision 0135).
  */
 export const linearRegExp = Object.assign(
   (pattern: string, _flags?: string): { test: (input: string) => boolean } => compileLinearPattern(pattern),
   {
-    code: '((pattern) => { const { RE2JS } = require("re2js"); return RE2JS.compile(RE2JS.translateRegExp(pattern)); })',
+    code: '((pattern) => { let compiled; return { test: (input) => { if (compiled === undefined) { const { RE2JS } = require("re2js"); compiled = RE2JS.compile(RE2JS.translateRegExp(pattern)); } return compiled.test(input); } }; })',
   },
 );
 

@@ -4,12 +4,18 @@
  * (docs/decisions/0040-avro-mapping.md); these attributes carry what Avro cannot say.
  */
 
-import avro from 'avsc';
+import { createRequire } from 'node:module';
+import type * as avro from 'avsc';
 import type { EventVersionEntry } from '../catalog.js';
 import { EventBusError } from '../errors.js';
 import { jsonCodec, PayloadDecodeError, type PayloadCodec, type PayloadEncoding } from './codec.js';
 import { decodeUtf8Strict } from './strict-json.js';
 import { AvroJsonWriteMismatch, compileAvroJsonWriter, type AvroJsonWriter } from './avro-json-writer.js';
+
+/** avsc loads when the first Avro schema is compiled, not on import: JSON-only users never load it (decision 0135). */
+const requireModule = createRequire(import.meta.url);
+let avscModule: typeof avro | undefined;
+const avsc = (): typeof avro => (avscModule ??= requireModule('avsc') as typeof avro);
 
 /** Field attribute: the JSON property may be absent; Avro null on that field means "absent". */
 export const AVRO_JSON_OPTIONAL_ATTRIBUTE = 'x-json-optional';
@@ -362,7 +368,7 @@ const compiledByText = new Map<string, CompiledSchema>();
 function compileSchema(schemaId: string, schema: RawSchema): CompiledSchema {
   try {
     const parsed: RawSchema = typeof schema === 'string' ? (JSON.parse(schema) as unknown) : schema;
-    const type = avro.Type.forSchema(parsed as avro.Schema, { wrapUnions: true });
+    const type = avsc().Type.forSchema(parsed as avro.Schema, { wrapUnions: true });
     const adapter = new AdapterCompiler().compile(parsed, undefined);
     return { type, adapter, jsonWriter: compileAvroJsonWriter(parsed) };
   } catch (error) {

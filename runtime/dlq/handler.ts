@@ -19,7 +19,6 @@ import {
   type OriginalEventDecoder,
 } from './message.js';
 import { catalogDecoder, catalogTopicFor } from './original-event.js';
-import { openParkedMessageRepository } from './repository/open-repository.js';
 import type { DeadLetterDatabaseOptions } from './repository/options.js';
 import type { ParkedMessageRepository } from './repository/parked-message.js';
 import type { ConsumerHandle, DeadLetterChannel, RawDelivery, Settlement } from './transport-port.js';
@@ -149,6 +148,8 @@ export class DeadLetterQueueHandler<M extends EventMapShape = EventMapShape> {
     this.channel = channel;
     this.ownsChannel = owned;
     try {
+      // The parked-message repositories load on first use, not on import (decision 0135).
+      const { openParkedMessageRepository } = await import('./repository/open-repository.js');
       this.repository = await openParkedMessageRepository(this.options);
       if (this.options.ensureSubscription !== false) {
         await channel.ensureSubscription(this.deadLetterTopic, this.deadLetterSubscription);

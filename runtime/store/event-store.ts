@@ -15,8 +15,6 @@ import type { DatabaseOptions } from './database-options.js';
 import { InvalidAppendError, StoreConfigurationError } from './errors.js';
 import { ANY, type ExpectedVersion } from './expected-version.js';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
-import { openPostgresBackend } from './postgres-backend.js';
-import { openSqliteBackend } from './sqlite-backend.js';
 import { crossesSnapshotBoundary, DEFAULT_SNAPSHOT_INTERVAL, deriveReducerVersion } from './snapshots.js';
 import { createUpcaster, type VersionedEventMapShape, type UpcasterMap } from './upcasting.js';
 import { StoreTelemetry } from '../observability/store.js';
@@ -132,7 +130,12 @@ export class EventStore<
 
   private async openBackend(): Promise<EventStoreBackend> {
     const target = resolveDatabaseTarget(this.options);
-    if (target.kind === 'sqlite') return openSqliteBackend(target.path, { migrate: this.options.migrate ?? true });
+    // The backends (their SQL, migrations and lock code) load on first use, not on import (decision 0135).
+    if (target.kind === 'sqlite') {
+      const { openSqliteBackend } = await import('./sqlite-backend.js');
+      return openSqliteBackend(target.path, { migrate: this.options.migrate ?? true });
+    }
+    const { openPostgresBackend } = await import('./postgres-backend.js');
     return openPostgresBackend(this.options, { migrate: this.options.migrate ?? false });
   }
 

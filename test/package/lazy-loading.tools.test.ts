@@ -1,7 +1,8 @@
 /**
  * Importing the package for in-process use loads no gRPC and no database driver: a fresh Node
  * process imports the root entry point, publishes and handles an event in process, and reports
- * which of @grpc/grpc-js, @google-cloud/pubsub, pg and better-sqlite3 it loaded. The same process
+ * which of @grpc/grpc-js, @google-cloud/pubsub, pg, better-sqlite3, avsc and re2js it loaded (after
+ * the import and after the publish). The same process
  * then creates a Pub/Sub transport, which must load them (so the check itself can fail).
  */
 import { execFile } from 'node:child_process';
@@ -17,11 +18,12 @@ const require = createRequire(import.meta.url);
 const loaded = () => {
   const files = Object.keys(require.cache);
   const has = (name) => files.some((file) => file.includes('/node_modules/' + name + '/'));
-  return { grpc: has('@grpc/grpc-js'), pubsub: has('@google-cloud/pubsub'), pg: has('pg'), sqlite: has('better-sqlite3') };
+  return { grpc: has('@grpc/grpc-js'), pubsub: has('@google-cloud/pubsub'), pg: has('pg'), sqlite: has('better-sqlite3'), avsc: has('avsc'), re2js: has('re2js') };
 };
 const sdk = await import(${JSON.stringify(`${root}/index.ts`)});
 const publisher = new sdk.EventPublisher({ transport: 'in-process' });
 const subscriber = new sdk.EventSubscriber({ transport: 'in-process' });
+const imported = loaded();
 const handled = new Promise((done) =>
   subscriber.subscribe({ eventType: 'user.created', handler: async (event) => done(event.eventId) }),
 );
@@ -35,7 +37,7 @@ const runtime = await import(${JSON.stringify(`${root}/runtime/index.ts`)});
 const transport = new runtime.PubSubTransport({ projectId: 'lazy-check', emulatorHost: '127.0.0.1:1' });
 const pubsub = loaded();
 await transport.close?.();
-console.log(JSON.stringify({ inProcess, pubsub }));
+console.log(JSON.stringify({ imported, inProcess, pubsub }));
 `;
 
 it('an in-process import loads no @grpc/grpc-js and no database driver; Pub/Sub use loads gRPC', async () => {
@@ -44,9 +46,13 @@ it('an in-process import loads no @grpc/grpc-js and no database driver; Pub/Sub 
     env: { ...process.env, PUBSUB_EMULATOR_HOST: '', GCP_PROJECT_ID: '', EVENT_BUS_TRANSPORT: '' },
   });
   const result = JSON.parse(stdout.trim().split('\n').pop()!) as {
+    imported: Record<string, boolean>;
     inProcess: Record<string, boolean>;
     pubsub: Record<string, boolean>;
   };
-  expect(result.inProcess).toEqual({ grpc: false, pubsub: false, pg: false, sqlite: false, handled: true });
+  // Importing and constructing loads none of them; avsc loads with the first Avro schema compiled
+  // (the publish: user.created's topic is Avro), re2js with the first pattern tested (decision 0135).
+  expect(result.imported).toEqual({ grpc: false, pubsub: false, pg: false, sqlite: false, avsc: false, re2js: false });
+  expect(result.inProcess).toEqual({ grpc: false, pubsub: false, pg: false, sqlite: false, avsc: true, re2js: false, handled: true });
   expect(result.pubsub).toMatchObject({ grpc: true, pubsub: true, pg: false, sqlite: false });
 }, 120_000);

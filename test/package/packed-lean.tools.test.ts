@@ -132,6 +132,56 @@ process.exit(0);
     expect(JSON.parse(stdout)).toEqual({ handled: true, grpc: false, pubsub: false, drivers: false, guard: false, options: ['sqlite'] });
   }, 300_000);
 
+  it('the entry points are the bundle (decision 0135): one class across entry points, migrations found', async () => {
+    // The store needs its optional peer here: linked for this test only, removed after.
+    const driver = path.join(consumer, 'node_modules', 'better-sqlite3');
+    await symlink(path.join(root, 'node_modules', 'better-sqlite3'), driver);
+    try {
+      await writeFile(
+        path.join(consumer, 'bundle-check.mjs'),
+        `import { fileURLToPath } from 'node:url';
+import * as sdk from '@clone/event-bus';
+import * as runtime from '@clone/event-bus/runtime';
+import * as store from '@clone/event-bus/store';
+import * as dlq from '@clone/event-bus/dlq';
+const packageDir = fileURLToPath(new URL('./node_modules/@clone/event-bus/', import.meta.url));
+const entries = ['@clone/event-bus', '@clone/event-bus/runtime', '@clone/event-bus/store', '@clone/event-bus/dlq', '@clone/event-bus/testing']
+  .map((name) => fileURLToPath(import.meta.resolve(name)).slice(packageDir.length));
+const userId = '6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10';
+const eventStore = new sdk.EventStore({ sqlite: ':memory:' });
+const appended = await eventStore.appendEvent(sdk.createEvent('user.created', userId, 'user', { userId, email: 'ada@example.com', name: 'Ada', subscriptionTier: 'free' }));
+let conflict;
+try {
+  await eventStore.appendEvent(sdk.createEvent('user.created', userId, 'user', { userId, email: 'ada@example.com', name: 'Ada', subscriptionTier: 'free' }), { expectedVersion: sdk.NO_STREAM });
+} catch (error) {
+  conflict = { root: error instanceof sdk.ExpectedVersionConflictError, store: error instanceof store.ExpectedVersionConflictError, base: error instanceof runtime.EventBusError };
+}
+await eventStore.close();
+const parked = await dlq.openParkedMessageRepository({ sqlite: ':memory:' });
+await parked.close();
+console.log(JSON.stringify({
+  entries,
+  sameClasses: runtime.EventStore === store.EventStore && runtime.DeadLetterQueueHandler === dlq.DeadLetterQueueHandler && sdk.EventBusError === runtime.EventBusError,
+  appended,
+  conflict,
+  parked: true,
+}));
+process.exit(0);
+`,
+      );
+      const { stdout } = await run(process.execPath, [path.join(consumer, 'bundle-check.mjs')], { cwd: consumer });
+      expect(JSON.parse(stdout)).toEqual({
+        entries: ['dist/esm/index.js', 'dist/esm/runtime.js', 'dist/esm/store.js', 'dist/esm/dlq.js', 'dist/esm/testing.js'],
+        sameClasses: true,
+        appended: { nextExpectedVersion: 1, lastGlobalPosition: 1 },
+        conflict: { root: true, store: true, base: true },
+        parked: true,
+      });
+    } finally {
+      await rm(driver, { force: true });
+    }
+  }, 120_000);
+
   it('the CLI runs; a verb needing a missing optional peer exits 2 naming what to install', async () => {
     const bin = path.join(consumer, 'node_modules', '@clone', 'event-bus', 'dist', 'cli', 'bin.js');
     const version = await run(process.execPath, [bin, '--version'], { cwd: consumer });
