@@ -116,3 +116,12 @@ export function resolveProjectSettings(flags: ProjectFlags, cwd: string = proces
     runtimeClasses: flags.runtimeClasses ?? config.runtimeClasses ?? true,
   };
 }
+
+/**
+ * The settings of the verbs that take no `--config` of ours (`infra`, `schemas`, `docs`: their
+ * `--config` is another file or absent): `event-bus.config.json` in `cwd` when it exists, else the
+ * defaults. So every verb reads the registry the config names, whatever the file is called.
+ */
+export function implicitProjectSettings(cwd: string = process.cwd()): ProjectSettings {
+  return resolveProjectSettings({}, cwd);
+}

@@ -13,6 +13,8 @@ import {
   type ResourcePlanAction,
 } from '../ops/infra/index.js';
 import { addFormatOption, addProjectOption, FLAG_CHECK, FLAG_FORMAT, FLAG_PROJECT, OUTPUT_FORMATS, type OutputFormat } from './flags.js';
+import { UsageError } from './plumbing.js';
+import { implicitProjectSettings, PROJECT_CONFIG_FILE, ProjectConfigError, type ProjectSettings } from './project-config.js';
 
 export { FLAG_CHECK, FLAG_FORMAT, FLAG_PROJECT, type OutputFormat };
 export const FLAG_REGISTRY = '--registry <file>';
@@ -20,7 +22,8 @@ export const FLAG_TOPIC_PREFIX = '--topic-prefix <prefix>';
 
 /** Flags every resource verb (`infra`, `schemas`) shares. */
 export interface CommonResourceFlags {
-  registry: string;
+  /** Undefined: the registry `event-bus.config.json` names, else asyncapi.yaml. */
+  registry?: string;
   project?: string;
   topicPrefix?: string;
   config?: string;
@@ -29,10 +32,30 @@ export interface CommonResourceFlags {
 }
 
 export function addCommonResourceOptions(command: Command): Command {
-  return addFormatOption(addProjectOption(command.option(FLAG_REGISTRY, 'AsyncAPI registry file', 'asyncapi.yaml')), OUTPUT_FORMATS)
+  return addFormatOption(
+    addProjectOption(
+      command.option(FLAG_REGISTRY, `AsyncAPI registry file, any name (default: the registry ./${PROJECT_CONFIG_FILE} names, else asyncapi.yaml)`),
+    ),
+    OUTPUT_FORMATS,
+  )
     .option(FLAG_TOPIC_PREFIX, 'topic and schema id prefix (default: EVENT_BUS_TOPIC_PREFIX or clone)')
     .option('--config <file>', 'JSON file with provisioning options (InfraConfig fields, e.g. consumers)')
     .option('--verbose', 'also list resources that need no change');
+}
+
+/** `event-bus.config.json` in the working directory (decision 0092), as a usage error when it is invalid. */
+export function projectSettings(): ProjectSettings {
+  try {
+    return implicitProjectSettings();
+  } catch (error) {
+    if (error instanceof ProjectConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** The registry document a resource verb reads: `--registry`, else the project config's, else asyncapi.yaml. */
+export function registryFileFor(flags: Pick<CommonResourceFlags, 'registry'>): string {
+  return flags.registry ?? projectSettings().registry;
 }
 
 /** JSON config file < flags; the environment and defaults fill in the rest (resolveInfraConfig). */

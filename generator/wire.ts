@@ -16,6 +16,9 @@ import {
   type WireAttribute,
 } from '../runtime/cloudevents.js';
 import type { PayloadEncoding } from '../runtime/codec/codec.js';
+import { DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENT_STORE_TOPIC, REPLAY_TOPIC_SUFFIX } from '../runtime/defaults.js';
+import { RETRY_WIRE_ATTRIBUTES } from '../runtime/dlq/attributes.js';
+import { DEAD_LETTER_WIRE_ATTRIBUTES } from '../runtime/subscriber/dead-letter.js';
 
 export const WIRE_DOCUMENT_FILE = 'asyncapi.wire.yaml';
 /** AsyncAPI's schema format id for Avro 1.9 schemas. */
@@ -57,6 +60,11 @@ function attributeSchema(attribute: WireAttribute): Record<string, unknown> {
   return { description: attribute.description, ...attribute.schema };
 }
 
+const METADATA_PROPERTY = {
+  description: "One entry of the envelope's free-form `metadata` (key after the prefix), e.g. `meta-producer`.",
+  type: 'string',
+};
+
 /** The attributes of every event message (components.schemas.EventAttributes). */
 export function eventAttributesSchema(): Record<string, unknown> {
   return {
@@ -65,19 +73,42 @@ export function eventAttributesSchema(): Record<string, unknown> {
       'Pub/Sub message attributes of every event message: the envelope in CloudEvents binary content mode ' +
       '(`ce-` + attribute name; our own fields are CloudEvents extension attributes, lower-case alphanumeric). ' +
       `Metadata entries travel as \`${METADATA_ATTRIBUTE_PREFIX}<key>\`. The \`googclient_*\` attributes are added by ` +
-      'Pub/Sub itself on schema-bound topics. No other attribute is sent.',
+      'Pub/Sub itself on schema-bound topics; the `event-bus-retry-*`/`-requeue*` ones only on a message the dead-letter path ' +
+      'sent back (retry or requeue). No other attribute is sent. `required`: what the SDK subscriber cannot do without ' +
+      '(a message lacking one is dead-lettered `MISSING_ATTRIBUTES`); `x-always-sent`: what the SDK publisher writes on ' +
+      'every message. The difference is what a producer written to the CloudEvents Pub/Sub binding alone may leave out: ' +
+      'each attribute says what the subscriber takes instead (decision 0140).',
     type: 'object',
     required: WIRE_ATTRIBUTES.filter((attribute) => attribute.required).map((attribute) => attribute.name),
+    'x-always-sent': WIRE_ATTRIBUTES.filter((attribute) => attribute.alwaysSent).map((attribute) => attribute.name),
     properties: Object.fromEntries(
-      [...WIRE_ATTRIBUTES, ...PUBSUB_SCHEMA_ATTRIBUTES].map((attribute) => [attribute.name, attributeSchema(attribute)]),
+      [...WIRE_ATTRIBUTES, ...PUBSUB_SCHEMA_ATTRIBUTES, ...RETRY_WIRE_ATTRIBUTES].map((attribute) => [attribute.name, attributeSchema(attribute)]),
     ),
-    patternProperties: {
-      [`^${METADATA_ATTRIBUTE_PREFIX}`]: {
-        description: "One entry of the envelope's free-form `metadata` (key after the prefix), e.g. `meta-producer`.",
-        type: 'string',
-      },
-    },
+    patternProperties: { [`^${METADATA_ATTRIBUTE_PREFIX}`]: METADATA_PROPERTY },
     additionalProperties: false,
+  };
+}
+
+/** The attributes of a dead letter (components.schemas.DeadLetterAttributes). */
+export function deadLetterAttributesSchema(): Record<string, unknown> {
+  return {
+    title: 'DeadLetterAttributes',
+    description:
+      "A dead letter keeps the original message's attributes (for an SDK event: EventAttributes without the `googclient_*` " +
+      'ones, which a publish may not carry; for a foreign or malformed message: whatever it had) and adds the ' +
+      'dead-lettering party\'s: the subscriber\'s `event-bus-*` set (`x-always-sent` lists those on every one of its dead ' +
+      'letters), or Pub/Sub\'s `CloudPubSubDeadLetterSource*` set when Pub/Sub forwarded the message after ' +
+      '`maxDeliveryAttempts`.',
+    type: 'object',
+    'x-always-sent': DEAD_LETTER_WIRE_ATTRIBUTES.filter((attribute) => attribute.alwaysSent).map((attribute) => attribute.name),
+    properties: Object.fromEntries(
+      [...WIRE_ATTRIBUTES, ...RETRY_WIRE_ATTRIBUTES, ...DEAD_LETTER_WIRE_ATTRIBUTES].map((attribute) => [attribute.name, attributeSchema(attribute)]),
+    ),
+    patternProperties: { [`^${METADATA_ATTRIBUTE_PREFIX}`]: METADATA_PROPERTY },
+    additionalProperties: {
+      type: 'string',
+      description: 'Any other attribute the original message carried (a message not written by the SDK keeps its own).',
+    },
   };
 }
 
@@ -189,6 +220,72 @@ export function buildWireDocument(registry: WireRegistryInput): Record<string, u
     };
     for (const version of versions) messages[version.messageId] = messageFor(event, version, registry.schemaBase ?? '..');
   }
+  const allEventMessages = Object.keys(messages);
+  const everyEvent = (channelId: string, summary: string): Record<string, unknown> => ({
+    action: 'receive',
+    summary,
+    channel: { $ref: `#/channels/${channelId}` },
+    messages: allEventMessages.map((id) => ({ $ref: `#/channels/${channelId}/messages/${id}` })),
+  });
+  const sameMessages = Object.fromEntries(allEventMessages.map((id) => [id, { $ref: `#/components/messages/${id}` }]));
+  const eventStoreTopic = DEFAULT_EVENT_STORE_TOPIC;
+  channels.eventStore = {
+    address: eventStoreTopic,
+    title: 'Event store',
+    description:
+      `Pub/Sub topic \`${eventStoreTopic}\` (\`EVENT_STORE_TOPIC\`, or the store's \`eventStoreTopic\`; not prefixed), without a Pub/Sub schema. ` +
+      'The outbox relay (`OutboxRelay`) publishes every event appended to the event store here once the append has committed, ' +
+      'through the ordinary publisher: the same attributes and the same data encoding as on the event type\'s own topic ' +
+      "(the publisher's codec is chosen per event type: by default the registry's, i.e. the content types below), " +
+      'the ordering key as there when the publisher orders; no `googclient_*` attributes (no schema). One topic for every ' +
+      'event type: read `ce-type` and `ce-eventversion` first. Delivery is at least once (a relay that dies before marking ' +
+      'a row sent publishes it again): dedupe on `ce-id`.',
+    messages: sameMessages,
+  };
+  operations.receiveEventStore = everyEvent('eventStore', 'Every stored event, as committed, each as on its own topic.');
+  const replayTopic = `${eventStoreTopic}${REPLAY_TOPIC_SUFFIX}`;
+  channels.replay = {
+    address: replayTopic,
+    title: 'Replay',
+    description:
+      `Pub/Sub topic \`${replayTopic}\` (\`EVENT_BUS_REPLAY_TOPIC\`, or \`<eventStoreTopic>${REPLAY_TOPIC_SUFFIX}\`), without a Pub/Sub schema. ` +
+      '`EventReplayer.republishTimeRange` (and `event-bus replay --republish`) publishes stored events of a time range here, in the ' +
+      "store's order, through the ordinary publisher: attributes and data as on the event type's own topic. By default events " +
+      'are upcast to their current version first (`upcast: false`: as stored); `ce-id` and `ce-time` are the original event\'s, ' +
+      'so a consumer that already handled one drops it by `ce-id`.',
+    messages: sameMessages,
+  };
+  operations.receiveReplay = everyEvent('replay', 'Stored events of a time range, republished.');
+  channels.deadLetter = {
+    address: DEFAULT_DEAD_LETTER_TOPIC,
+    title: 'Dead letters',
+    description:
+      `Pub/Sub topic \`${DEFAULT_DEAD_LETTER_TOPIC}\` (\`DEAD_LETTER_TOPIC\`, or the subscriber's \`deadLetterTopic\`), without a Pub/Sub schema. ` +
+      'The subscriber publishes here a message it can never handle, at once, and one whose handler failed on its last attempt; ' +
+      'Pub/Sub forwards here a message of a subscription whose dead-letter policy ran out. The data is the original message\'s, ' +
+      "byte for byte (so its encoding is the original's: `ce-datacontenttype`, or `event-bus-source-schema-encoding` when the " +
+      'source topic was schema-bound); no ordering key. The dead-letter handler reads it (`<topic>.all`) and retries to the source ' +
+      '(or a retry topic) with the `event-bus-retry-*` attributes, or parks it; docs/dead-letters.md.',
+    messages: { deadLetter: { $ref: '#/components/messages/deadLetter' } },
+  };
+  operations.receiveDeadLetter = {
+    action: 'receive',
+    summary: 'Messages that could not be handled, with why.',
+    channel: { $ref: '#/channels/deadLetter' },
+    messages: [{ $ref: '#/channels/deadLetter/messages/deadLetter' }],
+  };
+  messages.deadLetter = {
+    name: 'deadLetter',
+    title: 'Dead letter',
+    summary: 'The original message, unchanged, with the failure in its attributes.',
+    description:
+      "Data: the original message's data, unchanged — decode it as the original's attributes say (an SDK event: as its own " +
+      'message above). Attributes: the original\'s plus the failure (DeadLetterAttributes). `event-bus-error-code` and ' +
+      '`event-bus-dead-letter-reason` say why; `event-bus-delivery-attempt` (or `CloudPubSubDeadLetterSourceDeliveryCount`) how often it was tried.',
+    contentType: 'application/octet-stream',
+    headers: { $ref: '#/components/schemas/DeadLetterAttributes' },
+    payload: { description: "The original message's data, byte for byte (any encoding; see the message description)." },
+  };
   return {
     asyncapi: '3.0.0',
     id: 'urn:dev:clone:event-bus:wire',
@@ -207,7 +304,7 @@ export function buildWireDocument(registry: WireRegistryInput): Record<string, u
     operations,
     components: {
       messages,
-      schemas: { EventAttributes: eventAttributesSchema() },
+      schemas: { EventAttributes: eventAttributesSchema(), DeadLetterAttributes: deadLetterAttributesSchema() },
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { EventCatalog } from './catalog.js';
 import type { PayloadEncoding } from './codec/codec.js';
 import type { AnyEventEnvelope } from './envelope.js';
 import { EventBusError } from './errors.js';
@@ -319,6 +320,85 @@ export function attributesToHeaders(attributes: Readonly<Record<string, string>>
   };
 }
 
+/** What a received message offers besides its attributes, for completeEnvelopeAttributes. */
+export interface InferenceContext {
+  /** The subscriber's (or dead-letter decoder's) catalog: aggregate types and versions per event type. */
+  readonly catalog: EventCatalog;
+  /** Pub/Sub publish time of the message: stands in for a missing `ce-time`. */
+  readonly publishTime?: Date;
+  /** Pub/Sub ordering key of the message: stands in for a missing `ce-subject`. */
+  readonly orderingKey?: string;
+}
+
+/** Pub/Sub's `googclient_schemaencoding` (schema-bound topics) -> the content type the data must have. */
+const SCHEMA_ENCODING_CONTENT_TYPES: Readonly<Record<string, string>> = {
+  JSON: CONTENT_TYPES['avro-json'],
+  BINARY: CONTENT_TYPES['avro-binary'],
+};
+
+/**
+ * Fills in the envelope attributes our publishers always send but a producer written to the
+ * CloudEvents Pub/Sub binding alone may leave out (decision 0140), before attributesToHeaders:
+ *
+ * - `ce-aggregatetype`: the catalog's aggregate type of `ce-type` (the event type determines it);
+ * - `ce-eventversion`: the version whose schema `$id` is `ce-dataschema`, else the only version of
+ *   the event type; otherwise it stays missing and the message is dead-lettered
+ *   MISSING_ATTRIBUTES with a reason naming `ce-eventversion` and what would name the version;
+ * - `ce-time`: the Pub/Sub publish time;
+ * - `ce-subject`: the Pub/Sub ordering key (else MISSING_ATTRIBUTES naming `ce-subject`);
+ * - `ce-datacontenttype` (and no `content-type`): `application/avro+json` / `application/avro`
+ *   when Pub/Sub says the topic's schema encoding (`googclient_schemaencoding`) — on a
+ *   schema-bound topic the data can be nothing else; elsewhere absent means JSON, as before.
+ *
+ * Only for a `ce-type` the catalog knows (any other message is refused as before). Returns
+ * `attributes` itself when nothing is missing (every SDK message). Throws MalformedEnvelopeError
+ * when the version cannot be determined.
+ */
+export function completeEnvelopeAttributes(
+  attributes: Readonly<Record<string, string>>,
+  context: InferenceContext,
+): Readonly<Record<string, string>> {
+  if (
+    attributes[CE.eventversion] !== undefined &&
+    attributes[CE.aggregatetype] !== undefined &&
+    attributes[CE.time] !== undefined &&
+    attributes[CE.subject] !== undefined &&
+    attributes[CE.datacontenttype] !== undefined
+  ) {
+    return attributes;
+  }
+  const eventType = attributes[CE.type];
+  const entry = eventType !== undefined && Object.hasOwn(context.catalog.events, eventType) ? context.catalog.events[eventType] : undefined;
+  if (!entry) return attributes;
+  const completed: Record<string, string> = { ...attributes };
+  if (!completed[CE.aggregatetype]) completed[CE.aggregatetype] = entry.aggregateType;
+  if (!completed[CE.eventversion]) {
+    const versions = Object.values(entry.versions);
+    const dataschema = completed[CE.dataschema];
+    const named = dataschema ? versions.find((version) => version.schemaId === dataschema) : undefined;
+    const only = versions.length === 1 ? versions[0] : undefined;
+    const version = named ?? only;
+    if (version) completed[CE.eventversion] = String(version.version);
+    else {
+      const known = versions.map((item) => `v${item.version} ${item.schemaId}`).join(', ');
+      throw new MalformedEnvelopeError([
+        `missing attribute '${CE.eventversion}': ${eventType} has ${versions.length} versions and ` +
+          (dataschema ? `'${CE.dataschema}' ${JSON.stringify(dataschema.slice(0, 200))} is none of their schemas` : `no '${CE.dataschema}' names one`) +
+          ` (send '${CE.eventversion}', or '${CE.dataschema}' set to one of: ${known})`,
+      ]);
+    }
+  }
+  if (!completed[CE.time] && context.publishTime !== undefined && !Number.isNaN(context.publishTime.getTime())) {
+    completed[CE.time] = context.publishTime.toISOString();
+  }
+  if (!completed[CE.subject] && context.orderingKey) completed[CE.subject] = context.orderingKey;
+  if (completed[CE.datacontenttype] === undefined) {
+    const schemaContentType = SCHEMA_ENCODING_CONTENT_TYPES[completed.googclient_schemaencoding ?? ''];
+    if (schemaContentType !== undefined) completed[CE.datacontenttype] = schemaContentType;
+  }
+  return completed;
+}
+
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 
 /** RFC 3339 `date-time` (section 5.6), with real calendar days and a leap second allowed. */
@@ -348,40 +428,47 @@ export function headersToEnvelope(headers: EnvelopeHeaders, payload: unknown): A
   };
 }
 
-/** One Pub/Sub attribute of an event message, as the wire contract documents it (decision 0090). */
+/** One Pub/Sub attribute of an event message, as the wire contract documents it (decisions 0090, 0140). */
 export interface WireAttribute {
   readonly name: string;
-  /** Sent on every event message. */
+  /** A reader (the SDK subscriber) refuses a message without it: the wire document's `required`. */
   readonly required: boolean;
+  /** The SDK publisher writes it on every event message (the wire document's `x-always-sent`). */
+  readonly alwaysSent: boolean;
   /** JSON Schema of the (string) value. */
   readonly schema: Readonly<{ type: 'string'; format?: string; pattern?: string; enum?: readonly string[] }>;
   readonly description: string;
 }
 
 /**
- * Every attribute `envelopeToAttributes` writes, in order: the single source the wire document
+ * Every attribute `envelopeToAttributes` writes, in order, then the trace context the publisher
+ * adds when OpenTelemetry is on: the single source the wire document
  * (`generated/asyncapi.wire.yaml`) is generated from and test/interop/wire.int.test.ts holds the
- * emulator to. `meta-<key>` entries are METADATA_ATTRIBUTE_PREFIX; PUBSUB_SCHEMA_ATTRIBUTES are
- * added by Pub/Sub itself on schema-bound topics.
+ * emulator to. `required` is what a reader needs (decision 0140: what the subscriber cannot
+ * complete from the catalog or the Pub/Sub message); `alwaysSent` is what our publisher writes.
+ * `meta-<key>` entries are METADATA_ATTRIBUTE_PREFIX; PUBSUB_SCHEMA_ATTRIBUTES are added by
+ * Pub/Sub itself on schema-bound topics.
  */
 export const WIRE_ATTRIBUTES: readonly WireAttribute[] = [
-  { name: CE.specversion, required: true, schema: { type: 'string', enum: [CLOUDEVENTS_SPEC_VERSION] }, description: 'CloudEvents specification version.' },
-  { name: CE.id, required: true, schema: { type: 'string', format: 'uuid' }, description: 'Event id (envelope `eventId`, a UUID); the same across redeliveries: consumers dedupe on it.' },
-  { name: CE.type, required: true, schema: { type: 'string' }, description: 'Event type (envelope `eventType`), e.g. `user.created`.' },
-  { name: CE.source, required: true, schema: { type: 'string', format: 'uri-reference' }, description: "URI reference of the producer (the publisher's `source` option, default `//clone/event-bus`)." },
-  { name: CE.time, required: true, schema: { type: 'string', format: 'date-time' }, description: 'When the event occurred (envelope `occurredAt`), RFC 3339 UTC.' },
-  { name: CE.subject, required: true, schema: { type: 'string' }, description: 'Aggregate id (envelope `aggregateId`); also the Pub/Sub ordering key on ordered topics.' },
-  { name: CE.dataschema, required: true, schema: { type: 'string', format: 'uri' }, description: '`$id` of the JSON Schema of this event version (the logical payload model in asyncapi.yaml).' },
-  { name: CE.datacontenttype, required: true, schema: { type: 'string', enum: Object.values(CONTENT_TYPES) }, description: 'How the message data is encoded: `application/avro+json` (Avro JSON encoding), `application/avro` (Avro binary) or `application/json` (plain JSON). Readers also accept parameters such as `; charset=utf-8`.' },
-  { name: CE.eventversion, required: true, schema: { type: 'string', pattern: '^[1-9][0-9]*$' }, description: 'Schema version of the payload (envelope `eventVersion`) as a decimal string; with `ce-type` it names the Avro schema to decode with. CloudEvents extension attribute.' },
-  { name: CE.aggregatetype, required: true, schema: { type: 'string' }, description: 'Aggregate type (envelope `aggregateType`), e.g. `user`. CloudEvents extension attribute.' },
-  { name: CE.correlationid, required: false, schema: { type: 'string' }, description: 'Id shared by every event of one business flow (envelope `correlationId`); absent when not set. CloudEvents extension attribute.' },
-  { name: CE.causationid, required: false, schema: { type: 'string' }, description: 'Id of the event or command that caused this one (envelope `causationId`); absent when not set. CloudEvents extension attribute.' },
+  { name: CE.specversion, required: true, alwaysSent: true, schema: { type: 'string', enum: [CLOUDEVENTS_SPEC_VERSION] }, description: 'CloudEvents specification version.' },
+  { name: CE.id, required: true, alwaysSent: true, schema: { type: 'string', format: 'uuid' }, description: 'Event id (envelope `eventId`, a UUID); the same across redeliveries: consumers dedupe on it.' },
+  { name: CE.type, required: true, alwaysSent: true, schema: { type: 'string' }, description: 'Event type (envelope `eventType`), e.g. `user.created`.' },
+  { name: CE.source, required: true, alwaysSent: true, schema: { type: 'string', format: 'uri-reference' }, description: "URI reference of the producer (the publisher's `source` option, default `//clone/event-bus`)." },
+  { name: CE.time, required: false, alwaysSent: true, schema: { type: 'string', format: 'date-time' }, description: 'When the event occurred (envelope `occurredAt`), RFC 3339 UTC. Always sent by the SDK; when absent the subscriber takes the Pub/Sub publish time.' },
+  { name: CE.subject, required: false, alwaysSent: true, schema: { type: 'string' }, description: 'Aggregate id (envelope `aggregateId`); also the Pub/Sub ordering key on ordered topics. Always sent by the SDK; when absent the subscriber takes the message\'s ordering key, and dead-letters a message with neither (`MISSING_ATTRIBUTES`, reason naming `ce-subject`).' },
+  { name: CE.dataschema, required: false, alwaysSent: true, schema: { type: 'string', format: 'uri' }, description: '`$id` of the JSON Schema of this event version (the logical payload model in asyncapi.yaml). Always sent by the SDK; a producer that omits `ce-eventversion` names the version with it.' },
+  { name: CE.datacontenttype, required: false, alwaysSent: true, schema: { type: 'string', enum: Object.values(CONTENT_TYPES) }, description: 'How the message data is encoded: `application/avro+json` (Avro JSON encoding), `application/avro` (Avro binary) or `application/json` (plain JSON). Readers also accept parameters such as `; charset=utf-8`, and the binding\'s `content-type` attribute instead. When both are absent: the encoding Pub/Sub names in `googclient_schemaencoding` on a schema-bound topic, else plain JSON.' },
+  { name: CE.eventversion, required: false, alwaysSent: true, schema: { type: 'string', pattern: '^[1-9][0-9]*$' }, description: 'Schema version of the payload (envelope `eventVersion`) as a decimal string; with `ce-type` it names the Avro schema to decode with. CloudEvents extension attribute. Always sent by the SDK; when absent the subscriber takes the version whose schema `$id` is `ce-dataschema`, else the only version of the event type, else dead-letters the message (`MISSING_ATTRIBUTES`, reason naming `ce-eventversion`).' },
+  { name: CE.aggregatetype, required: false, alwaysSent: true, schema: { type: 'string' }, description: "Aggregate type (envelope `aggregateType`), e.g. `user`. CloudEvents extension attribute. Always sent by the SDK; when absent the subscriber takes the event type's aggregate type from the registry (the constant below)." },
+  { name: CE.correlationid, required: false, alwaysSent: false, schema: { type: 'string' }, description: 'Id shared by every event of one business flow (envelope `correlationId`); absent when not set. CloudEvents extension attribute.' },
+  { name: CE.causationid, required: false, alwaysSent: false, schema: { type: 'string' }, description: 'Id of the event or command that caused this one (envelope `causationId`); absent when not set. CloudEvents extension attribute.' },
+  { name: 'ce-traceparent', required: false, alwaysSent: false, schema: { type: 'string', pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$' }, description: 'W3C trace context of the publish span (CloudEvents distributed-tracing extension); sent only when OpenTelemetry is registered in the producer (docs/observability.md).' },
+  { name: 'ce-tracestate', required: false, alwaysSent: false, schema: { type: 'string' }, description: 'W3C `tracestate` beside `ce-traceparent`, when the span has one.' },
 ];
 
 /** Attributes Pub/Sub adds to every message accepted on a schema-bound topic (docs/emulator-facts.md). */
 export const PUBSUB_SCHEMA_ATTRIBUTES: readonly WireAttribute[] = [
-  { name: 'googclient_schemaname', required: false, schema: { type: 'string' }, description: 'Added by Pub/Sub on schema-bound topics: the schema resource, `projects/<project>/schemas/<prefix><event type>`.' },
-  { name: 'googclient_schemarevisionid', required: false, schema: { type: 'string' }, description: 'Added by Pub/Sub on schema-bound topics: the schema revision the data was validated against; `getSchema(<name>@<revision>)` returns its Avro definition.' },
-  { name: 'googclient_schemaencoding', required: false, schema: { type: 'string', enum: ['JSON', 'BINARY'] }, description: "Added by Pub/Sub on schema-bound topics: the topic's schema encoding." },
+  { name: 'googclient_schemaname', required: false, alwaysSent: false, schema: { type: 'string' }, description: 'Added by Pub/Sub on schema-bound topics: the schema resource, `projects/<project>/schemas/<prefix><event type>`.' },
+  { name: 'googclient_schemarevisionid', required: false, alwaysSent: false, schema: { type: 'string' }, description: 'Added by Pub/Sub on schema-bound topics: the schema revision the data was validated against; `getSchema(<name>@<revision>)` returns its Avro definition.' },
+  { name: 'googclient_schemaencoding', required: false, alwaysSent: false, schema: { type: 'string', enum: ['JSON', 'BINARY'] }, description: "Added by Pub/Sub on schema-bound topics: the topic's schema encoding." },
 ];

@@ -11,6 +11,8 @@ export const DEFAULT_SUBSCRIPTION_PREFIX = 'clone-sub';
 export const DEFAULT_DEAD_LETTER_TOPIC = 'clone-dead-letter';
 /** Topic the event store appends every event to. */
 export const DEFAULT_EVENT_STORE_TOPIC = 'clone-event-store';
+/** Suffix of the default replay topic: `${eventStoreTopic}${suffix}`. */
+export const REPLAY_TOPIC_SUFFIX = '-replay';
 /** Suffix of the subscription kept on every dead-letter topic so dead letters are never dropped. */
 export const DEAD_LETTER_SUBSCRIPTION_SUFFIX = 'all';
 /** CloudEvents `source` of events this runtime publishes. */

@@ -8,13 +8,15 @@ import { DEFAULT_INPUT, RegistryError, formatDiagnostic } from '../../generator/
 import { isEventBusError } from '../../runtime/errors.js';
 import { DEFAULT_DOCS_OUT, DOCS_FORMATS, buildDocsSite, type DocsFormat } from '../../docsite/index.js';
 import { InputError, clean, processIo, UsageError, verbAction, type CommandIo, type VerbResult } from '../plumbing.js';
+import { implicitProjectSettings, PROJECT_CONFIG_FILE, ProjectConfigError } from '../project-config.js';
 
 export const FLAG_INPUT = '--input <file>';
 export const FLAG_OUT = '--out <dir>';
 export const FLAG_FORMAT = '--format <format>';
 
 export interface DocsFlags {
-  input: string;
+  /** Undefined: the registry ./event-bus.config.json names, else asyncapi.yaml. */
+  input?: string;
   out: string;
   format: DocsFormat;
 }
@@ -23,7 +25,7 @@ export function register(program: Command): void {
   program
     .command('docs')
     .description('build a static event catalog (one page per event type, map, search, changelogs) from the registry')
-    .option(FLAG_INPUT, 'AsyncAPI document of the registry', DEFAULT_INPUT)
+    .option(FLAG_INPUT, `AsyncAPI document of the registry, any name (default: the registry ./${PROJECT_CONFIG_FILE} names, else ${DEFAULT_INPUT})`)
     .option(FLAG_OUT, 'output folder', DEFAULT_DOCS_OUT)
     .addOption(
       new Option(FLAG_FORMAT, 'html (a browsable site) or markdown (for repositories that render Markdown)')
@@ -36,12 +38,14 @@ export function register(program: Command): void {
 /** The verb: writes the catalog; the entry page and the counts on stdout. */
 export async function docs(flags: DocsFlags, io: CommandIo = processIo): Promise<VerbResult> {
   try {
-    const result = await buildDocsSite({ input: flags.input, out: flags.out, format: flags.format });
+    const input = flags.input ?? implicitProjectSettings().registry;
+    const result = await buildDocsSite({ input, out: flags.out, format: flags.format });
     for (const file of result.removed) io.stdout(`removed ${flags.out}/${file}\n`);
     const entry = flags.format === 'markdown' ? 'README.md' : 'index.html';
     io.stdout(`${flags.out}/${entry}: ${result.events} event pages, ${result.files.length} files\n`);
     return clean();
   } catch (error) {
+    if (error instanceof ProjectConfigError) throw new UsageError(error.message);
     if (error instanceof RegistryError) {
       for (const diagnostic of error.diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
       throw new UsageError(`${error.file}: ${error.diagnostics.length} problem(s) in the registry; no catalog written`);

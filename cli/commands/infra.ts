@@ -22,6 +22,7 @@ import {
   addCommonResourceOptions,
   FLAG_CHECK,
   readConfigInput,
+  registryFileFor,
   renderApply,
   renderPlan,
   type CommonResourceFlags,
@@ -114,7 +115,7 @@ export function register(program: Command): void {
     .action(
       verbAction('infra plan', async (flags: InfraFlags & { ordering?: boolean }) => {
         const config = infraConfig(withOrdering(flags), await readConfigInput(flags));
-        const topology = await readRegistryTopology(flags.registry);
+        const topology = await readRegistryTopology(registryFileFor(flags));
         const plan = await planInfra({ topology, config });
         process.stdout.write(renderPlan(plan, flags));
         const pending = plan.actions.filter((action) => action.kind !== 'no-op').length;
@@ -131,7 +132,7 @@ export function register(program: Command): void {
     .action(
       verbAction('infra apply', async (flags: InfraFlags & { ordering?: boolean }) => {
         const config = infraConfig(withOrdering(flags), await readConfigInput(flags));
-        const topology = await readRegistryTopology(flags.registry);
+        const topology = await readRegistryTopology(registryFileFor(flags));
         const result: ApplyInfraResult = await applyInfra({ topology, config, allowRecreate: !!flags.allowRecreate });
         process.stdout.write(renderApply(result, flags));
         return { findings: result.skipped.filter((action) => action.kind === 'recreate').length };

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { verbAction, type VerbResult } from '../plumbing.js';
 import { isEventBusError } from '../../runtime/errors.js';
@@ -25,7 +25,9 @@ import {
 import {
   addCommonResourceOptions,
   FLAG_CHECK,
+  projectSettings,
   readConfigInput,
+  registryFileFor,
   renderApply,
   renderPlan,
   type CommonResourceFlags,
@@ -33,8 +35,10 @@ import {
 
 interface SchemasFlags extends CommonResourceFlags {
   encoding?: SchemaEncoding;
-  avroDir: string;
-  schemasDir: string;
+  /** Undefined: `<out>/avro` of the project config, else generated/avro. */
+  avroDir?: string;
+  /** Undefined: `schemas/` beside the registry document. */
+  schemasDir?: string;
   check?: boolean;
 }
 
@@ -76,8 +80,10 @@ async function syncOptions(flags: SchemasFlags): Promise<SchemaSyncOptions> {
     ...(flags.project !== undefined && { projectId: flags.project }),
     ...(flags.topicPrefix !== undefined && { topicPrefix: flags.topicPrefix }),
   });
-  const topology = await readRegistryTopology(flags.registry);
-  const definitions = await loadAvroDefinitions(topology, flags.avroDir, flags.schemasDir);
+  const registry = registryFileFor(flags);
+  const topology = await readRegistryTopology(registry);
+  const avroDir = flags.avroDir ?? join(projectSettings().out, 'avro');
+  const definitions = await loadAvroDefinitions(topology, avroDir, flags.schemasDir ?? join(dirname(registry), 'schemas'));
   // The config file may also carry schema-only settings.
   const schemaFile = fromFile as { encoding?: SchemaEncoding; minSupportedVersions?: Record<string, number> };
   const encoding = flags.encoding ?? schemaFile.encoding;
@@ -114,8 +120,8 @@ function addSchemasOptions(command: Command): Command {
         'message encoding on topics (default: the registry binding, else JSON)',
       ).choices(['JSON', 'BINARY']),
     )
-    .option('--avro-dir <dir>', 'generated Avro definitions, <dir>/<event type>/<version>.avsc', 'generated/avro')
-    .option('--schemas-dir <dir>', 'JSON Schemas to convert when generated Avro definitions are missing', 'schemas');
+    .option('--avro-dir <dir>', 'generated Avro definitions, <dir>/<event type>/<version>.avsc (default: <out>/avro of event-bus.config.json, else generated/avro)')
+    .option('--schemas-dir <dir>', "JSON Schemas to convert when generated Avro definitions are missing (default: the registry's schemas/)");
 }
 
 export function register(program: Command): void {

@@ -25,12 +25,14 @@ import { POLICIES, type Policy } from '../diff/rules.js';
 import { SchemaResolver, type SchemaNode, type TextSource } from '../diff/resolver.js';
 import { validateAsyncApi } from './asyncapi.js';
 import { checkGeneratedFresh, type GeneratedSettings } from './generated.js';
-import { ASYNCAPI_FILE, readRegistryIndex, type RegistryEventType, type RegistryIndex } from './registry.js';
+import { ASYNCAPI_FILE, readRegistryIndex, registryDisplayName, type RegistryEventType, type RegistryIndex } from './registry.js';
 import { guardRegistry } from '../../generator/guard/registry-guard.js';
 
 export interface CheckOptions {
-  /** Registry root (holds asyncapi.yaml, schemas/, generated/). */
+  /** Registry root (holds the registry document, schemas/, generated/). */
   root: string;
+  /** The registry document, absolute or relative to the root; any file name. Default asyncapi.yaml. */
+  registry?: string;
   /** Git ref to compare with, as a pull request check would (e.g. origin/main). */
   base?: string;
   /** Record every version not yet in the lock as released. */
@@ -67,15 +69,17 @@ export async function checkRegistry(options: CheckOptions): Promise<CheckReport>
     return rel.startsWith('..') ? path : rel;
   };
   if (options.base !== undefined) assertGitRef(options.base);
+  const registryFile = resolve(root, options.registry ?? ASYNCAPI_FILE);
+  const registryName = registryDisplayName(root, registryFile);
   // Hostile registries are refused before any reader, parser or resolver runs (docs/security.md).
-  guardRegistry(resolve(root, ASYNCAPI_FILE), { root, display });
+  guardRegistry(registryFile, { root, display });
   const source = new DiskSource(display);
   const locator = new SourceLocator();
   const findings: Finding[] = [];
   const notes: string[] = [];
-  const index = readRegistryIndex(source, root);
+  const index = readRegistryIndex(source, root, registryFile);
   const atAsyncApi = (pointer: string, rule: string, message: string, compatible = false): Finding => ({
-    file: ASYNCAPI_FILE,
+    file: registryName,
     ...locator.locate(index.text, pointer),
     rule,
     message,
@@ -93,14 +97,14 @@ export async function checkRegistry(options: CheckOptions): Promise<CheckReport>
   notes.push(...index.skipped);
   let asyncApiValid = index.problems.length === 0;
   if (options.asyncapi !== false) {
-    const invalid = await validateAsyncApi(root, index.text, source, asyncApiValid ? index.model : undefined);
+    const invalid = await validateAsyncApi(root, index.text, source, asyncApiValid ? index.model : undefined, registryFile);
     asyncApiValid &&= invalid.length === 0;
     findings.push(...invalid);
   }
   if (options.generated !== false) {
-    if (!asyncApiValid) notes.push('generated/ was not checked: asyncapi.yaml is invalid');
+    if (!asyncApiValid) notes.push(`generated/ was not checked: ${registryName} is invalid`);
     else {
-      const fresh = await checkGeneratedFresh(root, options.generatedSettings);
+      const fresh = await checkGeneratedFresh(root, { ...options.generatedSettings, input: options.generatedSettings?.input ?? registryFile });
       findings.push(...fresh.findings);
       if (fresh.skipped?.startsWith('generation failed')) {
         findings.push(
@@ -183,7 +187,7 @@ export async function checkRegistry(options: CheckOptions): Promise<CheckReport>
   }
 
   if (options.base !== undefined)
-    findings.push(...(await checkAgainstBase(root, options.base, index, loaded, locator, atAsyncApi)));
+    findings.push(...(await checkAgainstBase(root, registryFile, options.base, index, loaded, locator, atAsyncApi)));
   return { findings: sortFindings(findings), notes, locked };
 }
 
@@ -365,6 +369,7 @@ function checkLock(
 /** The registry at a git ref, compared version by version with the working tree. */
 async function checkAgainstBase(
   root: string,
+  registryFile: string,
   ref: string,
   index: RegistryIndex,
   loaded: Map<string, LoadedVersion[]>,
@@ -372,13 +377,13 @@ async function checkAgainstBase(
   atAsyncApi: AtAsyncApi,
 ): Promise<Finding[]> {
   const baseSource = new GitSource(root, ref);
-  if (!baseSource.has(resolve(root, ASYNCAPI_FILE))) return [];
-  guardRegistry(resolve(root, ASYNCAPI_FILE), {
+  if (!baseSource.has(registryFile)) return [];
+  guardRegistry(registryFile, {
     root,
     read: (file) => (baseSource.has(file) ? baseSource.readText(file) : undefined),
     display: (file) => `${ref}:${relative(root, file).split('\\').join('/')}`,
   });
-  const baseIndex = readRegistryIndex(baseSource, root);
+  const baseIndex = readRegistryIndex(baseSource, root, registryFile);
   const baseResolver = new SchemaResolver(baseSource, (path) => `${ref}:${relative(root, path).split('\\').join('/')}`);
   const findings: Finding[] = [];
   const grouped = new Map<string, { change: Finding; labels: string[] }>();

@@ -22,6 +22,8 @@ interface GeneratorModule {
 
 /** How the project generates (event-bus.config.json / generate's flags): what freshness compares against. */
 export interface GeneratedSettings {
+  /** The registry document, absolute or relative to the root; default `<root>/asyncapi.yaml`. */
+  input?: string;
   /** Absolute output folder; default `<root>/generated`. */
   out?: string;
   runtimeImport?: string;
@@ -44,7 +46,7 @@ export async function checkGeneratedFresh(root: string, settings: GeneratedSetti
   let stale: string[];
   try {
     ({ stale } = await generator.generate({
-      input: resolve(root, ASYNCAPI_FILE),
+      input: resolve(root, settings.input ?? ASYNCAPI_FILE),
       out,
       check: true,
       ...(settings.runtimeImport !== undefined && { runtimeImport: settings.runtimeImport }),

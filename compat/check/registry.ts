@@ -36,7 +36,7 @@ export interface RegistryProblem {
   pointer: string;
   rule: 'REGISTRY_ENTRY_INVALID';
   message: string;
-  /** Registry-relative file the problem is in (asyncapi.yaml when absent). */
+  /** Registry-relative file the problem is in (the registry document when absent). */
   file?: string;
   line?: number;
   column?: number;
@@ -51,12 +51,16 @@ export interface RegistryIndex {
   model: RegistryModel;
 }
 
-/** Reads asyncapi.yaml; throws CompatInputError (file missing) from the source. */
-export function readRegistryIndex(source: TextSource, root: string): RegistryIndex {
-  const asyncapiPath = resolve(root, ASYNCAPI_FILE);
+/**
+ * Reads the registry document (`file`, absolute or relative to `root`; default asyncapi.yaml, any
+ * name allowed); throws CompatInputError (file missing) from the source.
+ */
+export function readRegistryIndex(source: TextSource, root: string, file: string = ASYNCAPI_FILE): RegistryIndex {
+  const asyncapiPath = resolve(root, file);
   const text = source.readText(asyncapiPath);
   const { model, diagnostics } = readRegistry({ file: asyncapiPath, source });
-  const problems = diagnostics.filter((d) => d.severity !== 'warning').map((d) => toProblem(root, d));
+  const shown = registryDisplayName(root, asyncapiPath);
+  const problems = diagnostics.filter((d) => d.severity !== 'warning').map((d) => toProblem(root, d, shown));
   const skipped: string[] = [];
   const eventTypes = model.events.map((event) => ({
     type: event.eventType,
@@ -77,13 +81,19 @@ export function readRegistryIndex(source: TextSource, root: string): RegistryInd
   return { text, eventTypes, problems, skipped, model };
 }
 
-function toProblem(root: string, diagnostic: RegistryDiagnostic): RegistryProblem {
+/** How findings name the registry document: relative to the root (absolute when outside it). */
+export function registryDisplayName(root: string, file: string): string {
+  const rel = relative(root, resolve(root, file)).split('\\').join('/');
+  return rel.startsWith('..') ? resolve(root, file) : rel;
+}
+
+function toProblem(root: string, diagnostic: RegistryDiagnostic, registryFile: string): RegistryProblem {
   const file = relative(root, resolve(diagnostic.file)).split('\\').join('/');
   return {
     pointer: diagnostic.pointer ?? '',
     rule: 'REGISTRY_ENTRY_INVALID',
     message: `${diagnostic.message} [${diagnostic.code}]${diagnostic.hint ? ` (hint: ${diagnostic.hint})` : ''}`,
-    ...(file !== ASYNCAPI_FILE && { file: file.startsWith('..') ? diagnostic.file : file }),
+    ...(file !== registryFile && { file: file.startsWith('..') ? diagnostic.file : file }),
     ...(diagnostic.line !== undefined && { line: diagnostic.line, column: diagnostic.column ?? 1 }),
   };
 }

@@ -1,14 +1,15 @@
 import { assertValidPayload, lookupEventType, lookupEventVersion, type EventCatalog } from '../catalog.js';
-import { attributesToHeaders, headersToEnvelope, readCloudEventMessage } from '../cloudevents.js';
+import { attributesToHeaders, completeEnvelopeAttributes, headersToEnvelope, readCloudEventMessage } from '../cloudevents.js';
 import { createAvroCodec } from '../codec/avro.js';
 import { jsonCodec, PayloadDecodeError, type PayloadCodec, type PayloadEncoding } from '../codec/codec.js';
 import { readEventBusConfig, topicIdFor } from '../config.js';
 import type { AnyEventEnvelope } from '../envelope.js';
 import type { OriginalEventDecoder } from './message.js';
+import { DEAD_LETTER_ATTRIBUTES, PUBSUB_DEAD_LETTER_ATTRIBUTES } from './attributes.js';
 
 /**
  * Decodes a dead letter's data and attributes the way the subscriber does: CloudEvents
- * attributes to envelope headers, the payload by its content type's codec, then the version's
+ * attributes (missing extension attributes completed as in decision 0140) to envelope headers, the payload by its content type's codec, then the version's
  * schema. Throws the runtime's typed errors (malformed envelope, unknown type or version,
  * decode failure, validation failure); the handler then sees the raw bytes instead.
  */
@@ -24,7 +25,11 @@ export function catalogDecoder(catalog: EventCatalog): OriginalEventDecoder {
   };
   return (rawData, rawAttributes): AnyEventEnvelope => {
     const { attributes, data } = readCloudEventMessage(rawAttributes, rawData);
-    const headers = attributesToHeaders(attributes);
+    // As the subscriber (decision 0140); the original publish time travels as a dead-letter attribute.
+    const published = rawAttributes[DEAD_LETTER_ATTRIBUTES.sourcePublishTime] ?? rawAttributes[PUBSUB_DEAD_LETTER_ATTRIBUTES.topicPublishTime];
+    const headers = attributesToHeaders(
+      completeEnvelopeAttributes(attributes, { catalog, ...(published !== undefined && { publishTime: new Date(published) }) }),
+    );
     const version = lookupEventVersion(catalog, headers.eventType, headers.eventVersion);
     if (headers.encoding === undefined) {
       throw new PayloadDecodeError('json', `unknown content type '${headers.contentType}'`);

@@ -7,7 +7,7 @@
  *   await replayer.replayTimeRange(new Date('2024-01-01'), new Date('2024-01-31'), async (event) => { ... });
  */
 import type { EventCatalog } from '../catalog.js';
-import { DEFAULT_EVENT_STORE_TOPIC } from '../defaults.js';
+import { DEFAULT_EVENT_STORE_TOPIC, REPLAY_TOPIC_SUFFIX } from '../defaults.js';
 import type { EventMapShape } from '../envelope.js';
 import { EventBusError } from '../errors.js';
 import type { EventPublisherPort } from '../ports.js';
@@ -19,8 +19,7 @@ import { telemetryFrom } from '../observability/telemetry.js';
 
 /** Events read from the store per round trip. */
 export const DEFAULT_REPLAY_BATCH_SIZE = 500;
-/** Suffix of the default replay topic: `${eventStoreTopic}${suffix}`. */
-export const REPLAY_TOPIC_SUFFIX = '-replay';
+export { REPLAY_TOPIC_SUFFIX };
 
 export interface EventReplayerOptions<V extends VersionedEventMapShape = VersionedEventMapShape> extends Omit<
   EventStoreOptions<V>,

@@ -1,5 +1,5 @@
 import { lookupEventType, lookupEventVersion, type EventCatalog } from '../catalog.js';
-import { attributesToHeaders, headersToEnvelope, readCloudEventMessage } from '../cloudevents.js';
+import { attributesToHeaders, completeEnvelopeAttributes, headersToEnvelope, readCloudEventMessage } from '../cloudevents.js';
 import type { PayloadCodec } from '../codec/codec.js';
 import { payloadCodecs } from '../codec/avro.js';
 import {
@@ -494,7 +494,13 @@ class ActiveSubscription implements EventSubscription {
       // The CloudEvents Pub/Sub binding: binary mode (our publishers), or structured mode (`content-type: application/cloudevents+json`).
       const cloudEvent = readCloudEventMessage(message.attributes, message.data);
       data = cloudEvent.data;
-      headers = attributesToHeaders(cloudEvent.attributes);
+      // A producer following the binding alone may omit our extension attributes (decision 0140).
+      const attributes = completeEnvelopeAttributes(cloudEvent.attributes, {
+        catalog: this.init.catalog,
+        publishTime: message.publishTime,
+        ...(message.orderingKey ? { orderingKey: message.orderingKey } : {}),
+      });
+      headers = attributesToHeaders(attributes);
     } catch (error) {
       throw new Unhandleable(
         (error as EventBusError).code ?? 'MISSING_ATTRIBUTES',

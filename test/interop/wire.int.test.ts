@@ -14,6 +14,10 @@
  *    binding's `content-type` attribute carrying parameters, on the schema-bound topic; structured
  *    mode (`application/cloudevents+json`) on a topic without a schema — are handled by the SDK's
  *    subscriber.
+ * 3. The other topics the runtime writes (decision 0141): a dead letter written by the subscriber
+ *    (a handler failing on its last attempt) carries the documented DeadLetterAttributes, the
+ *    original attributes and bytes; the outbox relay's and replay's messages on the event-store
+ *    and replay topics are the documented event messages.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -30,6 +34,8 @@ import {
   PubSubTransport,
   type AnyEventEnvelope,
 } from '../../runtime/index.js';
+import { EventReplayer } from '../../runtime/replay/index.js';
+import { EventStore, OutboxRelay } from '../../runtime/store/index.js';
 import { uniqueName, waitUntil } from '../runtime/support/wait.js';
 import { decodeData, pullAll, readWireDocument, wireMessageFor, type WireDocument } from './support/plain-consumer.js';
 
@@ -80,16 +86,28 @@ afterAll(async () => {
 });
 
 describe('the wire document', () => {
-  it('documents every event version of the catalog, and nothing else', () => {
-    const documented = Object.values(document.components.messages).map((message) => `${message['x-event-type']} v${message['x-event-version']}`);
+  it('documents every event version of the catalog, and besides them only the dead letter', () => {
+    const events = Object.values(document.components.messages).filter((message) => message['x-event-type'] !== undefined);
+    const documented = events.map((message) => `${message['x-event-type']} v${message['x-event-version']}`);
     expect(documented.sort()).toEqual(versions.map(({ entry, version }) => `${entry.eventType} v${version.version}`).sort());
+    expect(Object.keys(document.components.messages).filter((id) => document.components.messages[id]!['x-event-type'] === undefined)).toEqual(['deadLetter']);
+  });
+
+  it('has a channel for every topic the runtime writes: each event topic, the event store, replay, dead letters', () => {
+    expect(Object.keys(document.channels).length).toBe(Object.keys(catalog.events).length + 3);
+    expect(document.channels.eventStore!.address).toBe('clone-event-store');
+    expect(document.channels.replay!.address).toBe('clone-event-store-replay');
+    expect(document.channels.deadLetter!.address).toBe('clone-dead-letter');
+    // The relay and the replayer publish the events as they are on their own topics.
+    const eventMessages = versions.map(({ entry, version }) => wireMessageFor(document, entry.eventType, version.version)!.id).sort();
+    for (const channel of ['eventStore', 'replay']) expect(Object.keys(document.channels[channel]!.messages).sort()).toEqual(eventMessages);
   });
 
   it('is a valid AsyncAPI document (@asyncapi/parser reports no error)', async () => {
     const { Parser, DiagnosticSeverity } = await import('@asyncapi/parser');
     const { document: parsed, diagnostics } = await new Parser().parse(wireText);
     expect(diagnostics.filter((diagnostic) => diagnostic.severity === DiagnosticSeverity.Error)).toEqual([]);
-    expect(parsed?.messages().all().length).toBe(versions.length);
+    expect(parsed?.messages().all().length).toBe(versions.length + 1);
   });
 });
 
@@ -130,6 +148,8 @@ describe('what the runtime puts on the emulator is what the wire document says',
         // The document's own header schema (with its components) judges the attributes.
         const validate = ajv.compile({ ...documented!.headers, components: document.components });
         expect(validate(attributes) ? [] : validate.errors, `attributes of ${documented!.id}`).toEqual([]);
+        // What the document says the SDK always sends, it sent.
+        for (const name of alwaysSent(document, 'EventAttributes')) expect(attributes[name], `${name} on ${documented!.id}`).toBeDefined();
         expect(attributes['ce-datacontenttype']).toBe(documented!.contentType);
         expect(Object.keys(attributes).filter((key) => key.startsWith('googclient_')).sort()).toEqual([
           'googclient_schemaencoding',
@@ -148,6 +168,130 @@ describe('what the runtime puts on the emulator is what the wire document says',
       }
     }
     expect(checked).toBe(versions.length);
+  });
+});
+
+function alwaysSent(wire: WireDocument, schema: 'EventAttributes' | 'DeadLetterAttributes'): string[] {
+  const names = (wire.components.schemas[schema] as { 'x-always-sent'?: string[] })['x-always-sent'];
+  expect(names?.length, `${schema} x-always-sent`).toBeGreaterThan(0);
+  return names!;
+}
+
+function headerValidator(ajv: Ajv.default, schema: unknown): (attributes: Record<string, string>) => unknown[] {
+  const validate = ajv.compile({ ...(schema as object), components: document.components });
+  return (attributes) => (validate(attributes) ? [] : (validate.errors ?? []));
+}
+
+function sdkEvent(eventType: string): AnyEventEnvelope {
+  const entry = catalog.events[eventType]!;
+  const version = entry.versions[entry.currentVersion]!;
+  return {
+    eventId: randomUUID(),
+    eventType,
+    eventVersion: version.version,
+    aggregateId: `agg-${randomUUID()}`,
+    aggregateType: entry.aggregateType,
+    occurredAt: new Date().toISOString(),
+    correlationId: 'flow-7',
+    payload: example(version.schemaFile),
+    metadata: { producer: 'wire-test' },
+  };
+}
+
+describe('the other topics the runtime writes, as the wire document says', () => {
+  it('a dead letter the subscriber writes (handler failed on its last attempt): the original bytes and attributes plus the documented failure attributes', async () => {
+    const entry = catalog.events['user.created']!;
+    const deadLetterTopic = uniqueName('wire-dead');
+    const subscriber = new EventSubscriber({
+      catalog,
+      transport,
+      topicPrefix,
+      subscriptionPrefix: uniqueName('wire-failing'),
+      deadLetterTopic,
+      maxDeliveryAttempts: 5,
+      orderedRetry: { initialMilliseconds: 10, maxMilliseconds: 20 },
+      onError: () => undefined,
+    });
+    let attempts = 0;
+    await subscriber.subscribe({
+      eventType: 'user.created',
+      handler: () => {
+        attempts += 1;
+        throw new Error('CRM down');
+      },
+    });
+    const publisher = new EventPublisher({ catalog, transport, topicPrefix, enableOrdering: true, autoCreateTopics: false });
+    const event = sdkEvent('user.created');
+    await publisher.publish(event);
+    await publisher.close();
+    // The subscriber keeps `<dead-letter topic>.all` on every dead-letter topic: read it with no SDK code.
+    const [deadLetter] = await pullAll(pubsub, `${deadLetterTopic}.all`, (got) => got.length >= 1);
+    await subscriber.close();
+    expect(deadLetter, 'a dead letter arrived').toBeDefined();
+    expect(attempts).toBeGreaterThanOrEqual(1);
+    const attributes = deadLetter!.attributes;
+    const ajv = new Ajv.default({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    const deadLetterMessage = document.components.messages.deadLetter!;
+    expect(headerValidator(ajv, deadLetterMessage.headers)(attributes)).toEqual([]);
+    for (const name of alwaysSent(document, 'DeadLetterAttributes')) expect(attributes[name], name).toBeDefined();
+    // Of an SDK event's dead letter, every attribute is a documented one (none falls to additionalProperties).
+    const documentedNames = Object.keys((document.components.schemas.DeadLetterAttributes as { properties: object }).properties);
+    expect(Object.keys(attributes).filter((key) => !documentedNames.includes(key) && !key.startsWith('meta-'))).toEqual([]);
+    expect(attributes).toMatchObject({
+      'event-bus-error-code': 'HANDLER_FAILED',
+      'event-bus-source-topic': `${topicPrefix}.${entry.topic}`,
+      'event-bus-delivery-attempt': '5',
+      'event-bus-source-schema-encoding': 'JSON',
+    });
+    expect(attributes['event-bus-dead-letter-reason']).toContain('CRM down');
+    // Every documented property is one of the two tables; the original's attributes are kept (googclient_* excepted).
+    const original = wireMessageFor(document, 'user.created', event.eventVersion)!;
+    expect(attributes['ce-id']).toBe(event.eventId);
+    for (const name of alwaysSent(document, 'EventAttributes')) expect(attributes[name], `original ${name} kept`).toBeDefined();
+    expect(Object.keys(attributes).filter((key) => key.startsWith('googclient_'))).toEqual([]);
+    // The data: the original bytes, decodable as the original message says.
+    expect(decodeData(original, deadLetter!.data)).toEqual(event.payload);
+    expect(deadLetterMessage.contentType).toBe('application/octet-stream');
+  });
+
+  it('the outbox relay and replay republish: the event topic messages on the documented store and replay topics', async () => {
+    const eventStoreTopic = uniqueName('wire-store');
+    const replayTopic = `${eventStoreTopic}-replay`;
+    for (const topic of [eventStoreTopic, replayTopic]) {
+      await pubsub.createTopic(topic);
+      await pubsub.topic(topic).createSubscription(`${topic}.plain`);
+    }
+    const store = new EventStore({ catalog, sqlite: ':memory:', eventStoreTopic });
+    const events = ['user.created', 'conversation.turn_completed', 'document.processed'].map(sdkEvent);
+    for (const event of events) await store.appendEvent(event as never);
+    const publisher = new EventPublisher({ catalog, transport, topicPrefix, enableOrdering: true, autoCreateTopics: false });
+    const relay = new OutboxRelay({ store, publisher });
+    expect(relay.topic).toBe(eventStoreTopic);
+    expect(await relay.drain()).toBe(events.length);
+    const replayer = new EventReplayer({ catalog, store, replayTopic });
+    const replayed = await replayer.republishTimeRange(new Date(0), new Date(Date.now() + 60_000), { publisher });
+    expect(replayed.processed).toBe(events.length);
+    await publisher.close();
+
+    const ajv = new Ajv.default({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    for (const [channel, topic] of [['eventStore', eventStoreTopic], ['replay', replayTopic]] as const) {
+      const messages = await pullAll(pubsub, `${topic}.plain`, (got) => got.length >= events.length);
+      expect(messages.length, channel).toBe(events.length);
+      for (const message of messages) {
+        const attributes = message.attributes;
+        const documented = wireMessageFor(document, attributes['ce-type']!, Number(attributes['ce-eventversion']))!;
+        expect(Object.keys(document.channels[channel]!.messages)).toContain(documented.id);
+        expect(headerValidator(ajv, documented.headers)(attributes), `${channel}: ${documented.id}`).toEqual([]);
+        for (const name of alwaysSent(document, 'EventAttributes')) expect(attributes[name], name).toBeDefined();
+        expect(attributes['ce-datacontenttype']).toBe(documented.contentType);
+        expect(Object.keys(attributes).filter((key) => key.startsWith('googclient_'))).toEqual([]);
+        const event = events.find((candidate) => candidate.eventId === attributes['ce-id'])!;
+        expect(decodeData(documented, message.data)).toEqual(event.payload);
+      }
+    }
+    await store.close();
   });
 });
 

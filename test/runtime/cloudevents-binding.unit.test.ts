@@ -39,14 +39,24 @@ describe('the documented attribute table (WIRE_ATTRIBUTES, the source of generat
       { source: '//s', dataschema: 'https://x/1.json', encoding: 'avro-json' },
     );
     const written = Object.keys(attributes).filter((key) => !key.startsWith(METADATA_ATTRIBUTE_PREFIX));
-    expect(written.sort()).toEqual(WIRE_ATTRIBUTES.map((attribute) => attribute.name).sort());
+    // The table also lists the trace context the publisher's telemetry adds (only with OpenTelemetry on).
+    const traced = ['ce-traceparent', 'ce-tracestate'];
+    expect(written.sort()).toEqual(WIRE_ATTRIBUTES.map((attribute) => attribute.name).filter((name) => !traced.includes(name)).sort());
     expect(Object.keys(attributes).filter((key) => key.startsWith(METADATA_ATTRIBUTE_PREFIX))).toEqual(['meta-producer']);
-    // What is required is what is always written; the rest only when set.
+    // What is always sent is what is always written; the rest only when set.
     const bare = envelopeToAttributes(
       { eventId: 'e', eventType: 't', eventVersion: 1, aggregateId: 'a', aggregateType: 'x', occurredAt: 'now', payload: {}, metadata: {} },
       { source: '//s', dataschema: 'https://x/1.json', encoding: 'json' },
     );
-    expect(Object.keys(bare).sort()).toEqual(WIRE_ATTRIBUTES.filter((attribute) => attribute.required).map((attribute) => attribute.name).sort());
+    expect(Object.keys(bare).sort()).toEqual(WIRE_ATTRIBUTES.filter((attribute) => attribute.alwaysSent).map((attribute) => attribute.name).sort());
+    // What a reader requires (decision 0140) is the binding's own required context attributes, all always sent.
+    expect(WIRE_ATTRIBUTES.filter((attribute) => attribute.required).map((attribute) => attribute.name)).toEqual([
+      'ce-specversion',
+      'ce-id',
+      'ce-type',
+      'ce-source',
+    ]);
+    expect(WIRE_ATTRIBUTES.every((attribute) => !attribute.required || attribute.alwaysSent)).toBe(true);
     expect(PUBSUB_SCHEMA_ATTRIBUTES.every((attribute) => attribute.name.startsWith('googclient_'))).toBe(true);
   });
 });
