@@ -62,6 +62,9 @@ describe('a subscriber process is SIGKILLed', () => {
     const killed = await a.exited;
     const c = startWorker('subscriber-c', 'subscriber', env);
     workers.push(c);
+    // Until c is ready it has no SIGTERM handler: b may finish the stream before c starts, and a
+    // SIGTERM then would kill c the default way.
+    await c.waitFor((line) => line.kind === 'ready', 60_000, 'ready');
 
     const handledIds = (): Set<string> =>
       new Set([a, b, c].flatMap((worker) => worker.lines.filter((line) => line.kind === 'handled').map((line) => String(line.eventId))));
