@@ -33,5 +33,5 @@ describe('event-bus docs', () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
-  }, 60_000);
+  });
 });
