@@ -6,6 +6,13 @@
  * entry itself, where a timer per publish cost a Timeout, a promise and a `Promise.race` each.
  */
 
+/** Node fires a longer (or infinite) delay after 1 ms with a warning: cap it, so a huge timeout means "practically never". */
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
+function timerDelay(milliseconds: number): number {
+  return Number.isNaN(milliseconds) ? MAX_TIMER_DELAY : Math.min(MAX_TIMER_DELAY, Math.max(1, Math.ceil(milliseconds)));
+}
+
 /** What the list links; the publisher's in-flight record extends it. */
 export class DeadlineEntry {
   /** @internal */ previous: DeadlineEntry | undefined = undefined;
@@ -40,7 +47,7 @@ export class Deadlines<T extends DeadlineEntry> {
     else this.head = entry;
     this.tail = entry;
     // Nothing was in flight: the timer is armed for this one (while entries wait, it stays armed).
-    this.timer ??= setTimeout(this.sweep, this.timeoutMilliseconds);
+    this.timer ??= setTimeout(this.sweep, timerDelay(this.timeoutMilliseconds));
   }
 
   /**
@@ -93,7 +100,7 @@ export class Deadlines<T extends DeadlineEntry> {
     // The timer can fire a fraction of a millisecond before the head is due (libuv's clock is
     // read once per loop turn): arm it again for what is left, at least 1 ms.
     if (this.head !== undefined && this.timer === undefined) {
-      this.timer = setTimeout(this.sweep, Math.max(1, Math.ceil(this.head.due - now)));
+      this.timer = setTimeout(this.sweep, timerDelay(this.head.due - now));
     }
   };
 }

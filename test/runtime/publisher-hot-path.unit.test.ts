@@ -121,6 +121,17 @@ describe('Deadlines', () => {
     expect(deadlines.armed).toBe(false);
   });
 
+  it('takes a timeout beyond what a Node timer holds (or Infinity) as "practically never", not as 1 ms', async () => {
+    const expired: string[] = [];
+    const deadlines = new Deadlines<Entry>(Infinity, (entry) => expired.push(entry.name));
+    const entry = new Entry('forever');
+    deadlines.add(entry);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(expired).toEqual([]);
+    expect(deadlines.remove(entry)).toBe(true);
+    expect(deadlines.armed).toBe(false);
+  });
+
   it('clears its timer once the last entry is answered, so it keeps no process alive', () => {
     const deadlines = new Deadlines<Entry>(60_000, () => {
       throw new Error('must not expire');
