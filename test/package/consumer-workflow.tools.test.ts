@@ -37,6 +37,8 @@ async function exec(command: string, args: string[], options: { env?: NodeJS.Pro
   try {
     const { stdout, stderr } = await run(command, args, {
       cwd: consumer,
+      // A consumer process that never ends fails here with its output, not at the test's timeout.
+      timeout: 120_000,
       maxBuffer: 64 * 1024 * 1024,
       env: { ...process.env, ...options.env },
     });
@@ -226,9 +228,11 @@ import { InProcessTransport } from '@clone/event-bus/runtime';
 const transport = new InProcessTransport({ projectId: 'billing' });
 const publisher = new EventPublisher({ transport });
 const subscriber = new EventSubscriber({ transport });
-const handled = new Promise<number>((done) =>
-  subscriber.subscribe({ eventType: 'invoice.issued', handler: async (event) => done(event.eventVersion) }),
-);
+let done!: (version: number) => void;
+const handled = new Promise<number>((resolve) => (done = resolve));
+// Subscribed (topic and subscription exist) before the publish: as on Pub/Sub, a message published
+// before its subscription exists is delivered to no one.
+await subscriber.subscribe({ eventType: 'invoice.issued', handler: async (event) => done(event.eventVersion) });
 const invoiceId = '${INVOICE_ID}';
 const event: InvoiceIssuedEvent = createEvent('invoice.issued', invoiceId, 'invoice', { invoiceId, amountMinor: 4200, currency: 'EUR' });
 await publisher.publish(event);

@@ -24,9 +24,10 @@ const sdk = await import(${JSON.stringify(`${root}/index.ts`)});
 const publisher = new sdk.EventPublisher({ transport: 'in-process' });
 const subscriber = new sdk.EventSubscriber({ transport: 'in-process' });
 const imported = loaded();
-const handled = new Promise((done) =>
-  subscriber.subscribe({ eventType: 'user.created', handler: async (event) => done(event.eventId) }),
-);
+let done;
+const handled = new Promise((resolve) => (done = resolve));
+// Subscribed before the publish: a message published before its subscription exists reaches no one.
+await subscriber.subscribe({ eventType: 'user.created', handler: async (event) => done(event.eventId) });
 const userId = '6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10';
 const event = sdk.createEvent('user.created', userId, 'user', { userId, email: 'ada@example.com', name: 'Ada', subscriptionTier: 'free' });
 await publisher.publish(event);
@@ -43,6 +44,8 @@ console.log(JSON.stringify({ imported, inProcess, pubsub }));
 it('an in-process import loads no @grpc/grpc-js and no database driver; Pub/Sub use loads gRPC', async () => {
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     cwd: root,
+    // A script that never ends fails here with its output, not at the test's timeout.
+    timeout: 60_000,
     env: { ...process.env, PUBSUB_EMULATOR_HOST: '', GCP_PROJECT_ID: '', EVENT_BUS_TRANSPORT: '' },
   });
   const result = JSON.parse(stdout.trim().split('\n').pop()!) as {

@@ -87,9 +87,10 @@ const options: EventStoreOptions = { sqlite: ':memory:' };
 const transport = new InProcessTransport({ projectId: 'consumer' });
 const publisher = new EventPublisher({ transport });
 const subscriber = new EventSubscriber({ transport });
-const handled = new Promise<string>((done) =>
-  subscriber.subscribe({ eventType: 'user.created', handler: async (event: AnyVersionEventMap['user.created']) => done(event.eventId) }),
-);
+let done!: (eventId: string) => void;
+const handled = new Promise<string>((resolve) => (done = resolve));
+// Subscribed before the publish: a message published before its subscription exists reaches no one.
+await subscriber.subscribe({ eventType: 'user.created', handler: async (event: AnyVersionEventMap['user.created']) => done(event.eventId) });
 const userId = '6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10';
 const event = createEvent<UserCreatedEvent>('user.created', userId, 'user', { userId, email: 'ada@example.com', name: 'Ada', subscriptionTier: 'free' });
 await publisher.publish(event);
@@ -126,6 +127,7 @@ process.exit(0);
     );
     expect(tsc.stdout).toBe('');
     const { stdout } = await run(process.execPath, [path.join(consumer, 'out', 'app.js')], {
+      timeout: 60_000,
       cwd: consumer,
       env: { ...process.env, PUBSUB_EMULATOR_HOST: '', GCP_PROJECT_ID: '', EVENT_BUS_TRANSPORT: '' },
     });
