@@ -1,6 +1,6 @@
 /** `event-bus projections status|rebuild --database-url` on PostgreSQL: lag, rebuild, lag 0 after catch-up. */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../cli/main.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliInProcess } from '../support/run-cli.js';
 import { createEvent } from '../../generated/index.js';
 import { conversationSummary, documentBoard } from '../../cli/demo/read-models.js';
 import { ensureProjections, inlineProjections, ProjectionRunner } from '../../store.js';
@@ -8,25 +8,7 @@ import type { PostgresEventStoreBackend } from '../../runtime/store/index.js';
 import { databaseUrl, dropSchema, openTestBackend, randomSchemaName } from '../store/support/postgres.js';
 import { appendSessions, storeOn } from './support/fixtures.js';
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += chunk.toString();
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += chunk.toString();
-    return true;
-  });
-  try {
-    return { code: await main(['node', 'event-bus', ...args]), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const run = runCliInProcess;
 
 describe('event-bus projections (PostgreSQL)', () => {
   const schema = randomSchemaName('projections_cli');
