@@ -228,11 +228,19 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
     return statement as BetterSqlite3.Statement<unknown[], Row>;
   }
 
+  /**
+   * OR ROLLBACK: a conflicting row (duplicate event id) ends the whole transaction at once, which
+   * is what the append does with the error anyway. With the default ABORT, SQLite must be able to
+   * undo just this statement inside the open transaction, so it copies every page the statement
+   * first touches into a statement journal — for 100 rows with random event ids over a hundred
+   * index pages, past the 64 KiB SQLite keeps in memory, so into a temporary file. That copy cost
+   * the batched append about a fifth of its CPU (decision 0155).
+   */
   private insertEventsStatement(rows: number): BetterSqlite3.Statement {
     let statement = this.insertEvents.get(rows);
     if (!statement) {
       statement = this.db.prepare(
-        `INSERT INTO store_events (event_id, aggregate_type, aggregate_id, stream_version, event_type, event_version,
+        `INSERT OR ROLLBACK INTO store_events (event_id, aggregate_type, aggregate_id, stream_version, event_type, event_version,
            occurred_at, occurred_at_ms, recorded_at, correlation_id, causation_id, payload, metadata)
          VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
       );
