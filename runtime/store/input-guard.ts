@@ -30,7 +30,16 @@ export function isStoreInputError(error: unknown): error is StoreInputError {
 // eslint-disable-next-line no-control-regex
 const NOT_STORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/**
+ * NOT_STORABLE matches exactly the texts that hold a NUL or are not well-formed UTF-16;
+ * `isWellFormed` (Node 20, ES2024) answers that natively at about half the regex's cost.
+ */
+function isStorableText(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed() && !text.includes('\u0000');
+}
+
 function problemOf(text: string): string | undefined {
+  if (isStorableText(text)) return undefined;
   const match = NOT_STORABLE.exec(text);
   if (!match) return undefined;
   const at = `at index ${match.index}`;
@@ -54,8 +63,34 @@ export function assertStorableStream(stream: StreamId): void {
   assertStorableId('aggregateId', stream.aggregateId);
 }
 
+/**
+ * Whether no string and no object key anywhere in `value` holds a NUL or a lone surrogate: the
+ * check every append runs on every payload, so it builds no paths and no entry arrays (it cost
+ * about 3.5 µs of a 100-event batch's ~40 µs of CPU per event with them). Only a payload that
+ * fails it is walked again, with paths, for the error (decision 0156).
+ */
+function isStorableJson(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (typeof current === 'string') {
+      if (!isStorableText(current)) return false;
+    } else if (Array.isArray(current)) {
+      for (let index = current.length - 1; index >= 0; index--) stack.push(current[index]);
+    } else if (current !== null && typeof current === 'object') {
+      const record = current as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        if (!isStorableText(key)) return false;
+        stack.push(record[key]);
+      }
+    }
+  }
+  return true;
+}
+
 /** Refuses NUL and lone surrogates anywhere in a JSON value: in strings and in object keys. */
 export function assertStorableJson(field: string, value: unknown): void {
+  if (isStorableJson(value)) return;
   const stack: Array<{ value: unknown; path: string }> = [{ value, path: field }];
   while (stack.length > 0) {
     const { value: current, path } = stack.pop()!;
