@@ -222,18 +222,21 @@ export interface ToAttributesOptions {
 
 /** Throws AttributeLimitError when Pub/Sub would refuse the attributes (100 per message, 1024-byte values). */
 export function envelopeToAttributes(event: AnyEventEnvelope, options: ToAttributesOptions): Record<string, string> {
+  // Literal keys (the values of CE, in the same order), not `[CE.id]: …`: V8 builds a literal with
+  // computed keys property by property, one with literal keys from a template, ~3× cheaper per
+  // publish (decision 0150). test/runtime/cloudevents.unit.test.ts holds the names to CE.
   const attributes: Record<string, string> = {
-    [CE.specversion]: CLOUDEVENTS_SPEC_VERSION,
-    [CE.id]: event.eventId,
-    [CE.type]: event.eventType,
-    [CE.source]: options.source,
-    [CE.time]: event.occurredAt,
-    [CE.subject]: event.aggregateId,
-    [CE.dataschema]: options.dataschema,
-    [CE.datacontenttype]: contentTypeFor(options.encoding),
-    [CE.eventversion]: String(event.eventVersion),
-    [CE.aggregatetype]: event.aggregateType,
-  };
+    'ce-specversion': CLOUDEVENTS_SPEC_VERSION,
+    'ce-id': event.eventId,
+    'ce-type': event.eventType,
+    'ce-source': options.source,
+    'ce-time': event.occurredAt,
+    'ce-subject': event.aggregateId,
+    'ce-dataschema': options.dataschema,
+    'ce-datacontenttype': contentTypeFor(options.encoding),
+    'ce-eventversion': String(event.eventVersion),
+    'ce-aggregatetype': event.aggregateType,
+  } satisfies Record<(typeof CE)[Exclude<keyof typeof CE, 'correlationid' | 'causationid'>], string>;
   if (event.correlationId !== undefined) attributes[CE.correlationid] = event.correlationId;
   if (event.causationId !== undefined) attributes[CE.causationid] = event.causationId;
   const metadata = event.metadata;

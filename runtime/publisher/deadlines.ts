@@ -17,7 +17,11 @@ function timerDelay(milliseconds: number): number {
 export class DeadlineEntry {
   /** @internal */ previous: DeadlineEntry | undefined = undefined;
   /** @internal */ next: DeadlineEntry | undefined = undefined;
-  /** performance.now() at which it expires. */
+  /**
+   * performance.now() at which it expires, rounded up to a whole millisecond: a small integer is
+   * stored in the entry itself, a fractional one as a separate heap number kept alive with every
+   * publish in flight (decision 0152). Expiring up to 1 ms later is within the timer's granularity.
+   */
   /** @internal */ due = 0;
   /** In the list: neither answered nor expired yet. */
   pending = false;
@@ -39,7 +43,7 @@ export class Deadlines<T extends DeadlineEntry> {
 
   /** Starts the entry's clock. */
   add(entry: T): void {
-    entry.due = performance.now() + this.timeoutMilliseconds;
+    entry.due = Math.ceil(performance.now()) + this.timeoutMilliseconds;
     entry.pending = true;
     entry.previous = this.tail;
     entry.next = undefined;

@@ -283,9 +283,23 @@ export class PubSubTransport implements Transport {
     const handle = this.handleFor(topic, orderingKey !== undefined && !options.messageOrdering ? orderedVariant(options) : options);
     const attributes = message.attributes as Record<string, string>;
     // A fresh object: with its own tracing on, the client writes `parentSpan` onto what it is given.
-    return handle.topic
-      .publishMessage(orderingKey !== undefined ? { data: message.data, attributes, orderingKey } : { data: message.data, attributes })
-      .catch(handle.mapError);
+    const outgoing = orderingKey !== undefined ? { data: message.data, attributes, orderingKey } : { data: message.data, attributes };
+    // The client's callback form, answered into one promise of ours: its promise form wraps the same
+    // callback in a promise (with a rest-arguments closure and two array copies per call) and the
+    // error mapping needed a second promise on top (decision 0153). Same message, same answer.
+    return new Promise<string>((resolve, reject) => {
+      handle.topic.publishMessage(outgoing, (error, messageId) => {
+        if (error) {
+          try {
+            handle.mapError(error);
+          } catch (mapped) {
+            reject(mapped);
+          }
+        } else {
+          resolve(messageId!);
+        }
+      });
+    });
   }
 
   resumePublishing(topic: string, orderingKey: string): void {

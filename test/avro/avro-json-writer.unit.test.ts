@@ -86,6 +86,21 @@ describe('direct Avro JSON writer', () => {
     );
   });
 
+  it('writes records of no field, one field and nested records as avsc does', () => {
+    const schema = {
+      type: 'record', name: 'Outer', fields: [
+        { name: 'empty', type: { type: 'record', name: 'Empty', fields: [] } },
+        { name: 'one', type: { type: 'record', name: 'One', fields: [{ name: 'n', type: 'int' }] } },
+        { name: 'list', type: { type: 'array', items: 'Empty' } },
+      ],
+    };
+    const type = avro.Type.forSchema(schema as avro.Schema, { wrapUnions: true });
+    const write = compileAvroJsonWriter(schema)!;
+    for (const payload of [{ empty: {}, one: { n: 1 }, list: [] }, { empty: {}, one: { n: -7 }, list: [{}, {}] }]) {
+      expect(write(payload)).toBe(type.toString(payload));
+    }
+  });
+
   it('declines schema shapes it does not take (bytes, multi-branch unions)', () => {
     expect(compileAvroJsonWriter({ type: 'record', name: 'B', fields: [{ name: 'b', type: 'bytes' }] })).toBeUndefined();
     expect(compileAvroJsonWriter({ type: 'record', name: 'U', fields: [{ name: 'u', type: ['null', 'string', 'long'] }] })).toBeUndefined();

@@ -4,7 +4,7 @@ import {
   MalformedEnvelopeError,
   type AnyEventEnvelope,
 } from '../../runtime/index.js';
-import { attributesToHeaders, envelopeToAttributes, headersToEnvelope } from '../../runtime/cloudevents.js';
+import { attributesToHeaders, CE, envelopeToAttributes, headersToEnvelope } from '../../runtime/cloudevents.js';
 
 const envelope: AnyEventEnvelope = {
   eventId: '6f1c2b9e-3d4a-4c8e-9f21-7a5b0c3d2e10',
@@ -76,6 +76,29 @@ describe('CloudEvents binary-mode attributes', () => {
     const attributes = envelopeToAttributes(envelope, options);
     expect(() => attributesToHeaders({ ...attributes, 'ce-eventversion': '2.5' })).toThrow(/expected a positive integer/);
     expect(() => attributesToHeaders({ ...attributes, 'ce-specversion': '0.3' })).toThrow(/expected '1.0'/);
+  });
+
+  it('writes the attributes under the names of CE, in one fixed order (the bytes on the wire)', () => {
+    const attributes = envelopeToAttributes(envelope, options);
+    expect(Object.keys(attributes)).toEqual([
+      CE.specversion, CE.id, CE.type, CE.source, CE.time, CE.subject, CE.dataschema, CE.datacontenttype,
+      CE.eventversion, CE.aggregatetype, CE.correlationid, CE.causationid, 'meta-producer',
+    ]);
+    expect(attributes).toEqual({
+      'ce-specversion': '1.0',
+      'ce-id': envelope.eventId,
+      'ce-type': 'user.created',
+      'ce-source': options.source,
+      'ce-time': envelope.occurredAt,
+      'ce-subject': 'user-1',
+      'ce-dataschema': options.dataschema,
+      'ce-datacontenttype': 'application/json',
+      'ce-eventversion': '2',
+      'ce-aggregatetype': 'user',
+      'ce-correlationid': 'corr',
+      'ce-causationid': 'cause',
+      'meta-producer': 'accounts',
+    });
   });
 
   it('maps codec encodings to content types', () => {
