@@ -109,6 +109,8 @@ const APPEND_SQL =
  * refuses one name for two texts on a connection.
  */
 const APPEND_STATEMENT = 'event_bus_store_append_v1';
+/** The same for a stream's page (planning was ~0.7 ms of each 1,000-event page's ~11 ms). */
+const READ_STREAM_STATEMENT = 'event_bus_store_read_stream_v1';
 
 /** Serialization failures and deadlocks roll the statement back: its outcome is known. */
 function isRolledBack(error: unknown): boolean {
@@ -379,6 +381,7 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
     // stream scanned every entry of it per page (quadratic folds). Only an empty slice needs a
     // second statement for the version.
     const { rows } = (await this.pool.query<[string, string | null]>({
+      name: READ_STREAM_STATEMENT,
       text: `SELECT ${STREAM_EVENT_JSON}, (${LAST_VERSION_SQL}) AS current_version FROM store_events e
        WHERE e.aggregate_type = $1 AND e.aggregate_id = $2 AND e.stream_version >= $3 AND e.stream_version <= $4
        ORDER BY e.stream_version`,
