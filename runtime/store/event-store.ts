@@ -34,6 +34,8 @@ import { assertStorableEvent, assertStorableId, assertStorableStream } from './i
 
 /** Events read per round trip while folding a stream. */
 export const RECONSTRUCT_PAGE_SIZE = 1000;
+/** Pages of a fold asked for ahead of the one being folded, on a database server (PostgreSQL). */
+const READ_AHEAD = 2;
 
 export interface EventStoreOptions<V extends VersionedEventMapShape = VersionedEventMapShape> extends DatabaseOptions {
   /** GCP project of the event-store topic (used by the outbox relay's publisher). */
@@ -251,14 +253,31 @@ export class EventStore<
       }
     }
     let eventsApplied = 0;
+    // Versions are gapless, so page n is [from + n·PAGE, …]. On a server (PostgreSQL) the next
+    // pages are asked for while this one is folded, up to READ_AHEAD of them and only within the
+    // version the last page reported: the database builds them while this process parses.
+    const readAhead = backend.kind === 'postgres' ? READ_AHEAD : 0;
+    let nextFrom = version + 1;
+    const requestPage = (): Promise<ReadStreamResult> => {
+      const page = backend.readStream(stream, { from: nextFrom, to: nextFrom + RECONSTRUCT_PAGE_SIZE - 1 });
+      page.catch(() => undefined); // a page left unread after an error must not be an unhandled rejection
+      nextFrom += RECONSTRUCT_PAGE_SIZE;
+      return page;
+    };
+    const pending = [requestPage()];
     for (;;) {
-      const page = await backend.readStream(stream, { from: version + 1, to: version + RECONSTRUCT_PAGE_SIZE });
+      const page = await pending.shift()!;
+      while (pending.length < readAhead && nextFrom <= page.currentVersion) pending.push(requestPage());
       for (const event of page.events) {
         state = reducer(state, this.upcast(event) as StoredEvent<EventsOfAggregate<M, A>>);
         version = event.position.streamVersion;
         eventsApplied++;
       }
       if (page.events.length < RECONSTRUCT_PAGE_SIZE || version >= page.currentVersion) break;
+      if (pending.length === 0) {
+        nextFrom = version + 1;
+        pending.push(requestPage());
+      }
     }
     if (useSnapshots && crossesSnapshotBoundary(snapshotVersion, version, this.snapshotInterval)) {
       await backend.writeSnapshot({ stream, reducerVersion, streamVersion: version, state });

@@ -82,17 +82,7 @@ export const SQLITE_EVENT_JSON = `'{"eventId":' || json_quote(event_id) || ',"ev
   || ',"payload":' || payload || ',"metadata":' || metadata || ',"position":{"streamVersion":' || stream_version
   || ',"globalPosition":' || global_position || ',"recordedAt":' || json_quote(recorded_at) || '}}'`;
 
-/** The same for PostgreSQL, on table alias `e`; to_char truncates to milliseconds like pg's Date parsing. */
-export const POSTGRES_EVENT_JSON = `'{"eventId":' || to_json(e.event_id)::text || ',"eventType":' || to_json(e.event_type)::text
-  || ',"eventVersion":' || e.event_version || ',"aggregateId":' || to_json(e.aggregate_id)::text
-  || ',"aggregateType":' || to_json(e.aggregate_type)::text || ',"occurredAt":' || to_json(e.occurred_at)::text
-  || coalesce(',"correlationId":' || to_json(e.correlation_id)::text, '')
-  || coalesce(',"causationId":' || to_json(e.causation_id)::text, '')
-  || ',"payload":' || e.payload::text || ',"metadata":' || e.metadata::text || ',"position":{"streamVersion":' || e.stream_version
-  || ',"globalPosition":' || e.global_position
-  || ',"recordedAt":"' || to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"}}'`;
-
-/** A StoredEvent from the JSON text of SQLITE_EVENT_JSON / POSTGRES_EVENT_JSON. */
+/** A StoredEvent from the JSON text of SQLITE_EVENT_JSON (PostgreSQL: postgres-rows.ts). */
 export function parseStoredEvent(json: string): StoredEvent {
   return JSON.parse(json) as StoredEvent;
 }
