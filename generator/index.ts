@@ -6,7 +6,7 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildModel, type EventVersionModel, type RegistryModel } from './model.js';
 import { GENERATED_HEADER, renderFiles } from './render.js';
-import { compileStandaloneValidator } from './validators.js';
+import { compileStandaloneValidator, keepStandaloneSources } from './validators.js';
 import { avroDefinitionPath, avroVersionExtension, serializeAvroSchema } from './avro/index.js';
 import { loadRegistryWhileParsing } from '../registry/load.js';
 import { RegistryError, RegistryProblem, type RegistryDiagnostic, type RegistryModel as Registry, type RegistrySource } from '../registry/index.js';
@@ -94,7 +94,7 @@ async function loadGuardedRegistry<T>(
 ): Promise<{ model: Registry; value: T }> {
   const file = options.input ?? DEFAULT_INPUT;
   if (!options.source) guardRegistry(file, options.root !== undefined ? { root: options.root } : {});
-  return loadRegistryWhileParsing({ file, ...(options.source && { source: options.source }), strict: options.strict === true }, render);
+  return loadRegistryWhileParsing({ file, ...(options.source && { source: options.source }), strict: options.strict === true }, render, keepStandaloneSources);
 }
 
 async function renderModel(

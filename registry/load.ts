@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { isError, RegistryError, sortDiagnostics, displayPath, type RegistryDiagnostic } from './diagnostics.js';
-import { checkSchemas } from './ajv.js';
+import { checkSchemasKeeping, type KeepCompiled } from './ajv.js';
 import type { RegistryModel } from './model.js';
 import { readRegistry } from './read.js';
 import { DiskSource, type RegistrySource } from './source.js';
@@ -64,7 +64,7 @@ export async function inspectRegistry(options: LoadOptions = {}): Promise<Inspec
  * schema checks), and `meanwhile` sees a registry that would have loaded. Its value (or what it
  * threw) is held until then; `ran` says whether it counts.
  */
-async function inspectWhileParsing<T>(options: LoadOptions, meanwhile: (model: RegistryModel) => T): Promise<{ result: InspectResult; ran: boolean; value?: T; failure?: { error: unknown } }> {
+async function inspectWhileParsing<T>(options: LoadOptions, meanwhile: (model: RegistryModel) => T, keep?: KeepCompiled): Promise<{ result: InspectResult; ran: boolean; value?: T; failure?: { error: unknown } }> {
   const file = path.resolve(options.file ?? DEFAULT_REGISTRY_FILE);
   const source = options.source ?? new DiskSource();
   const { model, diagnostics } = readRegistry({ file, source });
@@ -95,7 +95,7 @@ async function inspectWhileParsing<T>(options: LoadOptions, meanwhile: (model: R
   }
   // Meanwhile (what the parser's findings decide below): the schema checks, then `meanwhile`.
   const speculate = !found.some(isError);
-  const schemaFindings = speculate && options.schemas !== false ? attempt(() => checkSchemas(model, { strict: options.strict === true })) : undefined;
+  const schemaFindings = speculate && options.schemas !== false ? attempt(() => checkSchemasKeeping(model, { strict: options.strict === true, ...(keep && { keep }) })) : undefined;
   let outcome: { value?: T; failure?: { error: unknown } } | undefined;
   if (speculate && !(schemaFindings && (schemaFindings.failure || schemaFindings.value!.some(isError)))) {
     // Warnings as far as known now; the final list replaces them below.
@@ -110,7 +110,7 @@ async function inspectWhileParsing<T>(options: LoadOptions, meanwhile: (model: R
       if (schemaFindings.failure) throw schemaFindings.failure.error;
       found.push(...schemaFindings.value!);
     } else if (options.schemas !== false) {
-      found.push(...checkSchemas(model, { strict: options.strict === true }));
+      found.push(...checkSchemasKeeping(model, { strict: options.strict === true, ...(keep && { keep }) }));
     }
     ran = outcome !== undefined && !found.some(isError);
   }
@@ -140,8 +140,13 @@ export async function loadRegistry(options: LoadOptions = {}): Promise<RegistryM
  * run after `loadRegistry` returned — except that when the registry has errors, `RegistryError`
  * is thrown whatever `meanwhile` did.
  */
-export async function loadRegistryWhileParsing<T>(options: LoadOptions, meanwhile: (model: RegistryModel) => T): Promise<{ model: RegistryModel; value: T }> {
-  const { result, ran, value, failure } = await inspectWhileParsing(options, meanwhile);
+export async function loadRegistryWhileParsing<T>(
+  options: LoadOptions,
+  meanwhile: (model: RegistryModel) => T,
+  /** The generator's: keep each payload's strict compile for its standalone validator (decision 0166). */
+  keep?: KeepCompiled,
+): Promise<{ model: RegistryModel; value: T }> {
+  const { result, ran, value, failure } = await inspectWhileParsing(options, meanwhile, keep);
   if (result.errors.length > 0) throw new RegistryError(displayPath(path.resolve(options.file ?? DEFAULT_REGISTRY_FILE)), result.errors);
   if (!ran) return { model: result.model, value: meanwhile(result.model) };
   if (failure) throw failure.error;
