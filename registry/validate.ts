@@ -182,3 +182,10 @@ function parseInWorker(text: string, absolute: string): Promise<ParseOutcome> {
     current.worker.postMessage({ id, text, source: absolute });
   });
 }
+
+/** Ends the parser's worker thread, if one runs (for the tests: a pending parse is then redone here); whether one ran. */
+export async function stopParserThread(): Promise<boolean> {
+  const current = thread;
+  if (current) await current.worker.terminate();
+  return current !== undefined;
+}
