@@ -40,15 +40,47 @@ export interface InspectResult {
  */
 const validated = new Map<string, Promise<RegistryDiagnostic[]>>();
 
-function validateCached(model: RegistryModel, file: string, text: string, source: RegistrySource): Promise<RegistryDiagnostic[]> {
+function validateCached(
+  model: RegistryModel,
+  file: string,
+  text: string,
+  source: RegistrySource,
+  /** A parse of the same `file` and `text` started before the reader ran (see `earlyParse`). */
+  early?: Promise<RegistryDiagnostic[]>,
+): Promise<RegistryDiagnostic[]> {
   const key = [file, text, ...model.store.loadedFiles().map((loaded) => `${loaded.file}\0${model.store.text(loaded.file)}`)].join('\0\0');
   let result = validated.get(key);
   if (!result) {
-    result = validateAsyncApi(file, text, source);
+    result = early ?? validateAsyncApi(file, text, source);
     validated.set(key, result);
     if (validated.size > 64) validated.delete(validated.keys().next().value!);
+    documentsValidated.add(`${file}\0${text}`);
   }
   return result;
+}
+
+/** `file\0text` of the documents in `validated` (or once were): their next parse is likely served from it. */
+const documentsValidated = new Set<string>();
+
+/**
+ * For a registry on disk, whose parse runs in the worker thread (decision 0165): the document is
+ * read and sent to the parser before the reader runs, so that the parse overlaps the reader too.
+ * `validateCached` uses it only when the reader then loads the same text; a document parsed
+ * before in this process (likely served from the cache) is not sent. Guarded callers run the
+ * guard before `loadRegistry`, so nothing reaches the parser before the guard has passed it.
+ */
+function earlyParse(file: string, source: RegistrySource): { text: string; parse: Promise<RegistryDiagnostic[]> } | undefined {
+  if ((source.constructor as unknown) !== DiskSource) return undefined;
+  let text: string;
+  try {
+    text = source.readText(file);
+  } catch {
+    return undefined;
+  }
+  if (documentsValidated.has(`${file}\0${text}`)) return undefined;
+  const parse = validateAsyncApi(file, text, source);
+  parse.catch(() => undefined);
+  return { text, parse };
 }
 
 /** Everything the loader finds, without throwing for registry problems. */
@@ -67,6 +99,7 @@ export async function inspectRegistry(options: LoadOptions = {}): Promise<Inspec
 async function inspectWhileParsing<T>(options: LoadOptions, meanwhile: (model: RegistryModel) => T, keep?: KeepCompiled): Promise<{ result: InspectResult; ran: boolean; value?: T; failure?: { error: unknown } }> {
   const file = path.resolve(options.file ?? DEFAULT_REGISTRY_FILE);
   const source = options.source ?? new DiskSource();
+  const early = options.validate !== false ? earlyParse(file, source) : undefined;
   const { model, diagnostics } = readRegistry({ file, source });
   const found = [...diagnostics];
   const readable = !found.some((d) => d.code === 'file-unreadable' && d.file === displayPath(file));
@@ -83,7 +116,7 @@ async function inspectWhileParsing<T>(options: LoadOptions, meanwhile: (model: R
       const known = new Set(found.map((d) => `${d.file}\0${d.pointer ?? ''}`));
       // What the parser says about a payload whose remote reference was not fetched is noise.
       const remote = found.filter((d) => d.code === 'remote-ref').map((d) => `${d.file}\0${(d.pointer ?? '').replace(/(\/schema)?\/\$ref$/, '')}`);
-      parsing = validateCached(model, file, text, source).then((findings) =>
+      parsing = validateCached(model, file, text, source, early?.text === text ? early.parse : undefined).then((findings) =>
         findings.filter((d) => {
           const where = `${d.file}\0${d.pointer ?? ''}`;
           return !known.has(where) && !remote.some((prefix) => where.startsWith(prefix));
