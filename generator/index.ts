@@ -6,9 +6,10 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildModel, type EventVersionModel, type RegistryModel } from './model.js';
 import { GENERATED_HEADER, renderFiles } from './render.js';
-import { compileStandaloneValidator } from './validators.js';
+import { compileStandaloneValidator, keepStandaloneSources } from './validators.js';
 import { avroDefinitionPath, avroVersionExtension, serializeAvroSchema } from './avro/index.js';
-import { loadRegistry, RegistryError, RegistryProblem, type RegistryDiagnostic, type RegistryModel as Registry, type RegistrySource } from '../registry/index.js';
+import { loadRegistryWhileParsing } from '../registry/load.js';
+import { RegistryError, RegistryProblem, type RegistryDiagnostic, type RegistryModel as Registry, type RegistrySource } from '../registry/index.js';
 import { assertOutputPath, guardRegistry } from './guard/index.js';
 import { escapeControlCharacters } from './guard/text.js';
 import { renderWireDocument, WIRE_DOCUMENT_FILE } from './wire.js';
@@ -71,7 +72,8 @@ export async function renderRegistry(
     registry?: Registry;
   } = {},
 ): Promise<Map<string, string>> {
-  const registry = options.registry ?? (await loadGuardedRegistry(options));
+  if (!options.registry) return (await loadGuardedRegistry(options, (registry) => renderRegistry({ ...options, registry }))).value;
+  const registry = options.registry;
   try {
     return await renderModel(buildModel(registry), options);
   } catch (error) {
@@ -85,10 +87,14 @@ export async function renderRegistry(
  * Hostile input is refused before the parser or any resolver runs (docs/security.md): the guard
  * reads the files on disk, so it runs for the disk source (a memory source is the caller's own).
  */
-async function loadGuardedRegistry(options: Pick<GenerateOptions, 'input' | 'root' | 'strict' | 'source'>): Promise<Registry> {
+async function loadGuardedRegistry<T>(
+  options: Pick<GenerateOptions, 'input' | 'root' | 'strict' | 'source'>,
+  /** Run on the loaded registry; while @asyncapi/parser works when it can (decision 0165). */
+  render: (registry: Registry) => T,
+): Promise<{ model: Registry; value: T }> {
   const file = options.input ?? DEFAULT_INPUT;
   if (!options.source) guardRegistry(file, options.root !== undefined ? { root: options.root } : {});
-  return loadRegistry({ file, ...(options.source && { source: options.source }), strict: options.strict === true });
+  return loadRegistryWhileParsing({ file, ...(options.source && { source: options.source }), strict: options.strict === true }, render, keepStandaloneSources);
 }
 
 async function renderModel(
@@ -164,8 +170,8 @@ async function renderModel(
 
 export async function generate(options: GenerateOptions = {}): Promise<GenerateResult> {
   const out = path.resolve(options.out ?? DEFAULT_OUT);
-  const registry = await loadGuardedRegistry(options);
-  const files = await renderRegistry({ ...options, registry });
+  const { model: registry, value: rendering } = await loadGuardedRegistry(options, (loaded) => renderRegistry({ ...options, registry: loaded }));
+  const files = await rendering;
   const warnings = registry.warnings;
   const existing = await listGeneratedFiles(out);
   const written: string[] = [];

@@ -7,7 +7,7 @@ import type { Ajv, AnySchemaObject, ValidateFunction } from 'ajv';
 import * as ajvStandalone from 'ajv/dist/standalone/index.js';
 import { ValidatorCompileError } from './errors.js';
 import type { EventVersionModel, RegistryModel } from './model.js';
-import { createSchemaAjv, forAjv, unknownFormats } from '../registry/ajv.js';
+import { createSchemaAjv, forAjv, unknownFormats, type KeepCompiled } from '../registry/ajv.js';
 import { linearRegExp } from './guard/patterns.js';
 
 // ajv's standalone module is CommonJS (`module.exports = fn`): under NodeNext its function is the namespace's `default`.
@@ -21,16 +21,50 @@ const standaloneCode = ajvStandalone.default as unknown as (ajv: Ajv, validate: 
 export function createAjv(options: { validateSchema?: boolean; passFormats?: Iterable<string> } = {}): Ajv {
   return createSchemaAjv({
     validateSchema: options.validateSchema ?? true,
-    // `pattern`/`patternProperties` match with RE2 semantics: linear in the input (docs/security.md).
-    code: { source: true, esm: true, lines: true, regExp: linearRegExp },
+    code: STANDALONE_CODE,
     ...(options.passFormats && { passFormats: options.passFormats }),
   });
 }
+
+/** `pattern`/`patternProperties` match with RE2 semantics: linear in the input (docs/security.md). */
+const STANDALONE_CODE = { source: true, esm: true, lines: true, regExp: linearRegExp } as const;
+
+/** Standalone sources the registry's schema checks compiled (decision 0166), by registry and payload `$id`. */
+const kept = new WeakMap<object, Map<string, string>>();
+
+/**
+ * For `loadRegistry`'s schema checks: compile each payload once, strictly, with these code
+ * options, and keep its standalone source. ajv's strict mode only refuses schemas; what it
+ * compiles, it compiles to the same code as without it (the generator tests and `generated/` pin
+ * the bytes), so the source is the one `compileStandaloneValidator` would write.
+ */
+export const keepStandaloneSources: KeepCompiled = {
+  code: STANDALONE_CODE,
+  compiled(registry, schemaId, ajv, validate) {
+    let sources = kept.get(registry);
+    if (!sources) kept.set(registry, (sources = new Map()));
+    sources.set(schemaId, standaloneSource(ajv, validate));
+  },
+};
+
+/** Whether the checks kept the source of this payload (for the tests). */
+export function keptStandaloneSource(registry: object, schemaId: string): boolean {
+  return kept.get(registry)?.has(schemaId) === true;
+}
+
+// ESM modules are strict already; a directive after the imports would be a stray expression.
+const standaloneSource = (ajv: Ajv, validate: ValidateFunction): string => standaloneCode(ajv, validate).replace(/^"use strict";\n?/, '');
 
 const passFormatsCache = new WeakMap<object, string[]>();
 
 /** Standalone ESM source of the validator for one event version (exports `validate`). */
 export function compileStandaloneValidator(model: RegistryModel, version: EventVersionModel): string {
+  const compiled = version.payloadForm === 'none' ? undefined : kept.get(model.registry)?.get(version.schemaId);
+  return compiled ?? compileStandaloneValidatorAfresh(model, version);
+}
+
+/** The same source, compiled in a fresh ajv here (what happens when the checks kept none). */
+export function compileStandaloneValidatorAfresh(model: RegistryModel, version: EventVersionModel): string {
   let passFormats = passFormatsCache.get(model.registry);
   if (!passFormats) passFormatsCache.set(model.registry, (passFormats = [...unknownFormats(model.registry).keys()]));
   const ajv = createAjv({ validateSchema: false, passFormats });
@@ -46,8 +80,7 @@ export function compileStandaloneValidator(model: RegistryModel, version: EventV
       validate = ajv.getSchema(version.schemaId);
     }
     if (!validate) throw new Error(`ajv does not know $id ${version.schemaId}`);
-    // ESM modules are strict already; a directive after the imports would be a stray expression.
-    return standaloneCode(ajv, validate).replace(/^"use strict";\n?/, '');
+    return standaloneSource(ajv, validate);
   } catch (error) {
     throw new ValidatorCompileError(version.schemaFile, (error as Error).message, { cause: error });
   }

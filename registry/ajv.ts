@@ -3,7 +3,7 @@
  * that ajv's strict mode dislikes still generates); strictness is a lint (`lintSchemas`), fatal
  * only with `--strict`. A format ajv-formats does not know passes every value, with a warning.
  */
-import { Ajv, type AnySchemaObject, type Options } from 'ajv';
+import { Ajv, type AnySchemaObject, type Options, type ValidateFunction } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
 import type { RegistryDiagnostic } from './diagnostics.js';
 import { displayPath } from './diagnostics.js';
@@ -87,6 +87,26 @@ export function schemaRoots(model: RegistryModel): Array<{ file: string; pointer
  * (errors), ajv's strict mode (warnings; errors with `strict`), formats passed through (warnings).
  */
 export function checkSchemas(model: RegistryModel, options: { strict?: boolean } = {}): RegistryDiagnostic[] {
+  return checkSchemasKeeping(model, options);
+}
+
+/**
+ * For the generator (decision 0166): compile each payload in a fresh ajv with the generator's
+ * code options, strictly, and hand over what compiled; `compiled` gets the ajv right after its one
+ * compile, as the generator's own fresh compile would leave it.
+ */
+export interface KeepCompiled {
+  code: NonNullable<Options['code']>;
+  compiled: (model: RegistryModel, schemaId: string, ajv: Ajv, validate: ValidateFunction) => void;
+}
+
+/**
+ * `checkSchemas`; with `keep`, when every `$id` names one schema only (so that a payload compiles
+ * the same alone as beside the others), the payloads are compiled one per fresh ajv, strictly,
+ * and handed to `keep.compiled`. When all of them compile so, the shared strict compile below
+ * would find nothing and is skipped; else it runs as without `keep`.
+ */
+export function checkSchemasKeeping(model: RegistryModel, options: { strict?: boolean; keep?: KeepCompiled } = {}): RegistryDiagnostic[] {
   const diagnostics: RegistryDiagnostic[] = [];
   const at = (file: string, pointer: string) => ({ file: displayPath(file), pointer, ...model.store.locate(file, pointer) });
   const formats = unknownFormats(model);
@@ -114,6 +134,25 @@ export function checkSchemas(model: RegistryModel, options: { strict?: boolean }
   if (diagnostics.some((d) => d.severity !== 'warning')) return diagnostics;
   const annotations = containerKeys(model);
   const versions = model.events.flatMap((event) => event.versions.map((version) => ({ event, version })));
+  if (options.keep && idsNameOneSchema(model)) {
+    let all = true;
+    for (const { version } of versions) {
+      const { payload } = version;
+      if (payload.form === 'none') continue;
+      try {
+        const ajv = createSchemaAjv({ validateSchema: false, strict: true, passFormats: formats.keys(), annotations, code: options.keep.code });
+        for (const file of model.store.reachableFiles(payload.file, payload.pointer)) {
+          ajv.addSchema(forAjv(model.store.load(file)) as AnySchemaObject, model.store.idOf(file));
+        }
+        const validate = ajv.getSchema(payload.schemaId);
+        if (validate) options.keep.compiled(model, payload.schemaId, ajv, validate);
+        else all = false;
+      } catch {
+        all = false;
+      }
+    }
+    if (all) return diagnostics;
+  }
   /** Compiles the payloads of `entries` with one ajv; the findings, and the entries that failed. */
   const compile = (strict: boolean, entries: typeof versions): { found: RegistryDiagnostic[]; failed: typeof versions } => {
     // Compiled only to find what ajv refuses: its code is never run, so it is not optimised.
@@ -159,6 +198,41 @@ export function checkSchemas(model: RegistryModel, options: { strict?: boolean }
   diagnostics.push(...errors);
   if (!errors.some((d) => d.severity !== 'warning')) diagnostics.push(...lint.found);
   return diagnostics;
+}
+
+/**
+ * Whether every `$id` in the registry's files names one schema: the files' effective ids are
+ * distinct and no file holds an embedded `$id` or an anchor (looked for anywhere, data included:
+ * a false alarm only costs the shared compile). Then ajv resolves a payload's references the same
+ * in an ajv holding only the files it reaches as in one holding every file.
+ */
+function idsNameOneSchema(model: RegistryModel): boolean {
+  const ids = new Set<string>();
+  const files = [model.file, ...model.store.loadedFiles().map(({ file }) => file)];
+  for (const file of files) {
+    const id = model.store.idOf(file);
+    if (ids.has(id)) return false;
+    ids.add(id);
+    let data: unknown;
+    try {
+      data = model.store.load(file);
+    } catch {
+      return false;
+    }
+    const stack: unknown[] = [data];
+    while (stack.length > 0) {
+      const value = stack.pop();
+      if (value === null || typeof value !== 'object') continue;
+      if (Array.isArray(value)) {
+        for (const item of value) stack.push(item);
+        continue;
+      }
+      const object = value as Record<string, unknown>;
+      if ((value !== data && Object.hasOwn(object, '$id')) || Object.hasOwn(object, '$anchor') || Object.hasOwn(object, '$dynamicAnchor') || Object.hasOwn(object, '$recursiveAnchor')) return false;
+      for (const key of Object.keys(object)) stack.push(object[key]);
+    }
+  }
+  return true;
 }
 
 /** Keywords kept beside a `$ref`: annotations and the containers other `$ref`s point into. */
