@@ -3,11 +3,16 @@
  * - the generated validator (ajv standalone code compiled ahead of time, wrapped as PayloadValidator);
  * - ajv compiling the same schema files at run time (same options), called raw;
  * - a hand-written check of the same rules (types, enum, formats by regex, lengths, closed object).
- * Valid and invalid payloads; rounds alternate and medians are reported, ratios against the
- * generated validator. Also the one-off cost of compiling at run time. Markdown to stdout.
+ * Valid and invalid payloads. Every measurement runs in a fresh process of its own (this file, started
+ * again with EVENT_BUS_BENCH_VALIDATOR set): in one process the three validators' speeds depended on
+ * what the JIT had learned from the others (they share ajv's runtime helpers and format functions) and
+ * single runs swung between 0.66× and 1.67×. Rounds alternate the order, medians are reported, ratios
+ * against the generated validator. Also the one-off cost of compiling at run time. Markdown to stdout.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AnySchemaObject } from 'ajv';
 import { catalog } from '../generated/index.js';
 import { createAjv } from '../generator/validators.js';
@@ -76,17 +81,22 @@ function opsPerSecond(check: (data: unknown) => unknown, data: unknown): number 
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
+/** Set in the child processes that each measure one candidate on one payload. */
+const measuring = process.env.EVENT_BUS_BENCH_VALIDATOR;
 const compileTimes: number[] = [];
 let runtimeCompiled = compileAtRunTime();
-for (let i = 0; i < 20; i += 1) {
+for (let i = 0; i < (measuring === undefined ? 20 : 0); i += 1) {
   const start = cpuMs();
   runtimeCompiled = compileAtRunTime();
   compileTimes.push(cpuMs() - start);
 }
 
-// The three must agree before their speed means anything.
-for (const [name, check] of [['generated', (d: unknown) => version.validate(d).valid], ['runtime ajv', runtimeCompiled], ['hand-written', handWritten]] as const) {
-  if (check(valid) !== true || check(invalid) !== false) throw new Error(`${name} disagrees on the sample payloads`);
+// The three must agree before their speed means anything (checked once, in the parent only, so that no
+// child's JIT has seen another candidate).
+if (measuring === undefined) {
+  for (const [name, check] of [['generated', (d: unknown) => version.validate(d).valid], ['runtime ajv', runtimeCompiled], ['hand-written', handWritten]] as const) {
+    if (check(valid) !== true || check(invalid) !== false) throw new Error(`${name} disagrees on the sample payloads`);
+  }
 }
 
 const candidates: Array<[string, (data: unknown) => unknown]> = [
@@ -94,18 +104,41 @@ const candidates: Array<[string, (data: unknown) => unknown]> = [
   ['ajv compiled at run time (raw)', runtimeCompiled],
   ['hand-written check (boolean)', handWritten],
 ];
+const payloads = { valid, invalid } as const;
+type PayloadKind = keyof typeof payloads;
+
+/** In a child process: one candidate on one payload, one discarded warm-up round, then one measured. */
+if (measuring !== undefined) {
+  const [index, kind] = measuring.split(':') as [string, PayloadKind];
+  const check = candidates[Number(index)]![1];
+  opsPerSecond(check, payloads[kind]);
+  process.stdout.write(`${JSON.stringify(opsPerSecond(check, payloads[kind]))}\n`);
+  process.exit(0);
+}
+
+/** One fresh process measuring candidate `index` on `kind`. */
+function measureInFreshProcess(index: number, kind: PayloadKind): number {
+  const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], {
+    encoding: 'utf8',
+    env: { ...process.env, EVENT_BUS_BENCH_VALIDATOR: `${index}:${kind}` },
+  });
+  if (run.status !== 0) throw new Error(`validator bench child ${index}:${kind} failed (${run.status}): ${run.stderr}`);
+  return Number(run.stdout.trim());
+}
+
 const results = new Map<string, { valid: number[]; invalid: number[] }>(candidates.map(([name]) => [name, { valid: [], invalid: [] }]));
+const order = candidates.map((_, index) => index);
 for (let round = 0; round < ROUNDS; round += 1) {
-  for (const [name, check] of round % 2 === 0 ? candidates : [...candidates].reverse()) {
-    results.get(name)!.valid.push(opsPerSecond(check, valid));
-    results.get(name)!.invalid.push(opsPerSecond(check, invalid));
+  for (const index of round % 2 === 0 ? order : [...order].reverse()) {
+    const name = candidates[index]![0];
+    for (const kind of ['valid', 'invalid'] as const) results.get(name)![kind].push(measureInFreshProcess(index, kind));
   }
 }
 
 const baseline = results.get(candidates[0]![0])!;
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const lines = [
-  `Schema: \`${version.schemaFile}\`; ${ROUNDS} alternating rounds of ${ROUND_MS} ms of CPU time, medians, ops per CPU-second. Baseline: the generated validator.`,
+  `Schema: \`${version.schemaFile}\`; ${ROUNDS} alternating rounds, each candidate and payload in a fresh process (one discarded warm-up round of ${ROUND_MS} ms of CPU time, then one measured), medians, ops per CPU-second. Baseline: the generated validator.`,
   '',
   '| validator | valid payload (ops/s) | ratio | invalid payload (3 errors, ops/s) | ratio |',
   '| --- | ---: | ---: | ---: | ---: |',
