@@ -24,7 +24,8 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { InProcessTransport, silentLogger, Telemetry, type ObservabilityOptions } from '../runtime/index.js';
 import { PublishTelemetry } from '../runtime/observability/publish.js';
-import { EventPublisher, createEvent, type UserCreatedEvent } from '../generated/index.js';
+import { EventPublisher } from '../generated/index.js';
+import { userCreated } from './support/user-created.js';
 import { sized } from './support/quick.js';
 
 const ROUNDS = sized(101, 5);
@@ -32,18 +33,6 @@ const WARM_UP_ROUNDS = sized(3, 1);
 const MESSAGES = sized(2_000, 200);
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
-
-function userCreated(i: number): UserCreatedEvent {
-  const userId = `6f1c2b9e-3d4a-4c8e-9f21-${String(i).padStart(12, '0')}`;
-  return createEvent<UserCreatedEvent>('user.created', userId, 'user', {
-    userId,
-    email: `user${i}@example.com`,
-    name: `User ${i}`,
-    subscriptionTier: 'pro',
-    marketingOptIn: true,
-    locale: 'en-GB',
-  });
-}
 
 /** Counts what it is given and drops it: the SDK's work without an exporter's I/O. */
 class DiscardingExporter implements SpanExporter {

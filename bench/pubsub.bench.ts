@@ -19,7 +19,8 @@ import {
 import { envelopeToAttributes } from '../runtime/cloudevents.js';
 import { payloadCodecs } from '../runtime/codec/avro.js';
 import { createPubSubClient } from '../runtime/transport/pubsub.js';
-import { EventPublisher, EventSubscriber, catalog, createEvent, type UserCreatedEvent } from '../generated/index.js';
+import { EventPublisher, EventSubscriber, catalog, type UserCreatedEvent } from '../generated/index.js';
+import { userCreated } from './support/user-created.js';
 import { startPubSubEmulator, type RunningService } from '../test/support/services.js';
 import { sized } from './support/quick.js';
 
@@ -37,18 +38,6 @@ const LATENCY_BATCHING = { maxMessages: 1, maxMilliseconds: 1 };
 const PROJECT = 'event-bus-bench';
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
-
-function userCreated(i: number): UserCreatedEvent {
-  const userId = `6f1c2b9e-3d4a-4c8e-9f21-${String(i).padStart(12, '0')}`;
-  return createEvent<UserCreatedEvent>('user.created', userId, 'user', {
-    userId,
-    email: `user${i}@example.com`,
-    name: `User ${i}`,
-    subscriptionTier: 'pro',
-    marketingOptIn: true,
-    locale: 'en-GB',
-  });
-}
 
 const codecs = payloadCodecs();
 

@@ -14,25 +14,14 @@
 import { InProcessTransport, type OutgoingMessage } from '../../runtime/index.js';
 import { envelopeToAttributes } from '../../runtime/cloudevents.js';
 import { payloadCodecs } from '../../runtime/codec/avro.js';
-import { EventPublisher, catalog, createEvent, type UserCreatedEvent } from '../../generated/index.js';
+import { EventPublisher, catalog, type UserCreatedEvent } from '../../generated/index.js';
+import { userCreated } from './user-created.js';
 
 const COUNT = 20_000;
 const ROUNDS = Number(process.env.ROUNDS ?? 9);
 const codec = payloadCodecs()['avro-json'];
 const version = catalog.events['user.created']!.versions[2]!;
 const attributeOptions = { source: '//clone/event-bus', dataschema: version.schemaId, encoding: 'avro-json' as const };
-
-function userCreated(i: number): UserCreatedEvent {
-  const userId = `6f1c2b9e-3d4a-4c8e-9f21-${String(i).padStart(12, '0')}`;
-  return createEvent<UserCreatedEvent>('user.created', userId, 'user', {
-    userId,
-    email: `user${i}@example.com`,
-    name: `User ${i}`,
-    subscriptionTier: 'pro',
-    marketingOptIn: true,
-    locale: 'en-GB',
-  });
-}
 
 const events = Array.from({ length: COUNT }, (_, i) => userCreated(i));
 const prepare = (event: UserCreatedEvent): OutgoingMessage => {

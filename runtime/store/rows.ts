@@ -68,6 +68,64 @@ export function rowToStoredEvent(row: EventRow, parseJson: boolean): StoredEvent
 }
 
 /**
+ * One event read as a JSON array (SQLite readStream, decision 0157; every PostgreSQL read,
+ * decision 0160): [id, type, version, occurredAt, correlationId, causationId, payload, metadata,
+ * streamVersion, globalPosition, recordedAt, aggregateId?, aggregateType?]. The stream's own
+ * reads leave out the last two: the caller knows them.
+ */
+export type EventArray = [
+  eventId: string,
+  eventType: string,
+  eventVersion: number,
+  occurredAt: string,
+  correlationId: string | null,
+  causationId: string | null,
+  payload: unknown,
+  metadata: Record<string, string>,
+  streamVersion: number,
+  globalPosition: number,
+  recordedAt: string,
+  aggregateId?: string,
+  aggregateType?: string,
+];
+
+/**
+ * The StoredEvent of one EventArray, as one object literal with the envelope's key order (the CLI
+ * prints events as JSON): identical to what the object reads give for the same row, which the
+ * store contract compares. `recordedAt` comes in the backend's ISO form (PostgreSQL converts it).
+ */
+export function storedEventFromArray(a: EventArray, recordedAt: string, aggregateId: string, aggregateType: string): StoredEvent {
+  const position = { streamVersion: a[8], globalPosition: a[9], recordedAt };
+  if (a[4] === null && a[5] === null) {
+    return {
+      eventId: a[0],
+      eventType: a[1],
+      eventVersion: a[2],
+      aggregateId,
+      aggregateType,
+      occurredAt: a[3],
+      payload: a[6],
+      metadata: a[7],
+      position,
+    };
+  }
+  const event = {
+    eventId: a[0],
+    eventType: a[1],
+    eventVersion: a[2],
+    aggregateId,
+    aggregateType,
+    occurredAt: a[3],
+  } as Mutable<StoredEvent>;
+  if (a[4] !== null) event.correlationId = a[4];
+  if (a[5] !== null) event.causationId = a[5];
+  event.payload = a[6];
+  event.metadata = a[7];
+  event.position = position;
+  return event;
+}
+
+/**
  * Each backend's reads return one column per event: the whole StoredEvent as JSON text, built by
  * the database from the row (payload and metadata are stored as JSON text / jsonb already), so
  * the driver hands over one string per row and JS parses it once (decision 0126). Keys come in

@@ -18,6 +18,8 @@ import {
   occurredAtMillis,
   parseStoredEvent,
   SQLITE_EVENT_JSON,
+  storedEventFromArray,
+  type EventArray,
 } from './rows.js';
 import type {
   AppendToStreamResult,
@@ -48,58 +50,10 @@ const SQLITE_STREAM_EVENT_ARRAY = `concat('[', json_quote(event_id), ',', json_q
   ',', json_quote(occurred_at), ',', json_quote(correlation_id), ',', json_quote(causation_id), ',', payload,
   ',', metadata, ',', stream_version, ',', global_position, ',', json_quote(recorded_at), ']')`;
 
-/** The parsed SQLITE_STREAM_EVENT_ARRAY of one row. */
-type StreamEventArray = [
-  eventId: string,
-  eventType: string,
-  eventVersion: number,
-  occurredAt: string,
-  correlationId: string | null,
-  causationId: string | null,
-  payload: unknown,
-  metadata: Record<string, string>,
-  streamVersion: number,
-  globalPosition: number,
-  recordedAt: string,
-];
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/**
- * The StoredEvent of one readStream row, identical to what parseStoredEvent gives for the same
- * row on the other reads (same keys in the same order, correlationId / causationId only when
- * set): the store contract compares them.
- */
+/** The StoredEvent of one readStream row (SQLITE_STREAM_EVENT_ARRAY): recordedAt is ISO already. */
 function streamEventOf(stream: StreamId, text: string): StoredEvent {
-  const row = JSON.parse(text) as StreamEventArray;
-  const position = { streamVersion: row[8], globalPosition: row[9], recordedAt: row[10] };
-  if (row[4] === null && row[5] === null) {
-    return {
-      eventId: row[0],
-      eventType: row[1],
-      eventVersion: row[2],
-      aggregateId: stream.aggregateId,
-      aggregateType: stream.aggregateType,
-      occurredAt: row[3],
-      payload: row[6],
-      metadata: row[7],
-      position,
-    };
-  }
-  const event = {
-    eventId: row[0],
-    eventType: row[1],
-    eventVersion: row[2],
-    aggregateId: stream.aggregateId,
-    aggregateType: stream.aggregateType,
-    occurredAt: row[3],
-  } as Mutable<StoredEvent>;
-  if (row[4] !== null) event.correlationId = row[4];
-  if (row[5] !== null) event.causationId = row[5];
-  event.payload = row[6];
-  event.metadata = row[7];
-  event.position = position;
-  return event;
+  const row = JSON.parse(text) as EventArray;
+  return storedEventFromArray(row, row[10], stream.aggregateId, stream.aggregateType);
 }
 
 /** Rows per multi-row INSERT (13 parameters each, well under SQLite's parameter limit). */
