@@ -15,6 +15,15 @@ const TOOL_RUNNING_FILES = [
   'test/types/types.unit.test.ts',
   'test/registry/registry.unit.test.ts',
   'test/store/sqlite-threads.unit.test.ts',
+  // The public corpora (parser + generator + tsc over every document), the CLI in consumer
+  // projects, the parser's worker thread, prettier over every generated file, fresh ajv compiles.
+  'test/corpus/asyncapi-examples.unit.test.ts',
+  'test/corpus/json-schema-suite.unit.test.ts',
+  'test/consumer/project-config.unit.test.ts',
+  'test/consumer/registry-path.unit.test.ts',
+  'test/registry/parser-thread.unit.test.ts',
+  'test/generator/layout.unit.test.ts',
+  'test/generator/kept-validators.unit.test.ts',
 ];
 
 export default defineConfig({
@@ -41,6 +50,8 @@ export default defineConfig({
           include: ['test/**/*.tools.test.ts', ...TOOL_RUNNING_FILES],
           sequence: { groupOrder: 0 },
           testTimeout: 120_000,
+          // A beforeAll that loads or generates a registry (the parser's start-up included).
+          hookTimeout: 120_000,
         },
       },
       {
