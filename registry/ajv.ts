@@ -83,14 +83,6 @@ export function schemaRoots(model: RegistryModel): Array<{ file: string; pointer
 }
 
 /**
- * The schema checks every consumer shares: the draft-07 meta-schema, ajv compiling each payload
- * (errors), ajv's strict mode (warnings; errors with `strict`), formats passed through (warnings).
- */
-export function checkSchemas(model: RegistryModel, options: { strict?: boolean } = {}): RegistryDiagnostic[] {
-  return checkSchemasKeeping(model, options);
-}
-
-/**
  * For the generator (decision 0166): compile each payload in a fresh ajv with the generator's
  * code options, strictly, and hand over what compiled; `compiled` gets the ajv right after its one
  * compile, as the generator's own fresh compile would leave it.
@@ -101,12 +93,14 @@ export interface KeepCompiled {
 }
 
 /**
- * `checkSchemas`; with `keep`, when every `$id` names one schema only (so that a payload compiles
+ * The schema checks every consumer shares: the draft-07 meta-schema, ajv compiling each payload
+ * (errors), ajv's strict mode (warnings; errors with `strict`), formats passed through (warnings).
+ * With `keep`, when every `$id` names one schema only (so that a payload compiles
  * the same alone as beside the others), the payloads are compiled one per fresh ajv, strictly,
  * and handed to `keep.compiled`. When all of them compile so, the shared strict compile below
  * would find nothing and is skipped; else it runs as without `keep`.
  */
-export function checkSchemasKeeping(model: RegistryModel, options: { strict?: boolean; keep?: KeepCompiled } = {}): RegistryDiagnostic[] {
+export function checkSchemas(model: RegistryModel, options: { strict?: boolean; keep?: KeepCompiled } = {}): RegistryDiagnostic[] {
   const diagnostics: RegistryDiagnostic[] = [];
   const at = (file: string, pointer: string) => ({ file: displayPath(file), pointer, ...model.store.locate(file, pointer) });
   const formats = unknownFormats(model);

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { isError, RegistryError, sortDiagnostics, displayPath, type RegistryDiagnostic } from './diagnostics.js';
-import { checkSchemasKeeping, type KeepCompiled } from './ajv.js';
+import { checkSchemas, type KeepCompiled } from './ajv.js';
 import type { RegistryModel } from './model.js';
 import { readRegistry } from './read.js';
 import { DiskSource, type RegistrySource } from './source.js';
@@ -128,7 +128,8 @@ async function inspectWhileParsing<T>(options: LoadOptions, meanwhile: (model: R
   }
   // Meanwhile (what the parser's findings decide below): the schema checks, then `meanwhile`.
   const speculate = !found.some(isError);
-  const schemaFindings = speculate && options.schemas !== false ? attempt(() => checkSchemasKeeping(model, { strict: options.strict === true, ...(keep && { keep }) })) : undefined;
+  const runSchemaChecks = (): RegistryDiagnostic[] => checkSchemas(model, { strict: options.strict === true, ...(keep && { keep }) });
+  const schemaFindings = speculate && options.schemas !== false ? attempt(runSchemaChecks) : undefined;
   let outcome: { value?: T; failure?: { error: unknown } } | undefined;
   if (speculate && !(schemaFindings && (schemaFindings.failure || schemaFindings.value!.some(isError)))) {
     // Warnings as far as known now; the final list replaces them below.
@@ -143,7 +144,7 @@ async function inspectWhileParsing<T>(options: LoadOptions, meanwhile: (model: R
       if (schemaFindings.failure) throw schemaFindings.failure.error;
       found.push(...schemaFindings.value!);
     } else if (options.schemas !== false) {
-      found.push(...checkSchemasKeeping(model, { strict: options.strict === true, ...(keep && { keep }) }));
+      found.push(...runSchemaChecks());
     }
     ran = outcome !== undefined && !found.some(isError);
   }
