@@ -7,7 +7,7 @@
  * (technique and proof: docs/postgres-gap-safe-cursor.md).
  */
 import { ensureSchema } from './sql.js';
-import { hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { AnyEventEnvelope } from '../envelope.js';
 import type { EventStoreBackend } from './backend.js';
@@ -120,8 +120,8 @@ function isRolledBack(error: unknown): boolean {
 
 /** 64-bit advisory lock key of a stream (collisions only serialize two streams, never corrupt). */
 export function streamLockKey(stream: StreamId): string {
-  // crypto.hash: the one-shot form of createHash(…).update(…).digest(), same bytes, no Hash object.
-  const digest = hash('sha256', `${stream.aggregateType}\u0000${stream.aggregateId}`, 'buffer');
+  // Not crypto.hash (cheaper, same bytes): it needs Node 20.12, and the package supports every Node 20.
+  const digest = createHash('sha256').update(`${stream.aggregateType}\u0000${stream.aggregateId}`).digest();
   return digest.readBigInt64BE(0).toString();
 }
 
